@@ -1,0 +1,116 @@
+using ClinicBackend.Access;
+using ClinicBackend.Common;
+using ClinicBackend.Events;
+using ClinicBackend.Flags;
+using ClinicBackend.Patients;
+using ClinicBackend.Storage;
+using ClinicBackend.Time;
+
+namespace ClinicBackend.Application;
+
+public sealed class ResolveInput
+{
+    public string? Note { get; set; }
+}
+
+/// <summary>The clinic's follow-up list.</summary>
+public sealed class FlagService(ClinicData data, ClinicAccess access, TimeProvider time, EventRelay events)
+{
+    public const int DefaultLimit = 100;
+    public const int MaxLimit = 500;
+
+    public async Task<Result<Outcome>> ListAsync(Caller caller, string clinicId, string? status, string? kind, int? limit, CancellationToken ct)
+    {
+        var stored = await access.RequireAsync(caller, clinicId, Need.Staff, ct);
+        if (!stored.IsSuccess)
+        {
+            return stored.Problem!;
+        }
+        var errors = new FieldErrors();
+        if (status is not null && status is not ("open" or "resolved"))
+        {
+            errors.Add("status", "status must be open or resolved.");
+        }
+        if (kind is not null && !FlagKinds.All.Contains(kind))
+        {
+            errors.Add("kind", $"kind must be one of {string.Join(", ", FlagKinds.All)}.");
+        }
+        if (limit is < 1 or > MaxLimit)
+        {
+            errors.Add("limit", $"limit must be between 1 and {MaxLimit}.");
+        }
+        if (errors.Any)
+        {
+            return errors.ToProblem();
+        }
+        var take = limit ?? DefaultLimit;
+        var statuses = status is null ? new[] { "open", "resolved" } : [status];
+        var flags = new List<Flag>();
+        foreach (var s in statuses)
+        {
+            // Newest first by key; a kind filter reads on until it has enough.
+            var rows = await data.Store.QueryPrefixAsync<Flag>(clinicId, Keys.FlagIndexPrefix(s), ct, kind is null ? take : null);
+            flags.AddRange(rows.Select(r => r.Value).Where(f => kind is null || f.Kind == kind).Take(take));
+        }
+        var result = flags.OrderByDescending(f => f.CreatedAt).ThenBy(f => f.Id, StringComparer.Ordinal).Take(take).Select(Views.Flag);
+        return Outcome.Ok(new { flags = result });
+    }
+
+    public Task<Result<Outcome>> ResolveAsync(Caller caller, string clinicId, string flagId, ResolveInput input, int? ifMatch, CancellationToken ct) =>
+        Concurrency.RetryOnConflictAsync<Outcome>(async _ =>
+        {
+            var stored = await access.RequireAsync(caller, clinicId, Need.Staff, ct);
+            if (!stored.IsSuccess)
+            {
+                return stored.Problem!;
+            }
+            var flag = Ids.IsGeneratedId(flagId) ? await data.FlagAsync(clinicId, flagId, ct) : null;
+            if (flag is null)
+            {
+                return Problem.NotFound("flag");
+            }
+            if (Concurrency.CheckIfMatch(ifMatch, flag.Value.Version) is { } stale)
+            {
+                return stale;
+            }
+            if (string.IsNullOrWhiteSpace(input.Note) || input.Note.Length > 2000)
+            {
+                return Problem.Validation("note", "Say what was done, in 1 to 2000 characters.");
+            }
+            if (flag.Value.Status == FlagStatus.Resolved)
+            {
+                return Problem.Conflict("already-resolved", "The flag is already resolved.",
+                    $"It was resolved at {ClinicTime.FormatUtc(flag.Value.ResolvedAt!.Value)}.");
+            }
+            var now = time.Now();
+            var resolved = flag.Value with
+            {
+                Status = FlagStatus.Resolved,
+                ResolvedAt = now,
+                ResolvedBy = caller.ObjectId,
+                ResolutionNote = input.Note.Trim(),
+                Version = flag.Value.Version + 1,
+            };
+            var commit = new ClinicCommit(clinicId, caller.ObjectId, now);
+            FlagWrites.Update(commit, flag.Value, resolved, flag.ETag, "flag.resolved", EventTypes.FlagResolved, $"flag-{flagId}-resolved");
+            if (resolved.Kind == FlagKinds.Crisis && resolved.PatientId is { } patientId)
+            {
+                await ResumeTextsAsync(commit, clinicId, patientId, flagId, ct);
+            }
+            await commit.CommitAsync(data.Store, ct);
+            await events.PublishNowAsync(commit.Events, ct);
+            return Outcome.Ok(Views.Flag(resolved), resolved.Version);
+        }, Concurrency.Busy);
+
+    /// <summary>Automated texts resume when the crisis flag that paused them is resolved.</summary>
+    private async Task ResumeTextsAsync(ClinicCommit commit, string clinicId, string patientId, string flagId, CancellationToken ct)
+    {
+        var patient = await data.PatientAsync(clinicId, patientId, ct);
+        if (patient is not null && patient.Value.PausedByFlagId == flagId)
+        {
+            var resumed = patient.Value with { PausedByFlagId = null, Version = patient.Value.Version + 1 };
+            commit.Replace(Keys.Patient(patientId), resumed, patient.ETag);
+            commit.Audit("patient.texts-resumed", "patient", patientId, patient.Value, resumed);
+        }
+    }
+}

@@ -1,0 +1,16 @@
+using NodaTime;
+
+namespace ClinicBackend.Audit;
+
+/// <summary>Who changed what, when. Written in the same transaction as the change itself.</summary>
+public sealed record AuditEntry(
+    string Id,
+    Instant At,
+    string Actor,
+    string Action,
+    string EntityType,
+    string EntityId,
+    IReadOnlyDictionary<string, AuditChange>? Changes);
+
+/// <summary>One field's value before and after, as JSON text (null when absent).</summary>
+public sealed record AuditChange(string? From, string? To);

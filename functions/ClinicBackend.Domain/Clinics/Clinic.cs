@@ -1,0 +1,47 @@
+using NodaTime;
+
+namespace ClinicBackend.Clinics;
+
+public sealed record DayHours(LocalTime Open, LocalTime Close);
+
+public sealed record ReminderSettings(
+    LocalTime DayBeforeAt,
+    LocalTime QuietStart,
+    LocalTime QuietEnd,
+    LocalTime RideCheckAt)
+{
+    public static readonly LocalTime LegalQuietStart = new(21, 0);
+    public static readonly LocalTime LegalQuietEnd = new(8, 0);
+
+    public static ReminderSettings Default { get; } =
+        new(new LocalTime(17, 0), LegalQuietStart, LegalQuietEnd, new LocalTime(20, 0));
+}
+
+/// <summary>A certified clinic: where and when it treats, with how many monitoring chairs.</summary>
+public sealed record Clinic
+{
+    public required string Id { get; init; }
+    public required string Name { get; init; }
+    public required string TimeZone { get; init; }
+    public required string Country { get; init; }
+    public required string Phone { get; init; }
+    /// <summary>The clinic's Twilio number (E.164) or Messaging Service SID (MG...).</summary>
+    public required string SmsFrom { get; init; }
+    public required int Chairs { get; init; }
+    public required int SessionMinutes { get; init; }
+    public required int SlotMinutes { get; init; }
+    public required IReadOnlyDictionary<IsoDayOfWeek, DayHours> OpeningHours { get; init; }
+    public required ReminderSettings Reminders { get; init; }
+    /// <summary>Minutes after a session's end before an unchecked-in session counts as missed.</summary>
+    public int MissedGraceMinutes { get; init; } = 30;
+    /// <summary>Days of slack on top of the phase's interval before a cadence lapse is flagged.</summary>
+    public int CadenceGraceDays { get; init; } = 2;
+    /// <summary>True when Twilio Advanced Opt-Out answers STOP/START/HELP itself, so our reply stays silent.</summary>
+    public bool TwilioAdvancedOptOut { get; init; }
+    public int Version { get; init; } = 1;
+    public Instant CreatedAt { get; init; }
+
+    public DateTimeZone Zone => DateTimeZoneProviders.Tzdb[TimeZone];
+
+    public DayHours? HoursOn(IsoDayOfWeek day) => OpeningHours.GetValueOrDefault(day);
+}

@@ -1,0 +1,62 @@
+using System.Security.Cryptography;
+using System.Text;
+using NodaTime;
+
+namespace ClinicBackend.Flags;
+
+public static class FlagKinds
+{
+    public const string MissedSession = "missed-session";
+    public const string OverdueCadence = "overdue-cadence";
+    public const string RescheduleRequest = "reschedule-request";
+    public const string PatientMessage = "patient-message";
+    public const string Crisis = "crisis";
+    public const string RemsFormDue = "rems-form-due";
+    public const string SmsUndeliverable = "sms-undeliverable";
+    public const string RideUnconfirmed = "ride-unconfirmed";
+
+    public static readonly string[] All =
+        [MissedSession, OverdueCadence, RescheduleRequest, PatientMessage, Crisis, RemsFormDue, SmsUndeliverable, RideUnconfirmed];
+}
+
+public enum FlagSeverity
+{
+    Normal,
+    Urgent,
+}
+
+public enum FlagStatus
+{
+    Open,
+    Resolved,
+}
+
+/// <summary>An item on the clinic's follow-up list. Its id derives from (kind, cause): raising it again changes nothing.</summary>
+public sealed record Flag
+{
+    public required string Id { get; init; }
+    public required string Kind { get; init; }
+    public required FlagSeverity Severity { get; init; }
+    public FlagStatus Status { get; init; } = FlagStatus.Open;
+    public string? PatientId { get; init; }
+    public string? SessionId { get; init; }
+    public required Instant CreatedAt { get; init; }
+    public required string Detail { get; init; }
+    public Instant? ResolvedAt { get; init; }
+    public string? ResolvedBy { get; init; }
+    public string? ResolutionNote { get; init; }
+    public int Version { get; init; } = 1;
+
+    /// <summary>The deterministic id of the flag for a kind and its cause.</summary>
+    public static string IdFor(string kind, string cause)
+    {
+        var hash = SHA256.HashData(Encoding.UTF8.GetBytes($"{kind}\n{cause}"));
+        const string alphabet = "abcdefghijklmnopqrstuvwxyz234567";
+        var chars = new char[20];
+        for (var i = 0; i < chars.Length; i++)
+        {
+            chars[i] = alphabet[hash[i] & 31];
+        }
+        return new string(chars);
+    }
+}

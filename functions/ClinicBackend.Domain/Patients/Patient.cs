@@ -1,0 +1,66 @@
+using NodaTime;
+
+namespace ClinicBackend.Patients;
+
+public enum TreatmentPhase
+{
+    Induction,
+    Optimization,
+    Maintenance,
+}
+
+/// <summary>
+/// The prescribed course: induction weeks 1-4 (twice a week), optimisation weeks 5-8 (weekly),
+/// maintenance from week 9 (every 7 or 14 days, as the prescriber decides).
+/// </summary>
+public sealed record TreatmentCourse(LocalDate StartDate, int MaintenanceIntervalDays)
+{
+    public static readonly int[] AllowedMaintenanceIntervals = [7, 14];
+
+    public TreatmentPhase PhaseOn(LocalDate date)
+    {
+        var days = Period.Between(StartDate, date, PeriodUnits.Days).Days;
+        return days switch
+        {
+            < 28 => TreatmentPhase.Induction,
+            < 56 => TreatmentPhase.Optimization,
+            _ => TreatmentPhase.Maintenance,
+        };
+    }
+
+    /// <summary>The longest gap between sessions that the phase allows, in days.</summary>
+    public int AllowedGapDays(TreatmentPhase phase) => phase switch
+    {
+        TreatmentPhase.Induction => 4, // twice a week: no gap longer than 4 days
+        TreatmentPhase.Optimization => 7,
+        _ => MaintenanceIntervalDays,
+    };
+}
+
+/// <summary>A patient of one clinic. The same person at two clinics is two patients.</summary>
+public sealed record Patient
+{
+    public required string Id { get; init; }
+    public required string ClinicId { get; init; }
+    public required string GivenName { get; init; }
+    public required string FamilyName { get; init; }
+    /// <summary>E.164.</summary>
+    public required string Phone { get; init; }
+    public required bool SmsConsent { get; init; }
+    /// <summary>The patient texted STOP (or Twilio reported 21610) for this clinic's number.</summary>
+    public bool SmsOptedOut { get; init; }
+    public required bool RemsEnrolled { get; init; }
+    public string Language { get; init; } = "en";
+    public string? ExternalId { get; init; }
+    public required TreatmentCourse Course { get; init; }
+    public bool Active { get; init; } = true;
+    /// <summary>Set while a crisis flag is open: automated texts stop until staff resolve it.</summary>
+    public string? PausedByFlagId { get; init; }
+    public int Version { get; init; } = 1;
+    public Instant CreatedAt { get; init; }
+
+    /// <summary>True when automated texts may go to this patient at all.</summary>
+    public bool MayReceiveAutomatedTexts => Active && SmsConsent && !SmsOptedOut && PausedByFlagId is null;
+
+    public static readonly string[] Languages = ["en", "es"];
+}

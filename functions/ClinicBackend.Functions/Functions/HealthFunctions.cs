@@ -1,0 +1,25 @@
+using ClinicBackend.Http;
+using ClinicBackend.Storage;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Azure.Functions.Worker;
+
+namespace ClinicBackend.Functions;
+
+public sealed class HealthFunctions(IDocumentStore store)
+{
+    private static readonly TimeSpan StorageTimeout = TimeSpan.FromSeconds(5);
+
+    [Function("Health")]
+    [PublicEndpoint]
+    public async Task<IActionResult> Health(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "health")] HttpRequest request,
+        CancellationToken ct)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timeout.CancelAfter(StorageTimeout);
+        return await store.PingAsync(timeout.Token)
+            ? ApiResult.Ok(new { status = "ok" })
+            : ApiResult.Json(StatusCodes.Status503ServiceUnavailable, new { status = "unavailable", detail = "Table storage does not answer." });
+    }
+}

@@ -1,0 +1,27 @@
+using ClinicBackend.Application;
+using ClinicBackend.Http;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Azure.Functions.Worker;
+
+namespace ClinicBackend.Functions;
+
+public sealed class PatientFunctions(PatientService patients)
+{
+    [Function("RegisterPatient")]
+    public Task<IActionResult> Register(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "clinics/{clinicId}/patients")] HttpRequest request, string clinicId, CancellationToken ct) =>
+        Api.WithBody<PatientInput>(request, ct, (body, _) => patients.RegisterAsync(Api.Caller(request), clinicId, body, ct));
+
+    [Function("GetPatient")]
+    public async Task<IActionResult> Get(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "clinics/{clinicId}/patients/{patientId}")] HttpRequest request,
+        string clinicId, string patientId, CancellationToken ct) =>
+        Api.Respond(await patients.GetAsync(Api.Caller(request), clinicId, patientId, ct));
+
+    [Function("PatchPatient")]
+    public Task<IActionResult> Patch(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "patch", Route = "clinics/{clinicId}/patients/{patientId}")] HttpRequest request,
+        string clinicId, string patientId, CancellationToken ct) =>
+        Api.WithBody<PatientInput>(request, ct, (body, ifMatch) => patients.PatchAsync(Api.Caller(request), clinicId, patientId, body, ifMatch, ct));
+}

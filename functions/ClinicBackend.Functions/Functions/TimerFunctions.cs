@@ -1,0 +1,30 @@
+using ClinicBackend.Application;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.Extensions.Logging;
+
+namespace ClinicBackend.Functions;
+
+/// <summary>The scheduled runs. Schedules come from the settings named in the contract; every run is safe to repeat.</summary>
+public sealed class TimerFunctions(ScheduledRuns runs, ILogger<TimerFunctions> logger)
+{
+    [Function("NightlyReminders")]
+    public async Task NightlyReminders([TimerTrigger("%Schedules__NightlyReminders%")] TimerInfo timer, CancellationToken ct)
+    {
+        var summary = await runs.PlanRemindersAsync(ct);
+        logger.LogInformation("NightlyReminders (past due: {PastDue}): {Summary}", timer.IsPastDue, summary);
+    }
+
+    [Function("DispatchSms")]
+    public async Task DispatchSms([TimerTrigger("%Schedules__DispatchSms%")] TimerInfo timer, CancellationToken ct)
+    {
+        var summary = await runs.DispatchAsync(ct);
+        logger.LogInformation("DispatchSms (past due: {PastDue}): {Summary}", timer.IsPastDue, summary);
+    }
+
+    [Function("SweepMissedSessions")]
+    public async Task SweepMissedSessions([TimerTrigger("%Schedules__SweepMissedSessions%")] TimerInfo timer, CancellationToken ct)
+    {
+        var summary = await runs.SweepAsync(ct);
+        logger.LogInformation("SweepMissedSessions (past due: {PastDue}): {Summary}", timer.IsPastDue, summary);
+    }
+}

@@ -1,0 +1,89 @@
+using System.Text.Json;
+using ClinicBackend.Common;
+using Microsoft.AspNetCore.Http;
+
+namespace ClinicBackend.Http;
+
+/// <summary>Reads request bodies: at most 64 KiB, JSON only, strict field and type checks, precise errors.</summary>
+public static class RequestReader
+{
+    public const int MaxBodyBytes = 64 * 1024;
+
+    public static readonly Problem TooLarge = new(ProblemKind.TooLarge, "body-too-large", "The request body is too large.",
+        $"Request bodies are limited to {MaxBodyBytes / 1024} KiB; send less.");
+
+    public static async Task<Result<T>> ReadJsonAsync<T>(HttpRequest request, CancellationToken ct) where T : class
+    {
+        var bytes = await ReadBodyAsync(request, ct);
+        if (!bytes.IsSuccess)
+        {
+            return bytes.Problem!;
+        }
+        if (request.ContentType is { } contentType && !contentType.StartsWith("application/json", StringComparison.OrdinalIgnoreCase)
+            && !contentType.Contains("+json", StringComparison.OrdinalIgnoreCase))
+        {
+            return Problem.Validation("body", "Send the body as application/json.");
+        }
+        if (bytes.Value.Length == 0)
+        {
+            return Problem.Validation("body", "A JSON object is required.");
+        }
+        try
+        {
+            var value = JsonSerializer.Deserialize<T>(bytes.Value, ApiJson.Options);
+            return value is null ? Problem.Validation("body", "A JSON object is required.") : value;
+        }
+        catch (JsonException e)
+        {
+            return Problem.Validation(FieldOf(e.Path), Describe(e));
+        }
+    }
+
+    /// <summary>The raw body, or 413 past the limit. Reads no more than the limit plus one byte.</summary>
+    public static async Task<Result<byte[]>> ReadBodyAsync(HttpRequest request, CancellationToken ct)
+    {
+        if (request.ContentLength > MaxBodyBytes)
+        {
+            return TooLarge;
+        }
+        using var buffer = new MemoryStream();
+        var chunk = new byte[8192];
+        int read;
+        while ((read = await request.Body.ReadAsync(chunk, ct)) > 0)
+        {
+            buffer.Write(chunk, 0, read);
+            if (buffer.Length > MaxBodyBytes)
+            {
+                return TooLarge;
+            }
+        }
+        return buffer.ToArray();
+    }
+
+    private static string FieldOf(string? path)
+    {
+        if (string.IsNullOrEmpty(path) || path == "$")
+        {
+            return "body";
+        }
+        return path.StartsWith("$.", StringComparison.Ordinal) ? path[2..] : path.TrimStart('$');
+    }
+
+    private static string Describe(JsonException e)
+    {
+        var message = e.Message;
+        if (message.Contains("could not be mapped", StringComparison.Ordinal))
+        {
+            return "This field is not part of the request; remove it (check its spelling).";
+        }
+        if (message.Contains("missing required properties", StringComparison.Ordinal))
+        {
+            return "Required fields are missing.";
+        }
+        if (e.Path is null || e.Path == "$")
+        {
+            return "The body is not valid JSON.";
+        }
+        return "This field has the wrong type or format.";
+    }
+}

@@ -1,0 +1,52 @@
+using Azure.Messaging.ServiceBus;
+using Azure.Storage.Queues;
+
+namespace ClinicBackend.Events;
+
+/// <summary>Clinic events to a Service Bus topic; the event id is the MessageId, so duplicate detection drops repeats.</summary>
+public sealed class ServiceBusEventSink(ServiceBusSender sender) : IClinicEventSink
+{
+    public async Task PublishAsync(IReadOnlyList<ClinicEvent> events, CancellationToken ct)
+    {
+        if (events.Count == 0)
+        {
+            return;
+        }
+        var messages = events.Select(e => new ServiceBusMessage(CloudEventJson.Serialize(e))
+        {
+            MessageId = e.Id,
+            ContentType = CloudEventJson.ContentType,
+            Subject = e.Type,
+            ApplicationProperties = { ["clinicId"] = e.ClinicId },
+        });
+        await sender.SendMessagesAsync(messages, ct);
+    }
+}
+
+/// <summary>Clinic events to an Azure Storage queue (local runs and tests).</summary>
+public sealed class StorageQueueEventSink(QueueClient queue) : IClinicEventSink
+{
+    private readonly SemaphoreSlim _createLock = new(1, 1);
+    private volatile bool _created;
+
+    public async Task PublishAsync(IReadOnlyList<ClinicEvent> events, CancellationToken ct)
+    {
+        if (!_created)
+        {
+            await _createLock.WaitAsync(ct);
+            try
+            {
+                await queue.CreateIfNotExistsAsync(cancellationToken: ct);
+                _created = true;
+            }
+            finally
+            {
+                _createLock.Release();
+            }
+        }
+        foreach (var e in events)
+        {
+            await queue.SendMessageAsync(CloudEventJson.Serialize(e), ct);
+        }
+    }
+}

@@ -1,0 +1,76 @@
+using System.Text.RegularExpressions;
+
+namespace ClinicBackend.Messaging;
+
+/// <summary>Settings section <c>Outbox</c>.</summary>
+public sealed class OutboxOptions
+{
+    public const string Section = "Outbox";
+
+    /// <summary>Fully qualified Service Bus namespace. When absent, storage queues on the clinic storage are used.</summary>
+    public string? ServiceBusNamespace { get; set; }
+
+    public string QueueName { get; set; } = "sms-outbox";
+
+    public string EventsTopicName { get; set; } = "clinic-events";
+
+    public bool UsesServiceBus => !string.IsNullOrWhiteSpace(ServiceBusNamespace);
+}
+
+/// <summary>Settings section <c>Twilio</c>.</summary>
+public sealed partial class TwilioOptions
+{
+    public const string Section = "Twilio";
+    public const string DefaultApiBaseUrl = "https://api.twilio.com";
+
+    public string? AccountSid { get; set; }
+
+    public string? AuthToken { get; set; }
+
+    /// <summary>The public base URL Twilio calls: webhook signatures are checked against it; status callbacks point under it.</summary>
+    public string? PublicBaseUrl { get; set; }
+
+    /// <summary>Where the Twilio SDK's requests go; a local stand-in in tests.</summary>
+    public string ApiBaseUrl { get; set; } = DefaultApiBaseUrl;
+
+    /// <summary>Without credentials texts are recorded as simulated, not sent.</summary>
+    public bool IsSimulated => string.IsNullOrWhiteSpace(AccountSid) || string.IsNullOrWhiteSpace(AuthToken);
+
+    [GeneratedRegex("^AC[0-9a-fA-F]{32}$")]
+    private static partial Regex AccountSidPattern();
+
+    public IEnumerable<string> Validate(bool development)
+    {
+        var hasSid = !string.IsNullOrWhiteSpace(AccountSid);
+        var hasToken = !string.IsNullOrWhiteSpace(AuthToken);
+        if (hasSid && !AccountSidPattern().IsMatch(AccountSid!))
+        {
+            yield return "Twilio__AccountSid must be 'AC' followed by 32 hexadecimal characters.";
+        }
+        if (hasSid != hasToken)
+        {
+            yield return "Twilio__AccountSid and Twilio__AuthToken must be set together (or both left out to simulate texts).";
+        }
+        if (!Uri.TryCreate(ApiBaseUrl, UriKind.Absolute, out var api) || (api.Scheme != Uri.UriSchemeHttps && api.Scheme != Uri.UriSchemeHttp))
+        {
+            yield return "Twilio__ApiBaseUrl must be an absolute http(s) URL.";
+        }
+        if (string.IsNullOrWhiteSpace(PublicBaseUrl))
+        {
+            if (!development)
+            {
+                yield return "Twilio__PublicBaseUrl is required: the public https URL of this app, which Twilio calls.";
+            }
+        }
+        else if (!Uri.TryCreate(PublicBaseUrl, UriKind.Absolute, out var uri) || !string.IsNullOrEmpty(uri.Query)
+                 || (uri.Scheme != Uri.UriSchemeHttps && (!development || uri.Scheme != Uri.UriSchemeHttp)))
+        {
+            yield return development
+                ? "Twilio__PublicBaseUrl must be an absolute http(s) URL without a query."
+                : "Twilio__PublicBaseUrl must be an absolute https URL without a query.";
+        }
+    }
+
+    /// <summary>The public URL of a path under /api, as Twilio sees it.</summary>
+    public string PublicUrl(string pathAndQuery) => (PublicBaseUrl ?? "http://127.0.0.1:7071").TrimEnd('/') + pathAndQuery;
+}

@@ -1,0 +1,224 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Text.Json;
+using ClinicBackend.Auth;
+using ClinicBackend.Configuration;
+using ClinicBackend.Functions;
+using ClinicBackend.Http;
+using Microsoft.Azure.Functions.Worker;
+using NCrontab;
+
+namespace ClinicBackend.LocalHost;
+
+/// <summary>
+/// Runs the Functions app's own function classes on Kestrel: HTTP functions on their routes under the
+/// host.json route prefix, timers on their schedules, and any non-HTTP function on
+/// POST /admin/functions/{name} for loopback callers. Routes and schedules come from the attributes.
+/// </summary>
+public static class LocalFunctionsHost
+{
+    public const string DefaultUrl = "http://127.0.0.1:7071";
+
+    public static WebApplicationBuilder CreateBuilder(string[] args, IDictionary<string, string?>? overrides = null, string? environmentName = null)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            Args = args,
+            // Like `func start` with local.settings.json: Development unless told otherwise.
+            EnvironmentName = environmentName ?? Environment.GetEnvironmentVariable("AZURE_FUNCTIONS_ENVIRONMENT")
+                ?? Environment.GetEnvironmentVariable("ASPNETCORE_ENVIRONMENT") ?? Environments.Development,
+            ContentRootPath = AppContext.BaseDirectory,
+        });
+        // Lowest priority first: contract defaults, then local.settings.json values (as `func start` reads them).
+        var defaults = new Dictionary<string, string?>
+        {
+            ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
+        };
+        foreach (var (name, schedule) in SchedulesOptions.Defaults)
+        {
+            defaults[$"{SchedulesOptions.Section}:{name}"] = schedule;
+        }
+        foreach (var (key, value) in ReadLocalSettings())
+        {
+            defaults[key] = value;
+        }
+        builder.Configuration.Sources.Insert(0, new Microsoft.Extensions.Configuration.Memory.MemoryConfigurationSource { InitialData = defaults });
+        if (overrides is not null)
+        {
+            builder.Configuration.AddInMemoryCollection(overrides);
+        }
+        if (string.IsNullOrEmpty(builder.Configuration["urls"]))
+        {
+            builder.WebHost.UseUrls(DefaultUrl);
+        }
+        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = 1024 * 1024);
+        builder.Services.AddClinicBackend(builder.Configuration, builder.Environment);
+        builder.Services.AddSingleton<FunctionRunner>();
+        builder.Services.AddHostedService<TimerScheduler>();
+        return builder;
+    }
+
+    public static WebApplication Build(WebApplicationBuilder builder)
+    {
+        var app = builder.Build();
+        var prefix = RoutePrefix();
+        foreach (var function in FunctionCatalog.All.Where(f => f.Http is not null))
+        {
+            var pattern = string.IsNullOrEmpty(prefix) ? function.Route! : $"{prefix}/{function.Route}";
+            var runner = app.Services.GetRequiredService<FunctionRunner>();
+            var endpoint = function.HttpMethods.Count == 0
+                ? app.Map(pattern, http => runner.RunHttpAsync(function, http))
+                : app.MapMethods(pattern, function.HttpMethods, http => runner.RunHttpAsync(function, http));
+            endpoint.WithDisplayName(function.Name);
+        }
+        app.MapPost("admin/functions/{name}", async (HttpContext http, string name, FunctionRunner runner) =>
+        {
+            if (http.Connection.RemoteIpAddress is { } remote && !IPAddress.IsLoopback(remote))
+            {
+                return Results.StatusCode(StatusCodes.Status403Forbidden);
+            }
+            var function = FunctionCatalog.Find(name);
+            if (function is null || function.Http is not null)
+            {
+                return Results.NotFound();
+            }
+            await runner.RunTimerAsync(function, new TimerInfo(), http.RequestAborted);
+            return Results.StatusCode(StatusCodes.Status202Accepted);
+        });
+        return app;
+    }
+
+    /// <summary>The route prefix from the repository's host.json (extensions.http.routePrefix, default "api").</summary>
+    public static string RoutePrefix()
+    {
+        var path = Path.Combine(AppContext.BaseDirectory, "host.json");
+        if (!File.Exists(path))
+        {
+            return "api";
+        }
+        using var doc = JsonDocument.Parse(File.ReadAllText(path));
+        return doc.RootElement.TryGetProperty("extensions", out var ext) && ext.TryGetProperty("http", out var http)
+               && http.TryGetProperty("routePrefix", out var prefix) && prefix.ValueKind == JsonValueKind.String
+            ? prefix.GetString()!.Trim('/')
+            : "api";
+    }
+
+    /// <summary>Resolves a %Setting% schedule as the Functions host does; a missing setting is an error.</summary>
+    public static string ResolveSchedule(string schedule, IConfiguration configuration)
+    {
+        if (!(schedule.StartsWith('%') && schedule.EndsWith('%')))
+        {
+            return schedule;
+        }
+        var setting = schedule.Trim('%');
+        return configuration[setting.Replace("__", ":", StringComparison.Ordinal)]
+            ?? throw new InvalidOperationException($"The app setting {setting} that a timer schedule names is missing.");
+    }
+
+    private static IEnumerable<KeyValuePair<string, string?>> ReadLocalSettings()
+    {
+        var path = Path.Combine(AppContext.BaseDirectory, "local.settings.json");
+        if (!File.Exists(path))
+        {
+            yield break;
+        }
+        using var doc = JsonDocument.Parse(File.ReadAllText(path));
+        if (!doc.RootElement.TryGetProperty("Values", out var values))
+        {
+            yield break;
+        }
+        foreach (var property in values.EnumerateObject())
+        {
+            yield return new(property.Name.Replace("__", ":", StringComparison.Ordinal), property.Value.GetString());
+        }
+    }
+}
+
+/// <summary>Runs functions for the local host: the authentication gate for HTTP, one run at a time per timer.</summary>
+public sealed class FunctionRunner(IServiceProvider services, RequestAuthenticator authenticator, ILogger<FunctionRunner> logger)
+{
+    private readonly ConcurrentDictionary<string, SemaphoreSlim> _singletons = new();
+
+    public async Task RunHttpAsync(FunctionEntry function, HttpContext http)
+    {
+        try
+        {
+            if (!function.IsPublic && await authenticator.AuthenticateAsync(http) is { } refusal)
+            {
+                await refusal.ExecuteResultAsync(new Microsoft.AspNetCore.Mvc.ActionContext(http, http.GetRouteData(), new Microsoft.AspNetCore.Mvc.Abstractions.ActionDescriptor()));
+                return;
+            }
+            await FunctionInvoker.ExecuteHttpAsync(function, http);
+        }
+        catch (OperationCanceledException) when (http.RequestAborted.IsCancellationRequested)
+        {
+            // the caller went away
+        }
+        catch (Exception e)
+        {
+            logger.LogError(e, "Function {Function} failed.", function.Name);
+            if (!http.Response.HasStarted)
+            {
+                http.Response.Clear();
+                await ApiResult.Problem(StatusCodes.Status500InternalServerError, "internal-error", "Something went wrong.",
+                        "The request could not be completed; nothing was changed by the failed step. Try again.")
+                    .ExecuteResultAsync(new Microsoft.AspNetCore.Mvc.ActionContext(http, http.GetRouteData(), new Microsoft.AspNetCore.Mvc.Abstractions.ActionDescriptor()));
+            }
+        }
+    }
+
+    /// <summary>Runs a non-HTTP function; like the Functions host's timer singleton, runs of one function never overlap.</summary>
+    public async Task RunTimerAsync(FunctionEntry function, TimerInfo timer, CancellationToken ct)
+    {
+        var gate = _singletons.GetOrAdd(function.Name, _ => new SemaphoreSlim(1, 1));
+        await gate.WaitAsync(ct);
+        try
+        {
+            await using var scope = services.CreateAsyncScope();
+            await FunctionInvoker.InvokeAsync(function, scope.ServiceProvider, null, timer, ct);
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+}
+
+/// <summary>Fires each timer function on its NCRONTAB schedule (UTC, with seconds), like the Functions host.</summary>
+public sealed class TimerScheduler(FunctionRunner runner, IConfiguration configuration, ILogger<TimerScheduler> logger) : BackgroundService
+{
+    protected override Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var timers = FunctionCatalog.All.Where(f => f.Timer is not null).ToList();
+        var schedules = timers.Select(t => (Function: t, Schedule: CrontabSchedule.Parse(
+            LocalFunctionsHost.ResolveSchedule(t.Timer!.Schedule, configuration), new CrontabSchedule.ParseOptions { IncludingSeconds = true }))).ToList();
+        if (!configuration.GetValue("LocalHost:RunTimers", true))
+        {
+            logger.LogInformation("Timers are off (LocalHost:RunTimers=false); run them with POST /admin/functions/{{name}}.");
+            return Task.CompletedTask;
+        }
+        return Task.WhenAll(schedules.Select(s => RunAsync(s.Function, s.Schedule, stoppingToken)));
+    }
+
+    private async Task RunAsync(FunctionEntry function, CrontabSchedule schedule, CancellationToken ct)
+    {
+        while (!ct.IsCancellationRequested)
+        {
+            var now = DateTime.UtcNow;
+            var next = schedule.GetNextOccurrence(now);
+            try
+            {
+                await Task.Delay(next - now, ct);
+                await runner.RunTimerAsync(function, new TimerInfo(), ct);
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e)
+            {
+                logger.LogError(e, "Timer function {Function} failed; it runs again on its next occurrence.", function.Name);
+            }
+        }
+    }
+}

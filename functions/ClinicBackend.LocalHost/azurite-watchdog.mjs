@@ -1,0 +1,14 @@
+// Runs Azurite as a child and stops it when the .NET process that asked for it is gone,
+// so a crashed test run or host never leaves Azurite behind.
+import { spawn } from 'node:child_process';
+
+const [parentPid, azuriteJs, ...args] = process.argv.slice(2);
+const child = spawn(process.execPath, [azuriteJs, ...args], { stdio: ['ignore', 'inherit', 'inherit'] });
+const stop = () => { if (child.exitCode === null) child.kill('SIGTERM'); };
+
+setInterval(() => {
+  try { process.kill(Number(parentPid), 0); } catch { stop(); }
+}, 500);
+process.on('SIGTERM', stop);
+process.on('SIGINT', stop);
+child.on('exit', code => process.exit(code ?? 0));

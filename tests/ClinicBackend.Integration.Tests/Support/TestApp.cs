@@ -1,0 +1,165 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using ClinicBackend.Access;
+using ClinicBackend.LocalHost;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.Time.Testing;
+
+namespace ClinicBackend.Integration.Tests.Support;
+
+/// <summary>
+/// The app on the local host over real HTTP, on a free loopback port, against the shared Azurite with its
+/// own name prefix, with a fake clock and timers that run only when a test asks.
+/// </summary>
+public sealed class TestApp : IAsyncDisposable
+{
+    public const string DevKey = "integration-tests-signing-key-0123456789abcdef";
+
+    private TestApp(WebApplication app, FakeTimeProvider clock, string prefix, string connectionString)
+    {
+        App = app;
+        Clock = clock;
+        Prefix = prefix;
+        ConnectionString = connectionString;
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        BaseAddress = new Uri(address);
+        Http = new HttpClient { BaseAddress = BaseAddress };
+    }
+
+    public WebApplication App { get; }
+    public FakeTimeProvider Clock { get; }
+    public string Prefix { get; }
+    public string ConnectionString { get; }
+    public Uri BaseAddress { get; }
+    public HttpClient Http { get; }
+    public IServiceProvider Services => App.Services;
+
+    /// <summary>Starts an app; <paramref name="settings"/> override the defaults, <paramref name="services"/> may replace services.</summary>
+    public static async Task<TestApp> StartAsync(
+        DateTimeOffset? now = null,
+        IDictionary<string, string?>? settings = null,
+        Action<IServiceCollection>? services = null,
+        string environment = "Development")
+    {
+        var azurite = await SharedAzurite.GetAsync();
+        var prefix = "t" + Guid.NewGuid().ToString("N")[..12];
+        var config = new Dictionary<string, string?>
+        {
+            ["urls"] = "http://127.0.0.1:0",
+            ["ClinicStorage:ConnectionString"] = azurite.ConnectionString,
+            ["ClinicStorage:NamePrefix"] = prefix,
+            ["LocalHost:RunTimers"] = "false",
+            ["Auth:DevSigningKey"] = DevKey,
+            ["Twilio:PublicBaseUrl"] = "https://clinic.example.org",
+            ["Logging:LogLevel:Default"] = "Warning",
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            config[key] = value;
+        }
+        var builder = LocalFunctionsHost.CreateBuilder([], config, environment);
+        var clock = new FakeTimeProvider(now ?? new DateTimeOffset(2026, 11, 30, 15, 0, 0, TimeSpan.Zero));
+        builder.Services.AddSingleton<TimeProvider>(clock);
+        services?.Invoke(builder.Services);
+        var app = LocalFunctionsHost.Build(builder);
+        await app.StartAsync();
+        return new TestApp(app, clock, prefix, azurite.ConnectionString);
+    }
+
+    public string Token(string oid, params string[] roles) => Tokens.Dev(DevKey, oid, roles);
+
+    public HttpRequestMessage Request(HttpMethod method, string path, string? token, object? body = null)
+    {
+        var request = new HttpRequestMessage(method, path);
+        if (token is not null)
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        }
+        if (body is string raw)
+        {
+            request.Content = new StringContent(raw, Encoding.UTF8, "application/json");
+        }
+        else if (body is not null)
+        {
+            request.Content = JsonContent.Create(body);
+        }
+        return request;
+    }
+
+    public async Task<Reply> SendAsync(HttpMethod method, string path, string? token, object? body = null, string? ifMatch = null)
+    {
+        using var request = Request(method, path, token, body);
+        if (ifMatch is not null)
+        {
+            request.Headers.TryAddWithoutValidation("If-Match", ifMatch);
+        }
+        using var response = await Http.SendAsync(request);
+        return await Reply.ReadAsync(response);
+    }
+
+    public Task<Reply> GetAsync(string path, string? token) => SendAsync(HttpMethod.Get, path, token);
+
+    public Task<Reply> PostAsync(string path, string? token, object? body = null, string? ifMatch = null) =>
+        SendAsync(HttpMethod.Post, path, token, body ?? new { }, ifMatch);
+
+    /// <summary>Runs a timer function the way an operator would: POST /admin/functions/{name}.</summary>
+    public async Task RunFunctionAsync(string name)
+    {
+        using var response = await Http.PostAsync($"/admin/functions/{name}", JsonContent.Create(new { input = "" }));
+        Assert.Equal(System.Net.HttpStatusCode.Accepted, response.StatusCode);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Http.Dispose();
+        await App.StopAsync();
+        await App.DisposeAsync();
+    }
+}
+
+/// <summary>A response read whole: status, headers, and the body as JSON when it is JSON.</summary>
+public sealed record Reply(int Status, string Body, string? ContentType, HttpResponseMessage Raw)
+{
+    public JsonNode? Json => Body.Length > 0 && ContentType?.Contains("json", StringComparison.Ordinal) == true ? JsonNode.Parse(Body) : null;
+
+    public string? this[string property] => Json?[property]?.ToString();
+
+    public string? Header(string name) =>
+        Raw.Headers.TryGetValues(name, out var values) || Raw.Content.Headers.TryGetValues(name, out values) ? values.First() : null;
+
+    public static async Task<Reply> ReadAsync(HttpResponseMessage response)
+    {
+        var body = await response.Content.ReadAsStringAsync();
+        return new Reply((int)response.StatusCode, body, response.Content.Headers.ContentType?.ToString(), response);
+    }
+
+    public Reply Expect(int status)
+    {
+        Assert.True(Status == status, $"expected {status}, got {Status}: {Body}");
+        return this;
+    }
+
+    /// <summary>Asserts a problem-details refusal with the given status and type code.</summary>
+    public Reply ExpectProblem(int status, string? code = null)
+    {
+        Expect(status);
+        Assert.StartsWith("application/problem+json", ContentType);
+        Assert.False(string.IsNullOrWhiteSpace(this["detail"]), "a problem says in detail what to change");
+        if (code is not null)
+        {
+            Assert.Equal($"https://clinic-backend.dev/problems/{code}", this["type"]);
+        }
+        return this;
+    }
+}
+
+public static class Roles
+{
+    public const string PlatformAdmin = AppRoles.PlatformAdmin;
+    public const string ClinicAdmin = AppRoles.ClinicAdmin;
+    public const string ClinicStaff = AppRoles.ClinicStaff;
+}
