@@ -30,6 +30,18 @@ public static class RequestReader
         }
         try
         {
+            using var syntax = JsonDocument.Parse(bytes.Value, new JsonDocumentOptions { MaxDepth = ApiJson.Options.MaxDepth });
+            if (syntax.RootElement.ValueKind != JsonValueKind.Object)
+            {
+                return Problem.Validation("body", "The body must be a JSON object.");
+            }
+        }
+        catch (JsonException)
+        {
+            return Problem.Validation("body", "The body is not valid JSON.");
+        }
+        try
+        {
             var value = JsonSerializer.Deserialize<T>(bytes.Value, ApiJson.Options);
             return value is null ? Problem.Validation("body", "A JSON object is required.") : value;
         }
@@ -79,10 +91,6 @@ public static class RequestReader
         if (message.Contains("missing required properties", StringComparison.Ordinal))
         {
             return "Required fields are missing.";
-        }
-        if (e.Path is null || e.Path == "$")
-        {
-            return "The body is not valid JSON.";
         }
         return "This field has the wrong type or format.";
     }

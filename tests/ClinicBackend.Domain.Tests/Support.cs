@@ -1,0 +1,30 @@
+using ClinicBackend.Clinics;
+using NodaTime;
+
+namespace ClinicBackend.Domain.Tests;
+
+public static class TestClinics
+{
+    public static Clinic Riverside(string zone = "America/New_York", int chairs = 4, int slot = 15, int session = 120) => new()
+    {
+        Id = "riverside",
+        Name = "Riverside Behavioral Health",
+        TimeZone = zone,
+        Country = "US",
+        Phone = "+12125550100",
+        SmsFrom = "+12125550199",
+        Chairs = chairs,
+        SessionMinutes = session,
+        SlotMinutes = slot,
+        OpeningHours = new Dictionary<IsoDayOfWeek, DayHours>
+        {
+            [IsoDayOfWeek.Monday] = new(new LocalTime(8, 0), new LocalTime(18, 0)),
+            [IsoDayOfWeek.Tuesday] = new(new LocalTime(8, 0), new LocalTime(18, 0)),
+            [IsoDayOfWeek.Wednesday] = new(new LocalTime(8, 0), new LocalTime(18, 0)),
+            [IsoDayOfWeek.Thursday] = new(new LocalTime(8, 0), new LocalTime(18, 0)),
+            [IsoDayOfWeek.Friday] = new(new LocalTime(8, 0), new LocalTime(16, 0)),
+            [IsoDayOfWeek.Sunday] = new(new LocalTime(0, 0), new LocalTime(23, 55)),
+        },
+        Reminders = ReminderSettings.Default,
+    };
+}

@@ -1,0 +1,149 @@
+using ClinicBackend.Integration.Tests.Support;
+
+namespace ClinicBackend.Integration.Tests.Sessions;
+
+/// <summary>Booking against the chairs: the clock stands at Monday 2026-11-30 10:00 in New York.</summary>
+public sealed class BookingTests
+{
+    [Fact]
+    public async Task A_booking_holds_a_chair_for_the_whole_session_and_reads_back_in_local_and_utc()
+    {
+        await using var app = await TestApp.StartAsync();
+        var clinic = await Scenario.CreateAsync(app);
+        var patient = await clinic.RegisterPatientAsync();
+        var booked = (await clinic.BookAsync(patient, "2026-12-02T09:00")).Expect(201);
+        Assert.Equal("2026-12-02T09:00", booked["start"]);
+        Assert.Equal("2026-12-02T14:00:00Z", booked["startUtc"]);
+        Assert.Equal("2026-12-02T11:00", booked["end"]);
+        Assert.Equal("2026-12-02T16:00:00Z", booked["endUtc"]);
+        Assert.Equal("booked", booked["status"]);
+        Assert.Equal("needs-action", booked["confirmation"]);
+        Assert.Equal("1", booked["version"]);
+        var id = booked["id"]!;
+        Assert.Equal($"/api/clinics/{clinic.ClinicId}/sessions/{id}", booked.Header("Location"));
+
+        Assert.Equal(id, (await clinic.GetAsync($"/sessions/{id}")).Expect(200)["id"]);
+        var day = (await clinic.GetAsync("/sessions?date=2026-12-02")).Expect(200).Json!["sessions"]!.AsArray();
+        Assert.Equal(id, Assert.Single(day)!["id"]!.ToString());
+        var mine = (await clinic.GetAsync($"/sessions?patientId={patient}")).Expect(200).Json!["sessions"]!.AsArray();
+        Assert.Equal(id, Assert.Single(mine)!["id"]!.ToString());
+        Assert.Empty((await clinic.GetAsync("/sessions?date=2026-12-03")).Expect(200).Json!["sessions"]!.AsArray());
+    }
+
+    [Fact]
+    public async Task Chairs_limit_overlapping_sessions_and_availability_agrees_with_booking()
+    {
+        await using var app = await TestApp.StartAsync();
+        var clinic = await Scenario.CreateAsync(app, chairs: 2);
+        var patients = new List<string>();
+        for (var i = 0; i < 5; i++)
+        {
+            patients.Add(await clinic.RegisterPatientAsync());
+        }
+        (await clinic.BookAsync(patients[0], "2026-12-02T09:00")).Expect(201);
+        (await clinic.BookAsync(patients[1], "2026-12-02T10:00")).Expect(201);
+
+        var free = await FreeStartsAsync(clinic, "2026-12-02");
+        // 10:00-10:59 starts overlap both sessions; 09:00-09:45 starts overlap both from 10:00 on.
+        Assert.DoesNotContain("2026-12-02T09:00", free.Keys);
+        Assert.DoesNotContain("2026-12-02T10:45", free.Keys);
+        Assert.Equal(1, free["2026-12-02T11:00"]);
+        Assert.Equal(1, free["2026-12-02T08:00"]);
+        Assert.Equal(2, free["2026-12-02T12:00"]);
+        Assert.DoesNotContain("2026-12-02T16:15", free.Keys); // would end after 18:00
+
+        (await clinic.BookAsync(patients[2], "2026-12-02T09:30")).ExpectProblem(409, "capacity");
+        (await clinic.BookAsync(patients[2], "2026-12-02T10:45")).ExpectProblem(409, "capacity");
+        (await clinic.BookAsync(patients[2], "2026-12-02T11:00")).Expect(201);
+        (await clinic.BookAsync(patients[3], "2026-12-02T11:00")).ExpectProblem(409, "capacity");
+
+        // Every start availability offers can be booked; every start it leaves out is refused.
+        var offered = await FreeStartsAsync(clinic, "2026-12-02");
+        var start = offered.Keys.First();
+        (await clinic.BookAsync(patients[3], start)).Expect(201);
+        Assert.Equal(offered[start] - 1, (await FreeStartsAsync(clinic, "2026-12-02")).GetValueOrDefault(start));
+    }
+
+    [Fact]
+    public async Task Thirty_two_concurrent_bookings_for_the_last_chair_give_exactly_one_session()
+    {
+        await using var app = await TestApp.StartAsync();
+        var clinic = await Scenario.CreateAsync(app, chairs: 2);
+        (await clinic.BookAsync(await clinic.RegisterPatientAsync(), "2026-12-02T09:00")).Expect(201);
+        var patients = new List<string>();
+        for (var i = 0; i < 32; i++)
+        {
+            patients.Add(await clinic.RegisterPatientAsync());
+        }
+        // Overlapping starts: each of them needs the one chair left at 10:00-10:59.
+        var starts = new[] { "2026-12-02T09:00", "2026-12-02T09:15", "2026-12-02T09:30", "2026-12-02T10:00", "2026-12-02T10:30" };
+        var replies = await Task.WhenAll(patients.Select((p, i) => clinic.BookAsync(p, starts[i % starts.Length])));
+
+        Assert.Single(replies, r => r.Status == 201);
+        Assert.All(replies.Where(r => r.Status != 201), r => r.ExpectProblem(409, "capacity"));
+        var day = (await clinic.GetAsync("/sessions?date=2026-12-02")).Expect(200).Json!["sessions"]!.AsArray();
+        Assert.Equal(2, day.Count);
+        var free = await FreeStartsAsync(clinic, "2026-12-02");
+        Assert.DoesNotContain("2026-12-02T10:00", free.Keys);
+        Assert.DoesNotContain("2026-12-02T08:15", free.Keys);
+    }
+
+    [Fact]
+    public async Task A_patient_has_one_live_session_a_day()
+    {
+        await using var app = await TestApp.StartAsync();
+        var clinic = await Scenario.CreateAsync(app);
+        var patient = await clinic.RegisterPatientAsync();
+        var first = (await clinic.BookAsync(patient, "2026-12-02T09:00")).Expect(201)["id"];
+        (await clinic.BookAsync(patient, "2026-12-02T14:00")).ExpectProblem(409, "patient-conflict");
+        (await clinic.BookAsync(patient, "2026-12-03T14:00")).Expect(201);
+        (await clinic.PostAsync($"/sessions/{first}/cancel", new { reason = "patient unwell" })).Expect(200);
+        (await clinic.BookAsync(patient, "2026-12-02T14:00")).Expect(201);
+    }
+
+    public static TheoryData<string, string, string> Refusals => new()
+    {
+        { "2026-12-05T09:00", "outside-opening-hours", "Saturday" },
+        { "2026-12-02T07:00", "outside-opening-hours", "before opening" },
+        { "2026-12-02T16:15", "outside-opening-hours", "ends after closing" },
+        { "2026-12-04T14:30", "outside-opening-hours", "Friday closes at 16:00" },
+        { "2026-11-30T09:00", "in-the-past", "this morning" },
+        { "2026-12-02T09:05", "off-grid", "not on the 15-minute grid" },
+        { "2028-01-05T09:00", "too-far-ahead", "more than a year ahead" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Refusals))]
+    public async Task Business_rules_refuse_with_422(string start, string code, string why)
+    {
+        await using var app = await TestApp.StartAsync();
+        var clinic = await Scenario.CreateAsync(app);
+        var patient = await clinic.RegisterPatientAsync();
+        var reply = (await clinic.BookAsync(patient, start)).ExpectProblem(422, code);
+        Assert.False(string.IsNullOrEmpty(why));
+        Assert.Empty((await clinic.GetAsync($"/sessions?patientId={patient}")).Json!["sessions"]!.AsArray());
+        Assert.NotNull(reply["title"]);
+    }
+
+    [Fact]
+    public async Task Patients_must_be_known_active_and_rems_enrolled()
+    {
+        await using var app = await TestApp.StartAsync();
+        var clinic = await Scenario.CreateAsync(app);
+        var notEnrolled = await clinic.RegisterPatientAsync(remsEnrolled: false);
+        (await clinic.BookAsync(notEnrolled, "2026-12-02T09:00")).ExpectProblem(422, "not-rems-enrolled");
+        (await clinic.BookAsync("nosuchpatient1", "2026-12-02T09:00")).ExpectProblem(422, "unknown-patient");
+        (await clinic.BookAsync("../../etc", "2026-12-02T09:00")).ExpectProblem(422, "unknown-patient");
+        var inactive = await clinic.RegisterPatientAsync();
+        (await app.SendAsync(HttpMethod.Patch, $"{clinic.Base}/patients/{inactive}", clinic.Staff, new { active = false })).Expect(200);
+        (await clinic.BookAsync(inactive, "2026-12-02T09:00")).ExpectProblem(422, "inactive-patient");
+        (await app.SendAsync(HttpMethod.Patch, $"{clinic.Base}/patients/{notEnrolled}", clinic.Staff, new { remsEnrolled = true })).Expect(200);
+        (await clinic.BookAsync(notEnrolled, "2026-12-02T09:00")).Expect(201);
+    }
+
+    private static async Task<Dictionary<string, int>> FreeStartsAsync(Scenario clinic, string date)
+    {
+        var slots = (await clinic.GetAsync($"/availability?date={date}")).Expect(200).Json!["slots"]!.AsArray();
+        return slots.ToDictionary(s => s!["start"]!.ToString(), s => (int)s!["freeChairs"]!);
+    }
+}

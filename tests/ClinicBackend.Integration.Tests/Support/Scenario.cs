@@ -1,0 +1,52 @@
+namespace ClinicBackend.Integration.Tests.Support;
+
+/// <summary>A clinic with an admin and a staff member, ready for patient and session calls.</summary>
+public sealed class Scenario
+{
+    private Scenario(TestApp app, string clinicId, string smsFrom)
+    {
+        App = app;
+        ClinicId = clinicId;
+        SmsFrom = smsFrom;
+        PlatformAdmin = app.Token("platform-admin", Roles.PlatformAdmin);
+        Admin = app.Token($"admin-{clinicId}", Roles.ClinicAdmin);
+        Staff = app.Token($"staff-{clinicId}", Roles.ClinicStaff);
+    }
+
+    public TestApp App { get; }
+    public string ClinicId { get; }
+    public string SmsFrom { get; }
+    public string PlatformAdmin { get; }
+    public string Admin { get; }
+    public string Staff { get; }
+    public string Base => $"/api/clinics/{ClinicId}";
+
+    public static async Task<Scenario> CreateAsync(TestApp app, string? id = null, string timeZone = "America/New_York", string country = "US",
+        string phone = "+12125550100", int chairs = 4, int slotMinutes = 15, string? smsFrom = null, Action<Dictionary<string, object?>>? adjust = null)
+    {
+        var platform = app.Token("platform-admin", Roles.PlatformAdmin);
+        var body = Fixtures.ClinicBody(id ?? "c" + Guid.NewGuid().ToString("N")[..10], timeZone, country, phone, smsFrom, chairs, slotMinutes);
+        adjust?.Invoke(body);
+        var created = (await app.PostAsync("/api/clinics", platform, body)).Expect(201);
+        var scenario = new Scenario(app, created["id"]!, created["smsFrom"]!);
+        (await app.SendAsync(HttpMethod.Put, $"{scenario.Base}/members/admin-{scenario.ClinicId}", platform, new { role = Roles.ClinicAdmin })).Expect(201);
+        (await app.SendAsync(HttpMethod.Put, $"{scenario.Base}/members/staff-{scenario.ClinicId}", scenario.Admin, new { role = Roles.ClinicStaff })).Expect(201);
+        return scenario;
+    }
+
+    public async Task<string> RegisterPatientAsync(string? phone = null, bool remsEnrolled = true, bool smsConsent = true,
+        string startDate = "2026-11-02", int interval = 14, string language = "en")
+    {
+        phone ??= "+1212555" + Random.Shared.Next(1000, 9999);
+        var reply = (await App.PostAsync($"{Base}/patients", Staff, Fixtures.PatientBody(phone, remsEnrolled, smsConsent, startDate, interval, language))).Expect(201);
+        return reply["id"]!;
+    }
+
+    public Task<Reply> BookAsync(string patientId, string start) =>
+        App.PostAsync($"{Base}/sessions", Staff, new { patientId, start });
+
+    public Task<Reply> GetAsync(string path, string? token = null) => App.GetAsync($"{Base}{path}", token ?? Staff);
+
+    public Task<Reply> PostAsync(string path, object? body = null, string? token = null, string? ifMatch = null) =>
+        App.PostAsync($"{Base}{path}", token ?? Staff, body, ifMatch);
+}
