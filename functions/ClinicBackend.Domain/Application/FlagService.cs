@@ -98,7 +98,7 @@ public sealed class FlagService(ClinicData data, ClinicAccess access, TimeProvid
                 await ResumeTextsAsync(commit, clinicId, patientId, flagId, ct);
             }
             await commit.CommitAsync(data.Store, ct);
-            await events.PublishNowAsync(commit.Events, ct);
+            events.PublishSoon(commit.Events);
             return Outcome.Ok(Views.Flag(resolved), resolved.Version);
         }, Concurrency.Busy);
 

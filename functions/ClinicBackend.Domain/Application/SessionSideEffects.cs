@@ -8,9 +8,10 @@ namespace ClinicBackend.Application;
 /// <summary>What follows a session change besides the change itself.</summary>
 public sealed class SessionSideEffects(ClinicData data, EventRelay events) : ISessionObserver
 {
-    public async Task SessionsChangedAsync(Clinic clinic, IReadOnlyList<Session> sessions, IReadOnlyList<ClinicEvent> recorded, CancellationToken ct)
+    public Task SessionsChangedAsync(Clinic clinic, IReadOnlyList<Session> sessions, IReadOnlyList<ClinicEvent> recorded, CancellationToken ct)
     {
-        await events.PublishNowAsync(recorded, ct);
+        events.PublishSoon(recorded);
+        return Task.CompletedTask;
     }
 
     public Task OnCompletedAsync(ClinicCommit commit, Session fulfilled, CancellationToken ct) =>

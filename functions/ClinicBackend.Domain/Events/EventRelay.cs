@@ -12,6 +12,18 @@ namespace ClinicBackend.Events;
 /// </summary>
 public sealed class EventRelay(IDocumentStore store, IClinicEventSink sink, ILogger<EventRelay> logger)
 {
+    /// <summary>
+    /// Starts publishing right after a commit without holding up the caller; whatever fails (or is cut
+    /// short by the process ending) stays pending for <see cref="DrainAsync"/>.
+    /// </summary>
+    public void PublishSoon(IReadOnlyList<ClinicEvent> events)
+    {
+        if (events.Count > 0)
+        {
+            _ = Task.Run(() => PublishNowAsync(events, CancellationToken.None));
+        }
+    }
+
     /// <summary>Right after a commit; on failure the events stay pending for <see cref="DrainAsync"/>.</summary>
     public async Task PublishNowAsync(IReadOnlyList<ClinicEvent> events, CancellationToken ct)
     {
