@@ -240,6 +240,7 @@ public sealed class SessionService(ClinicData data, ClinicAccess access, TimePro
                 Confirmation = Confirmation.NeedsAction,
                 Claims = claims,
                 Version = old.Version + 1,
+                ScheduleVersion = old.ScheduleVersion + 1,
                 History = [.. old.History, new SessionChange(commit.Now, caller.ObjectId, "rescheduled",
                     $"{ClinicTime.FormatMinute(old.Start)} -> {ClinicTime.FormatMinute(start.LocalDateTime)}")],
             };

@@ -1,17 +1,32 @@
 using ClinicBackend.Clinics;
 using ClinicBackend.Events;
 using ClinicBackend.Sessions;
+using ClinicBackend.Messaging;
 using ClinicBackend.Sweep;
+using ClinicBackend.Time;
+using Microsoft.Extensions.Logging;
 
 namespace ClinicBackend.Application;
 
 /// <summary>What follows a session change besides the change itself.</summary>
-public sealed class SessionSideEffects(ClinicData data, EventRelay events) : ISessionObserver
+public sealed class SessionSideEffects(ClinicData data, EventRelay events, ReminderPlanner reminders, TimeProvider time, ILogger<SessionSideEffects> logger)
+    : ISessionObserver
 {
-    public Task SessionsChangedAsync(Clinic clinic, IReadOnlyList<Session> sessions, IReadOnlyList<ClinicEvent> recorded, CancellationToken ct)
+    public async Task SessionsChangedAsync(Clinic clinic, IReadOnlyList<Session> sessions, IReadOnlyList<ClinicEvent> recorded, CancellationToken ct)
     {
         events.PublishSoon(recorded);
-        return Task.CompletedTask;
+        foreach (var session in sessions.Where(s => s.IsUpcoming))
+        {
+            try
+            {
+                await reminders.PlanDayBeforeAsync(clinic, session, time.Now(), ct);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // The change is committed; the nightly run plans what this could not.
+                logger.LogWarning(e, "Planning the reminder of session {SessionId} failed; the nightly run will plan it.", session.Id);
+            }
+        }
     }
 
     public Task OnCompletedAsync(ClinicCommit commit, Session fulfilled, CancellationToken ct) =>

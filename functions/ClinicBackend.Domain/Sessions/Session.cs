@@ -60,6 +60,8 @@ public sealed record Session
     public IReadOnlyList<string> Claims { get; init; } = [];
     public IReadOnlyList<SessionChange> History { get; init; } = [];
     public int Version { get; init; } = 1;
+    /// <summary>Counts reschedules only: reminders are keyed by it, so a confirmation or a note does not make them stale.</summary>
+    public int ScheduleVersion { get; init; } = 1;
 
     public LocalDate Date => Start.Date;
 

@@ -3,6 +3,11 @@ namespace ClinicBackend.Integration.Tests.Support;
 /// <summary>Request bodies of the contract's examples, with overrides.</summary>
 public static class Fixtures
 {
+    private static int _phones = Random.Shared.Next(0, 1_000_000);
+
+    /// <summary>A valid US number no other call of this process gets (212-2xx-xxxx).</summary>
+    public static string UniquePhone() => $"+12122{Interlocked.Increment(ref _phones) % 1_000_000:D6}";
+
     public static Dictionary<string, object?> ClinicBody(string? id = null, string timeZone = "America/New_York", string country = "US",
         string phone = "+12125550100", string? smsFrom = null, int chairs = 4, int slotMinutes = 15, int sessionMinutes = 120) => new()
     {
@@ -11,7 +16,7 @@ public static class Fixtures
         ["timeZone"] = timeZone,
         ["country"] = country,
         ["phone"] = phone,
-        ["smsFrom"] = smsFrom ?? "+1212555" + Random.Shared.Next(1000, 9999),
+        ["smsFrom"] = smsFrom ?? UniquePhone(),
         ["chairs"] = chairs,
         ["sessionMinutes"] = sessionMinutes,
         ["slotMinutes"] = slotMinutes,

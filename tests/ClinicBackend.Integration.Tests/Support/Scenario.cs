@@ -37,7 +37,7 @@ public sealed class Scenario
     public async Task<string> RegisterPatientAsync(string? phone = null, bool remsEnrolled = true, bool smsConsent = true,
         string startDate = "2026-11-02", int interval = 14, string language = "en")
     {
-        phone ??= "+1212555" + Random.Shared.Next(1000, 9999);
+        phone ??= Fixtures.UniquePhone();
         var reply = (await App.PostAsync($"{Base}/patients", Staff, Fixtures.PatientBody(phone, remsEnrolled, smsConsent, startDate, interval, language))).Expect(201);
         return reply["id"]!;
     }

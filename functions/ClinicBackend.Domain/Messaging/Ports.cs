@@ -1,0 +1,63 @@
+using NodaTime;
+
+namespace ClinicBackend.Messaging;
+
+/// <summary>What the outbox carries: a pointer to the ledger row, which stays the truth.</summary>
+public sealed record OutboxMessage(string ClinicId, string PatientId, string MessageId, int Attempt = 0)
+{
+    /// <summary>The id used for broker duplicate detection: the ledger key, plus the retry number.</summary>
+    public string DeduplicationId => Attempt == 0 ? $"{ClinicId}.{MessageId}" : $"{ClinicId}.{MessageId}.{Attempt}";
+}
+
+/// <summary>The SMS outbox: Service Bus in Azure, an Azure Storage queue locally. Messages become visible at their send time.</summary>
+public interface ISmsOutbox
+{
+    Task EnqueueAsync(OutboxMessage message, Instant sendAt, CancellationToken ct);
+
+    /// <summary>Up to <paramref name="max"/> due messages, each leased until completed, retried or dead-lettered.</summary>
+    Task<IReadOnlyList<IOutboxDelivery>> ReceiveAsync(int max, CancellationToken ct);
+}
+
+public interface IOutboxDelivery
+{
+    OutboxMessage Message { get; }
+
+    /// <summary>How often this message was received, this time included.</summary>
+    int DeliveryCount { get; }
+
+    Task CompleteAsync(CancellationToken ct);
+
+    /// <summary>Hands the message back to be received again after <paramref name="delay"/>, as attempt <paramref name="attempt"/>.</summary>
+    Task RetryAsync(Duration delay, int attempt, CancellationToken ct);
+
+    Task DeadLetterAsync(string reason, CancellationToken ct);
+}
+
+public sealed record SmsRequest(string From, string To, string Body, Uri? StatusCallback);
+
+/// <summary>What became of a send.</summary>
+public abstract record SendResult
+{
+    public sealed record Accepted(string Sid, string Status) : SendResult;
+
+    /// <summary>Recorded but not sent: no Twilio credentials (local runs).</summary>
+    public sealed record Simulated : SendResult;
+
+    /// <summary>Worth trying again later: 429, 5xx, a timeout, a dropped connection.</summary>
+    public sealed record Transient(string Code) : SendResult;
+
+    /// <summary>Never worth retrying: the recipient opted out (21610), the number is invalid (21211) or not mobile (21614), ...</summary>
+    public sealed record Permanent(string Code, string Detail) : SendResult;
+}
+
+public interface ISmsGateway
+{
+    Task<SendResult> SendAsync(SmsRequest request, CancellationToken ct);
+}
+
+public static class TwilioErrors
+{
+    public const string OptedOut = "21610";
+    public const string InvalidTo = "21211";
+    public const string NotMobile = "21614";
+}

@@ -1,0 +1,92 @@
+using NodaTime;
+
+namespace ClinicBackend.Messaging;
+
+public static class SmsKinds
+{
+    /// <summary>The day-before reminder, which also asks the patient to confirm their ride home.</summary>
+    public const string DayBefore = "day-before";
+    /// <summary>After a missed session: one text inviting the patient to reschedule.</summary>
+    public const string Missed = "missed";
+    /// <summary>A patient's own text to the clinic.</summary>
+    public const string Inbound = "inbound";
+}
+
+/// <summary>Where a text stands. Outbound texts move forward only (Twilio's callbacks arrive in any order).</summary>
+public static class SmsStatus
+{
+    public const string Planned = "planned";
+    public const string Sending = "sending";
+    public const string Simulated = "simulated";
+    public const string Skipped = "skipped";
+    public const string Failed = "failed";
+    public const string Received = "received";
+
+    // Twilio's own statuses
+    public const string Accepted = "accepted";
+    public const string Scheduled = "scheduled";
+    public const string Queued = "queued";
+    public const string SendingTwilio = "sending";
+    public const string Sent = "sent";
+    public const string Delivered = "delivered";
+    public const string Undelivered = "undelivered";
+    public const string TwilioFailed = "failed";
+    public const string Read = "read";
+    public const string Canceled = "canceled";
+
+    /// <summary>How far along a status is; a callback never moves a text back.</summary>
+    public static int Rank(string status) => status switch
+    {
+        Planned => 0,
+        Sending => 1, // also Twilio's "sending"
+        Accepted or Scheduled or Queued => 2,
+        Sent => 3,
+        Delivered or Undelivered or Failed or Canceled or Simulated or Skipped => 4,
+        Read => 5,
+        _ => -1,
+    };
+
+    public static bool IsKnownTwilioStatus(string status) =>
+        status is Accepted or Scheduled or Queued or SendingTwilio or Sent or Delivered or Undelivered or TwilioFailed or Read or Canceled;
+
+    /// <summary>Handed over to Twilio (or simulated): the dispatcher is done with it.</summary>
+    public static bool IsHandedOver(string status) => Rank(status) >= 2 && status is not (Skipped or Failed);
+}
+
+/// <summary>
+/// One text in a patient's history. Outbound rows are the reminder ledger: their id derives from
+/// (session, schedule version, kind), so planning twice finds the row and sends nothing twice.
+/// </summary>
+public sealed record SmsMessage
+{
+    public required string Id { get; init; }
+    public required string PatientId { get; init; }
+    public required string Direction { get; init; } // outbound | inbound
+    public required string Kind { get; init; }
+    public string? SessionId { get; init; }
+    /// <summary>The session's schedule version the text was planned for.</summary>
+    public int? SessionVersion { get; init; }
+    /// <summary>The text; for a planned reminder it is written when it is sent (in the patient's language, for the session as it then is).</summary>
+    public string? Body { get; init; }
+    public int Segments { get; init; }
+    public required string Status { get; init; }
+    public string? Reason { get; init; }
+    /// <summary>Outbound: when it may go. Inbound: when it arrived.</summary>
+    public required Instant At { get; init; }
+    public Instant? SentAt { get; init; }
+    public Instant? ClaimedAt { get; init; }
+    public int Attempts { get; init; }
+    public string? TwilioSid { get; init; }
+    public string? ErrorCode { get; init; }
+    public Instant UpdatedAt { get; init; }
+
+    /// <summary>Counts against the healthcare exemption limits (replies to a patient's own text do not).</summary>
+    public bool IsAutomated => Direction == "outbound" && Kind is SmsKinds.DayBefore or SmsKinds.Missed;
+
+    public static string ReminderId(string sessionId, int version, string kind) => $"r-{sessionId}-v{version}-{kind}";
+
+    public static string InboundId(string messageSid) => $"in-{messageSid}";
+}
+
+/// <summary>A claim on a patient's one automated text of a clinic-local day.</summary>
+public sealed record SmsQuota(string MessageId, Instant At);

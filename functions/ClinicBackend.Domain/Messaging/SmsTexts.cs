@@ -1,0 +1,108 @@
+using System.Globalization;
+using ClinicBackend.Clinics;
+using ClinicBackend.Patients;
+using NodaTime;
+
+namespace ClinicBackend.Messaging;
+
+/// <summary>
+/// Every text the product sends. They name the clinic, the date and time and the clinic's phone number,
+/// never a drug, a diagnosis or the treatment, and are written to fit one GSM-7 segment where the
+/// clinic's name allows (Spanish ones avoid letters outside GSM-7, such as á, í, ó, ú).
+/// </summary>
+public static class SmsTexts
+{
+    /// <summary>Words that must never appear in a text (a test scans every template).</summary>
+    public static readonly string[] ForbiddenWords =
+    [
+        "esketamine", "ketamine", "spravato", "depression", "depresion", "depresión", "depressive", "treatment", "tratamiento",
+        "dose", "dosis", "drug", "medication", "medicamento", "nasal", "spray", "psychiatr", "psiquiatr", "rems", "infusion",
+    ];
+
+    private static readonly string[] EnDays = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+    private static readonly string[] EsDays = ["lun", "mar", "mie", "jue", "vie", "sab", "dom"];
+    private static readonly string[] EnMonths = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+    private static readonly string[] EsMonths = ["ene", "feb", "mar", "abr", "may", "jun", "jul", "ago", "sep", "oct", "nov", "dic"];
+
+    public static string DayBeforeReminder(Clinic clinic, string language, LocalDateTime start)
+    {
+        var phone = PhoneFormat.ForDisplay(clinic.Phone, clinic.Country);
+        return language == "es"
+            ? $"{clinic.Name}: su cita es el {EsDate(start)} a las {start.Hour}:{start.Minute:D2}. Alguien debe llevarle a casa. Responda 1 para confirmar, 2 para cambiarla. {phone}. STOP para no recibir"
+            : $"{clinic.Name}: visit {EnDate(start)}, {EnTime(start)}. Someone must drive you home. Reply 1 to confirm, 2 to reschedule. {phone}. STOP to opt out";
+    }
+
+    public static string MissedSession(Clinic clinic, string language)
+    {
+        var phone = PhoneFormat.ForDisplay(clinic.Phone, clinic.Country);
+        return language == "es"
+            ? $"{clinic.Name}: le extrañamos hoy. Responda 2 para una nueva cita o llame al {phone}. STOP para no recibir"
+            : $"{clinic.Name}: we missed you today. Reply 2 to reschedule or call {phone}. STOP to opt out";
+    }
+
+    public static string Confirmed(Clinic clinic, string language, LocalDateTime start) => language == "es"
+        ? $"{clinic.Name}: gracias, su cita del {EsDate(start)} a las {start.Hour}:{start.Minute:D2} queda confirmada."
+        : $"{clinic.Name}: thank you, your visit {EnDate(start)}, {EnTime(start)} is confirmed.";
+
+    public static string RescheduleRequested(Clinic clinic, string language) => language == "es"
+        ? $"{clinic.Name}: recibido. La clinica le llamara para cambiar la cita. {PhoneFormat.ForDisplay(clinic.Phone, clinic.Country)}"
+        : $"{clinic.Name}: got it. The clinic will call you to find a new time. {PhoneFormat.ForDisplay(clinic.Phone, clinic.Country)}";
+
+    public static string NoUpcomingVisit(Clinic clinic, string language) => language == "es"
+        ? $"{clinic.Name}: no tiene citas pendientes. Para reservar llame al {PhoneFormat.ForDisplay(clinic.Phone, clinic.Country)}."
+        : $"{clinic.Name}: you have no upcoming visit. To book one, call {PhoneFormat.ForDisplay(clinic.Phone, clinic.Country)}.";
+
+    public static string FreeTextReceived(Clinic clinic, string language) => language == "es"
+        ? $"{clinic.Name}: gracias, la clinica le respondera pronto. Si es urgente llame al {PhoneFormat.ForDisplay(clinic.Phone, clinic.Country)}."
+        : $"{clinic.Name}: thanks, the clinic will get back to you soon. If urgent, call {PhoneFormat.ForDisplay(clinic.Phone, clinic.Country)}.";
+
+    public static string Help(Clinic clinic, string language) => language == "es"
+        ? $"{clinic.Name}: {PhoneFormat.ForDisplay(clinic.Phone, clinic.Country)}. Responda STOP para no recibir mensajes."
+        : $"{clinic.Name}: call {PhoneFormat.ForDisplay(clinic.Phone, clinic.Country)}. Reply STOP to stop texts.";
+
+    public static string OptedOut(Clinic clinic, string language) => language == "es"
+        ? $"{clinic.Name}: no recibira mas mensajes. Responda START para volver a recibirlos."
+        : $"{clinic.Name}: you will get no more texts. Reply START to receive them again.";
+
+    public static string OptedIn(Clinic clinic, string language) => language == "es"
+        ? $"{clinic.Name}: volvera a recibir recordatorios. Responda STOP para no recibir."
+        : $"{clinic.Name}: reminders are back on. Reply STOP to opt out.";
+
+    /// <summary>The crisis reply: the 988 Lifeline first, then the clinic.</summary>
+    public static string Crisis(Clinic clinic, string language) => language == "es"
+        ? $"Si esta en crisis, llame o envie un texto al 988 (Suicide & Crisis Lifeline), o al 911. {clinic.Name}: {PhoneFormat.ForDisplay(clinic.Phone, clinic.Country)}. Le contactaremos."
+        : $"If you are in crisis, call or text 988 (Suicide & Crisis Lifeline) or 911. {clinic.Name}: {PhoneFormat.ForDisplay(clinic.Phone, clinic.Country)}. We will reach out.";
+
+    /// <summary>To a number the clinic does not know: neutral, no data.</summary>
+    public const string UnknownSender = "This number does not accept messages from you. If you need help, call your clinic.";
+
+    private static string EnDate(LocalDateTime t) => $"{EnDays[(int)t.DayOfWeek - 1]} {EnMonths[t.Month - 1]} {t.Day}";
+
+    private static string EnTime(LocalDateTime t) =>
+        $"{(t.Hour % 12 == 0 ? 12 : t.Hour % 12)}:{t.Minute:D2} {(t.Hour < 12 ? "AM" : "PM")}";
+
+    private static string EsDate(LocalDateTime t) => $"{EsDays[(int)t.DayOfWeek - 1]} {t.Day} {EsMonths[t.Month - 1]}";
+
+    public static bool ContainsForbiddenWord(string text) =>
+        ForbiddenWords.Any(w => CultureInfo.InvariantCulture.CompareInfo.IndexOf(text, w, CompareOptions.IgnoreCase | CompareOptions.IgnoreNonSpace) >= 0);
+}
+
+/// <summary>SMS segment counting: GSM-7 (160 per single segment, 153 when concatenated) or UCS-2 (70 / 67).</summary>
+public static class SmsSegments
+{
+    private const string Basic =
+        "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà";
+    private const string Extended = "^{}\\[~]|€\f";
+
+    public static bool IsGsm7(string text) => text.All(c => Basic.Contains(c) || Extended.Contains(c));
+
+    public static int Count(string text)
+    {
+        if (IsGsm7(text))
+        {
+            var septets = text.Sum(c => Extended.Contains(c) ? 2 : 1);
+            return septets <= 160 ? 1 : (int)Math.Ceiling(septets / 153.0);
+        }
+        return text.Length <= 70 ? 1 : (int)Math.Ceiling(text.Length / 67.0);
+    }
+}
