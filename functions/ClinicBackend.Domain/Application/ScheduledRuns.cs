@@ -1,17 +1,22 @@
 using ClinicBackend.Events;
+using ClinicBackend.Messaging;
 
 namespace ClinicBackend.Application;
 
 /// <summary>What the timer functions run, across every clinic.</summary>
-public sealed class ScheduledRuns(ClinicData data, EventRelay events)
+public sealed class ScheduledRuns(ClinicData data, EventRelay events, ReminderPlanner reminders, SmsDispatcher dispatcher)
 {
-    public Task<string> PlanRemindersAsync(CancellationToken ct) => Task.FromResult("nothing planned yet");
+    /// <summary>DispatchSms runs every minute; it stops taking new work after this, well inside the function timeout.</summary>
+    public static readonly TimeSpan DispatchBudget = TimeSpan.FromSeconds(50);
 
+    public async Task<string> PlanRemindersAsync(CancellationToken ct) => (await reminders.PlanAllAsync(ct)).ToString();
+
+    /// <summary>Sends due texts, then publishes any clinic events a crash or outage left pending.</summary>
     public async Task<string> DispatchAsync(CancellationToken ct)
     {
-        var clinics = await data.ClinicIdsAsync(ct);
-        var relayed = await events.DrainAsync(clinics, ct);
-        return $"{relayed} clinic events relayed";
+        var sms = await dispatcher.DispatchAsync(DispatchBudget, ct);
+        var relayed = await events.DrainAsync(await data.ClinicIdsAsync(ct), ct);
+        return $"{sms}; {relayed} clinic events relayed";
     }
 
     public Task<string> SweepAsync(CancellationToken ct) => Task.FromResult("nothing swept yet");

@@ -3,10 +3,16 @@ using NodaTime;
 namespace ClinicBackend.Messaging;
 
 /// <summary>What the outbox carries: a pointer to the ledger row, which stays the truth.</summary>
-public sealed record OutboxMessage(string ClinicId, string PatientId, string MessageId, int Attempt = 0)
+/// <param name="Generation">How often the message was handed back to the outbox (deferred or retried).</param>
+public sealed record OutboxMessage(string ClinicId, string PatientId, string MessageId, int Generation = 0)
 {
-    /// <summary>The id used for broker duplicate detection: the ledger key, plus the retry number.</summary>
-    public string DeduplicationId => Attempt == 0 ? $"{ClinicId}.{MessageId}" : $"{ClinicId}.{MessageId}.{Attempt}";
+    /// <summary>
+    /// The broker's duplicate-detection id: the ledger key, plus the generation, so a re-scheduled copy is
+    /// not mistaken for a duplicate of the message it replaces.
+    /// </summary>
+    public string DeduplicationId => Generation == 0 ? $"{ClinicId}.{MessageId}" : $"{ClinicId}.{MessageId}.{Generation}";
+
+    public OutboxMessage Next() => this with { Generation = Generation + 1 };
 }
 
 /// <summary>The SMS outbox: Service Bus in Azure, an Azure Storage queue locally. Messages become visible at their send time.</summary>
@@ -27,8 +33,8 @@ public interface IOutboxDelivery
 
     Task CompleteAsync(CancellationToken ct);
 
-    /// <summary>Hands the message back to be received again after <paramref name="delay"/>, as attempt <paramref name="attempt"/>.</summary>
-    Task RetryAsync(Duration delay, int attempt, CancellationToken ct);
+    /// <summary>Hands the message back (as its next generation) to be received again after <paramref name="delay"/>.</summary>
+    Task RetryAsync(Duration delay, CancellationToken ct);
 
     Task DeadLetterAsync(string reason, CancellationToken ct);
 }

@@ -71,7 +71,7 @@ public sealed class SmsDispatcher(
                 {
                     lock (seen)
                     {
-                        fresh += seen.Add(delivery.Message.DeduplicationId) ? 1 : 0;
+                        fresh += seen.Add($"{delivery.Message.ClinicId}.{delivery.Message.MessageId}") ? 1 : 0;
                     }
                     var outcome = await ProcessSafelyAsync(delivery, stop.Token);
                     lock (counts)
@@ -127,7 +127,7 @@ public sealed class SmsDispatcher(
                 await delivery.CompleteAsync(ct);
                 return "failed";
             }
-            await delivery.RetryAsync(StaleClaim, message.Attempt, ct);
+            await delivery.RetryAsync(StaleClaim, ct);
             return "deferred";
         }
         if (sms.Status != SmsStatus.Planned)
@@ -137,7 +137,7 @@ public sealed class SmsDispatcher(
         }
         if (sms.At > now)
         {
-            await delivery.RetryAsync(sms.At - now, message.Attempt, ct);
+            await delivery.RetryAsync(sms.At - now, ct);
             return "deferred";
         }
 
@@ -192,7 +192,7 @@ public sealed class SmsDispatcher(
         catch (CommitConflictException)
         {
             // Another dispatcher claimed this row, or used the patient's text of the day first: look again later.
-            await delivery.RetryAsync(Duration.FromSeconds(5), message.Attempt, ct);
+            await delivery.RetryAsync(Duration.FromSeconds(5), ct);
             return "raced";
         }
         var claimedRow = (await Store.GetAsync<SmsMessage>(message.ClinicId, key, ct))!;
@@ -233,7 +233,7 @@ public sealed class SmsDispatcher(
                     ErrorCode = transient.Code,
                     UpdatedAt = now,
                 }, ct);
-                await delivery.RetryAsync(backoff, message.Attempt + 1, ct);
+                await delivery.RetryAsync(backoff, ct);
                 return "retried";
             default:
                 throw new InvalidOperationException(result.ToString());
@@ -307,7 +307,7 @@ public sealed class SmsDispatcher(
             return "skipped";
         }
         await UpdateAsync(message.ClinicId, row, sms with { At = until, Reason = $"deferred: {why}", UpdatedAt = now }, ct);
-        await delivery.RetryAsync(until - now, message.Attempt, ct);
+        await delivery.RetryAsync(until - now, ct);
         return "deferred";
     }
 
@@ -323,6 +323,8 @@ public sealed class SmsDispatcher(
                 case SendResult.Transient { Code: "429" or "20429" }:
                     limiter.Throttled();
                     continue; // never processed by Twilio: safe to try again at the lower rate
+                case SendResult.Transient { Code: "timeout" or "connection" }:
+                    return result; // Twilio may have taken it: only a later, backed-off attempt
                 case SendResult.Transient:
                     await Task.Delay(TimeSpan.FromMilliseconds(250 * attempt), ct);
                     continue;

@@ -28,7 +28,7 @@ public static class SmsTexts
     {
         var phone = PhoneFormat.ForDisplay(clinic.Phone, clinic.Country);
         return language == "es"
-            ? $"{clinic.Name}: su cita es el {EsDate(start)} a las {start.Hour}:{start.Minute:D2}. Alguien debe llevarle a casa. Responda 1 para confirmar, 2 para cambiarla. {phone}. STOP para no recibir"
+            ? $"{clinic.Name}: cita {EsDate(start)}, {start.Hour}:{start.Minute:D2}. Alguien debe llevarle a casa. Responda 1 para confirmar, 2 para cambiar. {phone}. STOP para baja"
             : $"{clinic.Name}: visit {EnDate(start)}, {EnTime(start)}. Someone must drive you home. Reply 1 to confirm, 2 to reschedule. {phone}. STOP to opt out";
     }
 
@@ -36,7 +36,7 @@ public static class SmsTexts
     {
         var phone = PhoneFormat.ForDisplay(clinic.Phone, clinic.Country);
         return language == "es"
-            ? $"{clinic.Name}: le extrañamos hoy. Responda 2 para una nueva cita o llame al {phone}. STOP para no recibir"
+            ? $"{clinic.Name}: le extrañamos hoy. Responda 2 para una nueva cita o llame al {phone}. STOP para baja"
             : $"{clinic.Name}: we missed you today. Reply 2 to reschedule or call {phone}. STOP to opt out";
     }
 

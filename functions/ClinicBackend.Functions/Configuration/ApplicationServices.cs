@@ -3,6 +3,7 @@ using Azure.Messaging.ServiceBus;
 using Azure.Storage.Queues;
 using ClinicBackend.Application;
 using ClinicBackend.Events;
+using ClinicBackend.Flags;
 using ClinicBackend.Messaging;
 using ClinicBackend.Storage;
 using Microsoft.Extensions.DependencyInjection;
@@ -23,6 +24,33 @@ public static class ApplicationServices
         services.AddSingleton<EventRelay>();
         services.AddSingleton<ISessionObserver, SessionSideEffects>();
         services.AddSingleton<ScheduledRuns>();
+        services.AddSingleton<MessageHistory>();
+        services.AddSingleton<FlagRaiser>();
+        services.AddSingleton<ReminderPlanner>();
+        services.AddSingleton<SmsDispatcher>();
+        services.AddSingleton<DeliveryStatusService>();
+        services.AddSingleton(new SendRateLimiter());
+        services.AddSingleton(sp => new SmsCallbacks(sp.GetRequiredService<IOptions<TwilioOptions>>().Value.PublicBaseUrl));
+        services.AddSingleton(sp => new TwilioSignature(sp.GetRequiredService<IOptions<TwilioOptions>>().Value));
+        services.AddSingleton<ISmsGateway>(sp =>
+        {
+            var twilio = sp.GetRequiredService<IOptions<TwilioOptions>>().Value;
+            return twilio.IsSimulated ? new SimulatedSmsGateway() : new TwilioSmsGateway(twilio);
+        });
+        services.AddSingleton<ISmsOutbox>(sp =>
+        {
+            var outbox = sp.GetRequiredService<IOptions<OutboxOptions>>().Value;
+            var time = sp.GetRequiredService<TimeProvider>();
+            if (outbox.UsesServiceBus)
+            {
+                var client = sp.GetRequiredService<ServiceBusClient>();
+                return new ServiceBusOutbox(client.CreateSender(outbox.QueueName), client.CreateReceiver(outbox.QueueName), time);
+            }
+            var queues = sp.GetRequiredService<QueueServiceClient>();
+            var prefix = sp.GetRequiredService<IOptions<ClinicStorageOptions>>().Value.NamePrefix;
+            return new StorageQueueOutbox(queues.GetQueueClient($"{prefix}{outbox.QueueName}"), queues.GetQueueClient($"{prefix}{outbox.QueueName}-poison"),
+                time, outbox.StorageQueueMaxDelay);
+        });
 
         services.AddSingleton(sp => CreateQueueService(sp.GetRequiredService<IOptions<ClinicStorageOptions>>().Value));
         services.AddSingleton(sp => new ServiceBusClient(

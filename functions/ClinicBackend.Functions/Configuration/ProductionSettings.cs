@@ -29,7 +29,9 @@ public static class ProductionSettings
         "ClinicStorage__NamePrefix",       // test isolation
         "Outbox__QueueName",               // default sms-outbox, the queue the template creates
         "Outbox__EventsTopicName",         // default clinic-events, the topic the template creates
+        "Outbox__StorageQueueMaxDelay",    // storage-queue outbox only (local); Azure uses Service Bus
         "Twilio__ApiBaseUrl",              // default: Twilio's own API
+        "Twilio__RequestTimeout",          // default 15 s
         "Auth__DevSigningKey",             // Development only; refused elsewhere
         "Dev__ClockOffset",                // Development only; refused elsewhere
     };

@@ -6,7 +6,7 @@ using Microsoft.Azure.Functions.Worker;
 
 namespace ClinicBackend.Functions;
 
-public sealed class PatientFunctions(PatientService patients)
+public sealed class PatientFunctions(PatientService patients, MessageHistory messages)
 {
     [Function("RegisterPatient")]
     public Task<IActionResult> Register(
@@ -24,4 +24,10 @@ public sealed class PatientFunctions(PatientService patients)
         [HttpTrigger(AuthorizationLevel.Anonymous, "patch", Route = "clinics/{clinicId}/patients/{patientId}")] HttpRequest request,
         string clinicId, string patientId, CancellationToken ct) =>
         Api.WithBody<PatientInput>(request, ct, (body, ifMatch) => patients.PatchAsync(Api.Caller(request), clinicId, patientId, body, ifMatch, ct));
+
+    [Function("GetPatientMessages")]
+    public async Task<IActionResult> Messages(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "clinics/{clinicId}/patients/{patientId}/messages")] HttpRequest request,
+        string clinicId, string patientId, CancellationToken ct) =>
+        Api.Respond(await messages.ListAsync(Api.Caller(request), clinicId, patientId, ct));
 }

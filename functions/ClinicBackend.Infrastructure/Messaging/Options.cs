@@ -14,6 +14,12 @@ public sealed class OutboxOptions
 
     public string EventsTopicName { get; set; } = "clinic-events";
 
+    /// <summary>
+    /// Storage-queue outbox only: the longest a message is hidden until its send time (the queue allows 7 days;
+    /// the dispatcher defers anything that shows up early). Tests that move a fake clock set it to zero.
+    /// </summary>
+    public TimeSpan StorageQueueMaxDelay { get; set; } = TimeSpan.FromDays(7);
+
     public bool UsesServiceBus => !string.IsNullOrWhiteSpace(ServiceBusNamespace);
 }
 
@@ -33,6 +39,9 @@ public sealed partial class TwilioOptions
     /// <summary>Where the Twilio SDK's requests go; a local stand-in in tests.</summary>
     public string ApiBaseUrl { get; set; } = DefaultApiBaseUrl;
 
+    /// <summary>How long one call to Twilio may take before it counts as a (retryable) timeout.</summary>
+    public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(15);
+
     /// <summary>Without credentials texts are recorded as simulated, not sent.</summary>
     public bool IsSimulated => string.IsNullOrWhiteSpace(AccountSid) || string.IsNullOrWhiteSpace(AuthToken);
 
@@ -50,6 +59,10 @@ public sealed partial class TwilioOptions
         if (hasSid != hasToken)
         {
             yield return "Twilio__AccountSid and Twilio__AuthToken must be set together (or both left out to simulate texts).";
+        }
+        else if (!hasSid && !development)
+        {
+            yield return "Twilio__AccountSid and Twilio__AuthToken are required outside Development (only local runs simulate texts).";
         }
         if (!Uri.TryCreate(ApiBaseUrl, UriKind.Absolute, out var api) || (api.Scheme != Uri.UriSchemeHttps && api.Scheme != Uri.UriSchemeHttp))
         {

@@ -19,6 +19,8 @@ public sealed class AuthenticationTests
             ["AzureAd:TenantId"] = Tokens.TenantId,
             ["AzureAd:ClientId"] = Tokens.ClientId,
             ["Auth:DevSigningKey"] = environment == "Development" ? TestApp.DevKey : null,
+            ["Twilio:AccountSid"] = TwilioStandIn.AccountSid,
+            ["Twilio:AuthToken"] = TwilioStandIn.AuthToken,
         },
         services: services => services.PostConfigure<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme, options =>
         {

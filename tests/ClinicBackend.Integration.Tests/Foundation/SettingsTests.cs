@@ -12,6 +12,8 @@ public sealed class SettingsTests
         ["AzureAd:TenantId"] = Tokens.TenantId,
         ["AzureAd:ClientId"] = Tokens.ClientId,
         ["Twilio:PublicBaseUrl"] = "https://clinic.example.org",
+        ["Twilio:AccountSid"] = TwilioStandIn.AccountSid,
+        ["Twilio:AuthToken"] = TwilioStandIn.AuthToken,
         ["Auth:DevSigningKey"] = null,
     };
 
@@ -34,6 +36,7 @@ public sealed class SettingsTests
         { "Production", "Dev:ClockOffset", "1.00:00:00", "Dev__ClockOffset" },
         { "Development", "Dev:ClockOffset", "tomorrow", "Dev__ClockOffset" },
         { "Production", "AzureAd:ClientId", null, "AzureAd__ClientId" },
+        { "Production", "Twilio:AccountSid", null, "Twilio__AccountSid" },
     };
 
     [Theory]

@@ -56,6 +56,8 @@ public sealed class TestApp : IAsyncDisposable
             ["Auth:DevSigningKey"] = DevKey,
             ["Twilio:PublicBaseUrl"] = "https://clinic.example.org",
             ["Logging:LogLevel:Default"] = "Warning",
+            // The fake clock jumps; queue messages become visible at once and the ledger decides what is due.
+            ["Outbox:StorageQueueMaxDelay"] = "00:00:00",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {

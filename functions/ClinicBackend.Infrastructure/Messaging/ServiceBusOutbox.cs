@@ -1,0 +1,59 @@
+using Azure.Messaging.ServiceBus;
+using ClinicBackend.Time;
+using NodaTime;
+
+namespace ClinicBackend.Messaging;
+
+/// <summary>
+/// The outbox on a Service Bus queue: scheduled enqueue at the send time, <c>MessageId</c> = the ledger key
+/// (plus the generation) for duplicate detection, peek-lock leases, and the queue's dead-letter sub-queue.
+/// A retry schedules the next generation and completes the current message; if the process dies between
+/// the two, both arrive and the ledger claim lets only one through.
+/// </summary>
+public sealed class ServiceBusOutbox(ServiceBusSender sender, ServiceBusReceiver receiver, TimeProvider time) : ISmsOutbox
+{
+    public static readonly TimeSpan ReceiveWait = TimeSpan.FromSeconds(2);
+    private readonly ServiceBusReceiver _receiver = receiver;
+    private readonly TimeProvider _time = time;
+
+    public Task EnqueueAsync(OutboxMessage message, Instant sendAt, CancellationToken ct) => SendAsync(message, sendAt, ct);
+
+    public async Task<IReadOnlyList<IOutboxDelivery>> ReceiveAsync(int max, CancellationToken ct)
+    {
+        var received = await _receiver.ReceiveMessagesAsync(max, ReceiveWait, ct);
+        return received.Select(m => (IOutboxDelivery)new Delivery(this, m, OutboxJson.Deserialize(m.Body.ToString()))).ToList();
+    }
+
+    private async Task SendAsync(OutboxMessage message, Instant sendAt, CancellationToken ct)
+    {
+        var busMessage = new ServiceBusMessage(OutboxJson.Serialize(message))
+        {
+            MessageId = message.DeduplicationId,
+            ContentType = "application/json",
+            Subject = "sms",
+        };
+        if (sendAt > _time.Now())
+        {
+            busMessage.ScheduledEnqueueTime = sendAt.ToDateTimeOffset();
+        }
+        await sender.SendMessageAsync(busMessage, ct);
+    }
+
+    private sealed class Delivery(ServiceBusOutbox outbox, ServiceBusReceivedMessage received, OutboxMessage message) : IOutboxDelivery
+    {
+        public OutboxMessage Message => message;
+
+        public int DeliveryCount => received.DeliveryCount;
+
+        public Task CompleteAsync(CancellationToken ct) => outbox._receiver.CompleteMessageAsync(received, ct);
+
+        public async Task RetryAsync(Duration delay, CancellationToken ct)
+        {
+            await outbox.SendAsync(message.Next(), outbox._time.Now() + delay, ct);
+            await outbox._receiver.CompleteMessageAsync(received, ct);
+        }
+
+        public Task DeadLetterAsync(string reason, CancellationToken ct) =>
+            outbox._receiver.DeadLetterMessageAsync(received, "undeliverable", reason, ct);
+    }
+}

@@ -1,0 +1,86 @@
+using Azure.Storage.Queues;
+using Azure.Storage.Queues.Models;
+using ClinicBackend.Time;
+using NodaTime;
+
+namespace ClinicBackend.Messaging;
+
+/// <summary>
+/// The outbox on an Azure Storage queue (local runs, tests): a message stays invisible until its send time
+/// (at most <paramref name="maxDelay"/>, the queue allows 7 days; the dispatcher defers early arrivals),
+/// leases hide a received message while it is handled, and dead letters go to the poison queue.
+/// </summary>
+public sealed class StorageQueueOutbox(QueueClient queue, QueueClient poison, TimeProvider time, TimeSpan maxDelay) : ISmsOutbox
+{
+    public static readonly TimeSpan StorageLimit = TimeSpan.FromDays(7);
+    public static readonly TimeSpan Lease = TimeSpan.FromMinutes(2);
+    private readonly QueueClient _queue = queue;
+    private readonly QueueClient _poison = poison;
+    private readonly SemaphoreSlim _createLock = new(1, 1);
+    private volatile bool _created;
+
+    public async Task EnqueueAsync(OutboxMessage message, Instant sendAt, CancellationToken ct)
+    {
+        await EnsureQueuesAsync(ct);
+        await _queue.SendMessageAsync(OutboxJson.Serialize(message), VisibilityDelay(sendAt - time.Now()), TimeSpan.FromSeconds(-1), ct);
+    }
+
+    public async Task<IReadOnlyList<IOutboxDelivery>> ReceiveAsync(int max, CancellationToken ct)
+    {
+        await EnsureQueuesAsync(ct);
+        var received = await _queue.ReceiveMessagesAsync(Math.Clamp(max, 1, 32), Lease, ct);
+        return received.Value.Select(m => (IOutboxDelivery)new Delivery(this, m, OutboxJson.Deserialize(m.MessageText))).ToList();
+    }
+
+    private TimeSpan VisibilityDelay(Duration delay)
+    {
+        var wanted = delay.ToTimeSpan();
+        var cap = maxDelay < StorageLimit ? maxDelay : StorageLimit;
+        return wanted <= TimeSpan.Zero ? TimeSpan.Zero : wanted > cap ? cap : wanted;
+    }
+
+    private async Task EnsureQueuesAsync(CancellationToken ct)
+    {
+        if (_created)
+        {
+            return;
+        }
+        await _createLock.WaitAsync(ct);
+        try
+        {
+            if (!_created)
+            {
+                await _queue.CreateIfNotExistsAsync(cancellationToken: ct);
+                await _poison.CreateIfNotExistsAsync(cancellationToken: ct);
+                _created = true;
+            }
+        }
+        finally
+        {
+            _createLock.Release();
+        }
+    }
+
+    private sealed class Delivery(StorageQueueOutbox outbox, QueueMessage received, OutboxMessage message) : IOutboxDelivery
+    {
+        private string _popReceipt = received.PopReceipt;
+
+        public OutboxMessage Message => message;
+
+        public int DeliveryCount => (int)received.DequeueCount;
+
+        public Task CompleteAsync(CancellationToken ct) => outbox._queue.DeleteMessageAsync(received.MessageId, _popReceipt, ct);
+
+        public async Task RetryAsync(Duration delay, CancellationToken ct)
+        {
+            var updated = await outbox._queue.UpdateMessageAsync(received.MessageId, _popReceipt, OutboxJson.Serialize(message.Next()), outbox.VisibilityDelay(delay), ct);
+            _popReceipt = updated.Value.PopReceipt;
+        }
+
+        public async Task DeadLetterAsync(string reason, CancellationToken ct)
+        {
+            await outbox._poison.SendMessageAsync(System.Text.Json.JsonSerializer.Serialize(new { message, reason }), cancellationToken: ct);
+            await CompleteAsync(ct);
+        }
+    }
+}
