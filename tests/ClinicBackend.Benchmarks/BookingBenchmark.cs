@@ -98,7 +98,7 @@ public sealed class BenchmarkHost : IAsyncDisposable
     public string AdminToken { get; }
     public IServiceProvider Services => _app.Services;
 
-    public static async Task<BenchmarkHost> StartAsync(AzuriteProcess azurite, IDictionary<string, string?>? settings = null, DateTimeOffset? now = null)
+    public static async Task<BenchmarkHost> StartAsync(AzuriteProcess azurite, IDictionary<string, string?>? settings = null, DateTimeOffset? now = null, bool countStorage = false)
     {
         var config = new Dictionary<string, string?>
         {
@@ -115,6 +115,11 @@ public sealed class BenchmarkHost : IAsyncDisposable
         }
         var builder = LocalFunctionsHost.CreateBuilder([], config, "Development");
         builder.Services.AddSingleton<TimeProvider>(new Microsoft.Extensions.Time.Testing.FakeTimeProvider(now ?? new DateTimeOffset(2026, 11, 30, 15, 0, 0, TimeSpan.Zero)));
+        if (countStorage)
+        {
+            var registration = builder.Services.Last(d => d.ServiceType == typeof(ClinicBackend.Storage.IDocumentStore));
+            builder.Services.AddSingleton<ClinicBackend.Storage.IDocumentStore>(sp => new CountingStore((ClinicBackend.Storage.IDocumentStore)registration.ImplementationFactory!(sp)));
+        }
         var app = LocalFunctionsHost.Build(builder);
         await app.StartAsync();
         var address = app.Urls.First();

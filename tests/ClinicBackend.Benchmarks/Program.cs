@@ -2,7 +2,7 @@ using System.Text.Json;
 using ClinicBackend.Benchmarks;
 using ClinicBackend.LocalHost;
 
-// dotnet run -c Release --project tests/ClinicBackend.Benchmarks -- [booking] [--per-client N]
+// dotnet run -c Release --project tests/ClinicBackend.Benchmarks -- booking|planning|history|dispatch [--per-client N] [--per-second N]
 var which = args.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal)) ?? "booking";
 var perClient = args.SkipWhile(a => a != "--per-client").Skip(1).Select(int.Parse).FirstOrDefault(200);
 
@@ -10,11 +10,21 @@ var data = Path.Combine(Path.GetTempPath(), "clinic-bench-" + Guid.NewGuid().ToS
 await using var azurite = await AzuriteProcess.StartAsync(data, defaultPorts: false, Console.WriteLine);
 Console.WriteLine($"machine: {Environment.ProcessorCount} cores, .NET {Environment.Version}; Azurite on loopback (disk-backed)");
 
-IReadOnlyList<Measure.Result> results = which switch
+if (which != "booking")
 {
-    "booking" => await BookingBenchmark.RunAsync(azurite, perClient),
-    _ => throw new ArgumentException($"unknown benchmark '{which}' (booking)"),
-};
+    IReadOnlyList<string> lines = which switch
+    {
+        "planning" => await ReminderBenchmark.PlanningAsync(azurite, clinics: 100, sessionsPerClinic: 40),
+        "history" => await ReminderBenchmark.HistoryAsync(azurite, clinics: 20, sessionsPerClinic: 40, historyPerClinic: 200),
+        "dispatch" => await ReminderBenchmark.DispatchAsync(azurite, perSecond: args.SkipWhile(a => a != "--per-second").Skip(1).Select(int.Parse).FirstOrDefault(30), texts: args.SkipWhile(a => a != "--texts").Skip(1).Select(int.Parse).FirstOrDefault(1200)),
+        _ => throw new ArgumentException($"unknown benchmark '{which}' (booking, planning, history, dispatch)"),
+    };
+    lines.ToList().ForEach(Console.WriteLine);
+    Directory.CreateDirectory(Path.Combine(RepositoryRoot.Find(), "benchmark-results"));
+    await File.WriteAllLinesAsync(Path.Combine(RepositoryRoot.Find(), "benchmark-results", $"{which}-{DateTime.UtcNow:yyyyMMddTHHmmss}.txt"), lines);
+    return;
+}
+IReadOnlyList<Measure.Result> results = await BookingBenchmark.RunAsync(azurite, perClient);
 foreach (var result in results)
 {
     Console.WriteLine(result);

@@ -29,14 +29,19 @@ public sealed class ReminderPlanner(ClinicData data, ISmsOutbox outbox, TimeProv
     public async Task<PlanSummary> PlanAllAsync(CancellationToken ct)
     {
         var total = PlanSummary.Zero;
-        foreach (var clinicId in await data.ClinicIdsAsync(ct))
+        var gate = new Lock();
+        await Parallel.ForEachAsync(await data.ClinicIdsAsync(ct), new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = ct }, async (clinicId, token) =>
         {
-            var clinic = await data.ClinicAsync(clinicId, ct);
+            var clinic = await data.ClinicAsync(clinicId, token);
             if (clinic is not null)
             {
-                total += await PlanClinicAsync(clinic.Value, ct);
+                var summary = await PlanClinicAsync(clinic.Value, token);
+                lock (gate)
+                {
+                    total += summary;
+                }
             }
-        }
+        });
         return total;
     }
 

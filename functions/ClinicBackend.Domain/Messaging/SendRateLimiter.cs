@@ -3,15 +3,17 @@ using System.Diagnostics;
 namespace ClinicBackend.Messaging;
 
 /// <summary>
-/// Paces sends to what Twilio accepts: a token bucket whose rate grows a little with every accepted send
-/// and drops by a tenth on every 429 (additive increase, multiplicative decrease), so it settles just
-/// under the account's limit instead of bouncing off it.
+/// Paces sends to what Twilio accepts, like TCP congestion control: the rate grows fast until the first
+/// 429 (slow start), then by about one text per second each second; a 429 burst cuts it by 15% once. It
+/// settles just under the account's limit instead of bouncing off it.
 /// </summary>
 public sealed class SendRateLimiter(double initialPerSecond = 20, double minPerSecond = 0.5, double maxPerSecond = 500)
 {
     private readonly Lock _lock = new();
     private double _rate = initialPerSecond;
     private long _nextSlot = Stopwatch.GetTimestamp();
+    private long _lastDecrease;
+    private bool _slowStart = true;
 
     public double CurrentRate
     {
@@ -45,17 +47,24 @@ public sealed class SendRateLimiter(double initialPerSecond = 20, double minPerS
     {
         lock (_lock)
         {
-            _rate = Math.Min(maxPerSecond, _rate + 0.25);
+            _rate = Math.Min(maxPerSecond, _rate + (_slowStart ? 0.5 : 1 / _rate));
         }
     }
 
+    /// <summary>A 429: one cut per second, however many sends in flight were refused in the same burst.</summary>
     public void Throttled()
     {
         lock (_lock)
         {
-            _rate = Math.Max(minPerSecond, _rate * 0.9);
+            var now = Stopwatch.GetTimestamp();
+            if (Stopwatch.GetElapsedTime(_lastDecrease, now) >= TimeSpan.FromSeconds(1))
+            {
+                _rate = Math.Max(minPerSecond, _rate * 0.85);
+                _lastDecrease = now;
+                _slowStart = false;
+            }
             // Leave a gap before the next send so the provider's window can drain.
-            _nextSlot = Math.Max(_nextSlot, Stopwatch.GetTimestamp() + (long)(Stopwatch.Frequency / _rate));
+            _nextSlot = Math.Max(_nextSlot, now + (long)(Stopwatch.Frequency / _rate));
         }
     }
 }

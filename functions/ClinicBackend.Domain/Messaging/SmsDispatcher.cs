@@ -45,7 +45,9 @@ public sealed class SmsDispatcher(
     public static readonly Duration MaxBackoff = Duration.FromHours(1);
     /// <summary>A claim older than this whose send never finished was interrupted (the process died mid-send).</summary>
     public static readonly Duration StaleClaim = Duration.FromMinutes(10);
-    private const int InRunAttempts = 3;
+    /// <summary>Tries within one run: a 429 was never processed, so it is tried more often than a server error.</summary>
+    private const int InRunAttemptsThrottled = 10;
+    private const int InRunAttemptsFailed = 3;
 
     private IDocumentStore Store => data.Store;
 
@@ -53,6 +55,7 @@ public sealed class SmsDispatcher(
     {
         var counts = new Dictionary<string, int>();
         var seen = new HashSet<string>();
+        var clinics = new System.Collections.Concurrent.ConcurrentDictionary<string, Task<Stored<Clinic>?>>(); // settings read once per run
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
         stop.CancelAfter(budget);
         var received = 0;
@@ -73,7 +76,7 @@ public sealed class SmsDispatcher(
                     {
                         fresh += seen.Add($"{delivery.Message.ClinicId}.{delivery.Message.MessageId}") ? 1 : 0;
                     }
-                    var outcome = await ProcessSafelyAsync(delivery, stop.Token);
+                    var outcome = await ProcessSafelyAsync(delivery, clinics, stop.Token);
                     lock (counts)
                     {
                         counts[outcome] = counts.GetValueOrDefault(outcome) + 1;
@@ -93,11 +96,12 @@ public sealed class SmsDispatcher(
             counts.GetValueOrDefault("deferred"), counts.GetValueOrDefault("retried"), counts.GetValueOrDefault("failed"), counts.GetValueOrDefault("dead-lettered"));
     }
 
-    private async Task<string> ProcessSafelyAsync(IOutboxDelivery delivery, CancellationToken ct)
+    private async Task<string> ProcessSafelyAsync(IOutboxDelivery delivery,
+        System.Collections.Concurrent.ConcurrentDictionary<string, Task<Stored<Clinic>?>> clinics, CancellationToken ct)
     {
         try
         {
-            return await ProcessAsync(delivery, ct);
+            return await ProcessAsync(delivery, clinics, ct);
         }
         catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
         {
@@ -107,7 +111,8 @@ public sealed class SmsDispatcher(
         }
     }
 
-    private async Task<string> ProcessAsync(IOutboxDelivery delivery, CancellationToken ct)
+    private async Task<string> ProcessAsync(IOutboxDelivery delivery,
+        System.Collections.Concurrent.ConcurrentDictionary<string, Task<Stored<Clinic>?>> clinics, CancellationToken ct)
     {
         var message = delivery.Message;
         var key = Keys.Message(message.PatientId, message.MessageId);
@@ -141,7 +146,7 @@ public sealed class SmsDispatcher(
             return "deferred";
         }
 
-        var clinicTask = data.ClinicAsync(message.ClinicId, ct);
+        var clinicTask = clinics.GetOrAdd(message.ClinicId, id => data.ClinicAsync(id, CancellationToken.None));
         var patientTask = data.PatientAsync(message.ClinicId, message.PatientId, ct);
         var sessionTask = sms.SessionId is null ? Task.FromResult<Stored<Session>?>(null) : data.SessionAsync(message.ClinicId, sms.SessionId, ct);
         await Task.WhenAll(clinicTask, patientTask, sessionTask);
@@ -195,7 +200,7 @@ public sealed class SmsDispatcher(
             await delivery.RetryAsync(Duration.FromSeconds(5), ct);
             return "raced";
         }
-        var claimedRow = (await Store.GetAsync<SmsMessage>(message.ClinicId, key, ct))!;
+        async Task<Stored<SmsMessage>> ClaimedRowAsync() => (await Store.GetAsync<SmsMessage>(message.ClinicId, key, ct))!;
 
         var request = new SmsRequest(clinic.SmsFrom, patient!.Phone, body, callbacks.StatusFor(message.ClinicId, message.PatientId, sms.Id));
         var result = await SendWithInRunRetriesAsync(request, ct);
@@ -207,17 +212,19 @@ public sealed class SmsDispatcher(
                 await delivery.CompleteAsync(ct);
                 return "sent";
             case SendResult.Simulated:
-                await UpdateAsync(message.ClinicId, claimedRow, claimedRow.Value with { Status = SmsStatus.Simulated, SentAt = now, UpdatedAt = now }, ct);
+                var simulatedRow = await ClaimedRowAsync();
+                await UpdateAsync(message.ClinicId, simulatedRow, simulatedRow.Value with { Status = SmsStatus.Simulated, SentAt = now, UpdatedAt = now }, ct);
                 Console.WriteLine($"[simulated SMS] clinic {message.ClinicId}, patient {message.PatientId}, {claimed.Segments} segment(s): {body}");
                 await delivery.CompleteAsync(ct);
                 return "simulated";
             case SendResult.Permanent permanent:
                 await ReleaseQuotaAsync(message.ClinicId, quotaKey, ct);
-                await OnPermanentAsync(message, claimedRow, permanent, now, ct);
+                await OnPermanentAsync(message, await ClaimedRowAsync(), permanent, now, ct);
                 await delivery.CompleteAsync(ct);
                 return "failed";
             case SendResult.Transient transient:
                 await ReleaseQuotaAsync(message.ClinicId, quotaKey, ct);
+                var claimedRow = await ClaimedRowAsync();
                 if (claimed.Attempts >= MaxAttempts)
                 {
                     await FailAsync(message, claimedRow, $"gave up after {claimed.Attempts} attempts (last: {transient.Code})", transient.Code, flag: true, now, ct);
@@ -314,19 +321,22 @@ public sealed class SmsDispatcher(
     private async Task<SendResult> SendWithInRunRetriesAsync(SmsRequest request, CancellationToken ct)
     {
         SendResult result = new SendResult.Transient("none");
-        for (var attempt = 1; attempt <= InRunAttempts; attempt++)
+        var (throttled, failed) = (0, 0);
+        while (throttled < InRunAttemptsThrottled && failed < InRunAttemptsFailed)
         {
             await limiter.WaitAsync(ct);
             result = await gateway.SendAsync(request, ct);
             switch (result)
             {
                 case SendResult.Transient { Code: "429" or "20429" }:
+                    throttled++;
                     limiter.Throttled();
                     continue; // never processed by Twilio: safe to try again at the lower rate
                 case SendResult.Transient { Code: "timeout" or "connection" }:
                     return result; // Twilio may have taken it: only a later, backed-off attempt
                 case SendResult.Transient:
-                    await Task.Delay(TimeSpan.FromMilliseconds(250 * attempt), ct);
+                    failed++;
+                    await Task.Delay(TimeSpan.FromMilliseconds(250 * failed), ct);
                     continue;
                 default:
                     limiter.Accepted();

@@ -1,0 +1,44 @@
+using ClinicBackend.Storage;
+
+namespace ClinicBackend.Benchmarks;
+
+/// <summary>Counts storage requests and rows read: a measure of a run's work that does not depend on the emulator's speed.</summary>
+public sealed class CountingStore(IDocumentStore inner) : IDocumentStore
+{
+    private long _requests;
+    private long _rowsRead;
+
+    public (long Requests, long RowsRead) Reset() => (Interlocked.Exchange(ref _requests, 0), Interlocked.Exchange(ref _rowsRead, 0));
+
+    public async Task<Stored<T>?> GetAsync<T>(string partition, string key, CancellationToken ct)
+    {
+        Interlocked.Increment(ref _requests);
+        var row = await inner.GetAsync<T>(partition, key, ct);
+        Interlocked.Add(ref _rowsRead, row is null ? 0 : 1);
+        return row;
+    }
+
+    public async Task<IReadOnlyList<Stored<T>>> QueryPrefixAsync<T>(string partition, string prefix, CancellationToken ct, int? take = null)
+    {
+        Interlocked.Increment(ref _requests);
+        var rows = await inner.QueryPrefixAsync<T>(partition, prefix, ct, take);
+        Interlocked.Add(ref _rowsRead, rows.Count);
+        return rows;
+    }
+
+    public async Task<IReadOnlyList<Stored<T>>> QueryRangeAsync<T>(string partition, string fromKey, string toKey, CancellationToken ct, int? take = null)
+    {
+        Interlocked.Increment(ref _requests);
+        var rows = await inner.QueryRangeAsync<T>(partition, fromKey, toKey, ct, take);
+        Interlocked.Add(ref _rowsRead, rows.Count);
+        return rows;
+    }
+
+    public Task CommitAsync(string partition, IReadOnlyList<Change> changes, CancellationToken ct)
+    {
+        Interlocked.Increment(ref _requests);
+        return inner.CommitAsync(partition, changes, ct);
+    }
+
+    public Task<bool> PingAsync(CancellationToken ct) => inner.PingAsync(ct);
+}
