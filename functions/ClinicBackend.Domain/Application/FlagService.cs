@@ -102,15 +102,18 @@ public sealed class FlagService(ClinicData data, ClinicAccess access, TimeProvid
             return Outcome.Ok(Views.Flag(resolved), resolved.Version);
         }, Concurrency.Busy);
 
-    /// <summary>Automated texts resume when the crisis flag that paused them is resolved.</summary>
+    /// <summary>Automated texts resume when the crisis flag that paused them is resolved and no other crisis flag of the patient is open.</summary>
     private async Task ResumeTextsAsync(ClinicCommit commit, string clinicId, string patientId, string flagId, CancellationToken ct)
     {
         var patient = await data.PatientAsync(clinicId, patientId, ct);
         if (patient is not null && patient.Value.PausedByFlagId == flagId)
         {
-            var resumed = patient.Value with { PausedByFlagId = null, Version = patient.Value.Version + 1 };
+            var otherCrisis = (await data.Store.QueryPrefixAsync<Flag>(clinicId, Keys.FlagIndexPrefix("open"), ct))
+                .Select(f => f.Value)
+                .FirstOrDefault(f => f.Kind == FlagKinds.Crisis && f.PatientId == patientId && f.Id != flagId);
+            var resumed = patient.Value with { PausedByFlagId = otherCrisis?.Id, Version = patient.Value.Version + 1 };
             commit.Replace(Keys.Patient(patientId), resumed, patient.ETag);
-            commit.Audit("patient.texts-resumed", "patient", patientId, patient.Value, resumed);
+            commit.Audit(otherCrisis is null ? "patient.texts-resumed" : "patient.still-paused", "patient", patientId, patient.Value, resumed);
         }
     }
 }

@@ -29,6 +29,7 @@ public static class ApplicationServices
         services.AddSingleton<ReminderPlanner>();
         services.AddSingleton<SmsDispatcher>();
         services.AddSingleton<DeliveryStatusService>();
+        services.AddSingleton<InboundSmsService>();
         services.AddSingleton(new SendRateLimiter());
         services.AddSingleton(sp => new SmsCallbacks(sp.GetRequiredService<IOptions<TwilioOptions>>().Value.PublicBaseUrl));
         services.AddSingleton(sp => new TwilioSignature(sp.GetRequiredService<IOptions<TwilioOptions>>().Value));

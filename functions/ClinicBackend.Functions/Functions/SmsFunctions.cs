@@ -8,8 +8,23 @@ using Microsoft.Extensions.Logging;
 namespace ClinicBackend.Functions;
 
 /// <summary>Twilio's webhooks: authenticated only by X-Twilio-Signature.</summary>
-public sealed class SmsFunctions(TwilioSignature signature, DeliveryStatusService statuses, ILogger<SmsFunctions> logger)
+public sealed class SmsFunctions(TwilioSignature signature, DeliveryStatusService statuses, InboundSmsService inbound, ILogger<SmsFunctions> logger)
 {
+    [Function("SmsInbound")]
+    [PublicEndpoint]
+    public async Task<IActionResult> Inbound(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "sms/inbound")] HttpRequest request, CancellationToken ct)
+    {
+        var form = await TwilioWebhook.ReadSignedFormAsync(request, signature, ct);
+        if (form is null)
+        {
+            logger.LogWarning("Refused an inbound text without a valid Twilio signature.");
+            return TwilioWebhook.Forbidden();
+        }
+        var outcome = await inbound.HandleAsync(form, ct);
+        return ApiResult.Text(StatusCodes.Status200OK, TwiML.Reply(outcome.Reply), "text/xml; charset=utf-8");
+    }
+
     [Function("SmsStatus")]
     [PublicEndpoint]
     public async Task<IActionResult> Status(

@@ -1,0 +1,247 @@
+using System.Xml.Linq;
+using ClinicBackend.Integration.Tests.Support;
+
+namespace ClinicBackend.Integration.Tests.Messaging;
+
+public sealed class InboundSmsTests : IAsyncLifetime
+{
+    private const string PatientPhone = "+12125550187";
+    private static int _sids;
+
+    private TwilioStandIn _twilio = null!;
+    private TestApp _app = null!;
+    private Scenario _clinic = null!;
+    private string _patient = null!;
+    private string _session = null!;
+
+    public async Task InitializeAsync()
+    {
+        _twilio = await TwilioStandIn.StartAsync();
+        _app = await TestApp.StartAsync(new DateTimeOffset(2026, 11, 30, 15, 0, 0, TimeSpan.Zero), _twilio.Settings());
+        _clinic = await Scenario.CreateAsync(_app, smsFrom: "+12125550199");
+        _patient = await _clinic.RegisterPatientAsync(phone: PatientPhone);
+        _session = (await _clinic.BookAsync(_patient, "2026-12-02T09:00")).Expect(201)["id"]!;
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _app.DisposeAsync();
+        await _twilio.DisposeAsync();
+    }
+
+    private static string NewSid() => $"SM{Interlocked.Increment(ref _sids):D32}";
+
+    private static Dictionary<string, string> Fields(string body, string? sid = null, string from = PatientPhone, string to = "+12125550199", int media = 0) => new()
+    {
+        ["MessageSid"] = sid ?? NewSid(),
+        ["SmsSid"] = sid ?? "SM" + new string('1', 32),
+        ["AccountSid"] = TwilioStandIn.AccountSid,
+        ["From"] = from,
+        ["To"] = to,
+        ["Body"] = body,
+        ["NumMedia"] = media.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["NumSegments"] = "1",
+        ["ApiVersion"] = "2010-04-01",
+    };
+
+    private async Task<(Reply Reply, string? Message)> TextAsync(Dictionary<string, string> fields)
+    {
+        var reply = (await TwilioRequests.PostSignedAsync(_app, "/api/sms/inbound", fields)).Expect(200);
+        Assert.StartsWith("text/xml", reply.ContentType);
+        var messages = XDocument.Parse(reply.Body).Root!.Elements("Message").ToList();
+        Assert.True(messages.Count <= 1);
+        return (reply, messages.SingleOrDefault()?.Value);
+    }
+
+    private Task<(Reply Reply, string? Message)> TextAsync(string body) => TextAsync(Fields(body));
+
+    private async Task<System.Text.Json.Nodes.JsonArray> FlagsAsync(string? kind = null) =>
+        (await _clinic.GetAsync("/flags?status=open" + (kind is null ? "" : $"&kind={kind}"))).Expect(200).Json!["flags"]!.AsArray();
+
+    private async Task<System.Text.Json.Nodes.JsonNode> PatientAsync() => (await _clinic.GetAsync($"/patients/{_patient}")).Expect(200).Json!;
+
+    [Fact]
+    public async Task Signatures_are_checked_over_the_public_url_and_every_field()
+    {
+        var fields = Fields("1");
+        var url = "https://clinic.example.org/api/sms/inbound";
+        // Wrong token, a changed field, an added field, the internal URL: 403 and nothing changes.
+        (await TwilioRequests.PostSignedAsync(_app, "/api/sms/inbound", fields, signature: TwilioRequests.Sign(url, fields, "ffffffffffffffffffffffffffffffff"))).ExpectProblem(403);
+        (await TwilioRequests.PostSignedAsync(_app, "/api/sms/inbound", fields, sentFields: new Dictionary<string, string>(fields) { ["Body"] = "STOP" })).ExpectProblem(403);
+        (await TwilioRequests.PostSignedAsync(_app, "/api/sms/inbound", fields, sentFields: new Dictionary<string, string>(fields) { ["Extra"] = "x" })).ExpectProblem(403);
+        (await TwilioRequests.PostSignedAsync(_app, "/api/sms/inbound", fields, publicUrl: _app.BaseAddress + "api/sms/inbound")).ExpectProblem(403);
+        using (var unsigned = new HttpRequestMessage(HttpMethod.Post, "/api/sms/inbound") { Content = new FormUrlEncodedContent(fields) })
+        {
+            Assert.Equal(403, (int)(await _app.Http.SendAsync(unsigned)).StatusCode);
+        }
+        Assert.Equal("needs-action", (await _clinic.GetAsync($"/sessions/{_session}")).Json!["confirmation"]!.ToString());
+        Assert.DoesNotContain((await _clinic.GetAsync($"/patients/{_patient}/messages")).Json!["messages"]!.AsArray(), m => m!["direction"]!.ToString() == "inbound");
+
+        // Twilio adds fields at will: all of them are signed and all are passed. With and without the default port.
+        var more = new Dictionary<string, string>(Fields("1")) { ["FromCity"] = "NEW YORK", ["SmsStatus"] = "received", ["AddOns"] = "{\"status\":\"successful\"}" };
+        (await TwilioRequests.PostSignedAsync(_app, "/api/sms/inbound", more)).Expect(200);
+        (await TwilioRequests.PostSignedAsync(_app, "/api/sms/inbound", Fields("1"), publicUrl: "https://clinic.example.org:443/api/sms/inbound")).Expect(200);
+        Assert.Equal("accepted", (await _clinic.GetAsync($"/sessions/{_session}")).Json!["confirmation"]!.ToString());
+    }
+
+    [Fact]
+    public async Task One_confirms_the_next_session_and_two_asks_for_a_call()
+    {
+        var (_, confirmed) = await TextAsync(" 1. ");
+        Assert.Equal("Riverside Behavioral Health: thank you, your visit Wed Dec 2, 9:00 AM is confirmed.", confirmed);
+        var session = (await _clinic.GetAsync($"/sessions/{_session}")).Json!;
+        Assert.Equal("accepted", session["confirmation"]!.ToString());
+        Assert.Equal("confirmed-by-sms", session["history"]!.AsArray().Last()!["action"]!.ToString());
+
+        var (_, reschedule) = await TextAsync("R");
+        Assert.Contains("The clinic will call you", reschedule);
+        var flag = Assert.Single(await FlagsAsync("reschedule-request"))!;
+        Assert.Equal(_session, flag["sessionId"]!.ToString());
+        Assert.Equal("normal", flag["severity"]!.ToString());
+    }
+
+    [Fact]
+    public async Task Without_an_upcoming_session_the_reply_says_so_and_gives_the_clinic_phone()
+    {
+        (await _clinic.PostAsync($"/sessions/{_session}/cancel", new { reason = "moved away" })).Expect(200);
+        var (_, reply) = await TextAsync("1");
+        Assert.Equal("Riverside Behavioral Health: you have no upcoming visit. To book one, call (212) 555-0100.", reply);
+    }
+
+    [Fact]
+    public async Task Free_text_and_pictures_go_to_the_follow_up_list_never_answered_as_invalid()
+    {
+        var (_, reply) = await TextAsync("stop sending me the parking info");
+        Assert.Contains("the clinic will get back to you", reply);
+        Assert.DoesNotContain("invalid", reply, StringComparison.OrdinalIgnoreCase);
+        (await TextAsync(Fields("", media: 2))).Reply.Expect(200);
+        var flags = await FlagsAsync("patient-message");
+        Assert.Equal(2, flags.Count);
+        Assert.Contains(flags, f => f!["detail"]!.ToString().Contains("2 picture or file attached"));
+        Assert.Equal("False", (await PatientAsync())["smsOptedOut"]!.ToString(), ignoreCase: true);
+        var history = (await _clinic.GetAsync($"/patients/{_patient}/messages")).Json!["messages"]!.AsArray();
+        Assert.Contains(history, m => m!["body"]?.ToString() == "stop sending me the parking info" && m["direction"]!.ToString() == "inbound");
+    }
+
+    [Fact]
+    public async Task Stop_ends_automated_texts_and_start_brings_them_back()
+    {
+        var (_, stopped) = await TextAsync("Stop.");
+        Assert.Contains("no more texts", stopped);
+        Assert.Equal("True", (await PatientAsync())["smsOptedOut"]!.ToString(), ignoreCase: true);
+        Assert.Empty(await FlagsAsync()); // a STOP is not forwarded to staff as a message
+
+        _app.Clock.SetUtcNow(new DateTimeOffset(2026, 12, 1, 5, 30, 0, TimeSpan.Zero));
+        await _app.RunFunctionAsync("NightlyReminders");
+        _app.Clock.SetUtcNow(new DateTimeOffset(2026, 12, 1, 22, 0, 30, TimeSpan.Zero));
+        await _app.RunFunctionAsync("DispatchSms");
+        Assert.Empty(_twilio.Accepted);
+
+        // Booked again for Thursday; START; the next run reminds.
+        var thursday = (await _clinic.BookAsync(_patient, "2026-12-03T09:00")).Expect(201)["id"];
+        var (_, started) = await TextAsync("START");
+        Assert.Contains("reminders are back on", started);
+        _app.Clock.SetUtcNow(new DateTimeOffset(2026, 12, 2, 22, 0, 30, TimeSpan.Zero));
+        await _app.RunFunctionAsync("DispatchSms");
+        var text = Assert.Single(_twilio.Accepted);
+        Assert.Contains("Thu Dec 3", text.Body);
+        Assert.NotNull(thursday);
+    }
+
+    [Fact]
+    public async Task Help_gets_the_clinic_name_and_phone()
+    {
+        var (_, reply) = await TextAsync("HELP");
+        Assert.Equal("Riverside Behavioral Health: call (212) 555-0100. Reply STOP to stop texts.", reply);
+    }
+
+    [Theory]
+    [InlineData("I want to die", "If you are in crisis, call or text 988")]
+    [InlineData("ya no quiero vivir", "Si esta en crisis, llame o envie un texto al 988")]
+    public async Task Crisis_language_raises_an_urgent_flag_answers_with_988_and_pauses_texts(string body, string replyStart)
+    {
+        if (replyStart.StartsWith("Si", StringComparison.Ordinal))
+        {
+            (await _app.SendAsync(HttpMethod.Patch, $"{_clinic.Base}/patients/{_patient}", _clinic.Staff, new { language = "es" })).Expect(200);
+        }
+        var (_, reply) = await TextAsync(body);
+        Assert.StartsWith(replyStart, reply);
+        Assert.Contains("(212) 555-0100", reply);
+        var flag = Assert.Single(await FlagsAsync("crisis"))!;
+        Assert.Equal("urgent", flag["severity"]!.ToString());
+        Assert.Equal("True", (await PatientAsync())["automatedTextsPaused"]!.ToString(), ignoreCase: true);
+
+        // Paused: tomorrow's reminder does not go.
+        _app.Clock.SetUtcNow(new DateTimeOffset(2026, 12, 1, 22, 0, 30, TimeSpan.Zero));
+        await _app.RunFunctionAsync("DispatchSms");
+        Assert.Empty(_twilio.Accepted);
+
+        // Staff resolve it: texts resume for the next session.
+        (await _clinic.PostAsync($"/flags/{flag["id"]}/resolve", new { note = "Called the patient; safety plan in place." })).Expect(200);
+        Assert.Equal("False", (await PatientAsync())["automatedTextsPaused"]!.ToString(), ignoreCase: true);
+        (await _clinic.BookAsync(_patient, "2026-12-03T09:00")).Expect(201);
+        _app.Clock.SetUtcNow(new DateTimeOffset(2026, 12, 2, 22, 0, 30, TimeSpan.Zero));
+        await _app.RunFunctionAsync("DispatchSms");
+        Assert.Single(_twilio.Accepted);
+    }
+
+    [Fact]
+    public async Task A_retried_MessageSid_gets_the_same_answer_and_changes_nothing()
+    {
+        var fields = Fields("can I bring my sister?");
+        var first = await TextAsync(fields);
+        var again = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => TextAsync(fields)));
+        Assert.All(again, a => Assert.Equal(first.Reply.Body, a.Reply.Body));
+        Assert.Single(await FlagsAsync("patient-message"));
+        var inbound = (await _clinic.GetAsync($"/patients/{_patient}/messages")).Json!["messages"]!.AsArray().Where(m => m!["direction"]!.ToString() == "inbound");
+        Assert.Single(inbound);
+    }
+
+    [Fact]
+    public async Task Unknown_senders_and_numbers_get_a_neutral_reply_and_no_data()
+    {
+        var (_, stranger) = await TextAsync(Fields("who is this?", from: "+12125550111"));
+        Assert.Equal("This number does not accept messages from you. If you need help, call your clinic.", stranger);
+        var (_, wrongNumber) = await TextAsync(Fields("1", to: "+12125550100"));
+        Assert.Equal(stranger, wrongNumber);
+        for (var i = 0; i < 5; i++)
+        {
+            await TextAsync(Fields("spam " + i, from: "+12125550112"));
+        }
+        Assert.Empty(await FlagsAsync());
+        Assert.Equal("needs-action", (await _clinic.GetAsync($"/sessions/{_session}")).Json!["confirmation"]!.ToString());
+    }
+
+    [Fact]
+    public async Task A_number_shared_by_two_clinics_is_handled_by_the_clinic_that_was_texted()
+    {
+        var other = await Scenario.CreateAsync(_app, smsFrom: "+12125550198");
+        var otherPatient = await other.RegisterPatientAsync(phone: PatientPhone);
+        await TextAsync(Fields("STOP", to: "+12125550198"));
+        Assert.Equal("True", (await other.GetAsync($"/patients/{otherPatient}")).Json!["smsOptedOut"]!.ToString(), ignoreCase: true);
+        Assert.Equal("False", (await PatientAsync())["smsOptedOut"]!.ToString(), ignoreCase: true);
+        await TextAsync(Fields("1", to: "+12125550199"));
+        Assert.Equal("accepted", (await _clinic.GetAsync($"/sessions/{_session}")).Json!["confirmation"]!.ToString());
+    }
+
+    [Fact]
+    public async Task With_Twilio_advanced_opt_out_our_reply_to_keywords_is_silent()
+    {
+        (await _app.SendAsync(HttpMethod.Patch, _clinic.Base, _clinic.Admin, new { twilioAdvancedOptOut = true })).Expect(200);
+        var fields = Fields("STOP");
+        fields["OptOutType"] = "STOP";
+        var (reply, message) = await TextAsync(fields);
+        Assert.Null(message);
+        Assert.Contains("<Response></Response>", reply.Body);
+        Assert.Equal("True", (await PatientAsync())["smsOptedOut"]!.ToString(), ignoreCase: true);
+    }
+
+    [Fact]
+    public async Task Replies_are_escaped_TwiML()
+    {
+        (await _app.SendAsync(HttpMethod.Patch, _clinic.Base, _clinic.Admin, new { name = "Smith & Jones <Care>" })).Expect(200);
+        var (reply, message) = await TextAsync("HELP");
+        Assert.Contains("Smith &amp; Jones &lt;Care&gt;", reply.Body);
+        Assert.StartsWith("Smith & Jones <Care>:", message);
+    }
+}
