@@ -1,10 +1,11 @@
 using ClinicBackend.Events;
 using ClinicBackend.Messaging;
+using ClinicBackend.Sweep;
 
 namespace ClinicBackend.Application;
 
 /// <summary>What the timer functions run, across every clinic.</summary>
-public sealed class ScheduledRuns(ClinicData data, EventRelay events, ReminderPlanner reminders, SmsDispatcher dispatcher)
+public sealed class ScheduledRuns(ClinicData data, EventRelay events, ReminderPlanner reminders, SmsDispatcher dispatcher, SweepService sweep)
 {
     /// <summary>DispatchSms runs every minute; it stops taking new work after this, well inside the function timeout.</summary>
     public static readonly TimeSpan DispatchBudget = TimeSpan.FromSeconds(50);
@@ -19,5 +20,5 @@ public sealed class ScheduledRuns(ClinicData data, EventRelay events, ReminderPl
         return $"{sms}; {relayed} clinic events relayed";
     }
 
-    public Task<string> SweepAsync(CancellationToken ct) => Task.FromResult("nothing swept yet");
+    public async Task<string> SweepAsync(CancellationToken ct) => (await sweep.SweepAllAsync(ct)).ToString();
 }

@@ -303,6 +303,12 @@ public sealed class SessionService(ClinicData data, ClinicAccess access, TimePro
             {
                 return InvalidTransition(old, "completed");
             }
+            var earliest = old.CheckedInAt!.Value + Duration.FromMinutes(SessionInputs.MinMonitoringMinutes);
+            if (commit.Now < earliest)
+            {
+                return Problem.Rule("monitoring-not-over", "Monitoring is not over yet.",
+                    $"The patient checked in at {ClinicTime.FormatUtc(old.CheckedInAt.Value)}; complete the session after at least {SessionInputs.MinMonitoringMinutes} minutes of monitoring (from {ClinicTime.FormatUtc(earliest)}).");
+            }
             var done = old with
             {
                 Status = SessionStatus.Fulfilled,

@@ -30,6 +30,7 @@ public static class ApplicationServices
         services.AddSingleton<SmsDispatcher>();
         services.AddSingleton<DeliveryStatusService>();
         services.AddSingleton<InboundSmsService>();
+        services.AddSingleton<Sweep.SweepService>();
         services.AddSingleton(new SendRateLimiter());
         services.AddSingleton(sp => new SmsCallbacks(sp.GetRequiredService<IOptions<TwilioOptions>>().Value.PublicBaseUrl));
         services.AddSingleton(sp => new TwilioSignature(sp.GetRequiredService<IOptions<TwilioOptions>>().Value));

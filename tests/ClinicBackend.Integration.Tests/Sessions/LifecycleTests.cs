@@ -55,6 +55,8 @@ public sealed class LifecycleTests
         var (app, clinic, id) = await BookedTodayAsync();
         await using var _ = app;
         (await clinic.PostAsync($"/sessions/{id}/check-in")).Expect(200);
+        (await clinic.PostAsync($"/sessions/{id}/complete", Monitoring)).ExpectProblem(422, "monitoring-not-over");
+        app.Clock.Advance(TimeSpan.FromMinutes(121));
         (await clinic.PostAsync($"/sessions/{id}/complete", new
         {
             doseMg = 84, bloodPressure = new { preDose = "128/82", postDose40Min = "134/86", discharge = "126/80" }, monitoringMinutes = 110,
