@@ -61,6 +61,13 @@ public sealed class ClinicCommit(string clinicId, string actor, Instant now)
 
     public Task CommitAsync(IDocumentStore store, CancellationToken ct) => store.CommitAsync(ClinicId, _changes, ct);
 
+    /// <summary>Commits, then starts publishing the recorded events (they stay pending for the relay if that fails).</summary>
+    public async Task CommitAsync(IDocumentStore store, EventRelay events, CancellationToken ct)
+    {
+        await store.CommitAsync(ClinicId, _changes, ct);
+        events.PublishSoon(_events);
+    }
+
     private ClinicCommit Add(Change change)
     {
         _changes.Add(change);

@@ -26,6 +26,20 @@ public sealed class ClinicData(IDocumentStore store)
     public async Task<IReadOnlyList<string>> ClinicIdsAsync(CancellationToken ct) =>
         (await store.QueryPrefixAsync<DirectoryEntry>(Keys.Directory, Keys.DirectoryClinicPrefix, ct)).Select(e => e.Value.ClinicId).ToList();
 
+    /// <summary>Runs <paramref name="work"/> for every clinic, a few at a time, and returns the results.</summary>
+    public async Task<IReadOnlyList<T>> ForEachClinicAsync<T>(Func<Clinic, CancellationToken, Task<T>> work, CancellationToken ct)
+    {
+        var results = new System.Collections.Concurrent.ConcurrentBag<T>();
+        await Parallel.ForEachAsync(await ClinicIdsAsync(ct), new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = ct }, async (clinicId, token) =>
+        {
+            if (await ClinicAsync(clinicId, token) is { } clinic)
+            {
+                results.Add(await work(clinic.Value, token));
+            }
+        });
+        return results.ToList();
+    }
+
     public async Task<string?> ClinicIdForSmsNumberAsync(string smsTo, CancellationToken ct) =>
         (await store.GetAsync<SmsRoute>(Keys.Directory, Keys.SmsRoute(smsTo), ct))?.Value.ClinicId;
 

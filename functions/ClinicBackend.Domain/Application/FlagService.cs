@@ -97,8 +97,7 @@ public sealed class FlagService(ClinicData data, ClinicAccess access, TimeProvid
             {
                 await ResumeTextsAsync(commit, clinicId, patientId, flagId, ct);
             }
-            await commit.CommitAsync(data.Store, ct);
-            events.PublishSoon(commit.Events);
+            await commit.CommitAsync(data.Store, events, ct);
             return Outcome.Ok(Views.Flag(resolved), resolved.Version);
         }, Concurrency.Busy);
 

@@ -47,6 +47,18 @@ public sealed record Flag
     public string? ResolutionNote { get; init; }
     public int Version { get; init; } = 1;
 
+    /// <summary>A new open flag whose id derives from its kind and cause.</summary>
+    public static Flag For(string kind, string cause, FlagSeverity severity, string? patientId, string? sessionId, Instant now, string detail) => new()
+    {
+        Id = IdFor(kind, cause),
+        Kind = kind,
+        Severity = severity,
+        PatientId = patientId,
+        SessionId = sessionId,
+        CreatedAt = now,
+        Detail = detail,
+    };
+
     /// <summary>The deterministic id of the flag for a kind and its cause.</summary>
     public static string IdFor(string kind, string cause)
     {

@@ -82,15 +82,8 @@ public sealed partial class DeliveryStatusService(IDocumentStore store, SmsDispa
             await dispatcher.MarkOptedOutAsync(clinicId, patientId, now, ct);
             return;
         }
-        await flags.RaiseAsync(clinicId, new Flag
-        {
-            Id = Flag.IdFor(FlagKinds.SmsUndeliverable, sms.Id),
-            Kind = FlagKinds.SmsUndeliverable,
-            Severity = FlagSeverity.Normal,
-            PatientId = patientId,
-            SessionId = sms.SessionId,
-            CreatedAt = now,
-            Detail = $"A text sent {ClinicTime.FormatUtc(sms.SentAt ?? sms.At)} was not delivered (Twilio error {errorCode ?? "unknown"}). Check the number and reach the patient another way.",
-        }, "system:twilio-status", now, ct);
+        await flags.RaiseAsync(clinicId, Flag.For(FlagKinds.SmsUndeliverable, sms.Id, FlagSeverity.Normal, patientId, sms.SessionId, now,
+            $"A text sent {ClinicTime.FormatUtc(sms.SentAt ?? sms.At)} was not delivered (Twilio error {errorCode ?? "unknown"}). Check the number and reach the patient another way."),
+            "system:twilio-status", now, ct);
     }
 }

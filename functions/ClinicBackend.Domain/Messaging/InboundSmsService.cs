@@ -101,7 +101,7 @@ public sealed partial class InboundSmsService(ClinicData data, EventRelay events
         {
             case ReplyIntent.Crisis:
             {
-                var flag = NewFlag(FlagKinds.Crisis, sid, FlagSeverity.Urgent, patient.Id, upcoming?.Value.Id, now,
+                var flag = Flag.For(FlagKinds.Crisis, sid, FlagSeverity.Urgent, patient.Id, upcoming?.Value.Id, now,
                     "URGENT: the patient's text contains crisis language. Call the patient now; automated texts are paused until this flag is resolved. "
                     + $"The text: \"{Excerpt(body)}\"");
                 FlagWrites.Raise(commit, flag);
@@ -139,7 +139,7 @@ public sealed partial class InboundSmsService(ClinicData data, EventRelay events
                 break;
             }
             case ReplyIntent.Reschedule:
-                FlagWrites.Raise(commit, NewFlag(FlagKinds.RescheduleRequest, sid, FlagSeverity.Normal, patient.Id, upcoming?.Value.Id, now,
+                FlagWrites.Raise(commit, Flag.For(FlagKinds.RescheduleRequest, sid, FlagSeverity.Normal, patient.Id, upcoming?.Value.Id, now,
                     upcoming is null
                         ? "The patient asked by text for a new appointment (no session is booked). Call them to book one."
                         : $"The patient asked by text to reschedule the session of {ClinicTime.FormatMinute(upcoming.Value.Start)}. Call them to find a new time."));
@@ -151,7 +151,7 @@ public sealed partial class InboundSmsService(ClinicData data, EventRelay events
                 handling = "confirm-without-session";
                 break;
             default:
-                FlagWrites.Raise(commit, NewFlag(FlagKinds.PatientMessage, sid, FlagSeverity.Normal, patient.Id, upcoming?.Value.Id, now,
+                FlagWrites.Raise(commit, Flag.For(FlagKinds.PatientMessage, sid, FlagSeverity.Normal, patient.Id, upcoming?.Value.Id, now,
                     (body.Length == 0 ? "The patient sent a message without text" : $"The patient wrote: \"{Excerpt(body)}\"")
                     + (media > 0 ? $" ({media} picture or file attached)." : ".") + " Reply or call them."));
                 reply = SmsTexts.FreeTextReceived(clinic, language);
@@ -181,8 +181,7 @@ public sealed partial class InboundSmsService(ClinicData data, EventRelay events
             UpdatedAt = now,
         });
         commit.Insert(Keys.Inbound(sid), new InboundRecord(sid, reply, handling, now));
-        await commit.CommitAsync(data.Store, ct);
-        events.PublishSoon(commit.Events);
+        await commit.CommitAsync(data.Store, events, ct);
         logger.LogInformation("Inbound text {MessageSid} for clinic {ClinicId}, patient {PatientId}: {Handling}", sid, clinic.Id, patient.Id, handling);
         return new InboundOutcome(reply, handling);
     }
@@ -197,17 +196,6 @@ public sealed partial class InboundSmsService(ClinicData data, EventRelay events
             .FirstOrDefault();
         return next is null ? null : await data.SessionAsync(clinic.Id, next.Id, ct);
     }
-
-    private static Flag NewFlag(string kind, string sid, FlagSeverity severity, string patientId, string? sessionId, Instant now, string detail) => new()
-    {
-        Id = Flag.IdFor(kind, sid),
-        Kind = kind,
-        Severity = severity,
-        PatientId = patientId,
-        SessionId = sessionId,
-        CreatedAt = now,
-        Detail = detail,
-    };
 
     private static string Excerpt(string body) => body.Length <= 500 ? body : body[..500] + "...";
 }

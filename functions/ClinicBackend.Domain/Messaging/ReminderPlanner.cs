@@ -26,24 +26,8 @@ public sealed class ReminderPlanner(ClinicData data, ISmsOutbox outbox, TimeProv
     public const int WindowDays = 3;
     private const int Parallelism = 8;
 
-    public async Task<PlanSummary> PlanAllAsync(CancellationToken ct)
-    {
-        var total = PlanSummary.Zero;
-        var gate = new Lock();
-        await Parallel.ForEachAsync(await data.ClinicIdsAsync(ct), new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = ct }, async (clinicId, token) =>
-        {
-            var clinic = await data.ClinicAsync(clinicId, token);
-            if (clinic is not null)
-            {
-                var summary = await PlanClinicAsync(clinic.Value, token);
-                lock (gate)
-                {
-                    total += summary;
-                }
-            }
-        });
-        return total;
-    }
+    public async Task<PlanSummary> PlanAllAsync(CancellationToken ct) =>
+        (await data.ForEachClinicAsync(PlanClinicAsync, ct)).Aggregate(PlanSummary.Zero, (a, b) => a + b);
 
     /// <summary>The sessions of today and the next <see cref="WindowDays"/> days: one key-range query, whatever the history.</summary>
     public async Task<PlanSummary> PlanClinicAsync(Clinic clinic, CancellationToken ct)

@@ -368,16 +368,9 @@ public sealed class SmsDispatcher(
         await UpdateAsync(message.ClinicId, row, row.Value with { Status = SmsStatus.Failed, Reason = reason, ErrorCode = code, UpdatedAt = now }, ct);
         if (flag)
         {
-            await flags.RaiseAsync(message.ClinicId, new Flag
-            {
-                Id = Flag.IdFor(FlagKinds.SmsUndeliverable, message.MessageId),
-                Kind = FlagKinds.SmsUndeliverable,
-                Severity = FlagSeverity.Normal,
-                PatientId = message.PatientId,
-                SessionId = row.Value.SessionId,
-                CreatedAt = now,
-                Detail = $"A text to the patient could not be delivered: {reason}. Check the patient's phone number and reach them another way.",
-            }, "system:dispatcher", now, ct);
+            await flags.RaiseAsync(message.ClinicId, Flag.For(FlagKinds.SmsUndeliverable, message.MessageId, FlagSeverity.Normal, message.PatientId,
+                row.Value.SessionId, now, $"A text to the patient could not be delivered: {reason}. Check the patient's phone number and reach them another way."),
+                "system:dispatcher", now, ct);
         }
     }
 

@@ -29,7 +29,7 @@ public sealed record SweepState(Instant MissedUpTo);
 /// is new or due (a watermark and due-keyed watch rows), so it recovers from an outage of any length and
 /// its cost follows recent sessions, not history. Running it twice changes nothing the second time.
 /// </summary>
-public sealed class SweepService(ClinicData data, ReminderPlanner reminders, EventRelay events, TimeProvider time, ILogger<SweepService> logger)
+public sealed class SweepService(ClinicData data, ReminderPlanner reminders, FlagRaiser flags, EventRelay events, TimeProvider time, ILogger<SweepService> logger)
 {
     private const string Actor = "system:sweep";
     /// <summary>A clinic's first sweep looks this far back.</summary>
@@ -37,25 +37,8 @@ public sealed class SweepService(ClinicData data, ReminderPlanner reminders, Eve
 
     private IDocumentStore Store => data.Store;
 
-    public async Task<SweepSummary> SweepAllAsync(CancellationToken ct)
-    {
-        var total = SweepSummary.Zero;
-        var gate = new Lock();
-        await Parallel.ForEachAsync(await data.ClinicIdsAsync(ct), new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = ct }, async (clinicId, token) =>
-        {
-            var clinic = await data.ClinicAsync(clinicId, token);
-            if (clinic is null)
-            {
-                return;
-            }
-            var summary = await SweepClinicAsync(clinic.Value, token);
-            lock (gate)
-            {
-                total += summary;
-            }
-        });
-        return total;
-    }
+    public async Task<SweepSummary> SweepAllAsync(CancellationToken ct) =>
+        (await data.ForEachClinicAsync(SweepClinicAsync, ct)).Aggregate(SweepSummary.Zero, (a, b) => a + b);
 
     public async Task<SweepSummary> SweepClinicAsync(Clinic clinic, CancellationToken ct)
     {
@@ -113,29 +96,16 @@ public sealed class SweepService(ClinicData data, ReminderPlanner reminders, Eve
             var commit = new ClinicCommit(clinic.Id, Actor, now);
             SessionWrites.Apply(commit, stored, noshow, "session.noshow");
             SessionService.ReleaseClaims(commit, session);
-            var flagId = Flag.IdFor(FlagKinds.MissedSession, session.Id);
-            if (await data.FlagAsync(clinic.Id, flagId, ct) is null)
-            {
-                FlagWrites.Raise(commit, new Flag
-                {
-                    Id = flagId,
-                    Kind = FlagKinds.MissedSession,
-                    Severity = FlagSeverity.Normal,
-                    PatientId = session.PatientId,
-                    SessionId = session.Id,
-                    CreatedAt = now,
-                    Detail = $"The patient did not come to the session of {ClinicTime.FormatMinute(session.Start)}. Reach out and offer a new time.",
-                });
-            }
+            await flags.AddIfAbsentAsync(commit, Flag.For(FlagKinds.MissedSession, session.Id, FlagSeverity.Normal, session.PatientId, session.Id, now,
+                $"The patient did not come to the session of {ClinicTime.FormatMinute(session.Start)}. Reach out and offer a new time."), ct);
             try
             {
-                await commit.CommitAsync(Store, ct);
+                await commit.CommitAsync(Store, events, ct);
             }
             catch (CommitConflictException)
             {
                 continue;
             }
-            events.PublishSoon(commit.Events);
             try
             {
                 await reminders.PlanMissedAsync(clinic, noshow, now, ct);
@@ -176,27 +146,15 @@ public sealed class SweepService(ClinicData data, ReminderPlanner reminders, Eve
             {
                 continue; // a session is booked; if it is missed or cancelled the watch is still here
             }
-            var flagId = Flag.IdFor(FlagKinds.OverdueCadence, $"{patient.Value.Id}|{watch.Value.LastSessionId}");
             var commit = new ClinicCommit(clinic.Id, Actor, now);
-            if (await data.FlagAsync(clinic.Id, flagId, ct) is null)
-            {
-                FlagWrites.Raise(commit, new Flag
-                {
-                    Id = flagId,
-                    Kind = FlagKinds.OverdueCadence,
-                    Severity = FlagSeverity.Normal,
-                    PatientId = patient.Value.Id,
-                    SessionId = watch.Value.LastSessionId,
-                    CreatedAt = now,
-                    Detail = CadenceDetail(phase, allowed, watch.Value.LastDate, gap, clinic.CadenceGraceDays),
-                });
-                raised++;
-            }
+            var flag = Flag.For(FlagKinds.OverdueCadence, $"{patient.Value.Id}|{watch.Value.LastSessionId}", FlagSeverity.Normal, patient.Value.Id,
+                watch.Value.LastSessionId, now, CadenceDetail(phase, allowed, watch.Value.LastDate, gap, clinic.CadenceGraceDays));
+            var added = await flags.AddIfAbsentAsync(commit, flag, ct);
             commit.Delete(watch.Key, watch.ETag).Delete(Keys.CadencePointer(patient.Value.Id));
             try
             {
-                await commit.CommitAsync(Store, ct);
-                events.PublishSoon(commit.Events);
+                await commit.CommitAsync(Store, events, ct);
+                raised += added ? 1 : 0;
             }
             catch (CommitConflictException)
             {
@@ -250,16 +208,8 @@ public sealed class SweepService(ClinicData data, ReminderPlanner reminders, Eve
                     commit.Insert(Keys.RemsWatch(session.StartUtc + Watches.RemsDeadline, session.Id), watch.Value with { Stage = 2 });
                     if (flag is null)
                     {
-                        FlagWrites.Raise(commit, new Flag
-                        {
-                            Id = flagId,
-                            Kind = FlagKinds.RemsFormDue,
-                            Severity = FlagSeverity.Normal,
-                            PatientId = session.PatientId,
-                            SessionId = session.Id,
-                            CreatedAt = now,
-                            Detail = $"The REMS Patient Monitoring Form for the session of {ClinicTime.FormatMinute(session.Start)} is not recorded as filed; it is due by {ClinicTime.FormatUtc(session.RemsFormDueBy)}.",
-                        });
+                        FlagWrites.Raise(commit, Flag.For(FlagKinds.RemsFormDue, session.Id, FlagSeverity.Normal, session.PatientId, session.Id, now,
+                            $"The REMS Patient Monitoring Form for the session of {ClinicTime.FormatMinute(session.Start)} is not recorded as filed; it is due by {ClinicTime.FormatUtc(session.RemsFormDueBy)}."));
                         raised++;
                     }
                 }
@@ -277,8 +227,7 @@ public sealed class SweepService(ClinicData data, ReminderPlanner reminders, Eve
             }
             try
             {
-                await commit.CommitAsync(Store, ct);
-                events.PublishSoon(commit.Events);
+                await commit.CommitAsync(Store, events, ct);
             }
             catch (CommitConflictException)
             {
@@ -306,31 +255,9 @@ public sealed class SweepService(ClinicData data, ReminderPlanner reminders, Eve
             {
                 continue; // the patient was never asked
             }
-            var flagId = Flag.IdFor(FlagKinds.RideUnconfirmed, $"{session.Id}|v{session.ScheduleVersion}");
-            if (await data.FlagAsync(clinic.Id, flagId, ct) is not null)
-            {
-                continue;
-            }
-            var commit = new ClinicCommit(clinic.Id, Actor, now);
-            FlagWrites.Raise(commit, new Flag
-            {
-                Id = flagId,
-                Kind = FlagKinds.RideUnconfirmed,
-                Severity = FlagSeverity.Normal,
-                PatientId = session.PatientId,
-                SessionId = session.Id,
-                CreatedAt = now,
-                Detail = $"The patient has not confirmed the session of {ClinicTime.FormatMinute(session.Start)}, nor that someone will drive them home. Call to check before dosing.",
-            });
-            try
-            {
-                await commit.CommitAsync(Store, ct);
-                events.PublishSoon(commit.Events);
-                raised++;
-            }
-            catch (CommitConflictException)
-            {
-            }
+            var flag = Flag.For(FlagKinds.RideUnconfirmed, $"{session.Id}|v{session.ScheduleVersion}", FlagSeverity.Normal, session.PatientId, session.Id, now,
+                $"The patient has not confirmed the session of {ClinicTime.FormatMinute(session.Start)}, nor that someone will drive them home. Call to check before dosing.");
+            raised += await flags.RaiseAsync(clinic.Id, flag, Actor, now, ct) ? 1 : 0;
         }
         return raised;
     }

@@ -7,50 +7,35 @@ using static ClinicBackend.Integration.Tests.Support.TwilioStandIn;
 namespace ClinicBackend.Integration.Tests.Messaging;
 
 /// <summary>What the dispatcher does with Twilio's failures: retry what may succeed, never retry what cannot, lose nothing.</summary>
-public sealed class DispatchFailureTests : IAsyncLifetime
+public sealed class DispatchFailureTests : TwilioAppTest
 {
-    private static readonly DateTimeOffset Monday = new(2026, 11, 30, 15, 0, 0, TimeSpan.Zero);
     private static readonly DateTimeOffset TuesdayAt = new(2026, 12, 1, 22, 0, 30, TimeSpan.Zero);
 
-    private TwilioStandIn _twilio = null!;
-    private TestApp _app = null!;
-    private Scenario _clinic = null!;
 
-    public async Task InitializeAsync()
-    {
-        _twilio = await TwilioStandIn.StartAsync();
-        _app = await TestApp.StartAsync(Monday, _twilio.Settings());
-        _clinic = await Scenario.CreateAsync(_app);
-    }
 
-    public async Task DisposeAsync()
-    {
-        await _app.DisposeAsync();
-        await _twilio.DisposeAsync();
-    }
 
     private async Task<string> BookTomorrowAsync(string start = "2026-12-02T09:00")
     {
-        var patient = await _clinic.RegisterPatientAsync();
-        (await _clinic.BookAsync(patient, start)).Expect(201);
+        var patient = await Clinic.RegisterPatientAsync();
+        (await Clinic.BookAsync(patient, start)).Expect(201);
         return patient;
     }
 
     private async Task<System.Text.Json.Nodes.JsonNode> LastMessageAsync(string patient) =>
-        (await _clinic.GetAsync($"/patients/{patient}/messages")).Expect(200).Json!["messages"]![0]!;
+        (await Clinic.GetAsync($"/patients/{patient}/messages")).Expect(200).Json!["messages"]![0]!;
 
     private async Task<System.Text.Json.Nodes.JsonArray> OpenFlagsAsync(string kind) =>
-        (await _clinic.GetAsync($"/flags?status=open&kind={kind}")).Expect(200).Json!["flags"]!.AsArray();
+        (await Clinic.GetAsync($"/flags?status=open&kind={kind}")).Expect(200).Json!["flags"]!.AsArray();
 
     [Fact]
     public async Task Throttling_is_retried_in_the_same_run_at_a_lower_rate()
     {
         var patient = await BookTomorrowAsync();
-        _twilio.Then(Error(429), Error(429));
-        _app.Clock.SetUtcNow(TuesdayAt);
-        await _app.RunFunctionAsync("DispatchSms");
-        Assert.Equal(3, _twilio.Requests);
-        Assert.Single(_twilio.Accepted);
+        Twilio.Then(Error(429), Error(429));
+        App.Clock.SetUtcNow(TuesdayAt);
+        await App.RunFunctionAsync("DispatchSms");
+        Assert.Equal(3, Twilio.Requests);
+        Assert.Single(Twilio.Accepted);
         Assert.Equal("queued", (await LastMessageAsync(patient))["status"]!.ToString());
     }
 
@@ -58,19 +43,19 @@ public sealed class DispatchFailureTests : IAsyncLifetime
     public async Task Server_errors_back_off_and_the_text_goes_later_once()
     {
         var patient = await BookTomorrowAsync();
-        _twilio.Then(Error(500), Error(503), Error(500));
-        _app.Clock.SetUtcNow(TuesdayAt);
-        await _app.RunFunctionAsync("DispatchSms");
-        Assert.Empty(_twilio.Accepted);
+        Twilio.Then(Error(500), Error(503), Error(500));
+        App.Clock.SetUtcNow(TuesdayAt);
+        await App.RunFunctionAsync("DispatchSms");
+        Assert.Empty(Twilio.Accepted);
         var waiting = await LastMessageAsync(patient);
         Assert.Equal("planned", waiting["status"]!.ToString());
         Assert.StartsWith("retrying", waiting["reason"]!.ToString());
 
-        await _app.RunFunctionAsync("DispatchSms"); // too early for the backoff
-        Assert.Equal(3, _twilio.Requests);
-        _app.Clock.Advance(TimeSpan.FromMinutes(2));
-        await _app.RunFunctionAsync("DispatchSms");
-        Assert.Single(_twilio.Accepted);
+        await App.RunFunctionAsync("DispatchSms"); // too early for the backoff
+        Assert.Equal(3, Twilio.Requests);
+        App.Clock.Advance(TimeSpan.FromMinutes(2));
+        await App.RunFunctionAsync("DispatchSms");
+        Assert.Single(Twilio.Accepted);
         Assert.Equal(2, (int)(await LastMessageAsync(patient))["attempts"]!);
     }
 
@@ -78,36 +63,36 @@ public sealed class DispatchFailureTests : IAsyncLifetime
     public async Task A_timeout_is_not_retried_at_once_and_a_slow_answer_is_fine()
     {
         var slow = await BookTomorrowAsync("2026-12-02T09:00");
-        _twilio.Then(new Answer.Slow(TimeSpan.FromMilliseconds(800), new Answer.Queued()));
-        _app.Clock.SetUtcNow(TuesdayAt);
-        await _app.RunFunctionAsync("DispatchSms");
+        Twilio.Then(new Answer.Slow(TimeSpan.FromMilliseconds(800), new Answer.Queued()));
+        App.Clock.SetUtcNow(TuesdayAt);
+        await App.RunFunctionAsync("DispatchSms");
         Assert.Equal("queued", (await LastMessageAsync(slow))["status"]!.ToString());
 
         var timedOut = await BookTomorrowAsync("2026-12-02T11:00");
-        _twilio.Then(new Answer.Slow(TimeSpan.FromSeconds(3), Error(500)));
-        _app.Clock.SetUtcNow(new DateTimeOffset(2026, 12, 2, 13, 0, 0, TimeSpan.Zero));
-        await _app.RunFunctionAsync("DispatchSms");
+        Twilio.Then(new Answer.Slow(TimeSpan.FromSeconds(3), Error(500)));
+        App.Clock.SetUtcNow(new DateTimeOffset(2026, 12, 2, 13, 0, 0, TimeSpan.Zero));
+        await App.RunFunctionAsync("DispatchSms");
         var row = await LastMessageAsync(timedOut);
         Assert.Equal("planned", row["status"]!.ToString());
         Assert.Equal("retrying after timeout", row["reason"]!.ToString());
-        Assert.Equal(2, _twilio.Requests);
+        Assert.Equal(2, Twilio.Requests);
     }
 
     [Fact]
     public async Task Opted_out_at_the_carrier_marks_the_patient_and_is_never_retried()
     {
         var patient = await BookTomorrowAsync();
-        _twilio.Then(Error(21610));
-        _app.Clock.SetUtcNow(TuesdayAt);
-        await _app.RunFunctionAsync("DispatchSms");
+        Twilio.Then(Error(21610));
+        App.Clock.SetUtcNow(TuesdayAt);
+        await App.RunFunctionAsync("DispatchSms");
         var row = await LastMessageAsync(patient);
         Assert.Equal("failed", row["status"]!.ToString());
         Assert.Equal("21610", row["errorCode"]!.ToString());
-        Assert.Equal("True", (await _clinic.GetAsync($"/patients/{patient}")).Json!["smsOptedOut"]!.ToString(), ignoreCase: true);
+        Assert.Equal("True", (await Clinic.GetAsync($"/patients/{patient}")).Json!["smsOptedOut"]!.ToString(), ignoreCase: true);
         Assert.Empty(await OpenFlagsAsync("sms-undeliverable"));
-        _app.Clock.Advance(TimeSpan.FromHours(3));
-        await _app.RunFunctionAsync("DispatchSms");
-        Assert.Equal(1, _twilio.Requests);
+        App.Clock.Advance(TimeSpan.FromHours(3));
+        await App.RunFunctionAsync("DispatchSms");
+        Assert.Equal(1, Twilio.Requests);
     }
 
     [Theory]
@@ -116,16 +101,16 @@ public sealed class DispatchFailureTests : IAsyncLifetime
     public async Task Invalid_or_landline_numbers_raise_a_flag_and_are_never_retried(int code)
     {
         var patient = await BookTomorrowAsync();
-        _twilio.Then(Error(code));
-        _app.Clock.SetUtcNow(TuesdayAt);
-        await _app.RunFunctionAsync("DispatchSms");
+        Twilio.Then(Error(code));
+        App.Clock.SetUtcNow(TuesdayAt);
+        await App.RunFunctionAsync("DispatchSms");
         Assert.Equal("failed", (await LastMessageAsync(patient))["status"]!.ToString());
         var flag = Assert.Single(await OpenFlagsAsync("sms-undeliverable"))!;
         Assert.Equal(patient, flag["patientId"]!.ToString());
         Assert.Contains(code.ToString(System.Globalization.CultureInfo.InvariantCulture), flag["detail"]!.ToString());
-        _app.Clock.Advance(TimeSpan.FromHours(3));
-        await _app.RunFunctionAsync("DispatchSms");
-        Assert.Equal(1, _twilio.Requests);
+        App.Clock.Advance(TimeSpan.FromHours(3));
+        await App.RunFunctionAsync("DispatchSms");
+        Assert.Equal(1, Twilio.Requests);
         Assert.Single(await OpenFlagsAsync("sms-undeliverable"));
     }
 
@@ -135,45 +120,45 @@ public sealed class DispatchFailureTests : IAsyncLifetime
         var patient = await BookTomorrowAsync("2026-12-02T16:00");
         for (var i = 0; i < 3 * SmsDispatcher.MaxAttempts + 5; i++)
         {
-            _twilio.Then(Error(500));
+            Twilio.Then(Error(500));
         }
-        _app.Clock.SetUtcNow(TuesdayAt);
+        App.Clock.SetUtcNow(TuesdayAt);
         for (var run = 0; run < SmsDispatcher.MaxAttempts + 4; run++)
         {
-            await _app.RunFunctionAsync("DispatchSms");
+            await App.RunFunctionAsync("DispatchSms");
             var row = await LastMessageAsync(patient);
             if (row["status"]!.ToString() != "planned")
             {
                 break;
             }
             // Next run just after the backoff the dispatcher chose.
-            _app.Clock.SetUtcNow(DateTimeOffset.Parse(row["at"]!.ToString(), System.Globalization.CultureInfo.InvariantCulture).AddSeconds(1));
+            App.Clock.SetUtcNow(DateTimeOffset.Parse(row["at"]!.ToString(), System.Globalization.CultureInfo.InvariantCulture).AddSeconds(1));
         }
-        Assert.Equal(3 * SmsDispatcher.MaxAttempts, _twilio.Requests);
+        Assert.Equal(3 * SmsDispatcher.MaxAttempts, Twilio.Requests);
         var failed = await LastMessageAsync(patient);
         Assert.Equal("failed", failed["status"]!.ToString());
         Assert.StartsWith("gave up after 8 attempts", failed["reason"]!.ToString());
         Assert.Single(await OpenFlagsAsync("sms-undeliverable"));
-        var poison = new QueueClient(_app.ConnectionString, $"{_app.Prefix}sms-outbox-poison");
+        var poison = new QueueClient(App.ConnectionString, $"{App.Prefix}sms-outbox-poison");
         Assert.Equal(1, (await poison.GetPropertiesAsync()).Value.ApproximateMessagesCount);
     }
 
     [Fact]
     public async Task The_daily_and_weekly_limits_defer_or_drop_automated_texts()
     {
-        var store = _app.Services.GetRequiredService<IDocumentStore>();
+        var store = App.Services.GetRequiredService<IDocumentStore>();
         // Daily: the patient already had an automated text on Tuesday: the reminder waits for Wednesday 08:00.
         var daily = await BookTomorrowAsync("2026-12-02T10:00");
-        await store.CommitAsync(_clinic.ClinicId, [new Change.Insert(Keys.SmsQuota(daily, new NodaTime.LocalDate(2026, 12, 1)), new SmsQuota("earlier", default))], default);
+        await store.CommitAsync(Clinic.ClinicId, [new Change.Insert(Keys.SmsQuota(daily, new NodaTime.LocalDate(2026, 12, 1)), new SmsQuota("earlier", default))], default);
         // Weekly: three automated texts in the last days: nothing more may go before Wednesday's session.
         var weekly = await BookTomorrowAsync("2026-12-02T12:00");
         foreach (var day in new[] { 27, 28, 29 })
         {
-            await store.CommitAsync(_clinic.ClinicId, [new Change.Insert(Keys.SmsQuota(weekly, new NodaTime.LocalDate(2026, 11, day)), new SmsQuota($"earlier{day}", default))], default);
+            await store.CommitAsync(Clinic.ClinicId, [new Change.Insert(Keys.SmsQuota(weekly, new NodaTime.LocalDate(2026, 11, day)), new SmsQuota($"earlier{day}", default))], default);
         }
-        _app.Clock.SetUtcNow(TuesdayAt);
-        await _app.RunFunctionAsync("DispatchSms");
-        Assert.Empty(_twilio.Accepted);
+        App.Clock.SetUtcNow(TuesdayAt);
+        await App.RunFunctionAsync("DispatchSms");
+        Assert.Empty(Twilio.Accepted);
         var deferred = await LastMessageAsync(daily);
         Assert.Equal("planned", deferred["status"]!.ToString());
         Assert.Equal("2026-12-02T13:00:00Z", deferred["at"]!.ToString());
@@ -182,9 +167,9 @@ public sealed class DispatchFailureTests : IAsyncLifetime
         Assert.Equal("skipped", dropped["status"]!.ToString());
         Assert.Contains("weekly limit", dropped["reason"]!.ToString());
 
-        _app.Clock.SetUtcNow(new DateTimeOffset(2026, 12, 2, 13, 0, 10, TimeSpan.Zero));
-        await _app.RunFunctionAsync("DispatchSms");
-        Assert.Single(_twilio.Accepted);
+        App.Clock.SetUtcNow(new DateTimeOffset(2026, 12, 2, 13, 0, 10, TimeSpan.Zero));
+        await App.RunFunctionAsync("DispatchSms");
+        Assert.Single(Twilio.Accepted);
     }
 
     [Fact]

@@ -3,30 +3,20 @@ using ClinicBackend.Integration.Tests.Support;
 
 namespace ClinicBackend.Integration.Tests.Messaging;
 
-public sealed class InboundSmsTests : IAsyncLifetime
+public sealed class InboundSmsTests : TwilioAppTest
 {
     private const string PatientPhone = "+12125550187";
     private static int _sids;
 
-    private TwilioStandIn _twilio = null!;
-    private TestApp _app = null!;
-    private Scenario _clinic = null!;
     private string _patient = null!;
     private string _session = null!;
 
-    public async Task InitializeAsync()
-    {
-        _twilio = await TwilioStandIn.StartAsync();
-        _app = await TestApp.StartAsync(new DateTimeOffset(2026, 11, 30, 15, 0, 0, TimeSpan.Zero), _twilio.Settings());
-        _clinic = await Scenario.CreateAsync(_app, smsFrom: "+12125550199");
-        _patient = await _clinic.RegisterPatientAsync(phone: PatientPhone);
-        _session = (await _clinic.BookAsync(_patient, "2026-12-02T09:00")).Expect(201)["id"]!;
-    }
+    protected override string? SmsFrom => "+12125550199";
 
-    public async Task DisposeAsync()
+    protected override async Task SetUpAsync()
     {
-        await _app.DisposeAsync();
-        await _twilio.DisposeAsync();
+        _patient = await Clinic.RegisterPatientAsync(phone: PatientPhone);
+        _session = (await Clinic.BookAsync(_patient, "2026-12-02T09:00")).Expect(201)["id"]!;
     }
 
     private static string NewSid() => $"SM{Interlocked.Increment(ref _sids):D32}";
@@ -46,7 +36,7 @@ public sealed class InboundSmsTests : IAsyncLifetime
 
     private async Task<(Reply Reply, string? Message)> TextAsync(Dictionary<string, string> fields)
     {
-        var reply = (await TwilioRequests.PostSignedAsync(_app, "/api/sms/inbound", fields)).Expect(200);
+        var reply = (await TwilioRequests.PostSignedAsync(App, "/api/sms/inbound", fields)).Expect(200);
         Assert.StartsWith("text/xml", reply.ContentType);
         var messages = XDocument.Parse(reply.Body).Root!.Elements("Message").ToList();
         Assert.True(messages.Count <= 1);
@@ -56,9 +46,9 @@ public sealed class InboundSmsTests : IAsyncLifetime
     private Task<(Reply Reply, string? Message)> TextAsync(string body) => TextAsync(Fields(body));
 
     private async Task<System.Text.Json.Nodes.JsonArray> FlagsAsync(string? kind = null) =>
-        (await _clinic.GetAsync("/flags?status=open" + (kind is null ? "" : $"&kind={kind}"))).Expect(200).Json!["flags"]!.AsArray();
+        (await Clinic.GetAsync("/flags?status=open" + (kind is null ? "" : $"&kind={kind}"))).Expect(200).Json!["flags"]!.AsArray();
 
-    private async Task<System.Text.Json.Nodes.JsonNode> PatientAsync() => (await _clinic.GetAsync($"/patients/{_patient}")).Expect(200).Json!;
+    private async Task<System.Text.Json.Nodes.JsonNode> PatientAsync() => (await Clinic.GetAsync($"/patients/{_patient}")).Expect(200).Json!;
 
     [Fact]
     public async Task Signatures_are_checked_over_the_public_url_and_every_field()
@@ -66,22 +56,22 @@ public sealed class InboundSmsTests : IAsyncLifetime
         var fields = Fields("1");
         var url = "https://clinic.example.org/api/sms/inbound";
         // Wrong token, a changed field, an added field, the internal URL: 403 and nothing changes.
-        (await TwilioRequests.PostSignedAsync(_app, "/api/sms/inbound", fields, signature: TwilioRequests.Sign(url, fields, "ffffffffffffffffffffffffffffffff"))).ExpectProblem(403);
-        (await TwilioRequests.PostSignedAsync(_app, "/api/sms/inbound", fields, sentFields: new Dictionary<string, string>(fields) { ["Body"] = "STOP" })).ExpectProblem(403);
-        (await TwilioRequests.PostSignedAsync(_app, "/api/sms/inbound", fields, sentFields: new Dictionary<string, string>(fields) { ["Extra"] = "x" })).ExpectProblem(403);
-        (await TwilioRequests.PostSignedAsync(_app, "/api/sms/inbound", fields, publicUrl: _app.BaseAddress + "api/sms/inbound")).ExpectProblem(403);
+        (await TwilioRequests.PostSignedAsync(App, "/api/sms/inbound", fields, signature: TwilioRequests.Sign(url, fields, "ffffffffffffffffffffffffffffffff"))).ExpectProblem(403);
+        (await TwilioRequests.PostSignedAsync(App, "/api/sms/inbound", fields, sentFields: new Dictionary<string, string>(fields) { ["Body"] = "STOP" })).ExpectProblem(403);
+        (await TwilioRequests.PostSignedAsync(App, "/api/sms/inbound", fields, sentFields: new Dictionary<string, string>(fields) { ["Extra"] = "x" })).ExpectProblem(403);
+        (await TwilioRequests.PostSignedAsync(App, "/api/sms/inbound", fields, publicUrl: App.BaseAddress + "api/sms/inbound")).ExpectProblem(403);
         using (var unsigned = new HttpRequestMessage(HttpMethod.Post, "/api/sms/inbound") { Content = new FormUrlEncodedContent(fields) })
         {
-            Assert.Equal(403, (int)(await _app.Http.SendAsync(unsigned)).StatusCode);
+            Assert.Equal(403, (int)(await App.Http.SendAsync(unsigned)).StatusCode);
         }
-        Assert.Equal("needs-action", (await _clinic.GetAsync($"/sessions/{_session}")).Json!["confirmation"]!.ToString());
-        Assert.DoesNotContain((await _clinic.GetAsync($"/patients/{_patient}/messages")).Json!["messages"]!.AsArray(), m => m!["direction"]!.ToString() == "inbound");
+        Assert.Equal("needs-action", (await Clinic.GetAsync($"/sessions/{_session}")).Json!["confirmation"]!.ToString());
+        Assert.DoesNotContain((await Clinic.GetAsync($"/patients/{_patient}/messages")).Json!["messages"]!.AsArray(), m => m!["direction"]!.ToString() == "inbound");
 
         // Twilio adds fields at will: all of them are signed and all are passed. With and without the default port.
         var more = new Dictionary<string, string>(Fields("1")) { ["FromCity"] = "NEW YORK", ["SmsStatus"] = "received", ["AddOns"] = "{\"status\":\"successful\"}" };
-        (await TwilioRequests.PostSignedAsync(_app, "/api/sms/inbound", more)).Expect(200);
-        (await TwilioRequests.PostSignedAsync(_app, "/api/sms/inbound", Fields("1"), publicUrl: "https://clinic.example.org:443/api/sms/inbound")).Expect(200);
-        Assert.Equal("accepted", (await _clinic.GetAsync($"/sessions/{_session}")).Json!["confirmation"]!.ToString());
+        (await TwilioRequests.PostSignedAsync(App, "/api/sms/inbound", more)).Expect(200);
+        (await TwilioRequests.PostSignedAsync(App, "/api/sms/inbound", Fields("1"), publicUrl: "https://clinic.example.org:443/api/sms/inbound")).Expect(200);
+        Assert.Equal("accepted", (await Clinic.GetAsync($"/sessions/{_session}")).Json!["confirmation"]!.ToString());
     }
 
     [Fact]
@@ -89,7 +79,7 @@ public sealed class InboundSmsTests : IAsyncLifetime
     {
         var (_, confirmed) = await TextAsync(" 1. ");
         Assert.Equal("Riverside Behavioral Health: thank you, your visit Wed Dec 2, 9:00 AM is confirmed.", confirmed);
-        var session = (await _clinic.GetAsync($"/sessions/{_session}")).Json!;
+        var session = (await Clinic.GetAsync($"/sessions/{_session}")).Json!;
         Assert.Equal("accepted", session["confirmation"]!.ToString());
         Assert.Equal("confirmed-by-sms", session["history"]!.AsArray().Last()!["action"]!.ToString());
 
@@ -101,9 +91,9 @@ public sealed class InboundSmsTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Without_an_upcoming_session_the_reply_says_so_and_gives_the_clinic_phone()
+    public async Task Without_an_upcoming_session_the_reply_says_so_and_gives_theClinic_phone()
     {
-        (await _clinic.PostAsync($"/sessions/{_session}/cancel", new { reason = "moved away" })).Expect(200);
+        (await Clinic.PostAsync($"/sessions/{_session}/cancel", new { reason = "moved away" })).Expect(200);
         var (_, reply) = await TextAsync("1");
         Assert.Equal("Riverside Behavioral Health: you have no upcoming visit. To book one, call (212) 555-0100.", reply);
     }
@@ -119,7 +109,7 @@ public sealed class InboundSmsTests : IAsyncLifetime
         Assert.Equal(2, flags.Count);
         Assert.Contains(flags, f => f!["detail"]!.ToString().Contains("2 picture or file attached"));
         Assert.Equal("False", (await PatientAsync())["smsOptedOut"]!.ToString(), ignoreCase: true);
-        var history = (await _clinic.GetAsync($"/patients/{_patient}/messages")).Json!["messages"]!.AsArray();
+        var history = (await Clinic.GetAsync($"/patients/{_patient}/messages")).Json!["messages"]!.AsArray();
         Assert.Contains(history, m => m!["body"]?.ToString() == "stop sending me the parking info" && m["direction"]!.ToString() == "inbound");
     }
 
@@ -131,25 +121,25 @@ public sealed class InboundSmsTests : IAsyncLifetime
         Assert.Equal("True", (await PatientAsync())["smsOptedOut"]!.ToString(), ignoreCase: true);
         Assert.Empty(await FlagsAsync()); // a STOP is not forwarded to staff as a message
 
-        _app.Clock.SetUtcNow(new DateTimeOffset(2026, 12, 1, 5, 30, 0, TimeSpan.Zero));
-        await _app.RunFunctionAsync("NightlyReminders");
-        _app.Clock.SetUtcNow(new DateTimeOffset(2026, 12, 1, 22, 0, 30, TimeSpan.Zero));
-        await _app.RunFunctionAsync("DispatchSms");
-        Assert.Empty(_twilio.Accepted);
+        App.Clock.SetUtcNow(new DateTimeOffset(2026, 12, 1, 5, 30, 0, TimeSpan.Zero));
+        await App.RunFunctionAsync("NightlyReminders");
+        App.Clock.SetUtcNow(new DateTimeOffset(2026, 12, 1, 22, 0, 30, TimeSpan.Zero));
+        await App.RunFunctionAsync("DispatchSms");
+        Assert.Empty(Twilio.Accepted);
 
         // Booked again for Thursday; START; the next run reminds.
-        var thursday = (await _clinic.BookAsync(_patient, "2026-12-03T09:00")).Expect(201)["id"];
+        var thursday = (await Clinic.BookAsync(_patient, "2026-12-03T09:00")).Expect(201)["id"];
         var (_, started) = await TextAsync("START");
         Assert.Contains("reminders are back on", started);
-        _app.Clock.SetUtcNow(new DateTimeOffset(2026, 12, 2, 22, 0, 30, TimeSpan.Zero));
-        await _app.RunFunctionAsync("DispatchSms");
-        var text = Assert.Single(_twilio.Accepted);
+        App.Clock.SetUtcNow(new DateTimeOffset(2026, 12, 2, 22, 0, 30, TimeSpan.Zero));
+        await App.RunFunctionAsync("DispatchSms");
+        var text = Assert.Single(Twilio.Accepted);
         Assert.Contains("Thu Dec 3", text.Body);
         Assert.NotNull(thursday);
     }
 
     [Fact]
-    public async Task Help_gets_the_clinic_name_and_phone()
+    public async Task Help_gets_theClinic_name_and_phone()
     {
         var (_, reply) = await TextAsync("HELP");
         Assert.Equal("Riverside Behavioral Health: call (212) 555-0100. Reply STOP to stop texts.", reply);
@@ -162,7 +152,7 @@ public sealed class InboundSmsTests : IAsyncLifetime
     {
         if (replyStart.StartsWith("Si", StringComparison.Ordinal))
         {
-            (await _app.SendAsync(HttpMethod.Patch, $"{_clinic.Base}/patients/{_patient}", _clinic.Staff, new { language = "es" })).Expect(200);
+            (await App.SendAsync(HttpMethod.Patch, $"{Clinic.Base}/patients/{_patient}", Clinic.Staff, new { language = "es" })).Expect(200);
         }
         var (_, reply) = await TextAsync(body);
         Assert.StartsWith(replyStart, reply);
@@ -172,17 +162,17 @@ public sealed class InboundSmsTests : IAsyncLifetime
         Assert.Equal("True", (await PatientAsync())["automatedTextsPaused"]!.ToString(), ignoreCase: true);
 
         // Paused: tomorrow's reminder does not go.
-        _app.Clock.SetUtcNow(new DateTimeOffset(2026, 12, 1, 22, 0, 30, TimeSpan.Zero));
-        await _app.RunFunctionAsync("DispatchSms");
-        Assert.Empty(_twilio.Accepted);
+        App.Clock.SetUtcNow(new DateTimeOffset(2026, 12, 1, 22, 0, 30, TimeSpan.Zero));
+        await App.RunFunctionAsync("DispatchSms");
+        Assert.Empty(Twilio.Accepted);
 
         // Staff resolve it: texts resume for the next session.
-        (await _clinic.PostAsync($"/flags/{flag["id"]}/resolve", new { note = "Called the patient; safety plan in place." })).Expect(200);
+        (await Clinic.PostAsync($"/flags/{flag["id"]}/resolve", new { note = "Called the patient; safety plan in place." })).Expect(200);
         Assert.Equal("False", (await PatientAsync())["automatedTextsPaused"]!.ToString(), ignoreCase: true);
-        (await _clinic.BookAsync(_patient, "2026-12-03T09:00")).Expect(201);
-        _app.Clock.SetUtcNow(new DateTimeOffset(2026, 12, 2, 22, 0, 30, TimeSpan.Zero));
-        await _app.RunFunctionAsync("DispatchSms");
-        Assert.Single(_twilio.Accepted);
+        (await Clinic.BookAsync(_patient, "2026-12-03T09:00")).Expect(201);
+        App.Clock.SetUtcNow(new DateTimeOffset(2026, 12, 2, 22, 0, 30, TimeSpan.Zero));
+        await App.RunFunctionAsync("DispatchSms");
+        Assert.Single(Twilio.Accepted);
     }
 
     [Fact]
@@ -193,7 +183,7 @@ public sealed class InboundSmsTests : IAsyncLifetime
         var again = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => TextAsync(fields)));
         Assert.All(again, a => Assert.Equal(first.Reply.Body, a.Reply.Body));
         Assert.Single(await FlagsAsync("patient-message"));
-        var inbound = (await _clinic.GetAsync($"/patients/{_patient}/messages")).Json!["messages"]!.AsArray().Where(m => m!["direction"]!.ToString() == "inbound");
+        var inbound = (await Clinic.GetAsync($"/patients/{_patient}/messages")).Json!["messages"]!.AsArray().Where(m => m!["direction"]!.ToString() == "inbound");
         Assert.Single(inbound);
     }
 
@@ -209,25 +199,25 @@ public sealed class InboundSmsTests : IAsyncLifetime
             await TextAsync(Fields("spam " + i, from: "+12125550112"));
         }
         Assert.Empty(await FlagsAsync());
-        Assert.Equal("needs-action", (await _clinic.GetAsync($"/sessions/{_session}")).Json!["confirmation"]!.ToString());
+        Assert.Equal("needs-action", (await Clinic.GetAsync($"/sessions/{_session}")).Json!["confirmation"]!.ToString());
     }
 
     [Fact]
-    public async Task A_number_shared_by_two_clinics_is_handled_by_the_clinic_that_was_texted()
+    public async Task A_number_shared_by_twoClinics_is_handled_by_theClinic_that_was_texted()
     {
-        var other = await Scenario.CreateAsync(_app, smsFrom: "+12125550198");
+        var other = await Scenario.CreateAsync(App, smsFrom: "+12125550198");
         var otherPatient = await other.RegisterPatientAsync(phone: PatientPhone);
         await TextAsync(Fields("STOP", to: "+12125550198"));
         Assert.Equal("True", (await other.GetAsync($"/patients/{otherPatient}")).Json!["smsOptedOut"]!.ToString(), ignoreCase: true);
         Assert.Equal("False", (await PatientAsync())["smsOptedOut"]!.ToString(), ignoreCase: true);
         await TextAsync(Fields("1", to: "+12125550199"));
-        Assert.Equal("accepted", (await _clinic.GetAsync($"/sessions/{_session}")).Json!["confirmation"]!.ToString());
+        Assert.Equal("accepted", (await Clinic.GetAsync($"/sessions/{_session}")).Json!["confirmation"]!.ToString());
     }
 
     [Fact]
     public async Task With_Twilio_advanced_opt_out_our_reply_to_keywords_is_silent()
     {
-        (await _app.SendAsync(HttpMethod.Patch, _clinic.Base, _clinic.Admin, new { twilioAdvancedOptOut = true })).Expect(200);
+        (await App.SendAsync(HttpMethod.Patch, Clinic.Base, Clinic.Admin, new { twilioAdvancedOptOut = true })).Expect(200);
         var fields = Fields("STOP");
         fields["OptOutType"] = "STOP";
         var (reply, message) = await TextAsync(fields);
@@ -239,7 +229,7 @@ public sealed class InboundSmsTests : IAsyncLifetime
     [Fact]
     public async Task Replies_are_escaped_TwiML()
     {
-        (await _app.SendAsync(HttpMethod.Patch, _clinic.Base, _clinic.Admin, new { name = "Smith & Jones <Care>" })).Expect(200);
+        (await App.SendAsync(HttpMethod.Patch, Clinic.Base, Clinic.Admin, new { name = "Smith & Jones <Care>" })).Expect(200);
         var (reply, message) = await TextAsync("HELP");
         Assert.Contains("Smith &amp; Jones &lt;Care&gt;", reply.Body);
         Assert.StartsWith("Smith & Jones <Care>:", message);

@@ -9,66 +9,51 @@ namespace ClinicBackend.Integration.Tests.Messaging;
 /// Reminders end to end: a session Wednesday 2026-12-02 09:00 in New York, booked on Monday; the day-before
 /// reminder goes Tuesday 17:00 local (22:00Z) through the Twilio stand-in.
 /// </summary>
-public sealed class ReminderTests : IAsyncLifetime
+public sealed class ReminderTests : TwilioAppTest
 {
-    private static readonly DateTimeOffset Monday = new(2026, 11, 30, 15, 0, 0, TimeSpan.Zero);
     private static readonly DateTimeOffset TuesdayNight = new(2026, 12, 1, 5, 30, 0, TimeSpan.Zero); // 00:30 local
     private static readonly DateTimeOffset TuesdayBefore = new(2026, 12, 1, 21, 59, 0, TimeSpan.Zero);
     private static readonly DateTimeOffset TuesdayAt = new(2026, 12, 1, 22, 0, 30, TimeSpan.Zero);
 
-    private TwilioStandIn _twilio = null!;
-    private TestApp _app = null!;
-    private Scenario _clinic = null!;
 
-    public async Task InitializeAsync()
-    {
-        _twilio = await TwilioStandIn.StartAsync();
-        _app = await TestApp.StartAsync(Monday, _twilio.Settings());
-        _clinic = await Scenario.CreateAsync(_app);
-    }
 
-    public async Task DisposeAsync()
-    {
-        await _app.DisposeAsync();
-        await _twilio.DisposeAsync();
-    }
 
     private async Task<(string Patient, string Session)> BookAsync(string start = "2026-12-02T09:00", string language = "en", string? phone = null)
     {
-        var patient = await _clinic.RegisterPatientAsync(phone: phone, language: language);
-        var session = (await _clinic.BookAsync(patient, start)).Expect(201)["id"]!;
+        var patient = await Clinic.RegisterPatientAsync(phone: phone, language: language);
+        var session = (await Clinic.BookAsync(patient, start)).Expect(201)["id"]!;
         return (patient, session);
     }
 
     private async Task<System.Text.Json.Nodes.JsonArray> MessagesAsync(string patient) =>
-        (await _clinic.GetAsync($"/patients/{patient}/messages")).Expect(200).Json!["messages"]!.AsArray();
+        (await Clinic.GetAsync($"/patients/{patient}/messages")).Expect(200).Json!["messages"]!.AsArray();
 
     [Fact]
-    public async Task The_day_before_reminder_goes_once_at_the_clinic_time_with_the_right_text()
+    public async Task The_day_before_reminder_goes_once_at_theClinic_time_with_the_right_text()
     {
         var (patient, session) = await BookAsync(phone: "+12125550142");
         var planned = Assert.Single(await MessagesAsync(patient))!;
         Assert.Equal("planned", planned["status"]!.ToString());
         Assert.Equal("2026-12-01T22:00:00Z", planned["at"]!.ToString());
 
-        _app.Clock.SetUtcNow(TuesdayBefore);
-        await _app.RunFunctionAsync("DispatchSms");
-        Assert.Empty(_twilio.Accepted);
+        App.Clock.SetUtcNow(TuesdayBefore);
+        await App.RunFunctionAsync("DispatchSms");
+        Assert.Empty(Twilio.Accepted);
 
-        _app.Clock.SetUtcNow(TuesdayAt);
-        await _app.RunFunctionAsync("DispatchSms");
-        var text = Assert.Single(_twilio.Accepted);
+        App.Clock.SetUtcNow(TuesdayAt);
+        await App.RunFunctionAsync("DispatchSms");
+        var text = Assert.Single(Twilio.Accepted);
         Assert.Equal("+12125550142", text.To);
-        Assert.Equal(_clinic.SmsFrom, text.From);
+        Assert.Equal(Clinic.SmsFrom, text.From);
         Assert.Equal("Riverside Behavioral Health: visit Wed Dec 2, 9:00 AM. Someone must drive you home. Reply 1 to confirm, 2 to reschedule. (212) 555-0100. STOP to opt out", text.Body);
-        Assert.StartsWith($"https://clinic.example.org/api/sms/status?ref={_clinic.ClinicId}.{patient}.r-{session}-v1-day-before", text.StatusCallback);
+        Assert.StartsWith($"https://clinic.example.org/api/sms/status?ref={Clinic.ClinicId}.{patient}.r-{session}-v1-day-before", text.StatusCallback);
 
         // Every timer again, twice: nothing new goes out.
-        await _app.RunFunctionAsync("NightlyReminders");
-        await _app.RunFunctionAsync("NightlyReminders");
-        await _app.RunFunctionAsync("DispatchSms");
-        await _app.RunFunctionAsync("DispatchSms");
-        Assert.Single(_twilio.Accepted);
+        await App.RunFunctionAsync("NightlyReminders");
+        await App.RunFunctionAsync("NightlyReminders");
+        await App.RunFunctionAsync("DispatchSms");
+        await App.RunFunctionAsync("DispatchSms");
+        Assert.Single(Twilio.Accepted);
         var sent = Assert.Single(await MessagesAsync(patient))!;
         Assert.Equal("queued", sent["status"]!.ToString());
         Assert.Equal(1, (int)sent["segments"]!);
@@ -80,18 +65,18 @@ public sealed class ReminderTests : IAsyncLifetime
     {
         var (patient, _) = await BookAsync();
         // Lose the booking-time plan (as if planning failed after the booking committed).
-        var store = _app.Services.GetRequiredService<IDocumentStore>();
-        var row = (await store.QueryPrefixAsync<SmsMessage>(_clinic.ClinicId, Keys.MessagePrefix(patient), default)).Single();
-        await store.CommitAsync(_clinic.ClinicId, [new Change.Delete(row.Key)], default);
+        var store = App.Services.GetRequiredService<IDocumentStore>();
+        var row = (await store.QueryPrefixAsync<SmsMessage>(Clinic.ClinicId, Keys.MessagePrefix(patient), default)).Single();
+        await store.CommitAsync(Clinic.ClinicId, [new Change.Delete(row.Key)], default);
 
-        _app.Clock.SetUtcNow(TuesdayNight);
-        await Task.WhenAll(_app.RunFunctionAsync("NightlyReminders"), _app.Services.GetRequiredService<ReminderPlanner>().PlanAllAsync(default));
-        _app.Clock.SetUtcNow(TuesdayAt);
+        App.Clock.SetUtcNow(TuesdayNight);
+        await Task.WhenAll(App.RunFunctionAsync("NightlyReminders"), App.Services.GetRequiredService<ReminderPlanner>().PlanAllAsync(default));
+        App.Clock.SetUtcNow(TuesdayAt);
         await Task.WhenAll(
-            _app.Services.GetRequiredService<SmsDispatcher>().DispatchAsync(TimeSpan.FromSeconds(30), default),
-            _app.Services.GetRequiredService<SmsDispatcher>().DispatchAsync(TimeSpan.FromSeconds(30), default));
-        await _app.RunFunctionAsync("DispatchSms");
-        Assert.Single(_twilio.Accepted);
+            App.Services.GetRequiredService<SmsDispatcher>().DispatchAsync(TimeSpan.FromSeconds(30), default),
+            App.Services.GetRequiredService<SmsDispatcher>().DispatchAsync(TimeSpan.FromSeconds(30), default));
+        await App.RunFunctionAsync("DispatchSms");
+        Assert.Single(Twilio.Accepted);
         Assert.Equal("queued", Assert.Single(await MessagesAsync(patient))!["status"]!.ToString());
     }
 
@@ -103,12 +88,12 @@ public sealed class ReminderTests : IAsyncLifetime
         {
             patients.Add((await BookAsync(start: $"2026-12-02T{8 + i % 8:D2}:{(i / 8) * 15:D2}")).Patient);
         }
-        _app.Clock.SetUtcNow(TuesdayAt);
-        var dispatcher = _app.Services.GetRequiredService<SmsDispatcher>();
+        App.Clock.SetUtcNow(TuesdayAt);
+        var dispatcher = App.Services.GetRequiredService<SmsDispatcher>();
         await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => dispatcher.DispatchAsync(TimeSpan.FromSeconds(30), default)));
         await dispatcher.DispatchAsync(TimeSpan.FromSeconds(30), default);
-        Assert.Equal(12, _twilio.Accepted.Count);
-        Assert.Equal(12, _twilio.Accepted.Select(t => t.To).Distinct().Count());
+        Assert.Equal(12, Twilio.Accepted.Count);
+        Assert.Equal(12, Twilio.Accepted.Select(t => t.To).Distinct().Count());
     }
 
     [Fact]
@@ -119,18 +104,18 @@ public sealed class ReminderTests : IAsyncLifetime
         var (noConsentPatient, _) = await BookAsync("2026-12-02T11:00");
         var (optedOutPatient, _) = await BookAsync("2026-12-02T12:00");
         var (pausedPatient, _) = await BookAsync("2026-12-02T13:00");
-        _app.Clock.SetUtcNow(TuesdayNight);
-        await _app.RunFunctionAsync("NightlyReminders");
+        App.Clock.SetUtcNow(TuesdayNight);
+        await App.RunFunctionAsync("NightlyReminders");
 
-        (await _clinic.PostAsync($"/sessions/{cancelled}/cancel", new { reason = "no ride" })).Expect(200);
-        (await _clinic.PostAsync($"/sessions/{moved}/reschedule", new { start = "2026-12-03T10:00" })).Expect(200);
-        (await _app.SendAsync(HttpMethod.Patch, $"{_clinic.Base}/patients/{noConsentPatient}", _clinic.Staff, new { smsConsent = false })).Expect(200);
+        (await Clinic.PostAsync($"/sessions/{cancelled}/cancel", new { reason = "no ride" })).Expect(200);
+        (await Clinic.PostAsync($"/sessions/{moved}/reschedule", new { start = "2026-12-03T10:00" })).Expect(200);
+        (await App.SendAsync(HttpMethod.Patch, $"{Clinic.Base}/patients/{noConsentPatient}", Clinic.Staff, new { smsConsent = false })).Expect(200);
         await SetPatientAsync(optedOutPatient, p => p with { SmsOptedOut = true });
         await SetPatientAsync(pausedPatient, p => p with { PausedByFlagId = "crisisflag0000000001" });
 
-        _app.Clock.SetUtcNow(TuesdayAt);
-        await _app.RunFunctionAsync("DispatchSms");
-        Assert.Empty(_twilio.Accepted);
+        App.Clock.SetUtcNow(TuesdayAt);
+        await App.RunFunctionAsync("DispatchSms");
+        Assert.Empty(Twilio.Accepted);
         Assert.Equal("session-cancelled", (await MessagesAsync(cancelledPatient))[0]!["reason"]!.ToString());
         Assert.Equal("no-consent", (await MessagesAsync(noConsentPatient))[0]!["reason"]!.ToString());
         Assert.Equal("opted-out", (await MessagesAsync(optedOutPatient))[0]!["reason"]!.ToString());
@@ -140,9 +125,9 @@ public sealed class ReminderTests : IAsyncLifetime
         Assert.Contains(movedMessages, m => m!["reason"]?.ToString() == "rescheduled" && m["status"]!.ToString() == "skipped");
 
         // The moved session's own reminder goes the next day at 17:00.
-        _app.Clock.SetUtcNow(TuesdayAt.AddDays(1));
-        await _app.RunFunctionAsync("DispatchSms");
-        var text = Assert.Single(_twilio.Accepted);
+        App.Clock.SetUtcNow(TuesdayAt.AddDays(1));
+        await App.RunFunctionAsync("DispatchSms");
+        var text = Assert.Single(Twilio.Accepted);
         Assert.Contains("Thu Dec 3, 10:00 AM", text.Body);
     }
 
@@ -150,18 +135,18 @@ public sealed class ReminderTests : IAsyncLifetime
     public async Task A_late_booking_is_reminded_at_the_next_allowed_time_never_in_the_night()
     {
         // Booked Tuesday 22:30 local for Wednesday 11:00: 17:00 has passed, quiet hours until 08:00.
-        _app.Clock.SetUtcNow(new DateTimeOffset(2026, 12, 2, 3, 30, 0, TimeSpan.Zero));
+        App.Clock.SetUtcNow(new DateTimeOffset(2026, 12, 2, 3, 30, 0, TimeSpan.Zero));
         var (patient, _) = await BookAsync("2026-12-02T11:00");
         Assert.Equal("2026-12-02T13:00:00Z", (await MessagesAsync(patient))[0]!["at"]!.ToString()); // 08:00 local
-        _app.Clock.SetUtcNow(new DateTimeOffset(2026, 12, 2, 8, 0, 0, TimeSpan.Zero));
-        await _app.RunFunctionAsync("DispatchSms");
-        Assert.Empty(_twilio.Accepted);
-        _app.Clock.SetUtcNow(new DateTimeOffset(2026, 12, 2, 13, 0, 5, TimeSpan.Zero));
-        await _app.RunFunctionAsync("DispatchSms");
-        Assert.Single(_twilio.Accepted);
+        App.Clock.SetUtcNow(new DateTimeOffset(2026, 12, 2, 8, 0, 0, TimeSpan.Zero));
+        await App.RunFunctionAsync("DispatchSms");
+        Assert.Empty(Twilio.Accepted);
+        App.Clock.SetUtcNow(new DateTimeOffset(2026, 12, 2, 13, 0, 5, TimeSpan.Zero));
+        await App.RunFunctionAsync("DispatchSms");
+        Assert.Single(Twilio.Accepted);
 
         // Booked at 08:30 for 09:00 the same morning: no useful time is left; recorded, never sent.
-        _app.Clock.SetUtcNow(new DateTimeOffset(2026, 12, 3, 13, 30, 0, TimeSpan.Zero));
+        App.Clock.SetUtcNow(new DateTimeOffset(2026, 12, 3, 13, 30, 0, TimeSpan.Zero));
         var (late, _) = await BookAsync("2026-12-03T09:00");
         var row = (await MessagesAsync(late))[0]!;
         Assert.Equal("skipped", row["status"]!.ToString());
@@ -172,17 +157,17 @@ public sealed class ReminderTests : IAsyncLifetime
     public async Task Spanish_speaking_patients_get_the_Spanish_text_in_one_segment()
     {
         await BookAsync(language: "es");
-        _app.Clock.SetUtcNow(TuesdayAt);
-        await _app.RunFunctionAsync("DispatchSms");
-        var text = Assert.Single(_twilio.Accepted);
+        App.Clock.SetUtcNow(TuesdayAt);
+        await App.RunFunctionAsync("DispatchSms");
+        var text = Assert.Single(Twilio.Accepted);
         Assert.StartsWith("Riverside Behavioral Health: cita mie 2 dic, 9:00. Alguien debe llevarle a casa.", text.Body);
         Assert.Equal(1, SmsSegments.Count(text.Body));
     }
 
     private async Task SetPatientAsync(string patientId, Func<Patients.Patient, Patients.Patient> change)
     {
-        var store = _app.Services.GetRequiredService<IDocumentStore>();
-        var stored = (await store.GetAsync<Patients.Patient>(_clinic.ClinicId, Keys.Patient(patientId), default))!;
-        await store.CommitAsync(_clinic.ClinicId, [new Change.Replace(stored.Key, change(stored.Value), stored.ETag)], default);
+        var store = App.Services.GetRequiredService<IDocumentStore>();
+        var stored = (await store.GetAsync<Patients.Patient>(Clinic.ClinicId, Keys.Patient(patientId), default))!;
+        await store.CommitAsync(Clinic.ClinicId, [new Change.Replace(stored.Key, change(stored.Value), stored.ETag)], default);
     }
 }

@@ -2,36 +2,24 @@ using ClinicBackend.Integration.Tests.Support;
 
 namespace ClinicBackend.Integration.Tests.Messaging;
 
-public sealed class StatusCallbackTests : IAsyncLifetime
+public sealed class StatusCallbackTests : TwilioAppTest
 {
-    private TwilioStandIn _twilio = null!;
-    private TestApp _app = null!;
-    private Scenario _clinic = null!;
     private string _patient = null!;
     private TwilioStandIn.SentText _sent = null!;
 
-    public async Task InitializeAsync()
+    protected override async Task SetUpAsync()
     {
-        _twilio = await TwilioStandIn.StartAsync();
-        _app = await TestApp.StartAsync(new DateTimeOffset(2026, 11, 30, 15, 0, 0, TimeSpan.Zero), _twilio.Settings());
-        _clinic = await Scenario.CreateAsync(_app);
-        _patient = await _clinic.RegisterPatientAsync();
-        (await _clinic.BookAsync(_patient, "2026-12-02T09:00")).Expect(201);
-        _app.Clock.SetUtcNow(new DateTimeOffset(2026, 12, 1, 22, 0, 30, TimeSpan.Zero));
-        await _app.RunFunctionAsync("DispatchSms");
-        _sent = Assert.Single(_twilio.Accepted);
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _app.DisposeAsync();
-        await _twilio.DisposeAsync();
+        _patient = await Clinic.RegisterPatientAsync();
+        (await Clinic.BookAsync(_patient, "2026-12-02T09:00")).Expect(201);
+        App.Clock.SetUtcNow(new DateTimeOffset(2026, 12, 1, 22, 0, 30, TimeSpan.Zero));
+        await App.RunFunctionAsync("DispatchSms");
+        _sent = Assert.Single(Twilio.Accepted);
     }
 
     private string CallbackPath => new Uri(_sent.StatusCallback!).PathAndQuery;
 
     private Task<Reply> CallbackAsync(string status, string? errorCode = null, string? sid = null) =>
-        TwilioRequests.PostSignedAsync(_app, CallbackPath, new Dictionary<string, string>
+        TwilioRequests.PostSignedAsync(App, CallbackPath, new Dictionary<string, string>
         {
             ["MessageSid"] = sid ?? _sent.Sid,
             ["SmsSid"] = sid ?? _sent.Sid,
@@ -45,7 +33,7 @@ public sealed class StatusCallbackTests : IAsyncLifetime
         });
 
     private async Task<string> StatusAsync() =>
-        (await _clinic.GetAsync($"/patients/{_patient}/messages")).Json!["messages"]![0]!["status"]!.ToString();
+        (await Clinic.GetAsync($"/patients/{_patient}/messages")).Json!["messages"]![0]!["status"]!.ToString();
 
     [Fact]
     public async Task Statuses_only_move_forward_and_repeats_change_nothing()
@@ -65,12 +53,12 @@ public sealed class StatusCallbackTests : IAsyncLifetime
     public async Task A_callback_without_a_valid_signature_is_403_and_changes_nothing()
     {
         var fields = new Dictionary<string, string> { ["MessageSid"] = _sent.Sid, ["MessageStatus"] = "undelivered", ["ErrorCode"] = "30003" };
-        (await TwilioRequests.PostSignedAsync(_app, CallbackPath, fields, signature: "bm90IGEgc2lnbmF0dXJl")).ExpectProblem(403, "invalid-signature");
-        (await TwilioRequests.PostSignedAsync(_app, CallbackPath, fields, publicUrl: "https://evil.example.org" + CallbackPath)).ExpectProblem(403);
+        (await TwilioRequests.PostSignedAsync(App, CallbackPath, fields, signature: "bm90IGEgc2lnbmF0dXJl")).ExpectProblem(403, "invalid-signature");
+        (await TwilioRequests.PostSignedAsync(App, CallbackPath, fields, publicUrl: "https://evil.example.org" + CallbackPath)).ExpectProblem(403);
         var tampered = new Dictionary<string, string>(fields) { ["MessageStatus"] = "delivered" };
-        (await TwilioRequests.PostSignedAsync(_app, CallbackPath, fields, sentFields: tampered)).ExpectProblem(403);
+        (await TwilioRequests.PostSignedAsync(App, CallbackPath, fields, sentFields: tampered)).ExpectProblem(403);
         Assert.Equal("queued", await StatusAsync());
-        Assert.Empty((await _clinic.GetAsync("/flags?status=open")).Json!["flags"]!.AsArray());
+        Assert.Empty((await Clinic.GetAsync("/flags?status=open")).Json!["flags"]!.AsArray());
     }
 
     [Fact]
@@ -79,7 +67,7 @@ public sealed class StatusCallbackTests : IAsyncLifetime
         (await CallbackAsync("undelivered", "30003")).Expect(204);
         (await CallbackAsync("undelivered", "30003")).Expect(204);
         Assert.Equal("undelivered", await StatusAsync());
-        var flag = Assert.Single((await _clinic.GetAsync("/flags?status=open")).Json!["flags"]!.AsArray())!;
+        var flag = Assert.Single((await Clinic.GetAsync("/flags?status=open")).Json!["flags"]!.AsArray())!;
         Assert.Equal("sms-undeliverable", flag["kind"]!.ToString());
         Assert.Contains("30003", flag["detail"]!.ToString());
     }
