@@ -19,6 +19,15 @@ public sealed class SweepTests
     private static async Task<JsonArray> FlagsAsync(Scenario clinic, string kind, string status = "open") =>
         (await clinic.GetAsync($"/flags?status={status}&kind={kind}")).Expect(200).Json!["flags"]!.AsArray();
 
+    /// <summary>Checks the patient in at <paramref name="arrivedUtc"/> and completes the session 2 h 15 min later.</summary>
+    private static async Task TreatAsync(TestApp app, Scenario clinic, string session, string arrivedUtc)
+    {
+        app.Clock.SetUtcNow(Utc(arrivedUtc));
+        (await clinic.PostAsync($"/sessions/{session}/check-in")).Expect(200);
+        app.Clock.Advance(TimeSpan.FromMinutes(135));
+        (await clinic.PostAsync($"/sessions/{session}/complete", Monitoring)).Expect(200);
+    }
+
     private static async Task<string> StatusAsync(Scenario clinic, string session) =>
         (await clinic.GetAsync($"/sessions/{session}")).Expect(200)["status"]!;
 
@@ -132,10 +141,7 @@ public sealed class SweepTests
         });
         var patient = await clinic.RegisterPatientAsync(startDate: courseStart, interval: interval);
         var session = (await clinic.BookAsync(patient, last)).Expect(201)["id"]!;
-        app.Clock.SetUtcNow(Utc(last[..10] + "T13:55:00Z"));
-        (await clinic.PostAsync($"/sessions/{session}/check-in")).Expect(200);
-        app.Clock.SetUtcNow(Utc(last[..10] + "T16:10:00Z"));
-        (await clinic.PostAsync($"/sessions/{session}/complete", Monitoring)).Expect(200);
+        await TreatAsync(app, clinic, session, last[..10] + "T13:55:00Z");
         (await clinic.PostAsync($"/sessions/{session}/rems-form", new { submittedAt = last[..10] + "T11:05" })).Expect(200);
 
         app.Clock.SetUtcNow(Utc(sweepDay + "T15:00:00Z"));
@@ -160,10 +166,7 @@ public sealed class SweepTests
         var patient = await clinic.RegisterPatientAsync(startDate: "2026-09-01", interval: 7);
         var first = (await clinic.BookAsync(patient, "2026-11-30T09:00")).Expect(201)["id"]!;
         var next = (await clinic.BookAsync(patient, "2026-12-21T09:00")).Expect(201)["id"]!;
-        app.Clock.SetUtcNow(Utc("2026-11-30T13:55:00Z"));
-        (await clinic.PostAsync($"/sessions/{first}/check-in")).Expect(200);
-        app.Clock.SetUtcNow(Utc("2026-11-30T16:10:00Z"));
-        (await clinic.PostAsync($"/sessions/{first}/complete", Monitoring)).Expect(200);
+        await TreatAsync(app, clinic, first, "2026-11-30T13:55:00Z");
         app.Clock.SetUtcNow(Utc("2026-12-14T15:00:00Z"));
         await app.RunFunctionAsync("SweepMissedSessions");
         Assert.Empty(await FlagsAsync(clinic, "overdue-cadence"));
@@ -178,10 +181,7 @@ public sealed class SweepTests
         await using var app = await TestApp.StartAsync(Utc("2026-11-30T15:00:00Z"));
         var clinic = await Scenario.CreateAsync(app);
         var session = (await clinic.BookAsync(await clinic.RegisterPatientAsync(), "2026-12-02T09:00")).Expect(201)["id"]!;
-        app.Clock.SetUtcNow(Utc("2026-12-02T13:55:00Z"));
-        (await clinic.PostAsync($"/sessions/{session}/check-in")).Expect(200);
-        app.Clock.SetUtcNow(Utc("2026-12-02T16:10:00Z"));
-        (await clinic.PostAsync($"/sessions/{session}/complete", Monitoring)).Expect(200);
+        await TreatAsync(app, clinic, session, "2026-12-02T13:55:00Z");
 
         async Task SweepAtAsync(string utc)
         {
@@ -211,10 +211,7 @@ public sealed class SweepTests
         await using var app = await TestApp.StartAsync(Utc("2026-11-30T15:00:00Z"));
         var clinic = await Scenario.CreateAsync(app);
         var session = (await clinic.BookAsync(await clinic.RegisterPatientAsync(), "2026-12-02T09:00")).Expect(201)["id"]!;
-        app.Clock.SetUtcNow(Utc("2026-12-02T13:55:00Z"));
-        (await clinic.PostAsync($"/sessions/{session}/check-in")).Expect(200);
-        app.Clock.SetUtcNow(Utc("2026-12-02T16:10:00Z"));
-        (await clinic.PostAsync($"/sessions/{session}/complete", Monitoring)).Expect(200);
+        await TreatAsync(app, clinic, session, "2026-12-02T13:55:00Z");
         (await clinic.PostAsync($"/sessions/{session}/rems-form", new { submittedAt = "2026-12-02T11:05" })).Expect(200);
         app.Clock.SetUtcNow(Utc("2026-12-12T15:00:00Z"));
         await app.RunFunctionAsync("SweepMissedSessions");
