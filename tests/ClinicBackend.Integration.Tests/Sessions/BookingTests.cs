@@ -79,13 +79,21 @@ public sealed class BookingTests
         var starts = new[] { "2026-12-02T09:00", "2026-12-02T09:15", "2026-12-02T09:30", "2026-12-02T10:00", "2026-12-02T10:30" };
         var replies = await Task.WhenAll(patients.Select((p, i) => clinic.BookAsync(p, starts[i % starts.Length])));
 
-        Assert.Single(replies, r => r.Status == 201);
+        var winner = Assert.Single(replies, r => r.Status == 201);
         Assert.All(replies.Where(r => r.Status != 201), r => r.ExpectProblem(409, "capacity"));
         var day = (await clinic.GetAsync("/sessions?date=2026-12-02")).Expect(200).Json!["sessions"]!.AsArray();
         Assert.Equal(2, day.Count);
+        // Availability now refuses every start that would overlap both sessions, and offers the others.
+        var won = TimeOnly.Parse(winner["start"]![11..], System.Globalization.CultureInfo.InvariantCulture);
         var free = await FreeStartsAsync(clinic, "2026-12-02");
-        Assert.DoesNotContain("2026-12-02T10:00", free.Keys);
-        Assert.DoesNotContain("2026-12-02T08:15", free.Keys);
+        for (var start = new TimeOnly(8, 0); start <= new TimeOnly(16, 0); start = start.AddMinutes(15))
+        {
+            var end = start.AddHours(2);
+            var overlapsFirst = start < new TimeOnly(11, 0) && end > new TimeOnly(9, 0);
+            var overlapsWinner = start < won.AddHours(2) && end > won;
+            var text = $"2026-12-02T{start:HH:mm}";
+            Assert.True(free.ContainsKey(text) != (overlapsFirst && overlapsWinner), $"{text} offered: {free.ContainsKey(text)}");
+        }
     }
 
     [Fact]

@@ -282,8 +282,9 @@ public sealed class SweepTests
         await app.RunFunctionAsync("DispatchSms");
         await app.RunFunctionAsync("SweepMissedSessions");
         await app.RunFunctionAsync("DispatchSms");
+        // (A late background publish of an earlier event may still arrive: same id, so not new.)
         var later = (await DrainEventsAsync(app)).Select(e => e["id"]!.ToString()).ToList();
-        Assert.Equal([$"flag-{flagId}-resolved"], later.Distinct());
+        Assert.Equal([$"flag-{flagId}-resolved"], later.Except(ids).Distinct());
     }
 
     private static async Task<List<JsonNode>> DrainEventsAsync(TestApp app)
