@@ -2,7 +2,7 @@ using System.Text.Json;
 using ClinicBackend.Benchmarks;
 using ClinicBackend.LocalHost;
 
-// dotnet run -c Release --project tests/ClinicBackend.Benchmarks -- booking|planning|history|dispatch [--per-client N] [--per-second N]
+// dotnet run -c Release --project tests/ClinicBackend.Benchmarks -- booking|inbound|planning|history|dispatch [--per-client N] [--per-second N]
 var which = args.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal)) ?? "booking";
 var perClient = args.SkipWhile(a => a != "--per-client").Skip(1).Select(int.Parse).FirstOrDefault(200);
 
@@ -10,7 +10,7 @@ var data = Path.Combine(Path.GetTempPath(), "clinic-bench-" + Guid.NewGuid().ToS
 await using var azurite = await AzuriteProcess.StartAsync(data, defaultPorts: false, Console.WriteLine);
 Console.WriteLine($"machine: {Environment.ProcessorCount} cores, .NET {Environment.Version}; Azurite on loopback (disk-backed)");
 
-if (which != "booking")
+if (which is not ("booking" or "inbound"))
 {
     IReadOnlyList<string> lines = which switch
     {
@@ -24,7 +24,9 @@ if (which != "booking")
     await File.WriteAllLinesAsync(Path.Combine(RepositoryRoot.Find(), "benchmark-results", $"{which}-{DateTime.UtcNow:yyyyMMddTHHmmss}.txt"), lines);
     return;
 }
-IReadOnlyList<Measure.Result> results = await BookingBenchmark.RunAsync(azurite, perClient);
+IReadOnlyList<Measure.Result> results = which == "inbound"
+    ? await InboundBenchmark.RunAsync(azurite, perClient)
+    : await BookingBenchmark.RunAsync(azurite, perClient);
 foreach (var result in results)
 {
     Console.WriteLine(result);

@@ -43,8 +43,4 @@ public static class PhoneFormat
             return e164;
         }
     }
-
-    /// <summary>A short, non-reversible tag for logs: never the number itself.</summary>
-    public static string Redact(string? e164) =>
-        string.IsNullOrEmpty(e164) ? "none" : $"***{e164[^Math.Min(2, e164.Length)..]}";
 }

@@ -30,7 +30,6 @@ public static class Keys
     /// <summary>The day index: one copy of each session under its clinic-local date and start.</summary>
     public static string DaySession(LocalDateTime start, string sessionId) =>
         $"day|{ClinicTime.FormatDate(start.Date)}|{start.Hour:D2}{start.Minute:D2}|{sessionId}";
-    public static string DayPrefix(LocalDate date) => $"day|{ClinicTime.FormatDate(date)}|";
     public static string DayFrom(LocalDate date) => $"day|{ClinicTime.FormatDate(date)}|";
     public static string DayTo(LocalDate dateExclusive) => $"day|{ClinicTime.FormatDate(dateExclusive)}|";
     /// <summary>The patient index: one copy of each session under its patient.</summary>

@@ -43,8 +43,6 @@ public sealed class ApiResult : IActionResult
 
     public static ApiResult NoContent() => new(StatusCodes.Status204NoContent, null, null, null);
 
-    public static ApiResult Accepted() => new(StatusCodes.Status202Accepted, null, null, null);
-
     public static ApiResult Text(int status, string text, string contentType) => new(status, null, text, contentType);
 
     public static ApiResult Problem(Problem problem) =>
