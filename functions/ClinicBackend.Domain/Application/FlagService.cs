@@ -48,12 +48,33 @@ public sealed class FlagService(ClinicData data, ClinicAccess access, TimeProvid
         var flags = new List<Flag>();
         foreach (var s in statuses)
         {
-            // Newest first by key; a kind filter reads on until it has enough.
-            var rows = await data.Store.QueryPrefixAsync<Flag>(clinicId, Keys.FlagIndexPrefix(s), ct, kind is null ? take : null);
-            flags.AddRange(rows.Select(r => r.Value).Where(f => kind is null || f.Kind == kind).Take(take));
+            flags.AddRange(await NewestAsync(clinicId, s, kind, take, ct));
         }
         var result = flags.OrderByDescending(f => f.CreatedAt).ThenBy(f => f.Id, StringComparer.Ordinal).Take(take).Select(Views.Flag);
         return Outcome.Ok(new { flags = result });
+    }
+
+    /// <summary>
+    /// The newest <paramref name="take"/> flags of a status, by key order; with a kind filter it reads page by
+    /// page until it has enough, so it never reads the whole (growing) resolved history at once.
+    /// </summary>
+    private async Task<List<Flag>> NewestAsync(string clinicId, string status, string? kind, int take, CancellationToken ct)
+    {
+        const int page = 200;
+        var prefix = Keys.FlagIndexPrefix(status);
+        var found = new List<Flag>();
+        var from = prefix;
+        while (found.Count < take)
+        {
+            var rows = await data.Store.QueryRangeAsync<Flag>(clinicId, from, Keys.PrefixEnd(prefix), ct, kind is null ? take : page);
+            found.AddRange(rows.Select(r => r.Value).Where(f => kind is null || f.Kind == kind));
+            if (kind is null || rows.Count < page)
+            {
+                break;
+            }
+            from = rows[^1].Key + "!"; // just after the last key read
+        }
+        return found.Take(take).ToList();
     }
 
     public Task<Result<Outcome>> ResolveAsync(Caller caller, string clinicId, string flagId, ResolveInput input, int? ifMatch, CancellationToken ct) =>

@@ -61,7 +61,7 @@ public sealed partial class InboundSmsService(ClinicData data, EventRelay events
             }
             try
             {
-                return await ApplyAsync(clinic.Value, sid, form, ct);
+                return await ApplyAsync(clinic.Value, patient.Value.Id, sid, form, ct);
             }
             catch (CommitConflictException)
             {
@@ -81,10 +81,11 @@ public sealed partial class InboundSmsService(ClinicData data, EventRelay events
         return to.StartsWith('+') && to.Length <= 16 && to[1..].All(char.IsAsciiDigit) ? await data.ClinicIdForSmsNumberAsync(to, ct) : null;
     }
 
-    private async Task<InboundOutcome> ApplyAsync(Clinic clinic, string sid, IReadOnlyDictionary<string, string> form, CancellationToken ct)
+    private async Task<InboundOutcome> ApplyAsync(Clinic clinic, string patientId, string sid, IReadOnlyDictionary<string, string> form, CancellationToken ct)
     {
         var now = time.Now();
-        var patientRow = (await data.PatientByPhoneAsync(clinic.Id, PhoneFormat.ToE164(form["From"], clinic.Country)!, ct))!;
+        // Read again on every attempt: a retry after a conflict must decide on fresh data.
+        var patientRow = (await data.PatientAsync(clinic.Id, patientId, ct))!;
         var patient = patientRow.Value;
         var body = form.GetValueOrDefault("Body") ?? "";
         var media = int.TryParse(form.GetValueOrDefault("NumMedia"), out var n) ? n : 0;
