@@ -1,6 +1,5 @@
-using ClinicBackend.Auth;
-using ClinicBackend.Configuration;
-using Microsoft.Azure.Functions.Worker;
+using ClinicBackend.Functions.Auth;
+using ClinicBackend.Functions.Configuration;
 using Microsoft.Azure.Functions.Worker.Builder;
 using Microsoft.Extensions.Hosting;
 

@@ -1,6 +1,6 @@
 using System.Security.Claims;
 using System.Text;
-using ClinicBackend.Auth;
+using ClinicBackend.Functions.Auth;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 

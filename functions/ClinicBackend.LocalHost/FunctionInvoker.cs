@@ -1,9 +1,7 @@
 using System.Reflection;
-using ClinicBackend.Functions;
-using Microsoft.AspNetCore.Http;
+using ClinicBackend.Functions.Triggers;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.Abstractions;
-using Microsoft.AspNetCore.Routing;
 using Microsoft.Azure.Functions.Worker;
 
 namespace ClinicBackend.LocalHost;

@@ -1,10 +1,10 @@
 using System.Collections.Concurrent;
 using System.Net;
 using System.Text.Json;
-using ClinicBackend.Auth;
-using ClinicBackend.Configuration;
-using ClinicBackend.Functions;
-using ClinicBackend.Http;
+using ClinicBackend.Functions.Auth;
+using ClinicBackend.Functions.Configuration;
+using ClinicBackend.Functions.Http;
+using ClinicBackend.Functions.Triggers;
 using Microsoft.Azure.Functions.Worker;
 using NCrontab;
 

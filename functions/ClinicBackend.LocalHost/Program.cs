@@ -1,5 +1,5 @@
-using ClinicBackend.Configuration;
-using ClinicBackend.Storage;
+using ClinicBackend.Functions.Configuration;
+using ClinicBackend.Infrastructure.Storage;
 using ClinicBackend.LocalHost;
 
 if (args.Length > 0 && args[0] == "mint-token")
@@ -16,7 +16,7 @@ foreach (var line in ServiceRegistration.DescribeModes(app.Services))
     log.LogInformation("{Mode}", line);
 }
 log.LogInformation("Serving {Count} functions under /{Prefix}; run a timer with POST /admin/functions/{{name}}.",
-    ClinicBackend.Functions.FunctionCatalog.All.Count, LocalFunctionsHost.RoutePrefix());
+    ClinicBackend.Functions.Triggers.FunctionCatalog.All.Count, LocalFunctionsHost.RoutePrefix());
 await app.RunAsync();
 return 0;
 

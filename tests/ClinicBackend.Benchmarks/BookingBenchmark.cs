@@ -1,7 +1,6 @@
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
-using Azure;
 using Azure.Data.Tables;
 using ClinicBackend.LocalHost;
 
@@ -117,8 +116,8 @@ public sealed class BenchmarkHost : IAsyncDisposable
         builder.Services.AddSingleton<TimeProvider>(new Microsoft.Extensions.Time.Testing.FakeTimeProvider(now ?? new DateTimeOffset(2026, 11, 30, 15, 0, 0, TimeSpan.Zero)));
         if (countStorage)
         {
-            var registration = builder.Services.Last(d => d.ServiceType == typeof(ClinicBackend.Storage.IDocumentStore));
-            builder.Services.AddSingleton<ClinicBackend.Storage.IDocumentStore>(sp => new CountingStore((ClinicBackend.Storage.IDocumentStore)registration.ImplementationFactory!(sp)));
+            var registration = builder.Services.Last(d => d.ServiceType == typeof(ClinicBackend.Application.Persistence.IDocumentStore));
+            builder.Services.AddSingleton<ClinicBackend.Application.Persistence.IDocumentStore>(sp => new CountingStore((ClinicBackend.Application.Persistence.IDocumentStore)registration.ImplementationFactory!(sp)));
         }
         var app = LocalFunctionsHost.Build(builder);
         await app.StartAsync();

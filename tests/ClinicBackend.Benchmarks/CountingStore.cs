@@ -1,4 +1,4 @@
-using ClinicBackend.Storage;
+using ClinicBackend.Application.Persistence;
 
 namespace ClinicBackend.Benchmarks;
 

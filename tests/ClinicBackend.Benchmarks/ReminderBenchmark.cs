@@ -1,10 +1,12 @@
 using System.Diagnostics;
 using Azure.Data.Tables;
 using Azure.Storage.Queues;
+using ClinicBackend.Application.Messaging;
+using ClinicBackend.Application.Persistence;
+using ClinicBackend.Domain.Messaging;
+using ClinicBackend.Infrastructure.Storage;
 using ClinicBackend.Integration.Tests.Support;
 using ClinicBackend.LocalHost;
-using ClinicBackend.Messaging;
-using ClinicBackend.Storage;
 using NodaTime;
 
 namespace ClinicBackend.Benchmarks;
@@ -92,7 +94,7 @@ public static class ReminderBenchmark
             var bare = Stopwatch.StartNew();
             for (var i = 0; i < 50; i++)
             {
-                await store.QueryRangeAsync<Sessions.Session>("bc000", Keys.DayFrom(Tomorrow), Keys.DayTo(Tomorrow.PlusDays(1)), default);
+                await store.QueryRangeAsync<ClinicBackend.Domain.Sessions.Session>("bc000", Keys.DayFrom(Tomorrow), Keys.DayTo(Tomorrow.PlusDays(1)), default);
             }
             var bareMs = bare.Elapsed.TotalMilliseconds / 50;
             lines.Add($"history {history,5} past sessions/clinic: one bare day-index range query (40 rows) takes {bareMs:F1} ms on Azurite");

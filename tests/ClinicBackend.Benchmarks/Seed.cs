@@ -1,9 +1,15 @@
-using ClinicBackend.Application;
-using ClinicBackend.Clinics;
-using ClinicBackend.Messaging;
-using ClinicBackend.Patients;
-using ClinicBackend.Sessions;
-using ClinicBackend.Storage;
+using ClinicBackend.Application.Access;
+using ClinicBackend.Application.Clinics;
+using ClinicBackend.Application.Flags;
+using ClinicBackend.Application.Messaging;
+using ClinicBackend.Application.Patients;
+using ClinicBackend.Application.Persistence;
+using ClinicBackend.Application.Sessions;
+using ClinicBackend.Domain.Clinics;
+using ClinicBackend.Domain.Messaging;
+using ClinicBackend.Domain.Patients;
+using ClinicBackend.Domain.Sessions;
+using ClinicBackend.Infrastructure.Storage;
 using NodaTime;
 
 namespace ClinicBackend.Benchmarks;

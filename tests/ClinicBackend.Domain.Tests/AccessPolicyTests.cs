@@ -1,5 +1,5 @@
-using ClinicBackend.Access;
-using ClinicBackend.Common;
+using ClinicBackend.Domain.Access;
+using ClinicBackend.Domain.Common;
 using NodaTime;
 
 namespace ClinicBackend.Domain.Tests;

@@ -1,6 +1,6 @@
-using ClinicBackend.Sessions;
-using ClinicBackend.Storage;
-using ClinicBackend.Time;
+using ClinicBackend.Application.Persistence;
+using ClinicBackend.Domain.Sessions;
+using ClinicBackend.Domain.Time;
 using NodaTime;
 
 namespace ClinicBackend.Domain.Tests;

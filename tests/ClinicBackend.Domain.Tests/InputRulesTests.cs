@@ -1,8 +1,13 @@
-using ClinicBackend.Application;
-using ClinicBackend.Clinics;
-using ClinicBackend.Common;
-using ClinicBackend.Flags;
-using ClinicBackend.Patients;
+using ClinicBackend.Application.Access;
+using ClinicBackend.Application.Clinics;
+using ClinicBackend.Application.Patients;
+using ClinicBackend.Application.Persistence;
+using ClinicBackend.Application.Runs;
+using ClinicBackend.Application.Sessions;
+using ClinicBackend.Domain.Clinics;
+using ClinicBackend.Domain.Common;
+using ClinicBackend.Domain.Flags;
+using ClinicBackend.Domain.Patients;
 using NodaTime;
 
 namespace ClinicBackend.Domain.Tests;

@@ -1,4 +1,5 @@
-using ClinicBackend.Messaging;
+using ClinicBackend.Application.Messaging;
+using ClinicBackend.Domain.Messaging;
 
 namespace ClinicBackend.Domain.Tests;
 

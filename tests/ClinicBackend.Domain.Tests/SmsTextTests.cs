@@ -1,5 +1,5 @@
-using ClinicBackend.Clinics;
-using ClinicBackend.Messaging;
+using ClinicBackend.Domain.Clinics;
+using ClinicBackend.Domain.Messaging;
 using NodaTime;
 
 namespace ClinicBackend.Domain.Tests;

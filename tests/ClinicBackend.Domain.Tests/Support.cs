@@ -1,4 +1,4 @@
-using ClinicBackend.Clinics;
+using ClinicBackend.Domain.Clinics;
 using NodaTime;
 
 namespace ClinicBackend.Domain.Tests;

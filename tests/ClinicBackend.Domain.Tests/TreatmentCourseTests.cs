@@ -1,5 +1,5 @@
-using ClinicBackend.Patients;
-using ClinicBackend.Sweep;
+using ClinicBackend.Application.Sweep;
+using ClinicBackend.Domain.Patients;
 using NodaTime;
 
 namespace ClinicBackend.Domain.Tests;

@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using ClinicBackend.Configuration;
+using ClinicBackend.Functions.Configuration;
 using ClinicBackend.Infra.Tests.Support;
 
 namespace ClinicBackend.Infra.Tests;

@@ -1,7 +1,7 @@
-using ClinicBackend.Common;
+using ClinicBackend.Domain.Common;
 using NodaTime;
 
-namespace ClinicBackend.Access;
+namespace ClinicBackend.Domain.Access;
 
 /// <summary>App roles carried in the token's <c>roles</c> claim.</summary>
 public static class AppRoles

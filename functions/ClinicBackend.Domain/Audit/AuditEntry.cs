@@ -1,6 +1,6 @@
 using NodaTime;
 
-namespace ClinicBackend.Audit;
+namespace ClinicBackend.Domain.Audit;
 
 /// <summary>Who changed what, when. Written in the same transaction as the change itself.</summary>
 public sealed record AuditEntry(

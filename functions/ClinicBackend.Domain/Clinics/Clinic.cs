@@ -1,6 +1,6 @@
 using NodaTime;
 
-namespace ClinicBackend.Clinics;
+namespace ClinicBackend.Domain.Clinics;
 
 public sealed record DayHours(LocalTime Open, LocalTime Close);
 

@@ -1,9 +1,9 @@
 using System.Text.RegularExpressions;
-using ClinicBackend.Common;
-using ClinicBackend.Time;
+using ClinicBackend.Domain.Common;
+using ClinicBackend.Domain.Time;
 using NodaTime;
 
-namespace ClinicBackend.Clinics;
+namespace ClinicBackend.Domain.Clinics;
 
 /// <summary>The limits a clinic's settings must keep.</summary>
 public static partial class ClinicRules

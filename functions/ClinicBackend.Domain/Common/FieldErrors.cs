@@ -1,4 +1,4 @@
-namespace ClinicBackend.Common;
+namespace ClinicBackend.Domain.Common;
 
 /// <summary>Collects validation messages per field, in the order they were found.</summary>
 public sealed class FieldErrors

@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text.RegularExpressions;
 
-namespace ClinicBackend.Common;
+namespace ClinicBackend.Domain.Common;
 
 /// <summary>Identifier rules. Ids become storage keys, so anything else is refused before it gets near one.</summary>
 public static partial class Ids

@@ -1,4 +1,4 @@
-namespace ClinicBackend.Common;
+namespace ClinicBackend.Domain.Common;
 
 /// <summary>What kind of refusal a problem is; the HTTP layer maps each kind to one status code.</summary>
 public enum ProblemKind

@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
 using NodaTime;
 
-namespace ClinicBackend.Events;
+namespace ClinicBackend.Domain.Events;
 
 /// <summary>
 /// A CloudEvents 1.0 event for clinic systems (EHR, on-call). Its id is derived from what happened,

@@ -2,7 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using NodaTime;
 
-namespace ClinicBackend.Flags;
+namespace ClinicBackend.Domain.Flags;
 
 public static class FlagKinds
 {

@@ -1,6 +1,6 @@
 using NodaTime;
 
-namespace ClinicBackend.Messaging;
+namespace ClinicBackend.Domain.Messaging;
 
 /// <summary>What the outbox carries: a pointer to the ledger row, which stays the truth.</summary>
 /// <param name="Generation">How often the message was handed back to the outbox (deferred or retried).</param>

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
 
-namespace ClinicBackend.Messaging;
+namespace ClinicBackend.Domain.Messaging;
 
 public enum ReplyIntent
 {

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace ClinicBackend.Messaging;
+namespace ClinicBackend.Domain.Messaging;
 
 /// <summary>
 /// Paces sends to what Twilio accepts, like TCP congestion control: the rate grows fast until the first

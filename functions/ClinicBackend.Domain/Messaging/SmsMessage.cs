@@ -1,6 +1,6 @@
 using NodaTime;
 
-namespace ClinicBackend.Messaging;
+namespace ClinicBackend.Domain.Messaging;
 
 public static class SmsKinds
 {

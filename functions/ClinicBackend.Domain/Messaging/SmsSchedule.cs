@@ -1,7 +1,7 @@
-using ClinicBackend.Clinics;
+using ClinicBackend.Domain.Clinics;
 using NodaTime;
 
-namespace ClinicBackend.Messaging;
+namespace ClinicBackend.Domain.Messaging;
 
 /// <summary>When automated texts may go: the clinic's quiet hours, its reminder time, and the daily/weekly limits.</summary>
 public static class SmsSchedule

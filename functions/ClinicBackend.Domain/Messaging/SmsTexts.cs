@@ -1,9 +1,9 @@
 using System.Globalization;
-using ClinicBackend.Clinics;
-using ClinicBackend.Patients;
+using ClinicBackend.Domain.Clinics;
+using ClinicBackend.Domain.Patients;
 using NodaTime;
 
-namespace ClinicBackend.Messaging;
+namespace ClinicBackend.Domain.Messaging;
 
 /// <summary>
 /// Every text the product sends. They name the clinic, the date and time and the clinic's phone number,

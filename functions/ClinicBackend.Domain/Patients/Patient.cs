@@ -1,6 +1,6 @@
 using NodaTime;
 
-namespace ClinicBackend.Patients;
+namespace ClinicBackend.Domain.Patients;
 
 public enum TreatmentPhase
 {

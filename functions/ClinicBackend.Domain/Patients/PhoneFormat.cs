@@ -1,6 +1,6 @@
 using PhoneNumbers;
 
-namespace ClinicBackend.Patients;
+namespace ClinicBackend.Domain.Patients;
 
 /// <summary>Phone numbers in E.164, parsed with libphonenumber in the clinic's country.</summary>
 public static class PhoneFormat

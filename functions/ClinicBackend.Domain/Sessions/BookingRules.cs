@@ -1,9 +1,9 @@
-using ClinicBackend.Clinics;
-using ClinicBackend.Common;
-using ClinicBackend.Time;
+using ClinicBackend.Domain.Clinics;
+using ClinicBackend.Domain.Common;
+using ClinicBackend.Domain.Time;
 using NodaTime;
 
-namespace ClinicBackend.Sessions;
+namespace ClinicBackend.Domain.Sessions;
 
 /// <summary>Where and when a session may start, and how it occupies chairs. Pure: tested as tables.</summary>
 public static class BookingRules

@@ -1,6 +1,6 @@
 using NodaTime;
 
-namespace ClinicBackend.Sessions;
+namespace ClinicBackend.Domain.Sessions;
 
 /// <summary>FHIR Appointment status codes used here.</summary>
 public enum SessionStatus

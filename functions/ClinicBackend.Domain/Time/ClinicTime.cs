@@ -1,9 +1,9 @@
-using ClinicBackend.Common;
+using ClinicBackend.Domain.Common;
 using NodaTime;
 using NodaTime.Text;
 using NodaTime.TimeZones;
 
-namespace ClinicBackend.Time;
+namespace ClinicBackend.Domain.Time;
 
 /// <summary>Parsing and resolving the clinic-local wall-clock times of the API.</summary>
 public static class ClinicTime

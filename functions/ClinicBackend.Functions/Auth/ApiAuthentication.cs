@@ -1,8 +1,8 @@
 using System.Security.Claims;
 using System.Text;
-using ClinicBackend.Access;
-using ClinicBackend.Configuration;
-using ClinicBackend.Http;
+using ClinicBackend.Domain.Access;
+using ClinicBackend.Functions.Configuration;
+using ClinicBackend.Functions.Http;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Http;
@@ -15,7 +15,7 @@ using Microsoft.Identity.Web;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 
-namespace ClinicBackend.Auth;
+namespace ClinicBackend.Functions.Auth;
 
 /// <summary>The Development-only token kind of the contract.</summary>
 public static class DevTokens

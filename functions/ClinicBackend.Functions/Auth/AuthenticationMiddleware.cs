@@ -1,8 +1,8 @@
-using ClinicBackend.Functions;
+using ClinicBackend.Functions.Triggers;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Azure.Functions.Worker.Middleware;
 
-namespace ClinicBackend.Auth;
+namespace ClinicBackend.Functions.Auth;
 
 /// <summary>
 /// Worker middleware: authenticates every HTTP function not marked <see cref="PublicEndpointAttribute"/>.

@@ -1,15 +1,25 @@
 using Azure.Identity;
 using Azure.Messaging.ServiceBus;
 using Azure.Storage.Queues;
-using ClinicBackend.Application;
-using ClinicBackend.Events;
-using ClinicBackend.Flags;
-using ClinicBackend.Messaging;
-using ClinicBackend.Storage;
+using ClinicBackend.Application.Access;
+using ClinicBackend.Application.Clinics;
+using ClinicBackend.Application.Events;
+using ClinicBackend.Application.Flags;
+using ClinicBackend.Application.Messaging;
+using ClinicBackend.Application.Patients;
+using ClinicBackend.Application.Persistence;
+using ClinicBackend.Application.Runs;
+using ClinicBackend.Application.Sessions;
+using ClinicBackend.Application.Sweep;
+using ClinicBackend.Domain.Events;
+using ClinicBackend.Domain.Messaging;
+using ClinicBackend.Infrastructure.Events;
+using ClinicBackend.Infrastructure.Messaging;
+using ClinicBackend.Infrastructure.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
-namespace ClinicBackend.Configuration;
+namespace ClinicBackend.Functions.Configuration;
 
 public static class ApplicationServices
 {
@@ -30,7 +40,7 @@ public static class ApplicationServices
         services.AddSingleton<SmsDispatcher>();
         services.AddSingleton<DeliveryStatusService>();
         services.AddSingleton<InboundSmsService>();
-        services.AddSingleton<Sweep.SweepService>();
+        services.AddSingleton<SweepService>();
         services.AddSingleton(new SendRateLimiter());
         services.AddSingleton(sp => new SmsCallbacks(sp.GetRequiredService<IOptions<TwilioOptions>>().Value.PublicBaseUrl));
         services.AddSingleton(sp => new TwilioSignature(sp.GetRequiredService<IOptions<TwilioOptions>>().Value));

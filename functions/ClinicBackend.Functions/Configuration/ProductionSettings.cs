@@ -1,8 +1,10 @@
 using System.Reflection;
-using ClinicBackend.Messaging;
-using ClinicBackend.Storage;
+using ClinicBackend.Application.Persistence;
+using ClinicBackend.Domain.Messaging;
+using ClinicBackend.Infrastructure.Messaging;
+using ClinicBackend.Infrastructure.Storage;
 
-namespace ClinicBackend.Configuration;
+namespace ClinicBackend.Functions.Configuration;
 
 /// <summary>
 /// The app settings a production deployment must set, derived from the options classes the app binds at

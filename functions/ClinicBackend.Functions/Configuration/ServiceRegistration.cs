@@ -1,14 +1,15 @@
 using Azure.Data.Tables;
 using Azure.Identity;
-using ClinicBackend.Auth;
-using ClinicBackend.Messaging;
-using ClinicBackend.Storage;
+using ClinicBackend.Application.Persistence;
+using ClinicBackend.Functions.Auth;
+using ClinicBackend.Infrastructure.Messaging;
+using ClinicBackend.Infrastructure.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
-namespace ClinicBackend.Configuration;
+namespace ClinicBackend.Functions.Configuration;
 
 /// <summary>The one service registration both hosts use: the Functions worker (Program.cs) and the local host.</summary>
 public static class ServiceRegistration

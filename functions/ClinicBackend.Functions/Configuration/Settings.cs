@@ -1,9 +1,10 @@
-using ClinicBackend.Storage;
+using ClinicBackend.Infrastructure.Messaging;
+using ClinicBackend.Infrastructure.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 using NCrontab;
 
-namespace ClinicBackend.Configuration;
+namespace ClinicBackend.Functions.Configuration;
 
 /// <summary>Settings section <c>Auth</c>.</summary>
 public sealed class AuthOptions
@@ -70,14 +71,14 @@ public static class SettingsValidator
             errors.Add("ClinicStorage__NamePrefix must be 1-20 lowercase letters and digits, starting with a letter.");
         }
 
-        var outbox = configuration.GetSection(Messaging.OutboxOptions.Section).Get<Messaging.OutboxOptions>() ?? new();
+        var outbox = configuration.GetSection(OutboxOptions.Section).Get<OutboxOptions>() ?? new();
         if (!string.IsNullOrWhiteSpace(outbox.ServiceBusNamespace) &&
             (outbox.ServiceBusNamespace.Contains("://", StringComparison.Ordinal) || !outbox.ServiceBusNamespace.Contains('.', StringComparison.Ordinal)))
         {
             errors.Add("Outbox__ServiceBusNamespace must be a fully qualified namespace such as clinics.servicebus.windows.net (no scheme).");
         }
 
-        var twilio = configuration.GetSection(Messaging.TwilioOptions.Section).Get<Messaging.TwilioOptions>() ?? new();
+        var twilio = configuration.GetSection(TwilioOptions.Section).Get<TwilioOptions>() ?? new();
         errors.AddRange(twilio.Validate(development));
 
         var auth = configuration.GetSection(AuthOptions.Section).Get<AuthOptions>() ?? new();

@@ -1,10 +1,15 @@
-using ClinicBackend.Application;
-using ClinicBackend.Http;
+using ClinicBackend.Application.Access;
+using ClinicBackend.Application.Clinics;
+using ClinicBackend.Application.Flags;
+using ClinicBackend.Application.Persistence;
+using ClinicBackend.Application.Runs;
+using ClinicBackend.Application.Sessions;
+using ClinicBackend.Functions.Http;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
 
-namespace ClinicBackend.Functions;
+namespace ClinicBackend.Functions.Triggers;
 
 public sealed class FlagFunctions(FlagService flags)
 {

@@ -1,7 +1,7 @@
 using System.Reflection;
 using Microsoft.Azure.Functions.Worker;
 
-namespace ClinicBackend.Functions;
+namespace ClinicBackend.Functions.Triggers;
 
 /// <summary>Marks an HTTP function that runs without a bearer token (health, OpenAPI, Twilio webhooks).</summary>
 [AttributeUsage(AttributeTargets.Method)]

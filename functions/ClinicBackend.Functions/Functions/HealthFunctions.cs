@@ -1,10 +1,10 @@
-using ClinicBackend.Http;
-using ClinicBackend.Storage;
+using ClinicBackend.Application.Persistence;
+using ClinicBackend.Functions.Http;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
 
-namespace ClinicBackend.Functions;
+namespace ClinicBackend.Functions.Triggers;
 
 public sealed class HealthFunctions(IDocumentStore store)
 {

@@ -1,9 +1,9 @@
-using ClinicBackend.Http;
+using ClinicBackend.Functions.Http;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
 
-namespace ClinicBackend.Functions;
+namespace ClinicBackend.Functions.Triggers;
 
 /// <summary>Serves the checked-in OpenAPI 3 document of the API (functions/ClinicBackend.Functions/openapi.json).</summary>
 public sealed class OpenApiFunctions

@@ -1,11 +1,12 @@
-using ClinicBackend.Http;
-using ClinicBackend.Messaging;
+using ClinicBackend.Application.Messaging;
+using ClinicBackend.Functions.Http;
+using ClinicBackend.Infrastructure.Messaging;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Logging;
 
-namespace ClinicBackend.Functions;
+namespace ClinicBackend.Functions.Triggers;
 
 /// <summary>Twilio's webhooks: authenticated only by X-Twilio-Signature.</summary>
 public sealed class SmsFunctions(TwilioSignature signature, DeliveryStatusService statuses, InboundSmsService inbound, ILogger<SmsFunctions> logger)

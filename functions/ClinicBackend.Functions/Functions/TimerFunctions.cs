@@ -1,8 +1,13 @@
-using ClinicBackend.Application;
+using ClinicBackend.Application.Access;
+using ClinicBackend.Application.Clinics;
+using ClinicBackend.Application.Flags;
+using ClinicBackend.Application.Patients;
+using ClinicBackend.Application.Persistence;
+using ClinicBackend.Application.Runs;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Logging;
 
-namespace ClinicBackend.Functions;
+namespace ClinicBackend.Functions.Triggers;
 
 /// <summary>The scheduled runs. Schedules come from the settings named in the contract; every run is safe to repeat.</summary>
 public sealed class TimerFunctions(ScheduledRuns runs, ILogger<TimerFunctions> logger)

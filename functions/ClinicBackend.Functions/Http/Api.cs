@@ -1,12 +1,18 @@
 using System.Globalization;
-using ClinicBackend.Access;
 using ClinicBackend.Application;
-using ClinicBackend.Auth;
-using ClinicBackend.Common;
+using ClinicBackend.Application.Clinics;
+using ClinicBackend.Application.Flags;
+using ClinicBackend.Application.Patients;
+using ClinicBackend.Application.Persistence;
+using ClinicBackend.Application.Runs;
+using ClinicBackend.Application.Sessions;
+using ClinicBackend.Domain.Access;
+using ClinicBackend.Domain.Common;
+using ClinicBackend.Functions.Auth;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 
-namespace ClinicBackend.Http;
+namespace ClinicBackend.Functions.Http;
 
 /// <summary>What every clinic-API trigger does around its one service call.</summary>
 public static class Api

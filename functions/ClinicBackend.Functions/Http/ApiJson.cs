@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace ClinicBackend.Http;
+namespace ClinicBackend.Functions.Http;
 
 /// <summary>JSON of the HTTP API: camelCase, strict on input (unknown fields are refused), nulls left out of output.</summary>
 public static class ApiJson

@@ -1,9 +1,9 @@
 using System.Text.Json;
-using ClinicBackend.Common;
+using ClinicBackend.Domain.Common;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 
-namespace ClinicBackend.Http;
+namespace ClinicBackend.Functions.Http;
 
 /// <summary>
 /// The one result type of the HTTP functions: it writes itself, so it behaves the same in the Functions

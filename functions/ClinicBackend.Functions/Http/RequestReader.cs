@@ -1,8 +1,8 @@
 using System.Text.Json;
-using ClinicBackend.Common;
+using ClinicBackend.Domain.Common;
 using Microsoft.AspNetCore.Http;
 
-namespace ClinicBackend.Http;
+namespace ClinicBackend.Functions.Http;
 
 /// <summary>Reads request bodies: at most 64 KiB, JSON only, strict field and type checks, precise errors.</summary>
 public static class RequestReader

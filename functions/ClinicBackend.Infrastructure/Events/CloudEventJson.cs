@@ -1,7 +1,8 @@
 using System.Text.Json.Nodes;
-using ClinicBackend.Time;
+using ClinicBackend.Domain.Events;
+using ClinicBackend.Domain.Time;
 
-namespace ClinicBackend.Events;
+namespace ClinicBackend.Infrastructure.Events;
 
 /// <summary>The CloudEvents 1.0 structured JSON form of a clinic event.</summary>
 public static class CloudEventJson

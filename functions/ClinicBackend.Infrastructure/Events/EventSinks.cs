@@ -1,7 +1,8 @@
 using Azure.Messaging.ServiceBus;
 using Azure.Storage.Queues;
+using ClinicBackend.Domain.Events;
 
-namespace ClinicBackend.Events;
+namespace ClinicBackend.Infrastructure.Events;
 
 /// <summary>Clinic events to a Service Bus topic; the event id is the MessageId, so duplicate detection drops repeats.</summary>
 public sealed class ServiceBusEventSink(ServiceBusSender sender) : IClinicEventSink

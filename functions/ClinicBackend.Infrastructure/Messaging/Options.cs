@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
+using ClinicBackend.Domain.Messaging;
 
-namespace ClinicBackend.Messaging;
+namespace ClinicBackend.Infrastructure.Messaging;
 
 /// <summary>Settings section <c>Outbox</c>.</summary>
 public sealed class OutboxOptions

@@ -1,11 +1,13 @@
 using System.Text.Json;
+using ClinicBackend.Application.Persistence;
+using ClinicBackend.Domain.Messaging;
 
-namespace ClinicBackend.Messaging;
+namespace ClinicBackend.Infrastructure.Messaging;
 
 internal static class OutboxJson
 {
-    public static string Serialize(OutboxMessage message) => JsonSerializer.Serialize(message, Storage.DocumentJson.Options);
+    public static string Serialize(OutboxMessage message) => JsonSerializer.Serialize(message, DocumentJson.Options);
 
     public static OutboxMessage Deserialize(string json) =>
-        JsonSerializer.Deserialize<OutboxMessage>(json, Storage.DocumentJson.Options) ?? throw new InvalidDataException("Empty outbox message.");
+        JsonSerializer.Deserialize<OutboxMessage>(json, DocumentJson.Options) ?? throw new InvalidDataException("Empty outbox message.");
 }

@@ -1,8 +1,9 @@
 using Azure.Messaging.ServiceBus;
-using ClinicBackend.Time;
+using ClinicBackend.Domain.Messaging;
+using ClinicBackend.Domain.Time;
 using NodaTime;
 
-namespace ClinicBackend.Messaging;
+namespace ClinicBackend.Infrastructure.Messaging;
 
 /// <summary>
 /// The outbox on a Service Bus queue: scheduled enqueue at the send time, <c>MessageId</c> = the ledger key

@@ -1,9 +1,10 @@
 using Azure.Storage.Queues;
 using Azure.Storage.Queues.Models;
-using ClinicBackend.Time;
+using ClinicBackend.Domain.Messaging;
+using ClinicBackend.Domain.Time;
 using NodaTime;
 
-namespace ClinicBackend.Messaging;
+namespace ClinicBackend.Infrastructure.Messaging;
 
 /// <summary>
 /// The outbox on an Azure Storage queue (local runs, tests): a message stays invisible until its send time

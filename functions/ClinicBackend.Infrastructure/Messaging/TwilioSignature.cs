@@ -1,6 +1,7 @@
+using ClinicBackend.Domain.Messaging;
 using Twilio.Security;
 
-namespace ClinicBackend.Messaging;
+namespace ClinicBackend.Infrastructure.Messaging;
 
 /// <summary>
 /// Checks <c>X-Twilio-Signature</c> against the public URL Twilio called (<c>Twilio__PublicBaseUrl</c> + path

@@ -1,11 +1,12 @@
-using ClinicBackend.Clinics;
+using ClinicBackend.Domain.Clinics;
+using ClinicBackend.Domain.Messaging;
 using Twilio.Clients;
 using Twilio.Exceptions;
 using Twilio.Http;
 using Twilio.Rest.Api.V2010.Account;
 using Twilio.Types;
 
-namespace ClinicBackend.Messaging;
+namespace ClinicBackend.Infrastructure.Messaging;
 
 /// <summary>
 /// Sends through Twilio's REST API with the SDK, from an injected client (no static TwilioClient.Init).

@@ -1,4 +1,5 @@
-namespace ClinicBackend.Storage;
+
+namespace ClinicBackend.Infrastructure.Storage;
 
 /// <summary>Settings section <c>ClinicStorage</c>.</summary>
 public sealed class ClinicStorageOptions

@@ -2,8 +2,9 @@ using System.Net;
 using System.Text.Json;
 using Azure;
 using Azure.Data.Tables;
+using ClinicBackend.Application.Persistence;
 
-namespace ClinicBackend.Storage;
+namespace ClinicBackend.Infrastructure.Storage;
 
 /// <summary>
 /// <see cref="IDocumentStore"/> on one Azure table: PartitionKey = partition, RowKey = key, the document as

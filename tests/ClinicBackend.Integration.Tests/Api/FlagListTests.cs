@@ -1,6 +1,6 @@
-using ClinicBackend.Flags;
+using ClinicBackend.Application.Persistence;
+using ClinicBackend.Domain.Flags;
 using ClinicBackend.Integration.Tests.Support;
-using ClinicBackend.Storage;
 using NodaTime;
 
 namespace ClinicBackend.Integration.Tests.Api;

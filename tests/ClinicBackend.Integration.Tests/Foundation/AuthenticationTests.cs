@@ -1,10 +1,9 @@
-using System.Net.Http.Headers;
+using System.Security.Cryptography;
 using ClinicBackend.Integration.Tests.Support;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.IdentityModel.Protocols;
 using Microsoft.IdentityModel.Protocols.OpenIdConnect;
 using Microsoft.IdentityModel.Tokens;
-using System.Security.Cryptography;
 
 namespace ClinicBackend.Integration.Tests.Foundation;
 

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using ClinicBackend.Functions;
+using ClinicBackend.Functions.Triggers;
 using ClinicBackend.Integration.Tests.Support;
 using ClinicBackend.LocalHost;
 using Microsoft.AspNetCore.Routing;

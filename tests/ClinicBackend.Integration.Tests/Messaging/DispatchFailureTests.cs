@@ -1,7 +1,9 @@
 using Azure.Storage.Queues;
+using ClinicBackend.Application.Messaging;
+using ClinicBackend.Application.Persistence;
+using ClinicBackend.Domain.Messaging;
+using ClinicBackend.Infrastructure.Storage;
 using ClinicBackend.Integration.Tests.Support;
-using ClinicBackend.Messaging;
-using ClinicBackend.Storage;
 using static ClinicBackend.Integration.Tests.Support.TwilioStandIn;
 
 namespace ClinicBackend.Integration.Tests.Messaging;

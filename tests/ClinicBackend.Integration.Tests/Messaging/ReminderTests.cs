@@ -1,7 +1,8 @@
+using ClinicBackend.Application.Messaging;
+using ClinicBackend.Application.Persistence;
+using ClinicBackend.Domain.Messaging;
+using ClinicBackend.Infrastructure.Storage;
 using ClinicBackend.Integration.Tests.Support;
-using ClinicBackend.Messaging;
-using ClinicBackend.Storage;
-using NodaTime;
 
 namespace ClinicBackend.Integration.Tests.Messaging;
 
@@ -164,10 +165,10 @@ public sealed class ReminderTests : TwilioAppTest
         Assert.Equal(1, SmsSegments.Count(text.Body));
     }
 
-    private async Task SetPatientAsync(string patientId, Func<Patients.Patient, Patients.Patient> change)
+    private async Task SetPatientAsync(string patientId, Func<ClinicBackend.Domain.Patients.Patient, ClinicBackend.Domain.Patients.Patient> change)
     {
         var store = App.Services.GetRequiredService<IDocumentStore>();
-        var stored = (await store.GetAsync<Patients.Patient>(Clinic.ClinicId, Keys.Patient(patientId), default))!;
+        var stored = (await store.GetAsync<ClinicBackend.Domain.Patients.Patient>(Clinic.ClinicId, Keys.Patient(patientId), default))!;
         await store.CommitAsync(Clinic.ClinicId, [new Change.Replace(stored.Key, change(stored.Value), stored.ETag)], default);
     }
 }

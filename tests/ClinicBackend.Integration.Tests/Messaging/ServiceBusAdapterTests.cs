@@ -1,7 +1,10 @@
 using System.Text.Json.Nodes;
 using Azure.Messaging.ServiceBus;
-using ClinicBackend.Events;
-using ClinicBackend.Messaging;
+using ClinicBackend.Application.Messaging;
+using ClinicBackend.Domain.Events;
+using ClinicBackend.Domain.Messaging;
+using ClinicBackend.Infrastructure.Events;
+using ClinicBackend.Infrastructure.Messaging;
 using Microsoft.Extensions.Time.Testing;
 using NodaTime;
 
@@ -52,7 +55,7 @@ public sealed class ServiceBusAdapterTests
 
     private static ServiceBusReceivedMessage Received(OutboxMessage message, int deliveryCount = 1) =>
         ServiceBusModelFactory.ServiceBusReceivedMessage(
-            body: BinaryData.FromString(System.Text.Json.JsonSerializer.Serialize(message, ClinicBackend.Storage.DocumentJson.Options)),
+            body: BinaryData.FromString(System.Text.Json.JsonSerializer.Serialize(message, ClinicBackend.Application.Persistence.DocumentJson.Options)),
             messageId: message.DeduplicationId, deliveryCount: deliveryCount);
 
     [Fact]

@@ -1,6 +1,7 @@
 using Azure.Data.Tables;
+using ClinicBackend.Application.Persistence;
+using ClinicBackend.Infrastructure.Storage;
 using ClinicBackend.Integration.Tests.Support;
-using ClinicBackend.Storage;
 
 namespace ClinicBackend.Integration.Tests.Storage;
 

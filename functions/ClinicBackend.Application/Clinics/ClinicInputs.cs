@@ -1,0 +1,216 @@
+using ClinicBackend.Application.Access;
+using ClinicBackend.Application.Flags;
+using ClinicBackend.Application.Patients;
+using ClinicBackend.Application.Persistence;
+using ClinicBackend.Application.Runs;
+using ClinicBackend.Application.Sessions;
+using ClinicBackend.Domain.Clinics;
+using ClinicBackend.Domain.Common;
+using ClinicBackend.Domain.Patients;
+using ClinicBackend.Domain.Time;
+using NodaTime;
+
+namespace ClinicBackend.Application.Clinics;
+
+/// <summary>The body of POST /clinics and PATCH /clinics/{id}; absent fields keep their value on PATCH.</summary>
+public sealed class ClinicInput
+{
+    public string? Id { get; set; }
+    public string? Name { get; set; }
+    public string? TimeZone { get; set; }
+    public string? Country { get; set; }
+    public string? Phone { get; set; }
+    public string? SmsFrom { get; set; }
+    public int? Chairs { get; set; }
+    public int? SessionMinutes { get; set; }
+    public int? SlotMinutes { get; set; }
+    public Dictionary<string, string[]?>? OpeningHours { get; set; }
+    public ReminderInput? Reminders { get; set; }
+    public int? MissedGraceMinutes { get; set; }
+    public int? CadenceGraceDays { get; set; }
+    public bool? TwilioAdvancedOptOut { get; set; }
+}
+
+public sealed class ReminderInput
+{
+    public string? DayBeforeAt { get; set; }
+    public string[]? QuietHours { get; set; }
+    public string? RideCheckAt { get; set; }
+}
+
+/// <summary>Turns a clinic body into a clinic, collecting every field error.</summary>
+public static class ClinicInputs
+{
+    public static Result<Clinic> ToClinic(ClinicInput input, Clinic? existing, string newId, Instant now)
+    {
+        var errors = new FieldErrors();
+        var creating = existing is null;
+
+        if (input.Id is not null && !Ids.IsClinicId(input.Id))
+        {
+            errors.Add("id", "Use 3-40 characters of a-z, 0-9 and '-', not starting or ending with '-'.");
+        }
+        if (!creating && input.Id is not null && input.Id != existing!.Id)
+        {
+            errors.Add("id", "A clinic's id cannot change.");
+        }
+        Require(creating, input.Name, "name", errors);
+        Require(creating, input.TimeZone, "timeZone", errors);
+        Require(creating, input.Country, "country", errors);
+        Require(creating, input.Phone, "phone", errors);
+        Require(creating, input.SmsFrom, "smsFrom", errors);
+        if (creating && input.Chairs is null)
+        {
+            errors.Add("chairs", "chairs is required.");
+        }
+        if (creating && input.OpeningHours is null)
+        {
+            errors.Add("openingHours", "openingHours is required: give each day [\"HH:mm\", \"HH:mm\"] or null when closed.");
+        }
+
+        var country = (input.Country ?? existing?.Country ?? "").ToUpperInvariant();
+        if (input.Country is not null && !PhoneFormat.IsSupportedCountry(country))
+        {
+            errors.Add("country", "Use an ISO 3166-1 alpha-2 country code such as 'US'.");
+        }
+        if (input.TimeZone is not null && ClinicTime.FindZone(input.TimeZone) is null)
+        {
+            errors.Add("timeZone", "Use an IANA time zone id such as 'America/New_York'.");
+        }
+        if (!creating && input.TimeZone is not null && input.TimeZone != existing!.TimeZone)
+        {
+            errors.Add("timeZone", "A clinic's time zone cannot change: its sessions are booked in it.");
+        }
+
+        string? phone = existing?.Phone;
+        if (input.Phone is not null)
+        {
+            phone = PhoneFormat.IsSupportedCountry(country) ? PhoneFormat.ToE164(input.Phone, country) : null;
+            if (phone is null)
+            {
+                errors.Add("phone", "Give a valid phone number in E.164 (+12125550100) or the clinic country's national format.");
+            }
+        }
+        string? smsFrom = existing?.SmsFrom;
+        if (input.SmsFrom is not null)
+        {
+            smsFrom = ClinicRules.IsMessagingServiceSid(input.SmsFrom)
+                ? input.SmsFrom
+                : PhoneFormat.IsSupportedCountry(country) ? PhoneFormat.ToE164(input.SmsFrom, country) : null;
+            if (smsFrom is null)
+            {
+                errors.Add("smsFrom", "Give the clinic's Twilio number (E.164) or its Messaging Service SID (MG followed by 32 hex characters).");
+            }
+        }
+
+        var hours = existing?.OpeningHours ?? new Dictionary<IsoDayOfWeek, DayHours>();
+        if (input.OpeningHours is not null)
+        {
+            hours = ParseHours(input.OpeningHours, errors);
+        }
+        var reminders = existing?.Reminders ?? ReminderSettings.Default;
+        if (input.Reminders is not null)
+        {
+            reminders = ParseReminders(input.Reminders, reminders, errors);
+        }
+        if (errors.Any)
+        {
+            return errors.ToProblem();
+        }
+
+        var clinic = new Clinic
+        {
+            Id = existing?.Id ?? input.Id ?? newId,
+            Name = input.Name?.Trim() ?? existing!.Name,
+            TimeZone = input.TimeZone ?? existing!.TimeZone,
+            Country = country,
+            Phone = phone!,
+            SmsFrom = smsFrom!,
+            Chairs = input.Chairs ?? existing!.Chairs,
+            SessionMinutes = input.SessionMinutes ?? existing?.SessionMinutes ?? 120,
+            SlotMinutes = input.SlotMinutes ?? existing?.SlotMinutes ?? 15,
+            OpeningHours = hours,
+            Reminders = reminders,
+            MissedGraceMinutes = input.MissedGraceMinutes ?? existing?.MissedGraceMinutes ?? 30,
+            CadenceGraceDays = input.CadenceGraceDays ?? existing?.CadenceGraceDays ?? 2,
+            TwilioAdvancedOptOut = input.TwilioAdvancedOptOut ?? existing?.TwilioAdvancedOptOut ?? false,
+            Version = existing is null ? 1 : existing.Version + 1,
+            CreatedAt = existing?.CreatedAt ?? now,
+        };
+        ClinicRules.Check(clinic, errors);
+        return errors.Any ? errors.ToProblem() : clinic;
+    }
+
+    private static void Require(bool creating, string? value, string field, FieldErrors errors)
+    {
+        if (creating && string.IsNullOrWhiteSpace(value))
+        {
+            errors.Add(field, $"{field} is required.");
+        }
+    }
+
+    private static Dictionary<IsoDayOfWeek, DayHours> ParseHours(Dictionary<string, string[]?> input, FieldErrors errors)
+    {
+        var hours = new Dictionary<IsoDayOfWeek, DayHours>();
+        foreach (var (name, value) in input)
+        {
+            var field = $"openingHours.{name}";
+            if (DayNames.Parse(name) is not { } day)
+            {
+                errors.Add(field, "Use the day names mon, tue, wed, thu, fri, sat, sun.");
+                continue;
+            }
+            if (value is null)
+            {
+                continue;
+            }
+            if (value.Length != 2 || !ClinicTime.TryParseHourMinute(value[0], out var open) || !ClinicTime.TryParseHourMinute(value[1], out var close))
+            {
+                errors.Add(field, "Give [\"HH:mm\", \"HH:mm\"] (opening, closing) or null when closed.");
+                continue;
+            }
+            hours[day] = new DayHours(open, close);
+        }
+        return hours;
+    }
+
+    private static ReminderSettings ParseReminders(ReminderInput input, ReminderSettings current, FieldErrors errors)
+    {
+        var result = current;
+        if (input.DayBeforeAt is not null)
+        {
+            if (ClinicTime.TryParseHourMinute(input.DayBeforeAt, out var at))
+            {
+                result = result with { DayBeforeAt = at };
+            }
+            else
+            {
+                errors.Add("reminders.dayBeforeAt", "Give a local time as HH:mm.");
+            }
+        }
+        if (input.RideCheckAt is not null)
+        {
+            if (ClinicTime.TryParseHourMinute(input.RideCheckAt, out var at))
+            {
+                result = result with { RideCheckAt = at };
+            }
+            else
+            {
+                errors.Add("reminders.rideCheckAt", "Give a local time as HH:mm.");
+            }
+        }
+        if (input.QuietHours is not null)
+        {
+            if (input.QuietHours.Length == 2 && ClinicTime.TryParseHourMinute(input.QuietHours[0], out var start)
+                && ClinicTime.TryParseHourMinute(input.QuietHours[1], out var end))
+            {
+                result = result with { QuietStart = start, QuietEnd = end };
+            }
+            else
+            {
+                errors.Add("reminders.quietHours", "Give [\"HH:mm\", \"HH:mm\"]: when quiet hours start in the evening and end in the morning.");
+            }
+        }
+        return result;
+    }
+}

@@ -1,0 +1,141 @@
+using ClinicBackend.Application.Access;
+using ClinicBackend.Application.Events;
+using ClinicBackend.Application.Persistence;
+using ClinicBackend.Application.Sessions;
+using ClinicBackend.Domain.Access;
+using ClinicBackend.Domain.Common;
+using ClinicBackend.Domain.Events;
+using ClinicBackend.Domain.Flags;
+using ClinicBackend.Domain.Time;
+
+namespace ClinicBackend.Application.Flags;
+
+public sealed class ResolveInput
+{
+    public string? Note { get; set; }
+}
+
+/// <summary>The clinic's follow-up list.</summary>
+public sealed class FlagService(ClinicData data, ClinicAccess access, TimeProvider time, EventRelay events)
+{
+    public const int DefaultLimit = 100;
+    public const int MaxLimit = 500;
+
+    public async Task<Result<Outcome>> ListAsync(Caller caller, string clinicId, string? status, string? kind, int? limit, CancellationToken ct)
+    {
+        var stored = await access.RequireAsync(caller, clinicId, Need.Staff, ct);
+        if (!stored.IsSuccess)
+        {
+            return stored.Problem!;
+        }
+        var errors = new FieldErrors();
+        if (status is not null && status is not ("open" or "resolved"))
+        {
+            errors.Add("status", "status must be open or resolved.");
+        }
+        if (kind is not null && !FlagKinds.All.Contains(kind))
+        {
+            errors.Add("kind", $"kind must be one of {string.Join(", ", FlagKinds.All)}.");
+        }
+        if (limit is < 1 or > MaxLimit)
+        {
+            errors.Add("limit", $"limit must be between 1 and {MaxLimit}.");
+        }
+        if (errors.Any)
+        {
+            return errors.ToProblem();
+        }
+        var take = limit ?? DefaultLimit;
+        var statuses = status is null ? new[] { "open", "resolved" } : [status];
+        var flags = new List<Flag>();
+        foreach (var s in statuses)
+        {
+            flags.AddRange(await NewestAsync(clinicId, s, kind, take, ct));
+        }
+        var result = flags.OrderByDescending(f => f.CreatedAt).ThenBy(f => f.Id, StringComparer.Ordinal).Take(take).Select(Views.Flag);
+        return Outcome.Ok(new { flags = result });
+    }
+
+    /// <summary>
+    /// The newest <paramref name="take"/> flags of a status, by key order; with a kind filter it reads page by
+    /// page until it has enough, so it never reads the whole (growing) resolved history at once.
+    /// </summary>
+    private async Task<List<Flag>> NewestAsync(string clinicId, string status, string? kind, int take, CancellationToken ct)
+    {
+        const int page = 200;
+        var prefix = Keys.FlagIndexPrefix(status);
+        var found = new List<Flag>();
+        var from = prefix;
+        while (found.Count < take)
+        {
+            var rows = await data.Store.QueryRangeAsync<Flag>(clinicId, from, Keys.PrefixEnd(prefix), ct, kind is null ? take : page);
+            found.AddRange(rows.Select(r => r.Value).Where(f => kind is null || f.Kind == kind));
+            if (kind is null || rows.Count < page)
+            {
+                break;
+            }
+            from = rows[^1].Key + "!"; // just after the last key read
+        }
+        return found.Take(take).ToList();
+    }
+
+    public Task<Result<Outcome>> ResolveAsync(Caller caller, string clinicId, string flagId, ResolveInput input, int? ifMatch, CancellationToken ct) =>
+        Concurrency.RetryOnConflictAsync<Outcome>(async _ =>
+        {
+            var stored = await access.RequireAsync(caller, clinicId, Need.Staff, ct);
+            if (!stored.IsSuccess)
+            {
+                return stored.Problem!;
+            }
+            var flag = Ids.IsGeneratedId(flagId) ? await data.FlagAsync(clinicId, flagId, ct) : null;
+            if (flag is null)
+            {
+                return Problem.NotFound("flag");
+            }
+            if (Concurrency.CheckIfMatch(ifMatch, flag.Value.Version) is { } stale)
+            {
+                return stale;
+            }
+            if (string.IsNullOrWhiteSpace(input.Note) || input.Note.Length > 2000)
+            {
+                return Problem.Validation("note", "Say what was done, in 1 to 2000 characters.");
+            }
+            if (flag.Value.Status == FlagStatus.Resolved)
+            {
+                return Problem.Conflict("already-resolved", "The flag is already resolved.",
+                    $"It was resolved at {ClinicTime.FormatUtc(flag.Value.ResolvedAt!.Value)}.");
+            }
+            var now = time.Now();
+            var resolved = flag.Value with
+            {
+                Status = FlagStatus.Resolved,
+                ResolvedAt = now,
+                ResolvedBy = caller.ObjectId,
+                ResolutionNote = input.Note.Trim(),
+                Version = flag.Value.Version + 1,
+            };
+            var commit = new ClinicCommit(clinicId, caller.ObjectId, now);
+            FlagWrites.Update(commit, flag.Value, resolved, flag.ETag, "flag.resolved", EventTypes.FlagResolved, $"flag-{flagId}-resolved");
+            if (resolved.Kind == FlagKinds.Crisis && resolved.PatientId is { } patientId)
+            {
+                await ResumeTextsAsync(commit, clinicId, patientId, flagId, ct);
+            }
+            await commit.CommitAsync(data.Store, events, ct);
+            return Outcome.Ok(Views.Flag(resolved), resolved.Version);
+        }, Concurrency.Busy);
+
+    /// <summary>Automated texts resume when the crisis flag that paused them is resolved and no other crisis flag of the patient is open.</summary>
+    private async Task ResumeTextsAsync(ClinicCommit commit, string clinicId, string patientId, string flagId, CancellationToken ct)
+    {
+        var patient = await data.PatientAsync(clinicId, patientId, ct);
+        if (patient is not null && patient.Value.PausedByFlagId == flagId)
+        {
+            var otherCrisis = (await data.Store.QueryPrefixAsync<Flag>(clinicId, Keys.FlagIndexPrefix("open"), ct))
+                .Select(f => f.Value)
+                .FirstOrDefault(f => f.Kind == FlagKinds.Crisis && f.PatientId == patientId && f.Id != flagId);
+            var resumed = patient.Value with { PausedByFlagId = otherCrisis?.Id, Version = patient.Value.Version + 1 };
+            commit.Replace(Keys.Patient(patientId), resumed, patient.ETag);
+            commit.Audit(otherCrisis is null ? "patient.texts-resumed" : "patient.still-paused", "patient", patientId, patient.Value, resumed);
+        }
+    }
+}

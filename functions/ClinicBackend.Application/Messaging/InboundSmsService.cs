@@ -1,0 +1,215 @@
+using System.Text.RegularExpressions;
+using ClinicBackend.Application.Access;
+using ClinicBackend.Application.Clinics;
+using ClinicBackend.Application.Events;
+using ClinicBackend.Application.Patients;
+using ClinicBackend.Application.Persistence;
+using ClinicBackend.Application.Sessions;
+using ClinicBackend.Domain.Clinics;
+using ClinicBackend.Domain.Flags;
+using ClinicBackend.Domain.Messaging;
+using ClinicBackend.Domain.Patients;
+using ClinicBackend.Domain.Sessions;
+using ClinicBackend.Domain.Time;
+using Microsoft.Extensions.Logging;
+using NodaTime;
+
+namespace ClinicBackend.Application.Messaging;
+
+/// <summary>The answer to an inbound text: the reply (null for none) and what was done, for logs without content.</summary>
+public sealed record InboundOutcome(string? Reply, string Handling);
+
+/// <summary>The answer stored for a MessageSid, so Twilio's retry gets the same reply and changes nothing.</summary>
+public sealed record InboundRecord(string MessageSid, string? Reply, string Handling, Instant At);
+
+/// <summary>
+/// A patient's text: routed by the number texted (To) to a clinic and by the sender (From) to a patient of
+/// that clinic, interpreted (crisis first), and applied in one commit with its history row and its
+/// MessageSid record, so a retry or a crash never half-applies it.
+/// </summary>
+public sealed partial class InboundSmsService(ClinicData data, EventRelay events, TimeProvider time, ILogger<InboundSmsService> logger)
+{
+    public const int MaxStoredBody = 1600;
+
+    [GeneratedRegex("^(SM|MM)[0-9a-fA-F]{32}$")]
+    private static partial Regex MessageSidPattern();
+
+    public async Task<InboundOutcome> HandleAsync(IReadOnlyDictionary<string, string> form, CancellationToken ct)
+    {
+        var sid = form.GetValueOrDefault("MessageSid") ?? form.GetValueOrDefault("SmsMessageSid");
+        var from = form.GetValueOrDefault("From");
+        var to = form.GetValueOrDefault("To");
+        if (sid is null || !MessageSidPattern().IsMatch(sid) || string.IsNullOrEmpty(from) || string.IsNullOrEmpty(to))
+        {
+            return new InboundOutcome(null, "malformed");
+        }
+        var clinicId = await RouteAsync(form, to, ct);
+        var clinic = clinicId is null ? null : await data.ClinicAsync(clinicId, ct);
+        if (clinic is null)
+        {
+            return new InboundOutcome(SmsTexts.UnknownSender, "unknown-clinic-number");
+        }
+        var e164 = PhoneFormat.ToE164(from, clinic.Value.Country);
+        var patient = e164 is null ? null : await data.PatientByPhoneAsync(clinic.Value.Id, e164, ct);
+        if (patient is null)
+        {
+            return new InboundOutcome(SmsTexts.UnknownSender, "unknown-sender");
+        }
+
+        for (var attempt = 0; attempt < Concurrency.MaxAttempts; attempt++)
+        {
+            var done = await data.Store.GetAsync<InboundRecord>(clinic.Value.Id, Keys.Inbound(sid), ct);
+            if (done is not null)
+            {
+                return new InboundOutcome(done.Value.Reply, "repeat:" + done.Value.Handling);
+            }
+            try
+            {
+                return await ApplyAsync(clinic.Value, patient.Value.Id, sid, form, ct);
+            }
+            catch (CommitConflictException)
+            {
+                // A concurrent retry of the same text, or a concurrent change to the patient or session: look again.
+            }
+        }
+        throw new InvalidOperationException("The inbound text could not be applied; Twilio will retry it.");
+    }
+
+    private async Task<string?> RouteAsync(IReadOnlyDictionary<string, string> form, string to, CancellationToken ct)
+    {
+        if (form.GetValueOrDefault("MessagingServiceSid") is { Length: > 0 } service && ClinicRules.IsMessagingServiceSid(service)
+            && await data.ClinicIdForSmsNumberAsync(service, ct) is { } byService)
+        {
+            return byService;
+        }
+        return to.StartsWith('+') && to.Length <= 16 && to[1..].All(char.IsAsciiDigit) ? await data.ClinicIdForSmsNumberAsync(to, ct) : null;
+    }
+
+    private async Task<InboundOutcome> ApplyAsync(Clinic clinic, string patientId, string sid, IReadOnlyDictionary<string, string> form, CancellationToken ct)
+    {
+        var now = time.Now();
+        // Read again on every attempt: a retry after a conflict must decide on fresh data.
+        var patientRow = (await data.PatientAsync(clinic.Id, patientId, ct))!;
+        var patient = patientRow.Value;
+        var body = form.GetValueOrDefault("Body") ?? "";
+        var media = int.TryParse(form.GetValueOrDefault("NumMedia"), out var n) ? n : 0;
+        var intent = ReplyInterpreter.Interpret(body, form.GetValueOrDefault("OptOutType"));
+        var language = patient.Language;
+        var actor = $"patient:{patient.Id}";
+        var commit = new ClinicCommit(clinic.Id, actor, now);
+        string? reply;
+        string handling;
+        Patient? changedPatient = null;
+
+        var upcoming = await NextUpcomingAsync(clinic, patient.Id, now, ct);
+        switch (intent)
+        {
+            case ReplyIntent.Crisis:
+            {
+                var flag = Flag.For(FlagKinds.Crisis, sid, FlagSeverity.Urgent, patient.Id, upcoming?.Value.Id, now,
+                    "URGENT: the patient's text contains crisis language. Call the patient now; automated texts are paused until this flag is resolved. "
+                    + $"The text: \"{Excerpt(body)}\"");
+                FlagWrites.Raise(commit, flag);
+                changedPatient = patient with { PausedByFlagId = patient.PausedByFlagId ?? flag.Id };
+                reply = SmsTexts.Crisis(clinic, language);
+                handling = "crisis";
+                break;
+            }
+            case ReplyIntent.OptOut:
+                changedPatient = patient with { SmsOptedOut = true };
+                reply = clinic.TwilioAdvancedOptOut ? null : SmsTexts.OptedOut(clinic, language);
+                handling = "opted-out";
+                break;
+            case ReplyIntent.OptIn:
+                changedPatient = patient with { SmsOptedOut = false };
+                reply = clinic.TwilioAdvancedOptOut ? null : SmsTexts.OptedIn(clinic, language);
+                handling = "opted-in";
+                break;
+            case ReplyIntent.Help:
+                reply = clinic.TwilioAdvancedOptOut ? null : SmsTexts.Help(clinic, language);
+                handling = "help";
+                break;
+            case ReplyIntent.Confirm when upcoming is not null:
+            {
+                var session = upcoming.Value;
+                var confirmed = session with
+                {
+                    Confirmation = Confirmation.Accepted,
+                    Version = session.Version + 1,
+                    History = [.. session.History, new SessionChange(now, actor, "confirmed-by-sms", null)],
+                };
+                SessionWrites.Apply(commit, upcoming, confirmed, "session.confirmed");
+                reply = SmsTexts.Confirmed(clinic, language, session.Start);
+                handling = "confirmed";
+                break;
+            }
+            case ReplyIntent.Reschedule:
+                FlagWrites.Raise(commit, Flag.For(FlagKinds.RescheduleRequest, sid, FlagSeverity.Normal, patient.Id, upcoming?.Value.Id, now,
+                    upcoming is null
+                        ? "The patient asked by text for a new appointment (no session is booked). Call them to book one."
+                        : $"The patient asked by text to reschedule the session of {ClinicTime.FormatMinute(upcoming.Value.Start)}. Call them to find a new time."));
+                reply = upcoming is null ? SmsTexts.NoUpcomingVisit(clinic, language) : SmsTexts.RescheduleRequested(clinic, language);
+                handling = "reschedule-requested";
+                break;
+            case ReplyIntent.Confirm:
+                reply = SmsTexts.NoUpcomingVisit(clinic, language);
+                handling = "confirm-without-session";
+                break;
+            default:
+                FlagWrites.Raise(commit, Flag.For(FlagKinds.PatientMessage, sid, FlagSeverity.Normal, patient.Id, upcoming?.Value.Id, now,
+                    (body.Length == 0 ? "The patient sent a message without text" : $"The patient wrote: \"{Excerpt(body)}\"")
+                    + (media > 0 ? $" ({media} picture or file attached)." : ".") + " Reply or call them."));
+                reply = SmsTexts.FreeTextReceived(clinic, language);
+                handling = "patient-message";
+                break;
+        }
+
+        if (changedPatient is not null && changedPatient != patient)
+        {
+            changedPatient = changedPatient with { Version = patient.Version + 1 };
+            commit.Replace(Keys.Patient(patient.Id), changedPatient, patientRow.ETag);
+            commit.Audit($"patient.{handling}", "patient", patient.Id, patient, changedPatient);
+        }
+        commit.Insert(Keys.Message(patient.Id, SmsMessage.InboundId(sid)), new SmsMessage
+        {
+            Id = SmsMessage.InboundId(sid),
+            PatientId = patient.Id,
+            Direction = "inbound",
+            Kind = SmsKinds.Inbound,
+            SessionId = upcoming?.Value.Id,
+            Body = body.Length > MaxStoredBody ? body[..MaxStoredBody] : body,
+            Segments = int.TryParse(form.GetValueOrDefault("NumSegments"), out var segments) ? segments : 1,
+            Status = SmsStatus.Received,
+            Reason = handling,
+            At = now,
+            TwilioSid = sid,
+            UpdatedAt = now,
+        });
+        commit.Insert(Keys.Inbound(sid), new InboundRecord(sid, reply, handling, now));
+        await commit.CommitAsync(data.Store, events, ct);
+        logger.LogInformation("Inbound text {MessageSid} for clinic {ClinicId}, patient {PatientId}: {Handling}", sid, clinic.Id, patient.Id, handling);
+        return new InboundOutcome(reply, handling);
+    }
+
+    /// <summary>The patient's next session still ahead (booked, not yet started), read with its ETag.</summary>
+    private async Task<Stored<Session>?> NextUpcomingAsync(Clinic clinic, string patientId, Instant now, CancellationToken ct)
+    {
+        var today = now.InZone(clinic.Zone).Date;
+        var next = (await data.PatientSessionsAsync(clinic.Id, patientId, ct, today))
+            .Where(s => s.IsUpcoming && s.StartUtc > now)
+            .OrderBy(s => s.StartUtc)
+            .FirstOrDefault();
+        return next is null ? null : await data.SessionAsync(clinic.Id, next.Id, ct);
+    }
+
+    private static string Excerpt(string body) => body.Length <= 500 ? body : body[..500] + "...";
+}
+
+/// <summary>TwiML for the webhook's answer: at most one message, XML-escaped.</summary>
+public static class TwiML
+{
+    public static string Reply(string? message) =>
+        message is null
+            ? "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response></Response>"
+            : $"<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response><Message>{System.Security.SecurityElement.Escape(message)}</Message></Response>";
+}

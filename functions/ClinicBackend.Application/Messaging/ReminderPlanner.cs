@@ -1,0 +1,130 @@
+using ClinicBackend.Application.Access;
+using ClinicBackend.Application.Clinics;
+using ClinicBackend.Application.Flags;
+using ClinicBackend.Application.Patients;
+using ClinicBackend.Application.Persistence;
+using ClinicBackend.Application.Sessions;
+using ClinicBackend.Domain.Clinics;
+using ClinicBackend.Domain.Messaging;
+using ClinicBackend.Domain.Sessions;
+using ClinicBackend.Domain.Time;
+using NodaTime;
+
+namespace ClinicBackend.Application.Messaging;
+
+public sealed record PlanSummary(int Clinics, int Sessions, int Planned, int AlreadyPlanned, int TooLate)
+{
+    public static PlanSummary operator +(PlanSummary a, PlanSummary b) =>
+        new(a.Clinics + b.Clinics, a.Sessions + b.Sessions, a.Planned + b.Planned, a.AlreadyPlanned + b.AlreadyPlanned, a.TooLate + b.TooLate);
+
+    public static readonly PlanSummary Zero = new(0, 0, 0, 0, 0);
+}
+
+/// <summary>
+/// Plans reminders: one ledger row per (session, version, kind), inserted only if absent, and its outbox
+/// message. The queue message is put before the row is inserted, so a row never exists without its
+/// message; a crash in between only leaves a duplicate message that the dispatcher's claim ignores.
+/// </summary>
+public sealed class ReminderPlanner(ClinicData data, ISmsOutbox outbox, TimeProvider time)
+{
+    /// <summary>How many clinic-local days ahead the nightly run looks: tomorrow, plus slack to recover from outages.</summary>
+    public const int WindowDays = 3;
+    private const int Parallelism = 8;
+
+    public async Task<PlanSummary> PlanAllAsync(CancellationToken ct) =>
+        (await data.ForEachClinicAsync(PlanClinicAsync, ct)).Aggregate(PlanSummary.Zero, (a, b) => a + b);
+
+    /// <summary>The sessions of today and the next <see cref="WindowDays"/> days: one key-range query, whatever the history.</summary>
+    public async Task<PlanSummary> PlanClinicAsync(Clinic clinic, CancellationToken ct)
+    {
+        var now = time.Now();
+        var today = now.InZone(clinic.Zone).Date;
+        var sessions = await data.SessionsOnDaysAsync(clinic.Id, today, today.PlusDays(WindowDays + 1), ct);
+        var outcomes = new List<string>();
+        await Parallel.ForEachAsync(sessions.Where(s => s.IsUpcoming), new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = ct },
+            async (session, token) =>
+            {
+                var outcome = await PlanDayBeforeAsync(clinic, session, now, token);
+                lock (outcomes)
+                {
+                    outcomes.Add(outcome);
+                }
+            });
+        return new PlanSummary(1, sessions.Count, outcomes.Count(o => o == "planned"), outcomes.Count(o => o == "exists"), outcomes.Count(o => o == "too-late"));
+    }
+
+    /// <summary>Plans the day-before reminder of one session (after booking or rescheduling, and nightly).</summary>
+    public async Task<string> PlanDayBeforeAsync(Clinic clinic, Session session, Instant now, CancellationToken ct)
+    {
+        if (!session.IsUpcoming || session.StartUtc <= now)
+        {
+            return "not-upcoming";
+        }
+        var id = SmsMessage.ReminderId(session.Id, session.ScheduleVersion, SmsKinds.DayBefore);
+        var key = Keys.Message(session.PatientId, id);
+        if (await data.Store.GetAsync<SmsMessage>(clinic.Id, key, ct) is not null)
+        {
+            return "exists";
+        }
+        var sendAt = SmsSchedule.DayBefore(clinic, session.StartUtc, now);
+        var row = new SmsMessage
+        {
+            Id = id,
+            PatientId = session.PatientId,
+            Direction = "outbound",
+            Kind = SmsKinds.DayBefore,
+            SessionId = session.Id,
+            SessionVersion = session.ScheduleVersion,
+            Status = sendAt is null ? SmsStatus.Skipped : SmsStatus.Planned,
+            Reason = sendAt is null ? "too-late: no time outside quiet hours is at least an hour before the session" : null,
+            At = sendAt ?? now,
+            UpdatedAt = now,
+        };
+        if (sendAt is not null)
+        {
+            await outbox.EnqueueAsync(new OutboxMessage(clinic.Id, session.PatientId, id), sendAt.Value, ct);
+        }
+        try
+        {
+            await data.Store.CommitAsync(clinic.Id, [new Change.Insert(key, row)], ct);
+        }
+        catch (CommitConflictException)
+        {
+            return "exists";
+        }
+        return sendAt is null ? "too-late" : "planned";
+    }
+
+    /// <summary>Plans the one "we missed you" text after a missed session, at the next allowed time.</summary>
+    public async Task<bool> PlanMissedAsync(Clinic clinic, Session missed, Instant now, CancellationToken ct)
+    {
+        var id = SmsMessage.ReminderId(missed.Id, missed.ScheduleVersion, SmsKinds.Missed);
+        var key = Keys.Message(missed.PatientId, id);
+        if (await data.Store.GetAsync<SmsMessage>(clinic.Id, key, ct) is not null)
+        {
+            return false;
+        }
+        var sendAt = SmsSchedule.NextAllowed(clinic, now);
+        await outbox.EnqueueAsync(new OutboxMessage(clinic.Id, missed.PatientId, id), sendAt, ct);
+        try
+        {
+            await data.Store.CommitAsync(clinic.Id, [new Change.Insert(key, new SmsMessage
+            {
+                Id = id,
+                PatientId = missed.PatientId,
+                Direction = "outbound",
+                Kind = SmsKinds.Missed,
+                SessionId = missed.Id,
+                SessionVersion = missed.ScheduleVersion,
+                Status = SmsStatus.Planned,
+                At = sendAt,
+                UpdatedAt = now,
+            })], ct);
+            return true;
+        }
+        catch (CommitConflictException)
+        {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,209 @@
+using ClinicBackend.Application.Access;
+using ClinicBackend.Application.Flags;
+using ClinicBackend.Application.Persistence;
+using ClinicBackend.Application.Sessions;
+using ClinicBackend.Domain.Access;
+using ClinicBackend.Domain.Clinics;
+using ClinicBackend.Domain.Common;
+using ClinicBackend.Domain.Patients;
+using ClinicBackend.Domain.Time;
+using NodaTime;
+
+namespace ClinicBackend.Application.Patients;
+
+public sealed class PatientInput
+{
+    public string? GivenName { get; set; }
+    public string? FamilyName { get; set; }
+    public string? Phone { get; set; }
+    public bool? SmsConsent { get; set; }
+    public bool? RemsEnrolled { get; set; }
+    public string? Language { get; set; }
+    public string? ExternalId { get; set; }
+    public CourseInput? Course { get; set; }
+    public bool? Active { get; set; }
+}
+
+public sealed class CourseInput
+{
+    public string? StartDate { get; set; }
+    public int? MaintenanceIntervalDays { get; set; }
+}
+
+/// <summary>Registering and changing patients.</summary>
+public sealed class PatientService(ClinicData data, ClinicAccess access, TimeProvider time)
+{
+    private IDocumentStore Store => data.Store;
+
+    public Task<Result<Outcome>> RegisterAsync(Caller caller, string clinicId, PatientInput input, CancellationToken ct) =>
+        Concurrency.RetryOnConflictAsync<Outcome>(async _ =>
+        {
+            var stored = await access.RequireAsync(caller, clinicId, Need.Staff, ct);
+            if (!stored.IsSuccess)
+            {
+                return stored.Problem!;
+            }
+            var clinic = stored.Value.Value;
+            var now = time.Now();
+            var built = ToPatient(input, null, clinic, Ids.New(), now);
+            if (!built.IsSuccess)
+            {
+                return built.Problem!;
+            }
+            var patient = built.Value;
+            if (await data.PatientByPhoneAsync(clinicId, patient.Phone, ct) is not null)
+            {
+                return PhoneInUse();
+            }
+            await new ClinicCommit(clinicId, caller.ObjectId, now)
+                .Insert(Keys.Patient(patient.Id), patient)
+                .Insert(Keys.PatientPhone(patient.Phone), new PhoneIndex(patient.Id))
+                .Audit("patient.registered", "patient", patient.Id, null, patient)
+                .CommitAsync(Store, ct);
+            return Outcome.Created(Views.Patient(patient, Today(clinic, now)), $"clinics/{clinicId}/patients/{patient.Id}", patient.Version);
+        }, Concurrency.Busy);
+
+    public async Task<Result<Outcome>> GetAsync(Caller caller, string clinicId, string patientId, CancellationToken ct)
+    {
+        var stored = await access.RequireAsync(caller, clinicId, Need.Staff, ct);
+        if (!stored.IsSuccess)
+        {
+            return stored.Problem!;
+        }
+        var patient = Ids.IsGeneratedId(patientId) ? await data.PatientAsync(clinicId, patientId, ct) : null;
+        return patient is null
+            ? Problem.NotFound("patient")
+            : Outcome.Ok(Views.Patient(patient.Value, Today(stored.Value.Value, time.Now())), patient.Value.Version);
+    }
+
+    public Task<Result<Outcome>> PatchAsync(Caller caller, string clinicId, string patientId, PatientInput input, int? ifMatch, CancellationToken ct) =>
+        Concurrency.RetryOnConflictAsync<Outcome>(async _ =>
+        {
+            var stored = await access.RequireAsync(caller, clinicId, Need.Staff, ct);
+            if (!stored.IsSuccess)
+            {
+                return stored.Problem!;
+            }
+            var clinic = stored.Value.Value;
+            var current = Ids.IsGeneratedId(patientId) ? await data.PatientAsync(clinicId, patientId, ct) : null;
+            if (current is null)
+            {
+                return Problem.NotFound("patient");
+            }
+            if (Concurrency.CheckIfMatch(ifMatch, current.Value.Version) is { } stale)
+            {
+                return stale;
+            }
+            var now = time.Now();
+            var built = ToPatient(input, current.Value, clinic, patientId, now);
+            if (!built.IsSuccess)
+            {
+                return built.Problem!;
+            }
+            var patient = built.Value;
+            var commit = new ClinicCommit(clinicId, caller.ObjectId, now).Replace(Keys.Patient(patientId), patient, current.ETag);
+            if (patient.Phone != current.Value.Phone)
+            {
+                if (await data.PatientByPhoneAsync(clinicId, patient.Phone, ct) is not null)
+                {
+                    return PhoneInUse();
+                }
+                commit.Delete(Keys.PatientPhone(current.Value.Phone)).Insert(Keys.PatientPhone(patient.Phone), new PhoneIndex(patientId));
+            }
+            await commit.Audit("patient.updated", "patient", patientId, current.Value, patient).CommitAsync(Store, ct);
+            return Outcome.Ok(Views.Patient(patient, Today(clinic, now)), patient.Version);
+        }, Concurrency.Busy);
+
+    private static LocalDate Today(Clinic clinic, Instant now) => now.InZone(clinic.Zone).Date;
+
+    private static Problem PhoneInUse() => Problem.Conflict("phone-in-use", "Another patient of this clinic has this phone number.",
+        "Each patient needs their own mobile number, so replies reach the right person; check the number.");
+
+    /// <summary>Builds a patient from a body (all fields for a new one, the given ones for a change).</summary>
+    public static Result<Patient> ToPatient(PatientInput input, Patient? existing, Clinic clinic, string id, Instant now)
+    {
+        var errors = new FieldErrors();
+        var creating = existing is null;
+        if (creating)
+        {
+            if (string.IsNullOrWhiteSpace(input.GivenName)) errors.Add("givenName", "givenName is required.");
+            if (string.IsNullOrWhiteSpace(input.FamilyName)) errors.Add("familyName", "familyName is required.");
+            if (input.Phone is null) errors.Add("phone", "phone is required.");
+            if (input.SmsConsent is null) errors.Add("smsConsent", "smsConsent is required: true only if the patient agreed to receive texts.");
+            if (input.RemsEnrolled is null) errors.Add("remsEnrolled", "remsEnrolled is required.");
+            if (input.Course?.StartDate is null) errors.Add("course.startDate", "course.startDate is required (YYYY-MM-DD).");
+        }
+        CheckName(input.GivenName, "givenName", errors);
+        CheckName(input.FamilyName, "familyName", errors);
+        string? phone = existing?.Phone;
+        if (input.Phone is not null)
+        {
+            phone = PhoneFormat.ToE164(input.Phone, clinic.Country);
+            if (phone is null)
+            {
+                errors.Add("phone", $"Give a valid mobile number in E.164 or in the national format of {clinic.Country}.");
+            }
+        }
+        if (input.Language is not null && !Patient.Languages.Contains(input.Language))
+        {
+            errors.Add("language", $"language must be one of {string.Join(", ", Patient.Languages)}.");
+        }
+        if (input.ExternalId is { Length: > 64 })
+        {
+            errors.Add("externalId", "externalId is at most 64 characters.");
+        }
+        var course = existing?.Course;
+        if (input.Course is not null)
+        {
+            var startDate = course?.StartDate ?? default;
+            if (input.Course.StartDate is not null)
+            {
+                var today = now.InZone(clinic.Zone).Date;
+                if (!ClinicTime.TryParseDate(input.Course.StartDate, out startDate))
+                {
+                    errors.Add("course.startDate", "Give a real calendar date as YYYY-MM-DD.");
+                }
+                else if (startDate < today.PlusYears(-10) || startDate > today.PlusYears(1))
+                {
+                    errors.Add("course.startDate", "course.startDate must be within the last 10 years or the coming year.");
+                }
+            }
+            var interval = input.Course.MaintenanceIntervalDays ?? course?.MaintenanceIntervalDays ?? 7;
+            if (!TreatmentCourse.AllowedMaintenanceIntervals.Contains(interval))
+            {
+                errors.Add("course.maintenanceIntervalDays", "maintenanceIntervalDays must be 7 or 14.");
+            }
+            course = new TreatmentCourse(startDate, interval);
+        }
+        if (errors.Any)
+        {
+            return errors.ToProblem();
+        }
+        return new Patient
+        {
+            Id = id,
+            ClinicId = clinic.Id,
+            GivenName = input.GivenName?.Trim() ?? existing!.GivenName,
+            FamilyName = input.FamilyName?.Trim() ?? existing!.FamilyName,
+            Phone = phone!,
+            SmsConsent = input.SmsConsent ?? existing!.SmsConsent,
+            SmsOptedOut = existing?.SmsOptedOut ?? false,
+            RemsEnrolled = input.RemsEnrolled ?? existing!.RemsEnrolled,
+            Language = input.Language ?? existing?.Language ?? "en",
+            ExternalId = input.ExternalId ?? existing?.ExternalId,
+            Course = course!,
+            Active = input.Active ?? existing?.Active ?? true,
+            PausedByFlagId = existing?.PausedByFlagId,
+            Version = existing is null ? 1 : existing.Version + 1,
+            CreatedAt = existing?.CreatedAt ?? now,
+        };
+    }
+
+    private static void CheckName(string? value, string field, FieldErrors errors)
+    {
+        if (value is not null && (string.IsNullOrWhiteSpace(value) || value.Length > 100 || value.Any(char.IsControl)))
+        {
+            errors.Add(field, $"{field} must be 1 to 100 printable characters.");
+        }
+    }
+}

@@ -1,0 +1,113 @@
+using ClinicBackend.Domain.Time;
+using NodaTime;
+
+namespace ClinicBackend.Application.Persistence;
+
+/// <summary>
+/// Every row key, in one place. A clinic's data lives in the partition named by its id, so a change and
+/// its index rows, claims, audit record and event commit together. Keys only ever hold validated ids,
+/// E.164 numbers, dates and digits: never free text.
+/// </summary>
+public static class Keys
+{
+    /// <summary>The partition holding the clinic directory and the SMS-number routing (not a clinic id).</summary>
+    public const string Directory = "_directory";
+
+    // Directory partition
+    public static string DirectoryClinic(string clinicId) => $"clinic|{clinicId}";
+    public const string DirectoryClinicPrefix = "clinic|";
+    public static string SmsRoute(string smsFrom) => $"from|{smsFrom}";
+
+    // Clinic partition
+    public const string Clinic = "clinic";
+    public static string Member(string oid) => $"member|{oid}";
+    public const string MemberPrefix = "member|";
+    public static string Patient(string patientId) => $"patient|{patientId}";
+    public const string PatientPrefix = "patient|";
+    public static string PatientPhone(string e164) => $"tel|{e164}";
+
+    public static string Session(string sessionId) => $"session|{sessionId}";
+    /// <summary>The day index: one copy of each session under its clinic-local date and start.</summary>
+    public static string DaySession(LocalDateTime start, string sessionId) =>
+        $"day|{ClinicTime.FormatDate(start.Date)}|{start.Hour:D2}{start.Minute:D2}|{sessionId}";
+    public static string DayFrom(LocalDate date) => $"day|{ClinicTime.FormatDate(date)}|";
+    public static string DayTo(LocalDate dateExclusive) => $"day|{ClinicTime.FormatDate(dateExclusive)}|";
+    /// <summary>The patient index: one copy of each session under its patient.</summary>
+    public static string PatientSession(string patientId, LocalDateTime start, string sessionId) =>
+        $"psession|{patientId}|{ClinicTime.FormatDate(start.Date)}T{start.Hour:D2}{start.Minute:D2}|{sessionId}";
+    public static string PatientSessionPrefix(string patientId) => $"psession|{patientId}|";
+    public static string PatientSessionFrom(string patientId, LocalDate date) =>
+        $"psession|{patientId}|{ClinicTime.FormatDate(date)}";
+
+    /// <summary>Chair claim k at one 5-minute UTC tick: at most one row per (tick, k), so at most chairs per tick.</summary>
+    public static string ChairClaim(Instant tick, int k) => $"{ChairTickPrefix(tick)}{k:D2}";
+    public static string ChairTickPrefix(Instant tick) => $"chair|{TickText(tick)}|";
+    public static string ChairFrom(Instant from) => $"chair|{TickText(from)}|";
+    public static string ChairTo(Instant toExclusive) => $"chair|{TickText(toExclusive)}|";
+    /// <summary>A patient's claim on a clinic-local day: at most one live session a day.</summary>
+    public static string PatientDayClaim(string patientId, LocalDate date) => $"pday|{patientId}|{ClinicTime.FormatDate(date)}";
+
+    public static string Flag(string flagId) => $"flag|{flagId}";
+    public static string FlagIndex(string status, Instant createdAt, string flagId) =>
+        $"flagix|{status}|{ReverseTicks(createdAt)}|{flagId}";
+    public static string FlagIndexPrefix(string status) => $"flagix|{status}|";
+
+    /// <summary>A patient's SMS history: outbound ledger rows and inbound messages.</summary>
+    public static string Message(string patientId, string messageId) => $"msg|{patientId}|{messageId}";
+    public static string MessagePrefix(string patientId) => $"msg|{patientId}|";
+    /// <summary>An inbound MessageSid already handled (idempotency for Twilio retries).</summary>
+    public static string Inbound(string messageSid) => $"inbound|{messageSid}";
+    /// <summary>A patient's automated-text allowance for one local day.</summary>
+    public static string SmsQuota(string patientId, LocalDate date) => $"quota|{patientId}|{ClinicTime.FormatDate(date)}";
+    public static string SmsQuotaPrefix(string patientId) => $"quota|{patientId}|";
+
+    /// <summary>Newest first.</summary>
+    public static string Audit(Instant at, string id) => $"audit|{ReverseTicks(at)}|{id}";
+    public const string AuditPrefix = "audit|";
+
+    /// <summary>Clinic events waiting to be published.</summary>
+    public static string PendingEvent(string eventId) => $"event|{eventId}";
+    public const string PendingEventPrefix = "event|";
+
+    /// <summary>Cadence watch: from its due date on, the sweep checks whether the patient's treatment lapsed.</summary>
+    public static string CadenceWatch(LocalDate due, string patientId) => $"cadence|{ClinicTime.FormatDate(due)}|{patientId}";
+    public const string CadenceWatchPrefix = "cadence|";
+    public static string CadenceWatchTo(LocalDate dueInclusive) => $"cadence|{ClinicTime.FormatDate(dueInclusive)}}}";
+    /// <summary>Points at a patient's current cadence watch row.</summary>
+    public static string CadencePointer(string patientId) => $"cadenceptr|{patientId}";
+
+    /// <summary>REMS form watch: from its due instant on, the sweep flags a monitoring form still not filed.</summary>
+    public static string RemsWatch(Instant due, string sessionId) => $"remsdue|{TickText(due)}|{sessionId}";
+    public const string RemsWatchPrefix = "remsdue|";
+    public static string RemsWatchTo(Instant dueInclusive) => $"remsdue|{TickText(dueInclusive)}}}";
+
+    /// <summary>Sweep progress of a clinic.</summary>
+    public const string SweepState = "sweep";
+
+    public static string TickText(Instant instant) => instant.ToDateTimeUtc().ToString("yyyyMMddHHmm", System.Globalization.CultureInfo.InvariantCulture);
+
+    public static string ReverseTicks(Instant at) => (DateTime.MaxValue.Ticks - at.ToDateTimeUtc().Ticks).ToString("D19", System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>The smallest key greater than every key starting with <paramref name="prefix"/>.</summary>
+    public static string PrefixEnd(string prefix) => prefix[..^1] + (char)(prefix[^1] + 1);
+}
+
+public static class ClaimKeys
+{
+    /// <summary>Reads the tick and chair index back out of a chair-claim key.</summary>
+    public static bool TryParseChair(string key, out Instant tick, out int k)
+    {
+        tick = default;
+        k = -1;
+        var parts = key.Split('|');
+        if (parts.Length != 3 || parts[0] != "chair" ||
+            !DateTime.TryParseExact(parts[1], "yyyyMMddHHmm", System.Globalization.CultureInfo.InvariantCulture,
+                System.Globalization.DateTimeStyles.AdjustToUniversal | System.Globalization.DateTimeStyles.AssumeUniversal, out var utc) ||
+            !int.TryParse(parts[2], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out k))
+        {
+            return false;
+        }
+        tick = Instant.FromDateTimeUtc(DateTime.SpecifyKind(utc, DateTimeKind.Utc));
+        return true;
+    }
+}

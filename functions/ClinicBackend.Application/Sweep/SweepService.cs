@@ -1,0 +1,268 @@
+using ClinicBackend.Application.Access;
+using ClinicBackend.Application.Clinics;
+using ClinicBackend.Application.Events;
+using ClinicBackend.Application.Messaging;
+using ClinicBackend.Application.Persistence;
+using ClinicBackend.Application.Sessions;
+using ClinicBackend.Domain.Clinics;
+using ClinicBackend.Domain.Events;
+using ClinicBackend.Domain.Flags;
+using ClinicBackend.Domain.Messaging;
+using ClinicBackend.Domain.Patients;
+using ClinicBackend.Domain.Sessions;
+using ClinicBackend.Domain.Time;
+using Microsoft.Extensions.Logging;
+using NodaTime;
+
+namespace ClinicBackend.Application.Sweep;
+
+public sealed record SweepSummary(int Clinics, int Missed, int Overdue, int RemsDue, int RemsUrgent, int RideUnconfirmed)
+{
+    public static SweepSummary operator +(SweepSummary a, SweepSummary b) => new(a.Clinics + b.Clinics, a.Missed + b.Missed,
+        a.Overdue + b.Overdue, a.RemsDue + b.RemsDue, a.RemsUrgent + b.RemsUrgent, a.RideUnconfirmed + b.RideUnconfirmed);
+
+    public static readonly SweepSummary Zero = new(0, 0, 0, 0, 0, 0);
+}
+
+/// <summary>How far the missed-session sweep has got: every session ending (plus grace) before this was looked at.</summary>
+public sealed record SweepState(Instant MissedUpTo);
+
+/// <summary>
+/// Finds patients falling off their treatment: missed sessions, lapsed cadence, monitoring forms not filed,
+/// rides not confirmed. It flags for a clinician and never changes a schedule. Each part reads only what
+/// is new or due (a watermark and due-keyed watch rows), so it recovers from an outage of any length and
+/// its cost follows recent sessions, not history. Running it twice changes nothing the second time.
+/// </summary>
+public sealed class SweepService(ClinicData data, ReminderPlanner reminders, FlagRaiser flags, EventRelay events, TimeProvider time, ILogger<SweepService> logger)
+{
+    private const string Actor = "system:sweep";
+    /// <summary>A clinic's first sweep looks this far back.</summary>
+    public static readonly Duration FirstLookBack = Duration.FromDays(14);
+
+    private IDocumentStore Store => data.Store;
+
+    public async Task<SweepSummary> SweepAllAsync(CancellationToken ct) =>
+        (await data.ForEachClinicAsync(SweepClinicAsync, ct)).Aggregate(SweepSummary.Zero, (a, b) => a + b);
+
+    public async Task<SweepSummary> SweepClinicAsync(Clinic clinic, CancellationToken ct)
+    {
+        var now = time.Now();
+        var missed = await SweepMissedAsync(clinic, now, ct);
+        var overdue = await SweepCadenceAsync(clinic, now, ct);
+        var (remsDue, remsUrgent) = await SweepRemsAsync(clinic, now, ct);
+        var rides = await SweepRidesAsync(clinic, now, ct);
+        return new SweepSummary(1, missed, overdue, remsDue, remsUrgent, rides);
+    }
+
+    /// <summary>Booked sessions whose end plus the clinic's grace has passed without check-in become no-shows, with a flag.</summary>
+    private async Task<int> SweepMissedAsync(Clinic clinic, Instant now, CancellationToken ct)
+    {
+        var grace = Duration.FromMinutes(clinic.MissedGraceMinutes);
+        var cutoff = now - grace; // sessions ending at or before this are missed if nobody checked them in
+        var state = await Store.GetAsync<SweepState>(clinic.Id, Keys.SweepState, ct);
+        var from = state?.Value.MissedUpTo ?? Instant.Max(clinic.CreatedAt, now - FirstLookBack);
+        if (from >= cutoff)
+        {
+            return 0;
+        }
+        // Sessions end up to SessionMinutes after they start: look from the day a session ending after `from` could start.
+        var firstDay = (from - Duration.FromMinutes(ClinicRules.MaxSessionMinutes)).InZone(clinic.Zone).Date;
+        var lastDay = cutoff.InZone(clinic.Zone).Date;
+        var candidates = (await data.SessionsOnDaysAsync(clinic.Id, firstDay, lastDay.PlusDays(1), ct))
+            .Where(s => s.Status == SessionStatus.Booked && s.EndUtc <= cutoff)
+            .ToList();
+        var missed = 0;
+        foreach (var candidate in candidates)
+        {
+            missed += await MarkMissedAsync(clinic, candidate.Id, cutoff, now, ct) ? 1 : 0;
+        }
+        var next = new SweepState(cutoff);
+        await Store.CommitAsync(clinic.Id, [state is null ? new Change.Insert(Keys.SweepState, next) : new Change.Replace(Keys.SweepState, next, state.ETag)], ct);
+        return missed;
+    }
+
+    private async Task<bool> MarkMissedAsync(Clinic clinic, string sessionId, Instant cutoff, Instant now, CancellationToken ct)
+    {
+        for (var attempt = 0; attempt < Concurrency.MaxAttempts; attempt++)
+        {
+            var stored = await data.SessionAsync(clinic.Id, sessionId, ct);
+            if (stored is null || stored.Value.Status != SessionStatus.Booked || stored.Value.EndUtc > cutoff)
+            {
+                return false; // checked in, cancelled or moved meanwhile
+            }
+            var session = stored.Value;
+            var noshow = session with
+            {
+                Status = SessionStatus.Noshow,
+                Version = session.Version + 1,
+                History = [.. session.History, new SessionChange(now, Actor, "noshow", $"not checked in by {ClinicTime.FormatUtc(session.EndUtc + Duration.FromMinutes(clinic.MissedGraceMinutes))}")],
+            };
+            var commit = new ClinicCommit(clinic.Id, Actor, now);
+            SessionWrites.Apply(commit, stored, noshow, "session.noshow");
+            SessionService.ReleaseClaims(commit, session);
+            await flags.AddIfAbsentAsync(commit, Flag.For(FlagKinds.MissedSession, session.Id, FlagSeverity.Normal, session.PatientId, session.Id, now,
+                $"The patient did not come to the session of {ClinicTime.FormatMinute(session.Start)}. Reach out and offer a new time."), ct);
+            try
+            {
+                await commit.CommitAsync(Store, events, ct);
+            }
+            catch (CommitConflictException)
+            {
+                continue;
+            }
+            try
+            {
+                await reminders.PlanMissedAsync(clinic, noshow, now, ct);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                logger.LogWarning(e, "Planning the re-engagement text after session {SessionId} failed.", session.Id);
+            }
+            return true;
+        }
+        return false;
+    }
+
+    /// <summary>Patients whose gap since their last fulfilled session exceeds what the phase allows, with nothing booked.</summary>
+    private async Task<int> SweepCadenceAsync(Clinic clinic, Instant now, CancellationToken ct)
+    {
+        var today = now.InZone(clinic.Zone).Date;
+        var due = await Store.QueryRangeAsync<CadenceWatch>(clinic.Id, Keys.CadenceWatchPrefix, Keys.CadenceWatchTo(today), ct);
+        var raised = 0;
+        foreach (var watch in due)
+        {
+            var patient = await data.PatientAsync(clinic.Id, watch.Value.PatientId, ct);
+            if (patient is null || !patient.Value.Active)
+            {
+                await EndWatchAsync(clinic.Id, watch, ct);
+                continue;
+            }
+            var course = patient.Value.Course;
+            var phase = course.PhaseOn(watch.Value.LastDate.PlusDays(1));
+            var allowed = course.AllowedGapDays(phase);
+            var gap = Period.Between(watch.Value.LastDate, today, PeriodUnits.Days).Days;
+            if (gap <= allowed + clinic.CadenceGraceDays)
+            {
+                continue; // still within the grace: looked at again tomorrow
+            }
+            var booked = (await data.PatientSessionsAsync(clinic.Id, patient.Value.Id, ct, today)).Any(s => s.IsUpcoming && s.StartUtc > now);
+            if (booked)
+            {
+                continue; // a session is booked; if it is missed or cancelled the watch is still here
+            }
+            var commit = new ClinicCommit(clinic.Id, Actor, now);
+            var flag = Flag.For(FlagKinds.OverdueCadence, $"{patient.Value.Id}|{watch.Value.LastSessionId}", FlagSeverity.Normal, patient.Value.Id,
+                watch.Value.LastSessionId, now, CadenceDetail(phase, allowed, watch.Value.LastDate, gap, clinic.CadenceGraceDays));
+            var added = await flags.AddIfAbsentAsync(commit, flag, ct);
+            commit.Delete(watch.Key, watch.ETag).Delete(Keys.CadencePointer(patient.Value.Id));
+            try
+            {
+                await commit.CommitAsync(Store, events, ct);
+                raised += added ? 1 : 0;
+            }
+            catch (CommitConflictException)
+            {
+                // a session was fulfilled meanwhile and moved the watch: nothing to flag
+            }
+        }
+        return raised;
+    }
+
+    public static string CadenceDetail(TreatmentPhase phase, int allowedDays, LocalDate last, int gapDays, int graceDays)
+    {
+        var expected = phase switch
+        {
+            TreatmentPhase.Induction => "twice a week (induction, weeks 1-4)",
+            TreatmentPhase.Optimization => "weekly (optimisation, weeks 5-8)",
+            _ => $"every {allowedDays} days (maintenance)",
+        };
+        var text = $"Expected a session {expected}, at most {allowedDays} days apart (plus {graceDays} days' grace). "
+            + $"The last completed session was {ClinicTime.FormatDate(last)}, {gapDays} days ago, and none is booked.";
+        return phase == TreatmentPhase.Maintenance
+            ? text + " The label suggests considering a return to the previous frequency if symptoms have worsened; a clinician decides, the schedule is unchanged."
+            : text + " A clinician decides what to do; the schedule is unchanged.";
+    }
+
+    private async Task EndWatchAsync(string clinicId, Stored<CadenceWatch> watch, CancellationToken ct)
+    {
+        try
+        {
+            await Store.CommitAsync(clinicId, [new Change.Delete(watch.Key, watch.ETag), new Change.Delete(Keys.CadencePointer(watch.Value.PatientId))], ct);
+        }
+        catch (CommitConflictException)
+        {
+        }
+    }
+
+    /// <summary>Fulfilled sessions without a filed monitoring form: a flag at 5 days, urgent at 7.</summary>
+    private async Task<(int Due, int Urgent)> SweepRemsAsync(Clinic clinic, Instant now, CancellationToken ct)
+    {
+        var due = await Store.QueryRangeAsync<RemsWatch>(clinic.Id, Keys.RemsWatchPrefix, Keys.RemsWatchTo(now), ct);
+        var (raised, escalated) = (0, 0);
+        foreach (var watch in due)
+        {
+            var session = (await data.SessionAsync(clinic.Id, watch.Value.SessionId, ct))?.Value;
+            var commit = new ClinicCommit(clinic.Id, Actor, now).Delete(watch.Key, watch.ETag);
+            if (session is not null && session.RemsFormSubmittedAt is null)
+            {
+                var flagId = Flag.IdFor(FlagKinds.RemsFormDue, session.Id);
+                var flag = await data.FlagAsync(clinic.Id, flagId, ct);
+                if (watch.Value.Stage == 1)
+                {
+                    commit.Insert(Keys.RemsWatch(session.StartUtc + Watches.RemsDeadline, session.Id), watch.Value with { Stage = 2 });
+                    if (flag is null)
+                    {
+                        FlagWrites.Raise(commit, Flag.For(FlagKinds.RemsFormDue, session.Id, FlagSeverity.Normal, session.PatientId, session.Id, now,
+                            $"The REMS Patient Monitoring Form for the session of {ClinicTime.FormatMinute(session.Start)} is not recorded as filed; it is due by {ClinicTime.FormatUtc(session.RemsFormDueBy)}."));
+                        raised++;
+                    }
+                }
+                else if (flag is { Value.Status: FlagStatus.Open, Value.Severity: FlagSeverity.Normal })
+                {
+                    var urgent = flag.Value with
+                    {
+                        Severity = FlagSeverity.Urgent,
+                        Detail = $"OVERDUE: the REMS Patient Monitoring Form for the session of {ClinicTime.FormatMinute(session.Start)} was due by {ClinicTime.FormatUtc(session.RemsFormDueBy)} and is not recorded as filed.",
+                        Version = flag.Value.Version + 1,
+                    };
+                    FlagWrites.Update(commit, flag.Value, urgent, flag.ETag, "flag.escalated", EventTypes.FlagEscalated, $"flag-{flagId}-escalated");
+                    escalated++;
+                }
+            }
+            try
+            {
+                await commit.CommitAsync(Store, events, ct);
+            }
+            catch (CommitConflictException)
+            {
+                // filed or swept concurrently: the next run sees the outcome
+            }
+        }
+        return (raised, escalated);
+    }
+
+    /// <summary>
+    /// Sessions whose day-before reminder asked the patient to confirm (and so to arrange a ride home) and got
+    /// no confirmation by the clinic's ride-check time the evening before.
+    /// </summary>
+    private async Task<int> SweepRidesAsync(Clinic clinic, Instant now, CancellationToken ct)
+    {
+        var local = now.InZone(clinic.Zone).LocalDateTime;
+        var checkTomorrow = local.TimeOfDay >= clinic.Reminders.RideCheckAt;
+        var sessions = await data.SessionsOnDaysAsync(clinic.Id, local.Date, local.Date.PlusDays(checkTomorrow ? 2 : 1), ct);
+        var raised = 0;
+        foreach (var session in sessions.Where(s => s.IsUpcoming && s.StartUtc > now && s.Confirmation == Confirmation.NeedsAction))
+        {
+            var reminder = await Store.GetAsync<SmsMessage>(clinic.Id,
+                Keys.Message(session.PatientId, SmsMessage.ReminderId(session.Id, session.ScheduleVersion, SmsKinds.DayBefore)), ct);
+            if (reminder is null || !SmsStatus.IsHandedOver(reminder.Value.Status))
+            {
+                continue; // the patient was never asked
+            }
+            var flag = Flag.For(FlagKinds.RideUnconfirmed, $"{session.Id}|v{session.ScheduleVersion}", FlagSeverity.Normal, session.PatientId, session.Id, now,
+                $"The patient has not confirmed the session of {ClinicTime.FormatMinute(session.Start)}, nor that someone will drive them home. Call to check before dosing.");
+            raised += await flags.RaiseAsync(clinic.Id, flag, Actor, now, ct) ? 1 : 0;
+        }
+        return raised;
+    }
+}

@@ -1,0 +1,90 @@
+using ClinicBackend.Application.Access;
+using ClinicBackend.Application.Clinics;
+using ClinicBackend.Application.Events;
+using ClinicBackend.Application.Flags;
+using ClinicBackend.Application.Patients;
+using ClinicBackend.Application.Persistence;
+using ClinicBackend.Application.Sessions;
+using ClinicBackend.Domain.Events;
+using ClinicBackend.Domain.Flags;
+using ClinicBackend.Domain.Patients;
+using ClinicBackend.Domain.Sessions;
+using NodaTime;
+
+namespace ClinicBackend.Application.Sweep;
+
+/// <summary>A patient's last fulfilled session; the sweep reads it from its due date on.</summary>
+public sealed record CadenceWatch(string PatientId, string LastSessionId, Instant LastStartUtc, LocalDate LastDate);
+
+public sealed record CadencePointer(string Key);
+
+/// <summary>A fulfilled session whose monitoring form is not filed yet. Stage 1 is due at 5 days, stage 2 at 7.</summary>
+public sealed record RemsWatch(string SessionId, string PatientId, int Stage);
+
+/// <summary>
+/// Watch rows keyed by when they fall due, so the sweep reads only what is due (a key-range query), never
+/// the whole history. They are written in the same commit as the session change that starts them.
+/// </summary>
+public static class Watches
+{
+    public static readonly Duration RemsFirstNotice = Duration.FromDays(5);
+    public static readonly Duration RemsDeadline = Duration.FromDays(7);
+
+    /// <summary>The earliest day a lapse after <paramref name="lastDate"/> can be flagged (grace not counted).</summary>
+    public static LocalDate CadenceDue(TreatmentCourse course, LocalDate lastDate) =>
+        lastDate.PlusDays(course.AllowedGapDays(course.PhaseOn(lastDate.PlusDays(1))) + 1);
+
+    public static async Task OnFulfilledAsync(ClinicCommit commit, IDocumentStore store, Session fulfilled, CancellationToken ct)
+    {
+        commit.Insert(Keys.RemsWatch(fulfilled.StartUtc + RemsFirstNotice, fulfilled.Id), new RemsWatch(fulfilled.Id, fulfilled.PatientId, 1));
+
+        var patient = await store.GetAsync<Patient>(commit.ClinicId, Keys.Patient(fulfilled.PatientId), ct);
+        if (patient is null)
+        {
+            return;
+        }
+        var pointer = await store.GetAsync<CadencePointer>(commit.ClinicId, Keys.CadencePointer(fulfilled.PatientId), ct);
+        if (pointer is not null)
+        {
+            var current = await store.GetAsync<CadenceWatch>(commit.ClinicId, pointer.Value.Key, ct);
+            if (current is not null && current.Value.LastStartUtc >= fulfilled.StartUtc)
+            {
+                return; // a later session already set the watch
+            }
+            if (current is not null)
+            {
+                commit.Delete(current.Key);
+            }
+        }
+        var key = Keys.CadenceWatch(CadenceDue(patient.Value.Course, fulfilled.Date), fulfilled.PatientId);
+        commit.Upsert(key, new CadenceWatch(fulfilled.PatientId, fulfilled.Id, fulfilled.StartUtc, fulfilled.Date));
+        commit.Upsert(Keys.CadencePointer(fulfilled.PatientId), new CadencePointer(key));
+    }
+
+    /// <summary>Filing the form ends its watch and resolves its flag.</summary>
+    public static async Task OnRemsFormFiledAsync(ClinicCommit commit, IDocumentStore store, Session filed, CancellationToken ct)
+    {
+        foreach (var due in new[] { filed.StartUtc + RemsFirstNotice, filed.StartUtc + RemsDeadline })
+        {
+            var key = Keys.RemsWatch(due, filed.Id);
+            if (await store.GetAsync<RemsWatch>(commit.ClinicId, key, ct) is not null)
+            {
+                commit.Delete(key);
+            }
+        }
+        var flagId = Flag.IdFor(FlagKinds.RemsFormDue, filed.Id);
+        var flag = await store.GetAsync<Flag>(commit.ClinicId, Keys.Flag(flagId), ct);
+        if (flag is { Value.Status: FlagStatus.Open })
+        {
+            var resolved = flag.Value with
+            {
+                Status = FlagStatus.Resolved,
+                ResolvedAt = commit.Now,
+                ResolvedBy = "system",
+                ResolutionNote = "The monitoring form was filed.",
+                Version = flag.Value.Version + 1,
+            };
+            FlagWrites.Update(commit, flag.Value, resolved, flag.ETag, "flag.resolved", EventTypes.FlagResolved, $"flag-{flagId}-resolved");
+        }
+    }
+}
