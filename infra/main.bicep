@@ -44,6 +44,12 @@ param dispatchSmsSchedule string = '0 * * * * *'
 @description('NCRONTAB schedule (six fields, UTC) of the SweepMissedSessions timer.')
 param sweepMissedSessionsSchedule string = '0 15 * * * *'
 
+@description('NCRONTAB schedule (six fields, UTC) of the EscalateFlags timer.')
+param escalateFlagsSchedule string = '0 * * * * *'
+
+@description('NCRONTAB schedule (six fields, UTC) of the ExpireOffers timer.')
+param expireOffersSchedule string = '0 * * * * *'
+
 @description('Redundancy of the storage account.')
 @allowed([
   'Standard_LRS'
@@ -200,6 +206,8 @@ module functionApp 'modules/functionapp.bicep' = {
     nightlyRemindersSchedule: nightlyRemindersSchedule
     dispatchSmsSchedule: dispatchSmsSchedule
     sweepMissedSessionsSchedule: sweepMissedSessionsSchedule
+    escalateFlagsSchedule: escalateFlagsSchedule
+    expireOffersSchedule: expireOffersSchedule
     maximumInstanceCount: maximumInstanceCount
     instanceMemoryMB: instanceMemoryMB
     tags: allTags
