@@ -50,6 +50,10 @@ param escalateFlagsSchedule string = '0 * * * * *'
 @description('NCRONTAB schedule (six fields, UTC) of the ExpireOffers timer.')
 param expireOffersSchedule string = '0 * * * * *'
 
+@description('Email addresses of the operators the alert rules notify (README: Alerts and runbook).')
+@minLength(1)
+param alertEmailAddresses array
+
 @description('Redundancy of the storage account.')
 @allowed([
   'Standard_LRS'
@@ -223,6 +227,19 @@ module functionApp 'modules/functionapp.bicep' = {
     monitoring
     roles
   ]
+}
+
+module alerts 'modules/alerts.bicep' = {
+  name: 'alerts'
+  params: {
+    baseName: baseName
+    location: location
+    alertEmailAddresses: alertEmailAddresses
+    appInsightsId: monitoring.outputs.appInsightsId
+    serviceBusNamespaceId: serviceBus.outputs.namespaceId
+    outboxQueueName: outboxQueueName
+    tags: allTags
+  }
 }
 
 @description('Name of the function app (for `az functionapp deployment source config-zip -n`).')
