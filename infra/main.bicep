@@ -44,6 +44,16 @@ param dispatchSmsSchedule string = '0 * * * * *'
 @description('NCRONTAB schedule (six fields, UTC) of the SweepMissedSessions timer.')
 param sweepMissedSessionsSchedule string = '0 15 * * * *'
 
+@description('NCRONTAB schedule (six fields, UTC) of the EscalateFlags timer.')
+param escalateFlagsSchedule string = '0 * * * * *'
+
+@description('NCRONTAB schedule (six fields, UTC) of the ExpireOffers timer.')
+param expireOffersSchedule string = '0 * * * * *'
+
+@description('Email addresses of the operators the alert rules notify (README: Alerts and runbook).')
+@minLength(1)
+param alertEmailAddresses array
+
 @description('Redundancy of the storage account.')
 @allowed([
   'Standard_LRS'
@@ -200,6 +210,8 @@ module functionApp 'modules/functionapp.bicep' = {
     nightlyRemindersSchedule: nightlyRemindersSchedule
     dispatchSmsSchedule: dispatchSmsSchedule
     sweepMissedSessionsSchedule: sweepMissedSessionsSchedule
+    escalateFlagsSchedule: escalateFlagsSchedule
+    expireOffersSchedule: expireOffersSchedule
     maximumInstanceCount: maximumInstanceCount
     instanceMemoryMB: instanceMemoryMB
     tags: allTags
@@ -215,6 +227,19 @@ module functionApp 'modules/functionapp.bicep' = {
     monitoring
     roles
   ]
+}
+
+module alerts 'modules/alerts.bicep' = {
+  name: 'alerts'
+  params: {
+    baseName: baseName
+    location: location
+    alertEmailAddresses: alertEmailAddresses
+    appInsightsId: monitoring.outputs.appInsightsId
+    serviceBusNamespaceId: serviceBus.outputs.namespaceId
+    outboxQueueName: outboxQueueName
+    tags: allTags
+  }
 }
 
 @description('Name of the function app (for `az functionapp deployment source config-zip -n`).')

@@ -13,6 +13,12 @@ param twilioAuthToken = readEnvironmentVariable('TWILIO_AUTH_TOKEN')
 // The API's Entra ID app registration (README: Register the API in Entra ID).
 param azureAdClientId = readEnvironmentVariable('CLINIC_API_CLIENT_ID', '00000000-0000-0000-0000-000000000000')
 
+// Who gets the alert emails (README: Alerts and runbook). Replace the placeholder with the on-call
+// addresses of this environment.
+param alertEmailAddresses = [
+  'clinic-oncall@example.org'
+]
+
 // Dev runs small and cheap; the schedules keep their production defaults.
 param storageSkuName = 'Standard_LRS'
 param maximumInstanceCount = 40

@@ -57,6 +57,12 @@ param dispatchSmsSchedule string
 @description('NCRONTAB schedule (six fields) of the SweepMissedSessions timer.')
 param sweepMissedSessionsSchedule string
 
+@description('NCRONTAB schedule (six fields) of the EscalateFlags timer.')
+param escalateFlagsSchedule string
+
+@description('NCRONTAB schedule (six fields) of the ExpireOffers timer.')
+param expireOffersSchedule string
+
 @description('Upper bound of instances the app scales out to.')
 @minValue(1)
 @maxValue(1000)
@@ -215,6 +221,8 @@ resource appSettings 'Microsoft.Web/sites/config@2025-03-01' = {
     Schedules__NightlyReminders: nightlyRemindersSchedule
     Schedules__DispatchSms: dispatchSmsSchedule
     Schedules__SweepMissedSessions: sweepMissedSessionsSchedule
+    Schedules__EscalateFlags: escalateFlagsSchedule
+    Schedules__ExpireOffers: expireOffersSchedule
   }
 }
 

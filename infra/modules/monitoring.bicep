@@ -58,3 +58,6 @@ output workspaceId string = workspace.id
 
 @description('Name of the Application Insights component.')
 output appInsightsName string = appInsights.name
+
+@description('Resource id of the Application Insights component (scope of the log alert rules).')
+output appInsightsId string = appInsights.id

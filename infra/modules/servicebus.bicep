@@ -113,6 +113,9 @@ resource diagnostics 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' 
   }
 }
 
+@description('Resource id of the namespace (scope of the dead-letter alert).')
+output namespaceId string = namespace.id
+
 @description('Name of the namespace.')
 output namespaceName string = namespace.name
 

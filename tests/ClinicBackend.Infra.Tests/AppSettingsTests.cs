@@ -135,6 +135,8 @@ public sealed class AppSettingsTests(InfraFixture fixture)
     [InlineData("Schedules__NightlyReminders", "0 30 0 * * *")]
     [InlineData("Schedules__DispatchSms", "0 * * * * *")]
     [InlineData("Schedules__SweepMissedSessions", "0 15 * * * *")]
+    [InlineData("Schedules__EscalateFlags", "0 * * * * *")]
+    [InlineData("Schedules__ExpireOffers", "0 * * * * *")]
     public void Timer_schedules_are_parameters_with_the_documented_defaults(string name, string schedule)
     {
         var resolved = Resolved(name);

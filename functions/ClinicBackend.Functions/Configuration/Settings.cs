@@ -35,11 +35,15 @@ public sealed class SchedulesOptions
         ["NightlyReminders"] = "0 30 0 * * *",
         ["DispatchSms"] = "0 * * * * *",
         ["SweepMissedSessions"] = "0 15 * * * *",
+        ["EscalateFlags"] = "0 * * * * *",
+        ["ExpireOffers"] = "0 * * * * *",
     };
 
     public string NightlyReminders { get; set; } = Defaults["NightlyReminders"];
     public string DispatchSms { get; set; } = Defaults["DispatchSms"];
     public string SweepMissedSessions { get; set; } = Defaults["SweepMissedSessions"];
+    public string EscalateFlags { get; set; } = Defaults["EscalateFlags"];
+    public string ExpireOffers { get; set; } = Defaults["ExpireOffers"];
 }
 
 /// <summary>
