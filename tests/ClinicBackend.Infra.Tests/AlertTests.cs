@@ -205,7 +205,7 @@ public sealed partial class AlertTests(InfraFixture fixture)
     public void The_heartbeat_watches_a_real_function_that_runs_several_times_in_its_window()
     {
         // The request name is the function's name.
-        var names = typeof(ClinicBackend.Configuration.SchedulesOptions).Assembly.GetExportedTypes()
+        var names = typeof(ClinicBackend.Functions.Configuration.SchedulesOptions).Assembly.GetExportedTypes()
             .SelectMany(t => t.GetMethods())
             .Select(m => m.GetCustomAttribute<FunctionAttribute>()?.Name)
             .ToList();
