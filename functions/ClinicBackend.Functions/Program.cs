@@ -1,11 +1,11 @@
-using ClinicBackend.Functions.Auth;
 using ClinicBackend.Functions.Configuration;
+using ClinicBackend.Functions.Pipeline;
+using Microsoft.Azure.Functions.Worker;
 using Microsoft.Azure.Functions.Worker.Builder;
 using Microsoft.Extensions.Hosting;
 
 var builder = FunctionsApplication.CreateBuilder(args);
 builder.ConfigureFunctionsWebApplication();
-builder.UseWhen<AuthenticationMiddleware>(context =>
-    context.FunctionDefinition.InputBindings.Values.Any(b => b.Type.Equals("httpTrigger", StringComparison.OrdinalIgnoreCase)));
+builder.UseWhen<HttpPipelineMiddleware>(HttpPipelineMiddleware.AppliesTo);
 builder.Services.AddClinicBackend(builder.Configuration, builder.Environment);
 builder.Build().Run();

@@ -1,9 +1,8 @@
 using System.Collections.Concurrent;
 using System.Net;
 using System.Text.Json;
-using ClinicBackend.Functions.Auth;
 using ClinicBackend.Functions.Configuration;
-using ClinicBackend.Functions.Http;
+using ClinicBackend.Functions.Pipeline;
 using ClinicBackend.Functions.Triggers;
 using Microsoft.Azure.Functions.Worker;
 using NCrontab;
@@ -134,38 +133,16 @@ public static class LocalFunctionsHost
     }
 }
 
-/// <summary>Runs functions for the local host: the authentication gate for HTTP, one run at a time per timer.</summary>
-public sealed class FunctionRunner(IServiceProvider services, RequestAuthenticator authenticator, ILogger<FunctionRunner> logger)
+/// <summary>
+/// Runs functions for the local host: HTTP ones through the app's own <see cref="HttpPipeline"/> (the same
+/// gates and error handling as the worker middleware), timers one run at a time per function.
+/// </summary>
+public sealed class FunctionRunner(IServiceProvider services, HttpPipeline pipeline)
 {
     private readonly ConcurrentDictionary<string, SemaphoreSlim> _singletons = new();
 
-    public async Task RunHttpAsync(FunctionEntry function, HttpContext http)
-    {
-        try
-        {
-            if (!function.IsPublic && await authenticator.AuthenticateAsync(http) is { } refusal)
-            {
-                await refusal.ExecuteResultAsync(new Microsoft.AspNetCore.Mvc.ActionContext(http, http.GetRouteData(), new Microsoft.AspNetCore.Mvc.Abstractions.ActionDescriptor()));
-                return;
-            }
-            await FunctionInvoker.ExecuteHttpAsync(function, http);
-        }
-        catch (OperationCanceledException) when (http.RequestAborted.IsCancellationRequested)
-        {
-            // the caller went away
-        }
-        catch (Exception e)
-        {
-            logger.LogError(e, "Function {Function} failed.", function.Name);
-            if (!http.Response.HasStarted)
-            {
-                http.Response.Clear();
-                await ApiResult.Problem(StatusCodes.Status500InternalServerError, "internal-error", "Something went wrong.",
-                        "The request could not be completed; nothing was changed by the failed step. Try again.")
-                    .ExecuteResultAsync(new Microsoft.AspNetCore.Mvc.ActionContext(http, http.GetRouteData(), new Microsoft.AspNetCore.Mvc.Abstractions.ActionDescriptor()));
-            }
-        }
-    }
+    public Task RunHttpAsync(FunctionEntry function, HttpContext http) =>
+        pipeline.RunAsync(function, http, () => FunctionInvoker.ExecuteHttpAsync(function, http));
 
     /// <summary>Runs a non-HTTP function; like the Functions host's timer singleton, runs of one function never overlap.</summary>
     public async Task RunTimerAsync(FunctionEntry function, TimerInfo timer, CancellationToken ct)

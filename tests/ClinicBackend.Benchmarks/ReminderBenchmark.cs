@@ -1,7 +1,8 @@
 using System.Diagnostics;
 using Azure.Data.Tables;
 using Azure.Storage.Queues;
-using ClinicBackend.Application.Messaging;
+using ClinicBackend.Application.Inbound;
+using ClinicBackend.Application.Outbound;
 using ClinicBackend.Application.Persistence;
 using ClinicBackend.Domain.Messaging;
 using ClinicBackend.Infrastructure.Storage;

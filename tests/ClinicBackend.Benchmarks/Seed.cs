@@ -1,7 +1,8 @@
 using ClinicBackend.Application.Access;
 using ClinicBackend.Application.Clinics;
 using ClinicBackend.Application.Flags;
-using ClinicBackend.Application.Messaging;
+using ClinicBackend.Application.Inbound;
+using ClinicBackend.Application.Outbound;
 using ClinicBackend.Application.Patients;
 using ClinicBackend.Application.Persistence;
 using ClinicBackend.Application.Sessions;

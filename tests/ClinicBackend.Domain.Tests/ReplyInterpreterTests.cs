@@ -1,4 +1,3 @@
-using ClinicBackend.Application.Messaging;
 using ClinicBackend.Domain.Messaging;
 
 namespace ClinicBackend.Domain.Tests;
@@ -93,12 +92,5 @@ public sealed class ReplyInterpreterTests
     {
         Assert.Equal(ReplyIntent.FreeText, ReplyInterpreter.Interpret(new string('a', 10_000)));
         Assert.Equal(ReplyIntent.Crisis, ReplyInterpreter.Interpret(new string('a', 5_000) + " I want to die " + new string('b', 5_000)));
-    }
-
-    [Fact]
-    public void TwiML_escapes_and_holds_at_most_one_message()
-    {
-        Assert.Equal("<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response><Message>Smith &amp; Sons &lt;clinic&gt;</Message></Response>", TwiML.Reply("Smith & Sons <clinic>"));
-        Assert.Equal("<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response></Response>", TwiML.Reply(null));
     }
 }

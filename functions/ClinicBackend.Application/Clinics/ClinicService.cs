@@ -1,9 +1,8 @@
 using ClinicBackend.Application.Access;
-using ClinicBackend.Application.Patients;
 using ClinicBackend.Application.Persistence;
-using ClinicBackend.Application.Sessions;
 using ClinicBackend.Domain.Access;
 using ClinicBackend.Domain.Audit;
+using ClinicBackend.Domain.Clinics;
 using ClinicBackend.Domain.Common;
 using ClinicBackend.Domain.Time;
 
@@ -14,12 +13,15 @@ public sealed class MemberInput
     public string? Role { get; set; }
 }
 
+/// <summary>A membership as it now is, and whether the call created it.</summary>
+public sealed record MemberChange(Membership Member, bool Created);
+
 /// <summary>Clinics, their settings, their members and their audit trail.</summary>
 public sealed class ClinicService(ClinicData data, ClinicAccess access, TimeProvider time)
 {
     private IDocumentStore Store => data.Store;
 
-    public async Task<Result<Outcome>> CreateAsync(Caller caller, ClinicInput input, CancellationToken ct)
+    public async Task<Result<Clinic>> CreateAsync(Caller caller, ClinicInput input, CancellationToken ct)
     {
         if (!caller.IsPlatformAdmin)
         {
@@ -39,10 +41,9 @@ public sealed class ClinicService(ClinicData data, ClinicAccess access, TimeProv
         }
         try
         {
-            await new ClinicCommit(clinic.Id, caller.ObjectId, now)
+            await data.CommitAsync(new ClinicCommit(clinic.Id, caller.ObjectId, now)
                 .Insert(Keys.Clinic, clinic)
-                .Audit("clinic.created", "clinic", clinic.Id, null, clinic)
-                .CommitAsync(Store, ct);
+                .Audit("clinic.created", "clinic", clinic.Id, null, clinic), ct);
         }
         catch (CommitConflictException)
         {
@@ -55,17 +56,17 @@ public sealed class ClinicService(ClinicData data, ClinicAccess access, TimeProv
             return Problem.Conflict("clinic-exists", "A clinic with this id exists.", $"Choose another id than '{clinic.Id}', or leave id out to get a generated one.");
         }
         await ListInDirectoryAsync(clinic.Id, ct);
-        return Outcome.Created(Views.Clinic(clinic), $"clinics/{clinic.Id}", clinic.Version);
+        return clinic;
     }
 
-    public async Task<Result<Outcome>> GetAsync(Caller caller, string clinicId, CancellationToken ct)
+    public async Task<Result<Clinic>> GetAsync(Caller caller, string clinicId, CancellationToken ct)
     {
         var clinic = await access.RequireAsync(caller, clinicId, Need.ClinicSettings, ct);
-        return clinic.IsSuccess ? Outcome.Ok(Views.Clinic(clinic.Value.Value), clinic.Value.Value.Version) : clinic.Problem!;
+        return clinic.IsSuccess ? clinic.Value.Value : clinic.Problem!;
     }
 
-    public Task<Result<Outcome>> PatchAsync(Caller caller, string clinicId, ClinicInput input, int? ifMatch, CancellationToken ct) =>
-        Concurrency.RetryOnConflictAsync<Outcome>(async _ =>
+    public Task<Result<Clinic>> PatchAsync(Caller caller, string clinicId, ClinicInput input, int? ifMatch, CancellationToken ct) =>
+        Concurrency.RetryOnConflictAsync<Clinic>(async () =>
         {
             var stored = await access.RequireAsync(caller, clinicId, Need.ClinicAdmin, ct);
             if (!stored.IsSuccess)
@@ -88,20 +89,19 @@ public sealed class ClinicService(ClinicData data, ClinicAccess access, TimeProv
             {
                 return taken;
             }
-            await new ClinicCommit(clinic.Id, caller.ObjectId, now)
+            await data.CommitAsync(new ClinicCommit(clinic.Id, caller.ObjectId, now)
                 .Replace(Keys.Clinic, clinic, stored.Value.ETag)
-                .Audit("clinic.updated", "clinic", clinic.Id, existing, clinic)
-                .CommitAsync(Store, ct);
+                .Audit("clinic.updated", "clinic", clinic.Id, existing, clinic), ct);
             if (clinic.SmsFrom != existing.SmsFrom)
             {
                 await ReleaseSmsRouteAsync(clinic.Id, existing.SmsFrom, ct);
             }
             await ListInDirectoryAsync(clinic.Id, ct);
-            return Outcome.Ok(Views.Clinic(clinic), clinic.Version);
-        }, Concurrency.Busy);
+            return clinic;
+        });
 
-    public Task<Result<Outcome>> PutMemberAsync(Caller caller, string clinicId, string oid, MemberInput input, CancellationToken ct) =>
-        Concurrency.RetryOnConflictAsync<Outcome>(async _ =>
+    public Task<Result<MemberChange>> PutMemberAsync(Caller caller, string clinicId, string oid, MemberInput input, CancellationToken ct) =>
+        Concurrency.RetryOnConflictAsync<MemberChange>(async () =>
         {
             var clinic = await access.RequireAsync(caller, clinicId, Need.ManageMembers, ct);
             if (!clinic.IsSuccess)
@@ -122,24 +122,24 @@ public sealed class ClinicService(ClinicData data, ClinicAccess access, TimeProv
             if (existing is null)
             {
                 var member = new Membership(oid, input.Role!, now, caller.ObjectId);
-                await commit.Insert(Keys.Member(oid), member).Audit("member.added", "member", oid, null, member).CommitAsync(Store, ct);
-                return Outcome.Created(Views.Member(clinicId, member), $"clinics/{clinicId}/members/{oid}", member.Version);
+                await data.CommitAsync(commit.Insert(Keys.Member(oid), member).Audit("member.added", "member", oid, null, member), ct);
+                return new MemberChange(member, Created: true);
             }
             if (existing.Value.Role == input.Role)
             {
-                return Outcome.Ok(Views.Member(clinicId, existing.Value), existing.Value.Version);
+                return new MemberChange(existing.Value, Created: false);
             }
             if (existing.Value.Role == AppRoles.ClinicAdmin && await IsLastAdminAsync(clinicId, oid, ct))
             {
                 return LastAdmin();
             }
             var changed = existing.Value with { Role = input.Role!, Version = existing.Value.Version + 1 };
-            await commit.Replace(Keys.Member(oid), changed, existing.ETag).Audit("member.role-changed", "member", oid, existing.Value, changed).CommitAsync(Store, ct);
-            return Outcome.Ok(Views.Member(clinicId, changed), changed.Version);
-        }, Concurrency.Busy);
+            await data.CommitAsync(commit.Replace(Keys.Member(oid), changed, existing.ETag).Audit("member.role-changed", "member", oid, existing.Value, changed), ct);
+            return new MemberChange(changed, Created: false);
+        });
 
-    public Task<Result<Outcome>> DeleteMemberAsync(Caller caller, string clinicId, string oid, CancellationToken ct) =>
-        Concurrency.RetryOnConflictAsync<Outcome>(async _ =>
+    public Task<Result<Membership>> DeleteMemberAsync(Caller caller, string clinicId, string oid, CancellationToken ct) =>
+        Concurrency.RetryOnConflictAsync<Membership>(async () =>
         {
             var clinic = await access.RequireAsync(caller, clinicId, Need.ManageMembers, ct);
             if (!clinic.IsSuccess)
@@ -155,14 +155,13 @@ public sealed class ClinicService(ClinicData data, ClinicAccess access, TimeProv
             {
                 return LastAdmin();
             }
-            await new ClinicCommit(clinicId, caller.ObjectId, time.Now())
+            await data.CommitAsync(new ClinicCommit(clinicId, caller.ObjectId, time.Now())
                 .Delete(Keys.Member(oid), existing.ETag)
-                .Audit("member.removed", "member", oid, existing.Value, null)
-                .CommitAsync(Store, ct);
-            return Outcome.NoContent();
-        }, Concurrency.Busy);
+                .Audit("member.removed", "member", oid, existing.Value, null), ct);
+            return existing.Value;
+        });
 
-    public async Task<Result<Outcome>> MembersAsync(Caller caller, string clinicId, CancellationToken ct)
+    public async Task<Result<IReadOnlyList<Membership>>> MembersAsync(Caller caller, string clinicId, CancellationToken ct)
     {
         var clinic = await access.RequireAsync(caller, clinicId, Need.ManageMembers, ct);
         if (!clinic.IsSuccess)
@@ -170,10 +169,10 @@ public sealed class ClinicService(ClinicData data, ClinicAccess access, TimeProv
             return clinic.Problem!;
         }
         var members = await data.MembersAsync(clinicId, ct);
-        return Outcome.Ok(new { members = members.Select(m => Views.Member(clinicId, m.Value)) });
+        return members.Select(m => m.Value).ToList();
     }
 
-    public async Task<Result<Outcome>> AuditAsync(Caller caller, string clinicId, int? limit, CancellationToken ct)
+    public async Task<Result<IReadOnlyList<AuditEntry>>> AuditAsync(Caller caller, string clinicId, int? limit, CancellationToken ct)
     {
         var clinic = await access.RequireAsync(caller, clinicId, Need.ClinicAdmin, ct);
         if (!clinic.IsSuccess)
@@ -185,7 +184,7 @@ public sealed class ClinicService(ClinicData data, ClinicAccess access, TimeProv
             return Problem.Validation("limit", "limit must be between 1 and 1000.");
         }
         var entries = await Store.QueryPrefixAsync<AuditEntry>(clinicId, Keys.AuditPrefix, ct, limit ?? 100);
-        return Outcome.Ok(new { entries = entries.Select(e => Views.AuditEntry(e.Value)) });
+        return entries.Select(e => e.Value).ToList();
     }
 
     private async Task<bool> IsLastAdminAsync(string clinicId, string oid, CancellationToken ct) =>
@@ -227,7 +226,7 @@ public sealed class ClinicService(ClinicData data, ClinicAccess access, TimeProv
                 // someone else claimed or changed it meanwhile: look again
             }
         }
-        return Concurrency.Busy();
+        return Concurrency.Busy;
     }
 
     private async Task ReleaseSmsRouteAsync(string clinicId, string smsFrom, CancellationToken ct)

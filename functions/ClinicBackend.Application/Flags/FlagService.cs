@@ -1,7 +1,5 @@
 using ClinicBackend.Application.Access;
-using ClinicBackend.Application.Events;
 using ClinicBackend.Application.Persistence;
-using ClinicBackend.Application.Sessions;
 using ClinicBackend.Domain.Access;
 using ClinicBackend.Domain.Common;
 using ClinicBackend.Domain.Events;
@@ -16,12 +14,12 @@ public sealed class ResolveInput
 }
 
 /// <summary>The clinic's follow-up list.</summary>
-public sealed class FlagService(ClinicData data, ClinicAccess access, TimeProvider time, EventRelay events)
+public sealed class FlagService(ClinicData data, ClinicAccess access, TimeProvider time)
 {
     public const int DefaultLimit = 100;
     public const int MaxLimit = 500;
 
-    public async Task<Result<Outcome>> ListAsync(Caller caller, string clinicId, string? status, string? kind, int? limit, CancellationToken ct)
+    public async Task<Result<IReadOnlyList<Flag>>> ListAsync(Caller caller, string clinicId, string? status, string? kind, int? limit, CancellationToken ct)
     {
         var stored = await access.RequireAsync(caller, clinicId, Need.Staff, ct);
         if (!stored.IsSuccess)
@@ -52,8 +50,7 @@ public sealed class FlagService(ClinicData data, ClinicAccess access, TimeProvid
         {
             flags.AddRange(await NewestAsync(clinicId, s, kind, take, ct));
         }
-        var result = flags.OrderByDescending(f => f.CreatedAt).ThenBy(f => f.Id, StringComparer.Ordinal).Take(take).Select(Views.Flag);
-        return Outcome.Ok(new { flags = result });
+        return flags.OrderByDescending(f => f.CreatedAt).ThenBy(f => f.Id, StringComparer.Ordinal).Take(take).ToList();
     }
 
     /// <summary>
@@ -79,8 +76,8 @@ public sealed class FlagService(ClinicData data, ClinicAccess access, TimeProvid
         return found.Take(take).ToList();
     }
 
-    public Task<Result<Outcome>> ResolveAsync(Caller caller, string clinicId, string flagId, ResolveInput input, int? ifMatch, CancellationToken ct) =>
-        Concurrency.RetryOnConflictAsync<Outcome>(async _ =>
+    public Task<Result<Flag>> ResolveAsync(Caller caller, string clinicId, string flagId, ResolveInput input, int? ifMatch, CancellationToken ct) =>
+        Concurrency.RetryOnConflictAsync<Flag>(async () =>
         {
             var stored = await access.RequireAsync(caller, clinicId, Need.Staff, ct);
             if (!stored.IsSuccess)
@@ -100,29 +97,22 @@ public sealed class FlagService(ClinicData data, ClinicAccess access, TimeProvid
             {
                 return Problem.Validation("note", "Say what was done, in 1 to 2000 characters.");
             }
-            if (flag.Value.Status == FlagStatus.Resolved)
-            {
-                return Problem.Conflict("already-resolved", "The flag is already resolved.",
-                    $"It was resolved at {ClinicTime.FormatUtc(flag.Value.ResolvedAt!.Value)}.");
-            }
             var now = time.Now();
-            var resolved = flag.Value with
+            var decided = flag.Value.Resolve(input.Note.Trim(), caller.ObjectId, now);
+            if (!decided.IsSuccess)
             {
-                Status = FlagStatus.Resolved,
-                ResolvedAt = now,
-                ResolvedBy = caller.ObjectId,
-                ResolutionNote = input.Note.Trim(),
-                Version = flag.Value.Version + 1,
-            };
+                return decided;
+            }
+            var resolved = decided.Value;
             var commit = new ClinicCommit(clinicId, caller.ObjectId, now);
             FlagWrites.Update(commit, flag.Value, resolved, flag.ETag, "flag.resolved", EventTypes.FlagResolved, $"flag-{flagId}-resolved");
             if (resolved.Kind == FlagKinds.Crisis && resolved.PatientId is { } patientId)
             {
                 await ResumeTextsAsync(commit, clinicId, patientId, flagId, ct);
             }
-            await commit.CommitAsync(data.Store, events, ct);
-            return Outcome.Ok(Views.Flag(resolved), resolved.Version);
-        }, Concurrency.Busy);
+            await data.CommitAsync(commit, ct);
+            return resolved;
+        });
 
     /// <summary>Automated texts resume when the crisis flag that paused them is resolved and no other crisis flag of the patient is open.</summary>
     private async Task ResumeTextsAsync(ClinicCommit commit, string clinicId, string patientId, string flagId, CancellationToken ct)

@@ -1,7 +1,5 @@
 using ClinicBackend.Application.Access;
-using ClinicBackend.Application.Flags;
 using ClinicBackend.Application.Persistence;
-using ClinicBackend.Application.Sessions;
 using ClinicBackend.Domain.Access;
 using ClinicBackend.Domain.Clinics;
 using ClinicBackend.Domain.Common;
@@ -30,13 +28,17 @@ public sealed class CourseInput
     public int? MaintenanceIntervalDays { get; set; }
 }
 
+/// <summary>A patient with the phase of their course on the clinic's today.</summary>
+public sealed record PatientState(Patient Patient, TreatmentPhase Phase)
+{
+    public static PatientState On(Patient patient, Clinic clinic, Instant now) => new(patient, patient.Course.PhaseOn(now.InZone(clinic.Zone).Date));
+}
+
 /// <summary>Registering and changing patients.</summary>
 public sealed class PatientService(ClinicData data, ClinicAccess access, TimeProvider time)
 {
-    private IDocumentStore Store => data.Store;
-
-    public Task<Result<Outcome>> RegisterAsync(Caller caller, string clinicId, PatientInput input, CancellationToken ct) =>
-        Concurrency.RetryOnConflictAsync<Outcome>(async _ =>
+    public Task<Result<PatientState>> RegisterAsync(Caller caller, string clinicId, PatientInput input, CancellationToken ct) =>
+        Concurrency.RetryOnConflictAsync<PatientState>(async () =>
         {
             var stored = await access.RequireAsync(caller, clinicId, Need.Staff, ct);
             if (!stored.IsSuccess)
@@ -55,15 +57,14 @@ public sealed class PatientService(ClinicData data, ClinicAccess access, TimePro
             {
                 return PhoneInUse();
             }
-            await new ClinicCommit(clinicId, caller.ObjectId, now)
+            await data.CommitAsync(new ClinicCommit(clinicId, caller.ObjectId, now)
                 .Insert(Keys.Patient(patient.Id), patient)
                 .Insert(Keys.PatientPhone(patient.Phone), new PhoneIndex(patient.Id))
-                .Audit("patient.registered", "patient", patient.Id, null, patient)
-                .CommitAsync(Store, ct);
-            return Outcome.Created(Views.Patient(patient, Today(clinic, now)), $"clinics/{clinicId}/patients/{patient.Id}", patient.Version);
-        }, Concurrency.Busy);
+                .Audit("patient.registered", "patient", patient.Id, null, patient), ct);
+            return PatientState.On(patient, clinic, now);
+        });
 
-    public async Task<Result<Outcome>> GetAsync(Caller caller, string clinicId, string patientId, CancellationToken ct)
+    public async Task<Result<PatientState>> GetAsync(Caller caller, string clinicId, string patientId, CancellationToken ct)
     {
         var stored = await access.RequireAsync(caller, clinicId, Need.Staff, ct);
         if (!stored.IsSuccess)
@@ -73,11 +74,11 @@ public sealed class PatientService(ClinicData data, ClinicAccess access, TimePro
         var patient = Ids.IsGeneratedId(patientId) ? await data.PatientAsync(clinicId, patientId, ct) : null;
         return patient is null
             ? Problem.NotFound("patient")
-            : Outcome.Ok(Views.Patient(patient.Value, Today(stored.Value.Value, time.Now())), patient.Value.Version);
+            : PatientState.On(patient.Value, stored.Value.Value, time.Now());
     }
 
-    public Task<Result<Outcome>> PatchAsync(Caller caller, string clinicId, string patientId, PatientInput input, int? ifMatch, CancellationToken ct) =>
-        Concurrency.RetryOnConflictAsync<Outcome>(async _ =>
+    public Task<Result<PatientState>> PatchAsync(Caller caller, string clinicId, string patientId, PatientInput input, int? ifMatch, CancellationToken ct) =>
+        Concurrency.RetryOnConflictAsync<PatientState>(async () =>
         {
             var stored = await access.RequireAsync(caller, clinicId, Need.Staff, ct);
             if (!stored.IsSuccess)
@@ -110,11 +111,9 @@ public sealed class PatientService(ClinicData data, ClinicAccess access, TimePro
                 }
                 commit.Delete(Keys.PatientPhone(current.Value.Phone)).Insert(Keys.PatientPhone(patient.Phone), new PhoneIndex(patientId));
             }
-            await commit.Audit("patient.updated", "patient", patientId, current.Value, patient).CommitAsync(Store, ct);
-            return Outcome.Ok(Views.Patient(patient, Today(clinic, now)), patient.Version);
-        }, Concurrency.Busy);
-
-    private static LocalDate Today(Clinic clinic, Instant now) => now.InZone(clinic.Zone).Date;
+            await data.CommitAsync(commit.Audit("patient.updated", "patient", patientId, current.Value, patient), ct);
+            return PatientState.On(patient, clinic, now);
+        });
 
     private static Problem PhoneInUse() => Problem.Conflict("phone-in-use", "Another patient of this clinic has this phone number.",
         "Each patient needs their own mobile number, so replies reach the right person; check the number.");

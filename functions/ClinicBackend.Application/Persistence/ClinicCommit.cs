@@ -1,11 +1,5 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using ClinicBackend.Application.Access;
-using ClinicBackend.Application.Clinics;
-using ClinicBackend.Application.Events;
-using ClinicBackend.Application.Patients;
-using ClinicBackend.Application.Runs;
-using ClinicBackend.Application.Sessions;
 using ClinicBackend.Domain.Audit;
 using ClinicBackend.Domain.Common;
 using ClinicBackend.Domain.Events;
@@ -14,9 +8,8 @@ using NodaTime;
 namespace ClinicBackend.Application.Persistence;
 
 /// <summary>
-/// The changes of one operation on one clinic partition, with its audit records and events, committed
-/// atomically: either the change, its index rows, its claims, its audit trail and its pending events
-/// are all written, or none is.
+/// The unit of work of one operation on one clinic partition: the change, its index rows, its claims, its
+/// audit records and its pending events. <see cref="ClinicData.CommitAsync"/> writes all of them or none.
 /// </summary>
 public sealed class ClinicCommit(string clinicId, string actor, Instant now)
 {
@@ -25,7 +18,11 @@ public sealed class ClinicCommit(string clinicId, string actor, Instant now)
 
     public string ClinicId { get; } = clinicId;
 
+    public string Actor { get; } = actor;
+
     public Instant Now { get; } = now;
+
+    public IReadOnlyList<Change> Changes => _changes;
 
     public IReadOnlyList<ClinicEvent> Events => _events;
 
@@ -43,7 +40,7 @@ public sealed class ClinicCommit(string clinicId, string actor, Instant now)
     public ClinicCommit Audit(string action, string entityType, string entityId, object? before, object? after)
     {
         var id = Ids.New();
-        var entry = new AuditEntry(id, Now, actor, action, entityType, entityId, Diff(before, after));
+        var entry = new AuditEntry(id, Now, Actor, action, entityType, entityId, Diff(before, after));
         return Insert(Keys.Audit(Now, id), entry);
     }
 
@@ -64,15 +61,6 @@ public sealed class ClinicCommit(string clinicId, string actor, Instant now)
         return Upsert(Keys.PendingEvent(id), clinicEvent);
     }
 
-    public Task CommitAsync(IDocumentStore store, CancellationToken ct) => store.CommitAsync(ClinicId, _changes, ct);
-
-    /// <summary>Commits, then starts publishing the recorded events (they stay pending for the relay if that fails).</summary>
-    public async Task CommitAsync(IDocumentStore store, EventRelay events, CancellationToken ct)
-    {
-        await store.CommitAsync(ClinicId, _changes, ct);
-        events.PublishSoon(_events);
-    }
-
     private ClinicCommit Add(Change change)
     {
         _changes.Add(change);
@@ -81,7 +69,7 @@ public sealed class ClinicCommit(string clinicId, string actor, Instant now)
 
     private static readonly HashSet<string> Unaudited = ["version", "history", "claims"];
 
-    /// <summary>The top-level fields that differ between two documents.</summary>
+    /// <summary>The top-level fields that differ between two documents, as JSON values.</summary>
     public static IReadOnlyDictionary<string, AuditChange>? Diff(object? before, object? after)
     {
         if (before is null && after is null)
@@ -93,16 +81,11 @@ public sealed class ClinicCommit(string clinicId, string actor, Instant now)
         var changes = new SortedDictionary<string, AuditChange>(StringComparer.Ordinal);
         foreach (var name in from.Select(p => p.Key).Union(to.Select(p => p.Key)))
         {
-            if (Unaudited.Contains(name))
+            if (Unaudited.Contains(name) || JsonNode.DeepEquals(from[name], to[name]))
             {
                 continue;
             }
-            var a = from[name]?.ToJsonString();
-            var b = to[name]?.ToJsonString();
-            if (a != b)
-            {
-                changes[name] = new AuditChange(a, b);
-            }
+            changes[name] = new AuditChange(from[name]?.DeepClone(), to[name]?.DeepClone());
         }
         return changes;
     }

@@ -1,9 +1,3 @@
-using ClinicBackend.Application.Access;
-using ClinicBackend.Application.Clinics;
-using ClinicBackend.Application.Flags;
-using ClinicBackend.Application.Patients;
-using ClinicBackend.Application.Runs;
-using ClinicBackend.Application.Sessions;
 using ClinicBackend.Domain.Access;
 using ClinicBackend.Domain.Clinics;
 using ClinicBackend.Domain.Flags;
@@ -20,30 +14,42 @@ public sealed record PatientDayClaim(string SessionId);
 public sealed record DirectoryEntry(string ClinicId);
 public sealed record SmsRoute(string ClinicId);
 
-/// <summary>Typed reads of the clinic data; every read is a point read or a key-range query.</summary>
-public sealed class ClinicData(IDocumentStore store)
+/// <summary>
+/// The clinic data: typed reads (every one a point read or a key-range query inside one partition) and the
+/// commit of a <see cref="ClinicCommit"/>, after which its events are published.
+/// </summary>
+public sealed class ClinicData(IDocumentStore store, EventRelay events)
 {
     public IDocumentStore Store => store;
+
+    public EventRelay Events => events;
+
+    /// <summary>Writes the whole unit of work or nothing (a conflict throws <see cref="CommitConflictException"/>), then publishes its events.</summary>
+    public async Task CommitAsync(ClinicCommit commit, CancellationToken ct)
+    {
+        await store.CommitAsync(commit.ClinicId, commit.Changes, ct);
+        events.PublishSoon(commit.Events);
+    }
+
+    /// <summary>Like <see cref="CommitAsync"/>, but a conflict returns false: somebody else did it first.</summary>
+    public async Task<bool> TryCommitAsync(ClinicCommit commit, CancellationToken ct)
+    {
+        try
+        {
+            await CommitAsync(commit, ct);
+            return true;
+        }
+        catch (CommitConflictException)
+        {
+            return false;
+        }
+    }
 
     public Task<Stored<Clinic>?> ClinicAsync(string clinicId, CancellationToken ct) =>
         store.GetAsync<Clinic>(clinicId, Keys.Clinic, ct);
 
     public async Task<IReadOnlyList<string>> ClinicIdsAsync(CancellationToken ct) =>
         (await store.QueryPrefixAsync<DirectoryEntry>(Keys.Directory, Keys.DirectoryClinicPrefix, ct)).Select(e => e.Value.ClinicId).ToList();
-
-    /// <summary>Runs <paramref name="work"/> for every clinic, a few at a time, and returns the results.</summary>
-    public async Task<IReadOnlyList<T>> ForEachClinicAsync<T>(Func<Clinic, CancellationToken, Task<T>> work, CancellationToken ct)
-    {
-        var results = new System.Collections.Concurrent.ConcurrentBag<T>();
-        await Parallel.ForEachAsync(await ClinicIdsAsync(ct), new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = ct }, async (clinicId, token) =>
-        {
-            if (await ClinicAsync(clinicId, token) is { } clinic)
-            {
-                results.Add(await work(clinic.Value, token));
-            }
-        });
-        return results.ToList();
-    }
 
     public async Task<string?> ClinicIdForSmsNumberAsync(string smsTo, CancellationToken ct) =>
         (await store.GetAsync<SmsRoute>(Keys.Directory, Keys.SmsRoute(smsTo), ct))?.Value.ClinicId;
@@ -80,13 +86,46 @@ public sealed class ClinicData(IDocumentStore store)
         return rows.Select(s => s.Value).ToList();
     }
 
-    /// <summary>Chair claims of the ticks in [from, to).</summary>
-    public Task<IReadOnlyList<Stored<ChairClaim>>> ChairClaimsAsync(string clinicId, Instant from, Instant toExclusive, CancellationToken ct) =>
-        store.QueryRangeAsync<ChairClaim>(clinicId, Keys.ChairFrom(from), Keys.ChairTo(toExclusive), ct);
+    /// <summary>The patient's next session still ahead (booked, not yet started), read with its ETag.</summary>
+    public async Task<Stored<Session>?> NextUpcomingSessionAsync(Clinic clinic, string patientId, Instant now, CancellationToken ct)
+    {
+        var next = (await PatientSessionsAsync(clinic.Id, patientId, ct, now.InZone(clinic.Zone).Date))
+            .Where(s => s.IsUpcoming && s.StartUtc > now)
+            .MinBy(s => s.StartUtc);
+        return next is null ? null : await SessionAsync(clinic.Id, next.Id, ct);
+    }
+
+    /// <summary>Who holds which chair at each capacity tick in [from, to).</summary>
+    public async Task<ChairMap> ChairsAsync(Clinic clinic, Instant from, Instant toExclusive, CancellationToken ct)
+    {
+        var map = new ChairMap(clinic.Chairs);
+        foreach (var claim in await store.QueryRangeAsync<ChairClaim>(clinic.Id, Keys.ChairFrom(from), Keys.ChairTo(toExclusive), ct))
+        {
+            if (ClaimKeys.TryParseChair(claim.Key, out var tick, out var k))
+            {
+                map.Add(tick, k, claim.Value.SessionId);
+            }
+        }
+        return map;
+    }
 
     public Task<Stored<PatientDayClaim>?> PatientDayClaimAsync(string clinicId, string patientId, LocalDate date, CancellationToken ct) =>
         store.GetAsync<PatientDayClaim>(clinicId, Keys.PatientDayClaim(patientId, date), ct);
 
     public Task<Stored<Flag>?> FlagAsync(string clinicId, string flagId, CancellationToken ct) =>
         store.GetAsync<Flag>(clinicId, Keys.Flag(flagId), ct);
+
+    /// <summary>Runs <paramref name="work"/> for every clinic, a few at a time, and returns the results.</summary>
+    public async Task<IReadOnlyList<T>> ForEachClinicAsync<T>(Func<Clinic, CancellationToken, Task<T>> work, CancellationToken ct)
+    {
+        var results = new System.Collections.Concurrent.ConcurrentBag<T>();
+        await Parallel.ForEachAsync(await ClinicIdsAsync(ct), new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = ct }, async (clinicId, token) =>
+        {
+            if (await ClinicAsync(clinicId, token) is { } clinic)
+            {
+                results.Add(await work(clinic.Value, token));
+            }
+        });
+        return results.ToList();
+    }
 }

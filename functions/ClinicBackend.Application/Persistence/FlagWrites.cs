@@ -1,25 +1,38 @@
 using System.Text.Json.Nodes;
-using ClinicBackend.Application.Access;
-using ClinicBackend.Application.Clinics;
-using ClinicBackend.Application.Events;
-using ClinicBackend.Application.Flags;
-using ClinicBackend.Application.Patients;
-using ClinicBackend.Application.Runs;
-using ClinicBackend.Application.Sessions;
+using ClinicBackend.Domain.Common;
 using ClinicBackend.Domain.Events;
 using ClinicBackend.Domain.Flags;
 
 namespace ClinicBackend.Application.Persistence;
 
-/// <summary>How a flag is written: its row, its status index row, an audit record and an event, in the caller's commit.</summary>
+/// <summary>
+/// How flags are written: the flag row, its status index row, an audit record and an event, in the caller's
+/// unit of work. A flag's id derives from its kind and cause, so it is raised at most once.
+/// </summary>
 public static class FlagWrites
 {
-    public static void Raise(ClinicCommit commit, Flag flag)
+    /// <summary>
+    /// Adds the flag to <paramref name="commit"/> unless it exists (open or resolved); returns whether it did.
+    /// A concurrent raise of the same flag makes the commit fail on the flag's key.
+    /// </summary>
+    public static async Task<bool> RaiseAsync(ClinicData data, ClinicCommit commit, Flag flag, CancellationToken ct)
     {
+        if (await data.FlagAsync(commit.ClinicId, flag.Id, ct) is not null)
+        {
+            return false;
+        }
         commit.Insert(Keys.Flag(flag.Id), flag);
         commit.Insert(Keys.FlagIndex(Status(flag), flag.CreatedAt, flag.Id), flag);
         commit.Audit("flag.raised", "flag", flag.Id, null, flag);
         commit.Event($"flag-{flag.Id}-raised", EventTypes.FlagRaised, $"flags/{flag.Id}", Data(flag));
+        return true;
+    }
+
+    /// <summary>Raises a flag in a unit of work of its own; false when it existed already.</summary>
+    public static async Task<bool> RaiseAloneAsync(ClinicData data, string clinicId, Flag flag, string actor, NodaTime.Instant now, CancellationToken ct)
+    {
+        var commit = new ClinicCommit(clinicId, actor, now);
+        return await RaiseAsync(data, commit, flag, ct) && await data.TryCommitAsync(commit, ct);
     }
 
     /// <summary>Writes a changed flag (resolution or escalation) over the one read under <paramref name="etag"/>.</summary>
@@ -37,14 +50,14 @@ public static class FlagWrites
         commit.Event(eventId, eventType, $"flags/{after.Id}", Data(after));
     }
 
-    public static string Status(Flag flag) => Views.Kebab(flag.Status);
+    public static string Status(Flag flag) => Names.Kebab(flag.Status);
 
     private static JsonObject Data(Flag flag) => new()
     {
         ["flagId"] = flag.Id,
         ["kind"] = flag.Kind,
-        ["severity"] = Views.Kebab(flag.Severity),
-        ["status"] = Views.Kebab(flag.Status),
+        ["severity"] = Names.Kebab(flag.Severity),
+        ["status"] = Names.Kebab(flag.Status),
         ["patientId"] = flag.PatientId,
         ["sessionId"] = flag.SessionId,
     };

@@ -1,10 +1,5 @@
 using System.Text.Json.Nodes;
-using ClinicBackend.Application.Access;
-using ClinicBackend.Application.Clinics;
-using ClinicBackend.Application.Flags;
-using ClinicBackend.Application.Patients;
-using ClinicBackend.Application.Runs;
-using ClinicBackend.Application.Sessions;
+using ClinicBackend.Domain.Common;
 using ClinicBackend.Domain.Events;
 using ClinicBackend.Domain.Sessions;
 using ClinicBackend.Domain.Time;
@@ -30,13 +25,29 @@ public static class SessionWrites
         }
     }
 
+    /// <summary>A new session with its capacity claims and the patient's claim on its day.</summary>
     public static void Insert(ClinicCommit commit, Session session)
     {
         commit.Insert(Keys.Session(session.Id), session);
         commit.Upsert(Keys.DaySession(session.Start, session.Id), session);
         commit.Upsert(Keys.PatientSession(session.PatientId, session.Start, session.Id), session);
+        foreach (var claim in session.Claims)
+        {
+            commit.Insert(claim, new ChairClaim(session.Id));
+        }
+        commit.Insert(Keys.PatientDayClaim(session.PatientId, session.Date), new PatientDayClaim(session.Id));
         commit.Audit("session.booked", "session", session.Id, null, session);
         commit.Event($"{session.Id}-v{session.Version}", EventTypes.SessionBooked, $"sessions/{session.Id}", Data(session, null));
+    }
+
+    /// <summary>Frees the chairs and the patient's day of a session that will not take place.</summary>
+    public static void ReleaseClaims(ClinicCommit commit, Session session)
+    {
+        foreach (var claim in session.Claims)
+        {
+            commit.Delete(claim);
+        }
+        commit.Delete(Keys.PatientDayClaim(session.PatientId, session.Date));
     }
 
     private static void WriteCopies(ClinicCommit commit, Session old, Session after)
@@ -63,14 +74,14 @@ public static class SessionWrites
         {
             ["sessionId"] = s.Id,
             ["patientId"] = s.PatientId,
-            ["status"] = Views.Kebab(s.Status),
+            ["status"] = Names.Kebab(s.Status),
             ["start"] = ClinicTime.FormatMinute(s.Start),
             ["startUtc"] = ClinicTime.FormatUtc(s.StartUtc),
             ["version"] = s.Version,
         };
         if (previous is not null)
         {
-            data["previousStatus"] = Views.Kebab(previous.Status);
+            data["previousStatus"] = Names.Kebab(previous.Status);
             data["previousStartUtc"] = ClinicTime.FormatUtc(previous.StartUtc);
         }
         return data;

@@ -1,15 +1,11 @@
-using ClinicBackend.Application.Access;
-using ClinicBackend.Application.Clinics;
-using ClinicBackend.Application.Events;
-using ClinicBackend.Application.Messaging;
+using ClinicBackend.Application.Outbound;
 using ClinicBackend.Application.Persistence;
 using ClinicBackend.Application.Sweep;
-using ClinicBackend.Domain.Messaging;
 
 namespace ClinicBackend.Application.Runs;
 
 /// <summary>What the timer functions run, across every clinic.</summary>
-public sealed class ScheduledRuns(ClinicData data, EventRelay events, ReminderPlanner reminders, SmsDispatcher dispatcher, SweepService sweep)
+public sealed class ScheduledRuns(ClinicData data, ReminderPlanner reminders, SmsDispatcher dispatcher, SweepService sweep)
 {
     /// <summary>DispatchSms runs every minute; it stops taking new work after this, well inside the function timeout.</summary>
     public static readonly TimeSpan DispatchBudget = TimeSpan.FromSeconds(50);
@@ -20,7 +16,7 @@ public sealed class ScheduledRuns(ClinicData data, EventRelay events, ReminderPl
     public async Task<string> DispatchAsync(CancellationToken ct)
     {
         var sms = await dispatcher.DispatchAsync(DispatchBudget, ct);
-        var relayed = await events.DrainAsync(await data.ClinicIdsAsync(ct), ct);
+        var relayed = await data.Events.DrainAsync(await data.ClinicIdsAsync(ct), ct);
         return $"{sms}; {relayed} clinic events relayed";
     }
 

@@ -1,12 +1,10 @@
 using System.Text.RegularExpressions;
-using ClinicBackend.Application.Access;
-using ClinicBackend.Application.Clinics;
-using ClinicBackend.Application.Flags;
-using ClinicBackend.Application.Patients;
-using ClinicBackend.Application.Persistence;
-using ClinicBackend.Application.Runs;
+using ClinicBackend.Domain.Clinics;
 using ClinicBackend.Domain.Common;
 using ClinicBackend.Domain.Sessions;
+using ClinicBackend.Domain.Time;
+using NodaTime;
+using NodaTime.Text;
 
 namespace ClinicBackend.Application.Sessions;
 
@@ -48,7 +46,6 @@ public sealed class RemsFormInput
 
 public static partial class SessionInputs
 {
-    public const int MinMonitoringMinutes = 120;
     public static readonly int[] LabelDosesMg = [56, 84];
 
     [GeneratedRegex(@"^\s*(\d{2,3})\s*/\s*(\d{2,3})\s*$")]
@@ -89,10 +86,10 @@ public static partial class SessionInputs
         {
             return Problem.Rule("dose-not-on-label", "The dose is not a labelled dose.", "Record 56 mg (2 devices) or 84 mg (3 devices).");
         }
-        if (input.MonitoringMinutes < MinMonitoringMinutes)
+        if (input.MonitoringMinutes < Session.MinMonitoringMinutes)
         {
             return Problem.Rule("monitoring-too-short", "Monitoring was shorter than 2 hours.",
-                $"Patients are monitored for at least {MinMonitoringMinutes} minutes after the dose; record the session once that time has passed.");
+                $"Patients are monitored for at least {Session.MinMonitoringMinutes} minutes after the dose; record the session once that time has passed.");
         }
         return new MonitoringRecord(input.DoseMg.Value, pre!, post!, discharge!, input.MonitoringMinutes!.Value, input.Notes);
     }
@@ -118,5 +115,42 @@ public static partial class SessionInputs
             return null;
         }
         return new BloodPressure(systolic, diastolic);
+    }
+
+    /// <summary>A clinic-local start as the API writes it (YYYY-MM-DDTHH:mm); a problem is added to <paramref name="errors"/> otherwise.</summary>
+    public static LocalDateTime ParseStart(string? text, FieldErrors errors, string field = "start")
+    {
+        if (text is null)
+        {
+            errors.Add(field, $"{field} is required: the clinic-local start as YYYY-MM-DDTHH:mm.");
+            return default;
+        }
+        if (!ClinicTime.TryParseMinute(text, out var local))
+        {
+            errors.Add(field, "Give a real clinic-local time as YYYY-MM-DDTHH:mm (no seconds, no offset).");
+        }
+        return local;
+    }
+
+    /// <summary>An instant written with an offset (ISO 8601) or as clinic-local YYYY-MM-DDTHH:mm.</summary>
+    public static bool TryParseInstant(string? text, Clinic clinic, out Instant value)
+    {
+        value = default;
+        if (text is null)
+        {
+            return false;
+        }
+        var offset = OffsetDateTimePattern.ExtendedIso.Parse(text);
+        if (offset.Success)
+        {
+            value = offset.Value.ToInstant();
+            return true;
+        }
+        if (ClinicTime.TryParseMinute(text, out var local))
+        {
+            value = ClinicTime.ResolveLenient(local, clinic.Zone).ToInstant();
+            return true;
+        }
+        return false;
     }
 }

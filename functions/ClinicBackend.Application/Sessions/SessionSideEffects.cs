@@ -1,24 +1,31 @@
-using ClinicBackend.Application.Access;
-using ClinicBackend.Application.Clinics;
-using ClinicBackend.Application.Events;
-using ClinicBackend.Application.Messaging;
+using ClinicBackend.Application.Outbound;
 using ClinicBackend.Application.Persistence;
 using ClinicBackend.Application.Sweep;
 using ClinicBackend.Domain.Clinics;
-using ClinicBackend.Domain.Events;
 using ClinicBackend.Domain.Sessions;
 using ClinicBackend.Domain.Time;
 using Microsoft.Extensions.Logging;
 
 namespace ClinicBackend.Application.Sessions;
 
-/// <summary>What follows a session change besides the change itself.</summary>
-public sealed class SessionSideEffects(ClinicData data, EventRelay events, ReminderPlanner reminders, TimeProvider time, ILogger<SessionSideEffects> logger)
+/// <summary>What else happens around session changes: reminders and the sweep's watches.</summary>
+public interface ISessionObserver
+{
+    /// <summary>After a commit: plan the reminders of the changed sessions (best effort: the nightly run plans what this misses).</summary>
+    Task SessionsChangedAsync(Clinic clinic, IReadOnlyList<Session> sessions, CancellationToken ct);
+
+    /// <summary>Inside the completing unit of work (the cadence and monitoring-form watches).</summary>
+    Task OnCompletedAsync(ClinicCommit commit, Session fulfilled, CancellationToken ct);
+
+    /// <summary>Inside the filing unit of work (resolve the form-due flag).</summary>
+    Task OnRemsFormFiledAsync(ClinicCommit commit, Session filed, CancellationToken ct);
+}
+
+public sealed class SessionSideEffects(ClinicData data, ReminderPlanner reminders, TimeProvider time, ILogger<SessionSideEffects> logger)
     : ISessionObserver
 {
-    public async Task SessionsChangedAsync(Clinic clinic, IReadOnlyList<Session> sessions, IReadOnlyList<ClinicEvent> recorded, CancellationToken ct)
+    public async Task SessionsChangedAsync(Clinic clinic, IReadOnlyList<Session> sessions, CancellationToken ct)
     {
-        events.PublishSoon(recorded);
         foreach (var session in sessions.Where(s => s.IsUpcoming))
         {
             try
@@ -34,8 +41,8 @@ public sealed class SessionSideEffects(ClinicData data, EventRelay events, Remin
     }
 
     public Task OnCompletedAsync(ClinicCommit commit, Session fulfilled, CancellationToken ct) =>
-        Watches.OnFulfilledAsync(commit, data.Store, fulfilled, ct);
+        Watches.OnFulfilledAsync(commit, data, fulfilled, ct);
 
     public Task OnRemsFormFiledAsync(ClinicCommit commit, Session filed, CancellationToken ct) =>
-        Watches.OnRemsFormFiledAsync(commit, data.Store, filed, ct);
+        Watches.OnRemsFormFiledAsync(commit, data, filed, ct);
 }

@@ -1,9 +1,6 @@
-using ClinicBackend.Application.Access;
-using ClinicBackend.Application.Clinics;
-using ClinicBackend.Application.Events;
-using ClinicBackend.Application.Messaging;
+using ClinicBackend.Application.Outbound;
 using ClinicBackend.Application.Persistence;
-using ClinicBackend.Application.Sessions;
+using ClinicBackend.Domain.Access;
 using ClinicBackend.Domain.Clinics;
 using ClinicBackend.Domain.Events;
 using ClinicBackend.Domain.Flags;
@@ -33,9 +30,9 @@ public sealed record SweepState(Instant MissedUpTo);
 /// is new or due (a watermark and due-keyed watch rows), so it recovers from an outage of any length and
 /// its cost follows recent sessions, not history. Running it twice changes nothing the second time.
 /// </summary>
-public sealed class SweepService(ClinicData data, ReminderPlanner reminders, FlagRaiser flags, EventRelay events, TimeProvider time, ILogger<SweepService> logger)
+public sealed class SweepService(ClinicData data, ReminderPlanner reminders, TimeProvider time, ILogger<SweepService> logger)
 {
-    private const string Actor = "system:sweep";
+    private const string Actor = Actors.Sweep;
     /// <summary>A clinic's first sweep looks this far back.</summary>
     public static readonly Duration FirstLookBack = Duration.FromDays(14);
 
@@ -83,44 +80,36 @@ public sealed class SweepService(ClinicData data, ReminderPlanner reminders, Fla
 
     private async Task<bool> MarkMissedAsync(Clinic clinic, string sessionId, Instant cutoff, Instant now, CancellationToken ct)
     {
-        for (var attempt = 0; attempt < Concurrency.MaxAttempts; attempt++)
+        var noshow = await Concurrency.RetryAsync<Session?>(async () =>
         {
             var stored = await data.SessionAsync(clinic.Id, sessionId, ct);
             if (stored is null || stored.Value.Status != SessionStatus.Booked || stored.Value.EndUtc > cutoff)
             {
-                return false; // checked in, cancelled or moved meanwhile
+                return null; // checked in, cancelled or moved meanwhile
             }
             var session = stored.Value;
-            var noshow = session with
-            {
-                Status = SessionStatus.Noshow,
-                Version = session.Version + 1,
-                History = [.. session.History, new SessionChange(now, Actor, "noshow", $"not checked in by {ClinicTime.FormatUtc(session.EndUtc + Duration.FromMinutes(clinic.MissedGraceMinutes))}")],
-            };
+            var missed = session.MarkNoShow(now, Actor, $"not checked in by {ClinicTime.FormatUtc(session.EndUtc + Duration.FromMinutes(clinic.MissedGraceMinutes))}");
             var commit = new ClinicCommit(clinic.Id, Actor, now);
-            SessionWrites.Apply(commit, stored, noshow, "session.noshow");
-            SessionService.ReleaseClaims(commit, session);
-            await flags.AddIfAbsentAsync(commit, Flag.For(FlagKinds.MissedSession, session.Id, FlagSeverity.Normal, session.PatientId, session.Id, now,
+            SessionWrites.Apply(commit, stored, missed, "session.noshow");
+            SessionWrites.ReleaseClaims(commit, session);
+            await FlagWrites.RaiseAsync(data, commit, Flag.For(FlagKinds.MissedSession, session.Id, FlagSeverity.Normal, session.PatientId, session.Id, now,
                 $"The patient did not come to the session of {ClinicTime.FormatMinute(session.Start)}. Reach out and offer a new time."), ct);
-            try
-            {
-                await commit.CommitAsync(Store, events, ct);
-            }
-            catch (CommitConflictException)
-            {
-                continue;
-            }
-            try
-            {
-                await reminders.PlanMissedAsync(clinic, noshow, now, ct);
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                logger.LogWarning(e, "Planning the re-engagement text after session {SessionId} failed.", session.Id);
-            }
-            return true;
+            await data.CommitAsync(commit, ct);
+            return missed;
+        }, () => null);
+        if (noshow is null)
+        {
+            return false;
         }
-        return false;
+        try
+        {
+            await reminders.PlanMissedAsync(clinic, noshow, now, ct);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            logger.LogWarning(e, "Planning the re-engagement text after session {SessionId} failed.", sessionId);
+        }
+        return true;
     }
 
     /// <summary>Patients whose gap since their last fulfilled session exceeds what the phase allows, with nothing booked.</summary>
@@ -153,17 +142,10 @@ public sealed class SweepService(ClinicData data, ReminderPlanner reminders, Fla
             var commit = new ClinicCommit(clinic.Id, Actor, now);
             var flag = Flag.For(FlagKinds.OverdueCadence, $"{patient.Value.Id}|{watch.Value.LastSessionId}", FlagSeverity.Normal, patient.Value.Id,
                 watch.Value.LastSessionId, now, CadenceDetail(phase, allowed, watch.Value.LastDate, gap, clinic.CadenceGraceDays));
-            var added = await flags.AddIfAbsentAsync(commit, flag, ct);
+            var added = await FlagWrites.RaiseAsync(data, commit, flag, ct);
             commit.Delete(watch.Key, watch.ETag).Delete(Keys.CadencePointer(patient.Value.Id));
-            try
-            {
-                await commit.CommitAsync(Store, events, ct);
-                raised += added ? 1 : 0;
-            }
-            catch (CommitConflictException)
-            {
-                // a session was fulfilled meanwhile and moved the watch: nothing to flag
-            }
+            // A conflict means a session was fulfilled meanwhile and moved the watch: nothing to flag.
+            raised += await data.TryCommitAsync(commit, ct) && added ? 1 : 0;
         }
         return raised;
     }
@@ -205,38 +187,21 @@ public sealed class SweepService(ClinicData data, ReminderPlanner reminders, Fla
             var commit = new ClinicCommit(clinic.Id, Actor, now).Delete(watch.Key, watch.ETag);
             if (session is not null && session.RemsFormSubmittedAt is null)
             {
-                var flagId = Flag.IdFor(FlagKinds.RemsFormDue, session.Id);
-                var flag = await data.FlagAsync(clinic.Id, flagId, ct);
                 if (watch.Value.Stage == 1)
                 {
                     commit.Insert(Keys.RemsWatch(session.StartUtc + Watches.RemsDeadline, session.Id), watch.Value with { Stage = 2 });
-                    if (flag is null)
-                    {
-                        FlagWrites.Raise(commit, Flag.For(FlagKinds.RemsFormDue, session.Id, FlagSeverity.Normal, session.PatientId, session.Id, now,
-                            $"The REMS Patient Monitoring Form for the session of {ClinicTime.FormatMinute(session.Start)} is not recorded as filed; it is due by {ClinicTime.FormatUtc(session.RemsFormDueBy)}."));
-                        raised++;
-                    }
+                    raised += await FlagWrites.RaiseAsync(data, commit, Flag.For(FlagKinds.RemsFormDue, session.Id, FlagSeverity.Normal, session.PatientId, session.Id, now,
+                        $"The REMS Patient Monitoring Form for the session of {ClinicTime.FormatMinute(session.Start)} is not recorded as filed; it is due by {ClinicTime.FormatUtc(session.RemsFormDueBy)}."), ct) ? 1 : 0;
                 }
-                else if (flag is { Value.Status: FlagStatus.Open, Value.Severity: FlagSeverity.Normal })
+                else if (await data.FlagAsync(clinic.Id, Flag.IdFor(FlagKinds.RemsFormDue, session.Id), ct) is { } flag
+                    && flag.Value.MakeUrgent($"OVERDUE: the REMS Patient Monitoring Form for the session of {ClinicTime.FormatMinute(session.Start)} was due by {ClinicTime.FormatUtc(session.RemsFormDueBy)} and is not recorded as filed.") is { } urgent)
                 {
-                    var urgent = flag.Value with
-                    {
-                        Severity = FlagSeverity.Urgent,
-                        Detail = $"OVERDUE: the REMS Patient Monitoring Form for the session of {ClinicTime.FormatMinute(session.Start)} was due by {ClinicTime.FormatUtc(session.RemsFormDueBy)} and is not recorded as filed.",
-                        Version = flag.Value.Version + 1,
-                    };
-                    FlagWrites.Update(commit, flag.Value, urgent, flag.ETag, "flag.escalated", EventTypes.FlagEscalated, $"flag-{flagId}-escalated");
+                    FlagWrites.Update(commit, flag.Value, urgent, flag.ETag, "flag.escalated", EventTypes.FlagEscalated, $"flag-{urgent.Id}-escalated");
                     escalated++;
                 }
             }
-            try
-            {
-                await commit.CommitAsync(Store, events, ct);
-            }
-            catch (CommitConflictException)
-            {
-                // filed or swept concurrently: the next run sees the outcome
-            }
+            // A conflict: filed or swept concurrently; the next run sees the outcome.
+            await data.TryCommitAsync(commit, ct);
         }
         return (raised, escalated);
     }
@@ -261,7 +226,7 @@ public sealed class SweepService(ClinicData data, ReminderPlanner reminders, Fla
             }
             var flag = Flag.For(FlagKinds.RideUnconfirmed, $"{session.Id}|v{session.ScheduleVersion}", FlagSeverity.Normal, session.PatientId, session.Id, now,
                 $"The patient has not confirmed the session of {ClinicTime.FormatMinute(session.Start)}, nor that someone will drive them home. Call to check before dosing.");
-            raised += await flags.RaiseAsync(clinic.Id, flag, Actor, now, ct) ? 1 : 0;
+            raised += await FlagWrites.RaiseAloneAsync(data, clinic.Id, flag, Actor, now, ct) ? 1 : 0;
         }
         return raised;
     }

@@ -1,10 +1,5 @@
-using ClinicBackend.Application.Access;
-using ClinicBackend.Application.Clinics;
-using ClinicBackend.Application.Events;
-using ClinicBackend.Application.Flags;
-using ClinicBackend.Application.Patients;
 using ClinicBackend.Application.Persistence;
-using ClinicBackend.Application.Sessions;
+using ClinicBackend.Domain.Access;
 using ClinicBackend.Domain.Events;
 using ClinicBackend.Domain.Flags;
 using ClinicBackend.Domain.Patients;
@@ -34,19 +29,19 @@ public static class Watches
     public static LocalDate CadenceDue(TreatmentCourse course, LocalDate lastDate) =>
         lastDate.PlusDays(course.AllowedGapDays(course.PhaseOn(lastDate.PlusDays(1))) + 1);
 
-    public static async Task OnFulfilledAsync(ClinicCommit commit, IDocumentStore store, Session fulfilled, CancellationToken ct)
+    public static async Task OnFulfilledAsync(ClinicCommit commit, ClinicData data, Session fulfilled, CancellationToken ct)
     {
         commit.Insert(Keys.RemsWatch(fulfilled.StartUtc + RemsFirstNotice, fulfilled.Id), new RemsWatch(fulfilled.Id, fulfilled.PatientId, 1));
 
-        var patient = await store.GetAsync<Patient>(commit.ClinicId, Keys.Patient(fulfilled.PatientId), ct);
+        var patient = await data.PatientAsync(commit.ClinicId, fulfilled.PatientId, ct);
         if (patient is null)
         {
             return;
         }
-        var pointer = await store.GetAsync<CadencePointer>(commit.ClinicId, Keys.CadencePointer(fulfilled.PatientId), ct);
+        var pointer = await data.Store.GetAsync<CadencePointer>(commit.ClinicId, Keys.CadencePointer(fulfilled.PatientId), ct);
         if (pointer is not null)
         {
-            var current = await store.GetAsync<CadenceWatch>(commit.ClinicId, pointer.Value.Key, ct);
+            var current = await data.Store.GetAsync<CadenceWatch>(commit.ClinicId, pointer.Value.Key, ct);
             if (current is not null && current.Value.LastStartUtc >= fulfilled.StartUtc)
             {
                 return; // a later session already set the watch
@@ -62,29 +57,21 @@ public static class Watches
     }
 
     /// <summary>Filing the form ends its watch and resolves its flag.</summary>
-    public static async Task OnRemsFormFiledAsync(ClinicCommit commit, IDocumentStore store, Session filed, CancellationToken ct)
+    public static async Task OnRemsFormFiledAsync(ClinicCommit commit, ClinicData data, Session filed, CancellationToken ct)
     {
         foreach (var due in new[] { filed.StartUtc + RemsFirstNotice, filed.StartUtc + RemsDeadline })
         {
             var key = Keys.RemsWatch(due, filed.Id);
-            if (await store.GetAsync<RemsWatch>(commit.ClinicId, key, ct) is not null)
+            if (await data.Store.GetAsync<RemsWatch>(commit.ClinicId, key, ct) is not null)
             {
                 commit.Delete(key);
             }
         }
         var flagId = Flag.IdFor(FlagKinds.RemsFormDue, filed.Id);
-        var flag = await store.GetAsync<Flag>(commit.ClinicId, Keys.Flag(flagId), ct);
-        if (flag is { Value.Status: FlagStatus.Open })
+        var flag = await data.FlagAsync(commit.ClinicId, flagId, ct);
+        if (flag?.Value.Resolve("The monitoring form was filed.", Actors.System, commit.Now) is { IsSuccess: true } resolved)
         {
-            var resolved = flag.Value with
-            {
-                Status = FlagStatus.Resolved,
-                ResolvedAt = commit.Now,
-                ResolvedBy = "system",
-                ResolutionNote = "The monitoring form was filed.",
-                Version = flag.Value.Version + 1,
-            };
-            FlagWrites.Update(commit, flag.Value, resolved, flag.ETag, "flag.resolved", EventTypes.FlagResolved, $"flag-{flagId}-resolved");
+            FlagWrites.Update(commit, flag.Value, resolved.Value, flag.ETag, "flag.resolved", EventTypes.FlagResolved, $"flag-{flagId}-resolved");
         }
     }
 }

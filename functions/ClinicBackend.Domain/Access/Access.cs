@@ -23,9 +23,20 @@ public sealed record Caller(string ObjectId, IReadOnlySet<string> Roles)
         Roles.Contains(AppRoles.ClinicAdmin) ? AppRoles.ClinicAdmin
         : Roles.Contains(AppRoles.ClinicStaff) ? AppRoles.ClinicStaff
         : null;
+}
 
-    /// <summary>Used for work the system does by itself (timers, webhooks).</summary>
-    public static Caller System(string name) => new($"system:{name}", new HashSet<string>());
+/// <summary>Who the audit trail and histories name for work nobody signed in for.</summary>
+public static class Actors
+{
+    public const string Sweep = "system:sweep";
+    public const string Dispatcher = "system:dispatcher";
+    public const string TwilioStatus = "system:twilio-status";
+    /// <summary>Twilio reported 21610: the recipient blocked the clinic's number.</summary>
+    public const string CarrierOptOut = "system:twilio-21610";
+    public const string System = "system";
+
+    /// <summary>A patient acting by text.</summary>
+    public static string Patient(string patientId) => $"patient:{patientId}";
 }
 
 /// <summary>A user's role in one clinic.</summary>

@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using NodaTime;
 
 namespace ClinicBackend.Domain.Audit;
@@ -12,5 +13,5 @@ public sealed record AuditEntry(
     string EntityId,
     IReadOnlyDictionary<string, AuditChange>? Changes);
 
-/// <summary>One field's value before and after, as JSON text (null when absent).</summary>
-public sealed record AuditChange(string? From, string? To);
+/// <summary>One field's value before and after, as JSON values (null when absent).</summary>
+public sealed record AuditChange(JsonNode? From, JsonNode? To);

@@ -15,6 +15,8 @@ public enum ProblemKind
     RuleViolation,
     /// <summary>The body is larger than allowed (413).</summary>
     TooLarge,
+    /// <summary>The body is not in a media type the route reads (415).</summary>
+    UnsupportedMediaType,
 }
 
 /// <summary>An RFC 9457 problem, independent of HTTP types. <see cref="Code"/> becomes the last segment of its type URI.</summary>

@@ -1,5 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
+using ClinicBackend.Domain.Common;
+using ClinicBackend.Domain.Time;
 using NodaTime;
 
 namespace ClinicBackend.Domain.Flags;
@@ -58,6 +60,19 @@ public sealed record Flag
         CreatedAt = now,
         Detail = detail,
     };
+
+    public Result<Flag> Resolve(string note, string actor, Instant now)
+    {
+        if (Status == FlagStatus.Resolved)
+        {
+            return Problem.Conflict("already-resolved", "The flag is already resolved.", $"It was resolved at {ClinicTime.FormatUtc(ResolvedAt!.Value)}.");
+        }
+        return this with { Status = FlagStatus.Resolved, ResolvedAt = now, ResolvedBy = actor, ResolutionNote = note, Version = Version + 1 };
+    }
+
+    /// <summary>Raises an open flag to urgent with a new description; null when there is nothing to raise.</summary>
+    public Flag? MakeUrgent(string detail) =>
+        Status == FlagStatus.Open && Severity == FlagSeverity.Normal ? this with { Severity = FlagSeverity.Urgent, Detail = detail, Version = Version + 1 } : null;
 
     /// <summary>The deterministic id of the flag for a kind and its cause.</summary>
     public static string IdFor(string kind, string cause)

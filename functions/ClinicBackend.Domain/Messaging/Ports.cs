@@ -41,6 +41,15 @@ public interface IOutboxDelivery
 
 public sealed record SmsRequest(string From, string To, string Body, Uri? StatusCallback);
 
+/// <summary>Names one outbound text of the ledger: the clinic partition, the patient and the message id.</summary>
+public sealed record TextRef(string ClinicId, string PatientId, string MessageId);
+
+/// <summary>Where Twilio reports a text's delivery status; null when the app has no public URL.</summary>
+public interface IStatusCallbacks
+{
+    Uri? For(TextRef text);
+}
+
 /// <summary>What became of a send.</summary>
 public abstract record SendResult
 {

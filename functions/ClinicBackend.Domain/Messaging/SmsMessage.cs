@@ -22,15 +22,13 @@ public static class SmsStatus
     public const string Failed = "failed";
     public const string Received = "received";
 
-    // Twilio's own statuses
+    // Twilio's own statuses (Twilio's "sending" and "failed" are the two above)
     public const string Accepted = "accepted";
     public const string Scheduled = "scheduled";
     public const string Queued = "queued";
-    public const string SendingTwilio = "sending";
     public const string Sent = "sent";
     public const string Delivered = "delivered";
     public const string Undelivered = "undelivered";
-    public const string TwilioFailed = "failed";
     public const string Read = "read";
     public const string Canceled = "canceled";
 
@@ -47,7 +45,7 @@ public static class SmsStatus
     };
 
     public static bool IsKnownTwilioStatus(string status) =>
-        status is Accepted or Scheduled or Queued or SendingTwilio or Sent or Delivered or Undelivered or TwilioFailed or Read or Canceled;
+        status is Accepted or Scheduled or Queued or Sending or Sent or Delivered or Undelivered or Failed or Read or Canceled;
 
     /// <summary>Handed over to Twilio (or simulated): the dispatcher is done with it.</summary>
     public static bool IsHandedOver(string status) => Rank(status) >= 2 && status is not (Skipped or Failed);
@@ -80,13 +78,10 @@ public sealed record SmsMessage
     public string? ErrorCode { get; init; }
     public Instant UpdatedAt { get; init; }
 
-    /// <summary>Counts against the healthcare exemption limits (replies to a patient's own text do not).</summary>
-    public bool IsAutomated => Direction == "outbound" && Kind is SmsKinds.DayBefore or SmsKinds.Missed;
-
     public static string ReminderId(string sessionId, int version, string kind) => $"r-{sessionId}-v{version}-{kind}";
 
     public static string InboundId(string messageSid) => $"in-{messageSid}";
 }
 
 /// <summary>A claim on a patient's one automated text of a clinic-local day.</summary>
-public sealed record SmsQuota(string MessageId, Instant At);
+public sealed record SmsQuota(string MessageId, Instant At, LocalDate Date);

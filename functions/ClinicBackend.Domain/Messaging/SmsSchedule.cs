@@ -35,13 +35,6 @@ public static class SmsSchedule
         return sendAt <= sessionStart - MinimumLead ? sendAt : null;
     }
 
-    /// <summary>The first allowed time on the clinic-local day after <paramref name="at"/>.</summary>
-    public static Instant NextDay(Clinic clinic, Instant at)
-    {
-        var date = at.InZone(clinic.Zone).Date.PlusDays(1);
-        return Time.ClinicTime.ResolveLenient(date.At(clinic.Reminders.QuietEnd), clinic.Zone).ToInstant();
-    }
-
     /// <summary>
     /// Whether an automated text may go on <paramref name="today"/> given the local days that already had
     /// one; if not, the first later day that keeps both limits.

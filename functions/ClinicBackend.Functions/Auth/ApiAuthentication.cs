@@ -66,7 +66,7 @@ public static class ApiAuthentication
 /// </summary>
 public sealed class RequestAuthenticator(IAuthenticationSchemeProvider schemes, ILogger<RequestAuthenticator> logger)
 {
-    public async Task<IActionResult?> AuthenticateAsync(HttpContext http)
+    public async Task<ApiResult?> AuthenticateAsync(HttpContext http)
     {
         var token = BearerToken(http.Request);
         if (token is null)

@@ -3,9 +3,9 @@ using Azure.Messaging.ServiceBus;
 using Azure.Storage.Queues;
 using ClinicBackend.Application.Access;
 using ClinicBackend.Application.Clinics;
-using ClinicBackend.Application.Events;
 using ClinicBackend.Application.Flags;
-using ClinicBackend.Application.Messaging;
+using ClinicBackend.Application.Inbound;
+using ClinicBackend.Application.Outbound;
 using ClinicBackend.Application.Patients;
 using ClinicBackend.Application.Persistence;
 using ClinicBackend.Application.Runs;
@@ -13,6 +13,8 @@ using ClinicBackend.Application.Sessions;
 using ClinicBackend.Application.Sweep;
 using ClinicBackend.Domain.Events;
 using ClinicBackend.Domain.Messaging;
+using ClinicBackend.Functions.Pipeline;
+using ClinicBackend.Functions.Sms;
 using ClinicBackend.Infrastructure.Events;
 using ClinicBackend.Infrastructure.Messaging;
 using ClinicBackend.Infrastructure.Storage;
@@ -25,24 +27,33 @@ public static class ApplicationServices
 {
     public static IServiceCollection AddApplicationServices(this IServiceCollection services)
     {
+        // Persistence floor
+        services.AddSingleton<EventRelay>();
         services.AddSingleton<ClinicData>();
         services.AddSingleton<ClinicAccess>();
+        // Use cases
         services.AddSingleton<ClinicService>();
         services.AddSingleton<PatientService>();
-        services.AddSingleton<SessionService>();
-        services.AddSingleton<FlagService>();
-        services.AddSingleton<EventRelay>();
-        services.AddSingleton<ISessionObserver, SessionSideEffects>();
-        services.AddSingleton<ScheduledRuns>();
         services.AddSingleton<MessageHistory>();
-        services.AddSingleton<FlagRaiser>();
+        services.AddSingleton<SessionUpdater>();
+        services.AddSingleton<BookingService>();
+        services.AddSingleton<SessionService>();
+        services.AddSingleton<ISessionObserver, SessionSideEffects>();
+        services.AddSingleton<FlagService>();
+        services.AddSingleton<InboundSmsService>();
         services.AddSingleton<ReminderPlanner>();
         services.AddSingleton<SmsDispatcher>();
+        services.AddSingleton<DueTextHandler>();
+        services.AddSingleton<TextSender>();
+        services.AddSingleton<OptOuts>();
         services.AddSingleton<DeliveryStatusService>();
-        services.AddSingleton<InboundSmsService>();
         services.AddSingleton<SweepService>();
+        services.AddSingleton<ScheduledRuns>();
         services.AddSingleton(new SendRateLimiter());
-        services.AddSingleton(sp => new SmsCallbacks(sp.GetRequiredService<IOptions<TwilioOptions>>().Value.PublicBaseUrl));
+        // HTTP pipeline and Twilio's wire formats
+        services.AddSingleton<HttpPipeline>();
+        services.AddSingleton<TwilioWebhookGate>();
+        services.AddSingleton<IStatusCallbacks>(sp => new StatusCallbackUrls(sp.GetRequiredService<IOptions<TwilioOptions>>().Value));
         services.AddSingleton(sp => new TwilioSignature(sp.GetRequiredService<IOptions<TwilioOptions>>().Value));
         services.AddSingleton<ISmsGateway>(sp =>
         {

@@ -1,11 +1,4 @@
 using System.Globalization;
-using ClinicBackend.Application;
-using ClinicBackend.Application.Clinics;
-using ClinicBackend.Application.Flags;
-using ClinicBackend.Application.Patients;
-using ClinicBackend.Application.Persistence;
-using ClinicBackend.Application.Runs;
-using ClinicBackend.Application.Sessions;
 using ClinicBackend.Domain.Access;
 using ClinicBackend.Domain.Common;
 using ClinicBackend.Functions.Auth;
@@ -14,33 +7,30 @@ using Microsoft.AspNetCore.Mvc;
 
 namespace ClinicBackend.Functions.Http;
 
-/// <summary>What every clinic-API trigger does around its one service call.</summary>
+/// <summary>What every clinic-API trigger does around its one service call: read the input, map the result to HTTP.</summary>
 public static class Api
 {
     public const string RoutePrefix = "api";
 
-    /// <summary>The authenticated caller (the authentication gate ran before the function).</summary>
+    /// <summary>The authenticated caller (the pipeline authenticated the request before the function ran).</summary>
     public static Caller Caller(HttpRequest request) =>
         RequestAuthenticator.CallerOf(request.HttpContext.User) ?? throw new InvalidOperationException("The function ran without an authenticated caller.");
 
-    public static IActionResult Respond(Result<Outcome> result)
-    {
-        if (!result.IsSuccess)
-        {
-            return ApiResult.Problem(result.Problem!);
-        }
-        var outcome = result.Value;
-        var response = outcome.Kind switch
-        {
-            OutcomeKind.Created => ApiResult.Created(outcome.Body!, $"/{RoutePrefix}/{outcome.Location}"),
-            OutcomeKind.NoContent => ApiResult.NoContent(),
-            _ => ApiResult.Ok(outcome.Body!),
-        };
-        return outcome.Version is { } version ? response.WithVersion(version) : response;
-    }
+    /// <summary>200 with the mapped body, the version as ETag when the resource has one.</summary>
+    public static IActionResult Ok<T>(Result<T> result, Func<T, object> body, Func<T, int>? version = null) =>
+        !result.IsSuccess ? ApiResult.Problem(result.Problem!) : Versioned(ApiResult.Ok(body(result.Value)), result.Value, version);
 
-    /// <summary>Reads the JSON body, then runs the service call with it.</summary>
-    public static async Task<IActionResult> WithBody<T>(HttpRequest request, CancellationToken ct, Func<T, int?, Task<Result<Outcome>>> run) where T : class
+    /// <summary>201 with the mapped body and the new resource's path below the route prefix.</summary>
+    public static IActionResult Created<T>(Result<T> result, Func<T, object> body, Func<T, string> location, Func<T, int> version) =>
+        !result.IsSuccess
+            ? ApiResult.Problem(result.Problem!)
+            : Versioned(ApiResult.Created(body(result.Value), $"/{RoutePrefix}/{location(result.Value)}"), result.Value, version);
+
+    public static IActionResult NoContent<T>(Result<T> result) =>
+        result.IsSuccess ? ApiResult.NoContent() : ApiResult.Problem(result.Problem!);
+
+    /// <summary>Reads the JSON body and the If-Match header, then runs the service call with them.</summary>
+    public static async Task<IActionResult> WithBody<T>(HttpRequest request, CancellationToken ct, Func<T, int?, Task<IActionResult>> run) where T : class
     {
         var ifMatch = IfMatch(request);
         if (!ifMatch.IsSuccess)
@@ -48,11 +38,11 @@ public static class Api
             return ApiResult.Problem(ifMatch.Problem!);
         }
         var body = await RequestReader.ReadJsonAsync<T>(request, ct);
-        return body.IsSuccess ? Respond(await run(body.Value, ifMatch.Value)) : ApiResult.Problem(body.Problem!);
+        return body.IsSuccess ? await run(body.Value, ifMatch.Value) : ApiResult.Problem(body.Problem!);
     }
 
     /// <summary>A body-less change (check-in): an empty body or an empty JSON object.</summary>
-    public static async Task<IActionResult> WithoutBody(HttpRequest request, CancellationToken ct, Func<int?, Task<Result<Outcome>>> run)
+    public static async Task<IActionResult> WithoutBody(HttpRequest request, CancellationToken ct, Func<int?, Task<IActionResult>> run)
     {
         var ifMatch = IfMatch(request);
         if (!ifMatch.IsSuccess)
@@ -69,7 +59,14 @@ public static class Api
         {
             return ApiResult.Problem(Problem.Validation("body", "This request takes no body (or an empty JSON object)."));
         }
-        return Respond(await run(ifMatch.Value));
+        return await run(ifMatch.Value);
+    }
+
+    /// <summary>Runs a query-only call after checking its integer query parameter.</summary>
+    public static async Task<IActionResult> WithIntQuery(HttpRequest request, string name, Func<int?, Task<IActionResult>> run)
+    {
+        var value = IntQuery(request, name);
+        return value.IsSuccess ? await run(value.Value) : ApiResult.Problem(value.Problem!);
     }
 
     /// <summary>The version an <c>If-Match</c> header asks for: <c>"3"</c>, <c>W/"3"</c> or <c>3</c>; absent or <c>*</c> means any.</summary>
@@ -105,4 +102,7 @@ public static class Api
         var value = request.Query[name];
         return value.Count == 0 ? null : value.ToString();
     }
+
+    private static ApiResult Versioned<T>(ApiResult response, T value, Func<T, int>? version) =>
+        version is null ? response : response.WithVersion(version(value));
 }

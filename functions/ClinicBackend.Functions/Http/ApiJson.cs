@@ -1,9 +1,14 @@
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
 namespace ClinicBackend.Functions.Http;
 
-/// <summary>JSON of the HTTP API: camelCase, strict on input (unknown fields are refused), nulls left out of output.</summary>
+/// <summary>
+/// JSON of the HTTP API: camelCase, strict on input (unknown fields are refused), nulls left out of output,
+/// and plain UTF-8 out: names and numbers come back as written (+1212..., José), only quotes, backslashes and
+/// control characters are escaped.
+/// </summary>
 public static class ApiJson
 {
     public static readonly JsonSerializerOptions Options = Create();
@@ -18,6 +23,7 @@ public static class ApiJson
             AllowTrailingCommas = false,
             ReadCommentHandling = JsonCommentHandling.Disallow,
             MaxDepth = 16,
+            Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
         };
         options.MakeReadOnly(populateMissingResolver: true);
         return options;

@@ -48,8 +48,8 @@ public sealed class ApiResult : IActionResult
     public static ApiResult Problem(Problem problem) =>
         new(ProblemHttp.StatusOf(problem.Kind), ProblemHttp.Body(problem), null, "application/problem+json; charset=utf-8");
 
-    public static ApiResult Problem(int status, string code, string title, string detail) =>
-        new(status, new ProblemBody(ProblemHttp.TypeUri(code), title, status, detail, null), null, "application/problem+json; charset=utf-8");
+    public static ApiResult Problem(int status, string code, string title, string detail, string? correlationId = null) =>
+        new(status, new ProblemBody(ProblemHttp.TypeUri(code), title, status, detail, null, correlationId), null, "application/problem+json; charset=utf-8");
 
     public ApiResult WithVersion(int version)
     {
@@ -80,7 +80,8 @@ public sealed class ApiResult : IActionResult
     }
 }
 
-public sealed record ProblemBody(string Type, string Title, int Status, string Detail, IReadOnlyDictionary<string, string[]>? Errors);
+/// <summary>RFC 9457 problem details; <c>correlationId</c> names an unexpected failure in the logs.</summary>
+public sealed record ProblemBody(string Type, string Title, int Status, string Detail, IReadOnlyDictionary<string, string[]>? Errors, string? CorrelationId = null);
 
 public static class ProblemHttp
 {
@@ -96,6 +97,7 @@ public static class ProblemHttp
         ProblemKind.Conflict => StatusCodes.Status409Conflict,
         ProblemKind.RuleViolation => StatusCodes.Status422UnprocessableEntity,
         ProblemKind.TooLarge => StatusCodes.Status413PayloadTooLarge,
+        ProblemKind.UnsupportedMediaType => StatusCodes.Status415UnsupportedMediaType,
         _ => StatusCodes.Status400BadRequest,
     };
 

@@ -12,6 +12,12 @@ public static class RequestReader
     public static readonly Problem TooLarge = new(ProblemKind.TooLarge, "body-too-large", "The request body is too large.",
         $"Request bodies are limited to {MaxBodyBytes / 1024} KiB; send less.");
 
+    public static readonly Problem UnsupportedMediaType = new(ProblemKind.UnsupportedMediaType, "unsupported-media-type",
+        "The body is not JSON.", "Send the body as application/json (Content-Type: application/json; charset=utf-8).");
+
+    private static bool IsJson(string contentType) =>
+        contentType.StartsWith("application/json", StringComparison.OrdinalIgnoreCase) || contentType.Contains("+json", StringComparison.OrdinalIgnoreCase);
+
     public static async Task<Result<T>> ReadJsonAsync<T>(HttpRequest request, CancellationToken ct) where T : class
     {
         var bytes = await ReadBodyAsync(request, ct);
@@ -19,10 +25,9 @@ public static class RequestReader
         {
             return bytes.Problem!;
         }
-        if (request.ContentType is { } contentType && !contentType.StartsWith("application/json", StringComparison.OrdinalIgnoreCase)
-            && !contentType.Contains("+json", StringComparison.OrdinalIgnoreCase))
+        if (request.ContentType is { } contentType && !IsJson(contentType))
         {
-            return Problem.Validation("body", "Send the body as application/json.");
+            return UnsupportedMediaType;
         }
         if (bytes.Value.Length == 0)
         {

@@ -36,7 +36,7 @@ public sealed class BadInputTests : IAsyncLifetime
         { "/sessions", "POST", "{\"patientId\":\"@P\",\"start\":\"2026-12-02T09:00Z\"}", null, 400, "start" },
         { "/sessions", "POST", "{\"patientId\":\"@P\",\"start\":\"2026-12-02 09:00\"}", null, 400, "start" },
         { "/sessions", "POST", "{\"patientId\":\"@P\",\"start\":\"2026-12-02T25:00\"}", null, 400, "start" },
-        { "/sessions", "POST", "{\"patientId\":\"@P\",\"start\":\"2026-12-02T09:00\"}", "text/plain", 400, "body" },
+        { "/sessions", "POST", "{\"patientId\":\"@P\",\"start\":\"2026-12-02T09:00\"}", "text/plain", 415, null },
         { "/sessions", "POST", "{\"patientId\":\"@P\",\"start\":\"2026-12-02T09:00\"} trailing", null, 400, "body" },
         { "/sessions", "POST", "HUGE", null, 413, null },
         { "/patients", "POST", "{\"givenName\":\"A\",\"familyName\":\"B\",\"phone\":\"not a phone\",\"smsConsent\":true,\"remsEnrolled\":true,\"course\":{\"startDate\":\"2026-11-02\"}}", null, 400, "phone" },

@@ -1,5 +1,6 @@
 using Azure.Storage.Queues;
-using ClinicBackend.Application.Messaging;
+using ClinicBackend.Application.Inbound;
+using ClinicBackend.Application.Outbound;
 using ClinicBackend.Application.Persistence;
 using ClinicBackend.Domain.Messaging;
 using ClinicBackend.Infrastructure.Storage;
@@ -120,12 +121,12 @@ public sealed class DispatchFailureTests : TwilioAppTest
     public async Task Persistent_failures_end_in_the_dead_letter_queue_with_a_flag_not_a_loop()
     {
         var patient = await BookTomorrowAsync("2026-12-02T16:00");
-        for (var i = 0; i < 3 * SmsDispatcher.MaxAttempts + 5; i++)
+        for (var i = 0; i < 3 * TextSender.MaxAttempts + 5; i++)
         {
             Twilio.Then(Error(500));
         }
         App.Clock.SetUtcNow(TuesdayAt);
-        for (var run = 0; run < SmsDispatcher.MaxAttempts + 4; run++)
+        for (var run = 0; run < TextSender.MaxAttempts + 4; run++)
         {
             await App.RunFunctionAsync("DispatchSms");
             var row = await LastMessageAsync(patient);
@@ -136,7 +137,7 @@ public sealed class DispatchFailureTests : TwilioAppTest
             // Next run just after the backoff the dispatcher chose.
             App.Clock.SetUtcNow(DateTimeOffset.Parse(row["at"]!.ToString(), System.Globalization.CultureInfo.InvariantCulture).AddSeconds(1));
         }
-        Assert.Equal(3 * SmsDispatcher.MaxAttempts, Twilio.Requests);
+        Assert.Equal(3 * TextSender.MaxAttempts, Twilio.Requests);
         var failed = await LastMessageAsync(patient);
         Assert.Equal("failed", failed["status"]!.ToString());
         Assert.StartsWith("gave up after 8 attempts", failed["reason"]!.ToString());
@@ -151,12 +152,12 @@ public sealed class DispatchFailureTests : TwilioAppTest
         var store = App.Services.GetRequiredService<IDocumentStore>();
         // Daily: the patient already had an automated text on Tuesday: the reminder waits for Wednesday 08:00.
         var daily = await BookTomorrowAsync("2026-12-02T10:00");
-        await store.CommitAsync(Clinic.ClinicId, [new Change.Insert(Keys.SmsQuota(daily, new NodaTime.LocalDate(2026, 12, 1)), new SmsQuota("earlier", default))], default);
+        await store.CommitAsync(Clinic.ClinicId, [new Change.Insert(Keys.SmsQuota(daily, new NodaTime.LocalDate(2026, 12, 1)), new SmsQuota("earlier", default, new NodaTime.LocalDate(2026, 12, 1)))], default);
         // Weekly: three automated texts in the last days: nothing more may go before Wednesday's session.
         var weekly = await BookTomorrowAsync("2026-12-02T12:00");
         foreach (var day in new[] { 27, 28, 29 })
         {
-            await store.CommitAsync(Clinic.ClinicId, [new Change.Insert(Keys.SmsQuota(weekly, new NodaTime.LocalDate(2026, 11, day)), new SmsQuota($"earlier{day}", default))], default);
+            await store.CommitAsync(Clinic.ClinicId, [new Change.Insert(Keys.SmsQuota(weekly, new NodaTime.LocalDate(2026, 11, day)), new SmsQuota($"earlier{day}", default, new NodaTime.LocalDate(2026, 11, day)))], default);
         }
         App.Clock.SetUtcNow(TuesdayAt);
         await App.RunFunctionAsync("DispatchSms");

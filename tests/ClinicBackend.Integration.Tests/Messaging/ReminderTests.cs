@@ -1,4 +1,5 @@
-using ClinicBackend.Application.Messaging;
+using ClinicBackend.Application.Inbound;
+using ClinicBackend.Application.Outbound;
 using ClinicBackend.Application.Persistence;
 using ClinicBackend.Domain.Messaging;
 using ClinicBackend.Infrastructure.Storage;

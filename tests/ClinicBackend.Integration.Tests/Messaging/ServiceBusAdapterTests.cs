@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Azure.Messaging.ServiceBus;
-using ClinicBackend.Application.Messaging;
+using ClinicBackend.Application.Inbound;
+using ClinicBackend.Application.Outbound;
 using ClinicBackend.Domain.Events;
 using ClinicBackend.Domain.Messaging;
 using ClinicBackend.Infrastructure.Events;

@@ -1,20 +1,15 @@
 using System.Text.RegularExpressions;
-using ClinicBackend.Application.Access;
-using ClinicBackend.Application.Clinics;
-using ClinicBackend.Application.Events;
-using ClinicBackend.Application.Patients;
 using ClinicBackend.Application.Persistence;
-using ClinicBackend.Application.Sessions;
+using ClinicBackend.Domain.Access;
 using ClinicBackend.Domain.Clinics;
 using ClinicBackend.Domain.Flags;
 using ClinicBackend.Domain.Messaging;
 using ClinicBackend.Domain.Patients;
-using ClinicBackend.Domain.Sessions;
 using ClinicBackend.Domain.Time;
 using Microsoft.Extensions.Logging;
 using NodaTime;
 
-namespace ClinicBackend.Application.Messaging;
+namespace ClinicBackend.Application.Inbound;
 
 /// <summary>The answer to an inbound text: the reply (null for none) and what was done, for logs without content.</summary>
 public sealed record InboundOutcome(string? Reply, string Handling);
@@ -27,7 +22,7 @@ public sealed record InboundRecord(string MessageSid, string? Reply, string Hand
 /// that clinic, interpreted (crisis first), and applied in one commit with its history row and its
 /// MessageSid record, so a retry or a crash never half-applies it.
 /// </summary>
-public sealed partial class InboundSmsService(ClinicData data, EventRelay events, TimeProvider time, ILogger<InboundSmsService> logger)
+public sealed partial class InboundSmsService(ClinicData data, TimeProvider time, ILogger<InboundSmsService> logger)
 {
     public const int MaxStoredBody = 1600;
 
@@ -56,23 +51,14 @@ public sealed partial class InboundSmsService(ClinicData data, EventRelay events
             return new InboundOutcome(SmsTexts.UnknownSender, "unknown-sender");
         }
 
-        for (var attempt = 0; attempt < Concurrency.MaxAttempts; attempt++)
+        // A conflict is a concurrent retry of the same text, or a concurrent change to the patient or session: look again.
+        return await Concurrency.RetryAsync(async () =>
         {
             var done = await data.Store.GetAsync<InboundRecord>(clinic.Value.Id, Keys.Inbound(sid), ct);
-            if (done is not null)
-            {
-                return new InboundOutcome(done.Value.Reply, "repeat:" + done.Value.Handling);
-            }
-            try
-            {
-                return await ApplyAsync(clinic.Value, patient.Value.Id, sid, form, ct);
-            }
-            catch (CommitConflictException)
-            {
-                // A concurrent retry of the same text, or a concurrent change to the patient or session: look again.
-            }
-        }
-        throw new InvalidOperationException("The inbound text could not be applied; Twilio will retry it.");
+            return done is not null
+                ? new InboundOutcome(done.Value.Reply, "repeat:" + done.Value.Handling)
+                : await ApplyAsync(clinic.Value, patient.Value.Id, sid, form, ct);
+        }, () => throw new InvalidOperationException("The inbound text could not be applied; Twilio will retry it."));
     }
 
     private async Task<string?> RouteAsync(IReadOnlyDictionary<string, string> form, string to, CancellationToken ct)
@@ -95,13 +81,13 @@ public sealed partial class InboundSmsService(ClinicData data, EventRelay events
         var media = int.TryParse(form.GetValueOrDefault("NumMedia"), out var n) ? n : 0;
         var intent = ReplyInterpreter.Interpret(body, form.GetValueOrDefault("OptOutType"));
         var language = patient.Language;
-        var actor = $"patient:{patient.Id}";
+        var actor = Actors.Patient(patient.Id);
         var commit = new ClinicCommit(clinic.Id, actor, now);
         string? reply;
         string handling;
         Patient? changedPatient = null;
 
-        var upcoming = await NextUpcomingAsync(clinic, patient.Id, now, ct);
+        var upcoming = await data.NextUpcomingSessionAsync(clinic, patient.Id, now, ct);
         switch (intent)
         {
             case ReplyIntent.Crisis:
@@ -109,7 +95,7 @@ public sealed partial class InboundSmsService(ClinicData data, EventRelay events
                 var flag = Flag.For(FlagKinds.Crisis, sid, FlagSeverity.Urgent, patient.Id, upcoming?.Value.Id, now,
                     "URGENT: the patient's text contains crisis language. Call the patient now; automated texts are paused until this flag is resolved. "
                     + $"The text: \"{Excerpt(body)}\"");
-                FlagWrites.Raise(commit, flag);
+                await FlagWrites.RaiseAsync(data, commit, flag, ct);
                 changedPatient = patient with { PausedByFlagId = patient.PausedByFlagId ?? flag.Id };
                 reply = SmsTexts.Crisis(clinic, language);
                 handling = "crisis";
@@ -132,22 +118,20 @@ public sealed partial class InboundSmsService(ClinicData data, EventRelay events
             case ReplyIntent.Confirm when upcoming is not null:
             {
                 var session = upcoming.Value;
-                var confirmed = session with
+                var confirmed = session.Confirm(now, actor);
+                if (confirmed != session)
                 {
-                    Confirmation = Confirmation.Accepted,
-                    Version = session.Version + 1,
-                    History = [.. session.History, new SessionChange(now, actor, "confirmed-by-sms", null)],
-                };
-                SessionWrites.Apply(commit, upcoming, confirmed, "session.confirmed");
+                    SessionWrites.Apply(commit, upcoming, confirmed, "session.confirmed");
+                }
                 reply = SmsTexts.Confirmed(clinic, language, session.Start);
                 handling = "confirmed";
                 break;
             }
             case ReplyIntent.Reschedule:
-                FlagWrites.Raise(commit, Flag.For(FlagKinds.RescheduleRequest, sid, FlagSeverity.Normal, patient.Id, upcoming?.Value.Id, now,
+                await FlagWrites.RaiseAsync(data, commit, Flag.For(FlagKinds.RescheduleRequest, sid, FlagSeverity.Normal, patient.Id, upcoming?.Value.Id, now,
                     upcoming is null
                         ? "The patient asked by text for a new appointment (no session is booked). Call them to book one."
-                        : $"The patient asked by text to reschedule the session of {ClinicTime.FormatMinute(upcoming.Value.Start)}. Call them to find a new time."));
+                        : $"The patient asked by text to reschedule the session of {ClinicTime.FormatMinute(upcoming.Value.Start)}. Call them to find a new time."), ct);
                 reply = upcoming is null ? SmsTexts.NoUpcomingVisit(clinic, language) : SmsTexts.RescheduleRequested(clinic, language);
                 handling = "reschedule-requested";
                 break;
@@ -156,9 +140,9 @@ public sealed partial class InboundSmsService(ClinicData data, EventRelay events
                 handling = "confirm-without-session";
                 break;
             default:
-                FlagWrites.Raise(commit, Flag.For(FlagKinds.PatientMessage, sid, FlagSeverity.Normal, patient.Id, upcoming?.Value.Id, now,
+                await FlagWrites.RaiseAsync(data, commit, Flag.For(FlagKinds.PatientMessage, sid, FlagSeverity.Normal, patient.Id, upcoming?.Value.Id, now,
                     (body.Length == 0 ? "The patient sent a message without text" : $"The patient wrote: \"{Excerpt(body)}\"")
-                    + (media > 0 ? $" ({media} picture or file attached)." : ".") + " Reply or call them."));
+                    + (media > 0 ? $" ({media} picture or file attached)." : ".") + " Reply or call them."), ct);
                 reply = SmsTexts.FreeTextReceived(clinic, language);
                 handling = "patient-message";
                 break;
@@ -186,30 +170,10 @@ public sealed partial class InboundSmsService(ClinicData data, EventRelay events
             UpdatedAt = now,
         });
         commit.Insert(Keys.Inbound(sid), new InboundRecord(sid, reply, handling, now));
-        await commit.CommitAsync(data.Store, events, ct);
+        await data.CommitAsync(commit, ct);
         logger.LogInformation("Inbound text {MessageSid} for clinic {ClinicId}, patient {PatientId}: {Handling}", sid, clinic.Id, patient.Id, handling);
         return new InboundOutcome(reply, handling);
     }
 
-    /// <summary>The patient's next session still ahead (booked, not yet started), read with its ETag.</summary>
-    private async Task<Stored<Session>?> NextUpcomingAsync(Clinic clinic, string patientId, Instant now, CancellationToken ct)
-    {
-        var today = now.InZone(clinic.Zone).Date;
-        var next = (await data.PatientSessionsAsync(clinic.Id, patientId, ct, today))
-            .Where(s => s.IsUpcoming && s.StartUtc > now)
-            .OrderBy(s => s.StartUtc)
-            .FirstOrDefault();
-        return next is null ? null : await data.SessionAsync(clinic.Id, next.Id, ct);
-    }
-
     private static string Excerpt(string body) => body.Length <= 500 ? body : body[..500] + "...";
-}
-
-/// <summary>TwiML for the webhook's answer: at most one message, XML-escaped.</summary>
-public static class TwiML
-{
-    public static string Reply(string? message) =>
-        message is null
-            ? "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response></Response>"
-            : $"<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response><Message>{System.Security.SecurityElement.Escape(message)}</Message></Response>";
 }

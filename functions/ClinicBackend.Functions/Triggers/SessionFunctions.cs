@@ -1,67 +1,68 @@
-using ClinicBackend.Application.Access;
-using ClinicBackend.Application.Clinics;
-using ClinicBackend.Application.Flags;
-using ClinicBackend.Application.Patients;
-using ClinicBackend.Application.Persistence;
-using ClinicBackend.Application.Runs;
 using ClinicBackend.Application.Sessions;
+using ClinicBackend.Domain.Common;
+using ClinicBackend.Domain.Sessions;
 using ClinicBackend.Functions.Http;
+using ClinicBackend.Functions.Responses;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
 
 namespace ClinicBackend.Functions.Triggers;
 
-public sealed class SessionFunctions(SessionService sessions)
+public sealed class SessionFunctions(BookingService booking, SessionService sessions)
 {
     [Function("GetAvailability")]
     public async Task<IActionResult> Availability(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "clinics/{clinicId}/availability")] HttpRequest request, string clinicId, CancellationToken ct) =>
-        Api.Respond(await sessions.AvailabilityAsync(Api.Caller(request), clinicId, Api.Query(request, "date"), ct));
+        Api.Ok(await booking.AvailabilityAsync(Api.Caller(request), clinicId, Api.Query(request, "date"), ct), AvailabilityResponse.From);
 
     [Function("BookSession")]
     public Task<IActionResult> Book(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "clinics/{clinicId}/sessions")] HttpRequest request, string clinicId, CancellationToken ct) =>
-        Api.WithBody<BookInput>(request, ct, (body, _) => sessions.BookAsync(Api.Caller(request), clinicId, body, ct));
+        Api.WithBody<BookInput>(request, ct, async (body, _) =>
+            Api.Created(await booking.BookAsync(Api.Caller(request), clinicId, body, ct), SessionResponse.From, s => $"clinics/{clinicId}/sessions/{s.Id}", s => s.Version));
 
     [Function("ListSessions")]
     public async Task<IActionResult> List(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "clinics/{clinicId}/sessions")] HttpRequest request, string clinicId, CancellationToken ct) =>
-        Api.Respond(await sessions.ListAsync(Api.Caller(request), clinicId, Api.Query(request, "date"), Api.Query(request, "patientId"), ct));
+        Api.Ok(await sessions.ListAsync(Api.Caller(request), clinicId, Api.Query(request, "date"), Api.Query(request, "patientId"), ct),
+            ss => new SessionsResponse(ss.Select(SessionResponse.From).ToList()));
 
     [Function("GetSession")]
     public async Task<IActionResult> Get(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "clinics/{clinicId}/sessions/{sessionId}")] HttpRequest request,
         string clinicId, string sessionId, CancellationToken ct) =>
-        Api.Respond(await sessions.GetAsync(Api.Caller(request), clinicId, sessionId, ct));
+        One(await sessions.GetAsync(Api.Caller(request), clinicId, sessionId, ct));
 
     [Function("RescheduleSession")]
     public Task<IActionResult> Reschedule(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "clinics/{clinicId}/sessions/{sessionId}/reschedule")] HttpRequest request,
         string clinicId, string sessionId, CancellationToken ct) =>
-        Api.WithBody<RescheduleInput>(request, ct, (body, ifMatch) => sessions.RescheduleAsync(Api.Caller(request), clinicId, sessionId, body, ifMatch, ct));
+        Api.WithBody<RescheduleInput>(request, ct, async (body, ifMatch) => One(await booking.RescheduleAsync(Api.Caller(request), clinicId, sessionId, body, ifMatch, ct)));
 
     [Function("CancelSession")]
     public Task<IActionResult> Cancel(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "clinics/{clinicId}/sessions/{sessionId}/cancel")] HttpRequest request,
         string clinicId, string sessionId, CancellationToken ct) =>
-        Api.WithBody<CancelInput>(request, ct, (body, ifMatch) => sessions.CancelAsync(Api.Caller(request), clinicId, sessionId, body, ifMatch, ct));
+        Api.WithBody<CancelInput>(request, ct, async (body, ifMatch) => One(await sessions.CancelAsync(Api.Caller(request), clinicId, sessionId, body, ifMatch, ct)));
 
     [Function("CheckInSession")]
     public Task<IActionResult> CheckIn(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "clinics/{clinicId}/sessions/{sessionId}/check-in")] HttpRequest request,
         string clinicId, string sessionId, CancellationToken ct) =>
-        Api.WithoutBody(request, ct, ifMatch => sessions.CheckInAsync(Api.Caller(request), clinicId, sessionId, ifMatch, ct));
+        Api.WithoutBody(request, ct, async ifMatch => One(await sessions.CheckInAsync(Api.Caller(request), clinicId, sessionId, ifMatch, ct)));
 
     [Function("CompleteSession")]
     public Task<IActionResult> Complete(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "clinics/{clinicId}/sessions/{sessionId}/complete")] HttpRequest request,
         string clinicId, string sessionId, CancellationToken ct) =>
-        Api.WithBody<CompleteInput>(request, ct, (body, ifMatch) => sessions.CompleteAsync(Api.Caller(request), clinicId, sessionId, body, ifMatch, ct));
+        Api.WithBody<CompleteInput>(request, ct, async (body, ifMatch) => One(await sessions.CompleteAsync(Api.Caller(request), clinicId, sessionId, body, ifMatch, ct)));
 
     [Function("FileRemsForm")]
     public Task<IActionResult> FileRemsForm(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "clinics/{clinicId}/sessions/{sessionId}/rems-form")] HttpRequest request,
         string clinicId, string sessionId, CancellationToken ct) =>
-        Api.WithBody<RemsFormInput>(request, ct, (body, ifMatch) => sessions.FileRemsFormAsync(Api.Caller(request), clinicId, sessionId, body, ifMatch, ct));
+        Api.WithBody<RemsFormInput>(request, ct, async (body, ifMatch) => One(await sessions.FileRemsFormAsync(Api.Caller(request), clinicId, sessionId, body, ifMatch, ct)));
+
+    private static IActionResult One(Result<Session> session) => Api.Ok(session, SessionResponse.From, s => s.Version);
 }

@@ -1,16 +1,11 @@
-using ClinicBackend.Application.Access;
-using ClinicBackend.Application.Clinics;
-using ClinicBackend.Application.Flags;
-using ClinicBackend.Application.Patients;
 using ClinicBackend.Application.Persistence;
-using ClinicBackend.Application.Sessions;
 using ClinicBackend.Domain.Clinics;
 using ClinicBackend.Domain.Messaging;
 using ClinicBackend.Domain.Sessions;
 using ClinicBackend.Domain.Time;
 using NodaTime;
 
-namespace ClinicBackend.Application.Messaging;
+namespace ClinicBackend.Application.Outbound;
 
 public sealed record PlanSummary(int Clinics, int Sessions, int Planned, int AlreadyPlanned, int TooLate)
 {

@@ -7,7 +7,7 @@ using ClinicBackend.Application.Sessions;
 using ClinicBackend.Domain.Events;
 using Microsoft.Extensions.Logging;
 
-namespace ClinicBackend.Application.Events;
+namespace ClinicBackend.Application.Persistence;
 
 /// <summary>
 /// Moves clinic events from their pending rows to the sink. Events are written in the same commit as the

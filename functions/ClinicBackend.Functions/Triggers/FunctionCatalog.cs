@@ -3,9 +3,23 @@ using Microsoft.Azure.Functions.Worker;
 
 namespace ClinicBackend.Functions.Triggers;
 
-/// <summary>Marks an HTTP function that runs without a bearer token (health, OpenAPI, Twilio webhooks).</summary>
+/// <summary>Marks an HTTP function that runs without a bearer token (health, OpenAPI, docs).</summary>
 [AttributeUsage(AttributeTargets.Method)]
 public sealed class PublicEndpointAttribute : Attribute;
+
+/// <summary>Marks a Twilio webhook: authenticated by X-Twilio-Signature instead of a bearer token.</summary>
+[AttributeUsage(AttributeTargets.Method)]
+public sealed class TwilioWebhookAttribute : Attribute;
+
+/// <summary>How the pipeline lets a request in.</summary>
+public enum EndpointAccess
+{
+    /// <summary>A valid bearer token (Entra ID, or the Development key).</summary>
+    Bearer,
+    Public,
+    /// <summary>A valid Twilio signature over the public URL and every form field.</summary>
+    TwilioWebhook,
+}
 
 /// <summary>One <c>[Function]</c> method of this app, as found by reflection.</summary>
 public sealed record FunctionEntry(
@@ -13,7 +27,7 @@ public sealed record FunctionEntry(
     MethodInfo Method,
     HttpTriggerAttribute? Http,
     TimerTriggerAttribute? Timer,
-    bool IsPublic)
+    EndpointAccess Access)
 {
     /// <summary>The route below the prefix, as the Functions host would use it (the function name when none is set).</summary>
     public string? Route => Http is null ? null : Http.Route ?? Name;
@@ -26,13 +40,11 @@ public sealed record FunctionEntry(
 public static class FunctionCatalog
 {
     private static readonly Lazy<IReadOnlyList<FunctionEntry>> Entries = new(Discover);
-    private static readonly Lazy<HashSet<string>> PublicNames = new(() => Entries.Value.Where(e => e.IsPublic).Select(e => e.Name).ToHashSet(StringComparer.Ordinal));
+    private static readonly Lazy<Dictionary<string, FunctionEntry>> ByName = new(() => Entries.Value.ToDictionary(e => e.Name, StringComparer.OrdinalIgnoreCase));
 
     public static IReadOnlyList<FunctionEntry> All => Entries.Value;
 
-    public static bool IsPublic(string functionName) => PublicNames.Value.Contains(functionName);
-
-    public static FunctionEntry? Find(string name) => Entries.Value.FirstOrDefault(e => e.Name.Equals(name, StringComparison.OrdinalIgnoreCase));
+    public static FunctionEntry? Find(string name) => ByName.Value.GetValueOrDefault(name);
 
     private static IReadOnlyList<FunctionEntry> Discover() =>
         typeof(FunctionCatalog).Assembly.GetTypes()
@@ -44,7 +56,9 @@ public static class FunctionCatalog
                 x.Method,
                 x.Method.GetParameters().Select(p => p.GetCustomAttribute<HttpTriggerAttribute>()).FirstOrDefault(a => a is not null),
                 x.Method.GetParameters().Select(p => p.GetCustomAttribute<TimerTriggerAttribute>()).FirstOrDefault(a => a is not null),
-                x.Method.GetCustomAttribute<PublicEndpointAttribute>() is not null))
+                x.Method.GetCustomAttribute<TwilioWebhookAttribute>() is not null ? EndpointAccess.TwilioWebhook
+                    : x.Method.GetCustomAttribute<PublicEndpointAttribute>() is not null ? EndpointAccess.Public
+                    : EndpointAccess.Bearer))
             .OrderBy(e => e.Name, StringComparer.Ordinal)
             .ToList();
 }

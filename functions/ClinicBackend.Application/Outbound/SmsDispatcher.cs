@@ -1,0 +1,99 @@
+using System.Collections.Concurrent;
+using ClinicBackend.Domain.Messaging;
+using Microsoft.Extensions.Logging;
+
+namespace ClinicBackend.Application.Outbound;
+
+/// <summary>What became of one outbox message in a dispatch run.</summary>
+public enum DispatchOutcome
+{
+    Sent,
+    Simulated,
+    Skipped,
+    Deferred,
+    Retried,
+    Failed,
+    DeadLettered,
+    /// <summary>Already handled (sent, skipped or failed) by an earlier delivery.</summary>
+    Duplicate,
+    /// <summary>No ledger row: nothing to send.</summary>
+    Missing,
+    /// <summary>Another dispatcher claimed the row, or used the patient's text of the day, first.</summary>
+    Raced,
+    /// <summary>Storage trouble and the like: the message comes back.</summary>
+    Error,
+}
+
+public sealed record DispatchSummary(IReadOnlyDictionary<DispatchOutcome, int> Counts)
+{
+    public int this[DispatchOutcome outcome] => Counts.GetValueOrDefault(outcome);
+
+    public int Received => Counts.Values.Sum();
+
+    public override string ToString() =>
+        $"received {Received}, " + string.Join(", ", Enum.GetValues<DispatchOutcome>().Where(o => this[o] > 0).Select(o => $"{Names(o)} {this[o]}"));
+
+    private static string Names(DispatchOutcome o) => Domain.Common.Names.Kebab(o);
+}
+
+/// <summary>
+/// The outbox pump: receives due messages in batches and hands each to the <see cref="DueTextHandler"/>,
+/// a few at a time, until the run's budget is used up or the outbox has nothing new.
+/// </summary>
+public sealed class SmsDispatcher(ISmsOutbox outbox, DueTextHandler handler, ILogger<SmsDispatcher> logger)
+{
+    public const int BatchSize = 32;
+    public const int Parallelism = 8;
+
+    public async Task<DispatchSummary> DispatchAsync(TimeSpan budget, CancellationToken ct)
+    {
+        var counts = new ConcurrentDictionary<DispatchOutcome, int>();
+        var seen = new HashSet<string>();
+        var run = new DispatchRun();
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        stop.CancelAfter(budget);
+        try
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                var batch = await outbox.ReceiveAsync(BatchSize, stop.Token);
+                if (batch.Count == 0)
+                {
+                    break;
+                }
+                var fresh = 0;
+                await Parallel.ForEachAsync(batch, new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = CancellationToken.None }, async (delivery, _) =>
+                {
+                    lock (seen)
+                    {
+                        fresh += seen.Add($"{delivery.Message.ClinicId}.{delivery.Message.MessageId}") ? 1 : 0;
+                    }
+                    var outcome = await HandleSafelyAsync(delivery, run, stop.Token);
+                    counts.AddOrUpdate(outcome, 1, (_, n) => n + 1);
+                });
+                if (fresh == 0)
+                {
+                    break; // only messages this run already handled came back (deferred ones visible again)
+                }
+            }
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            // budget used up: what is left stays in the outbox for the next run
+        }
+        return new DispatchSummary(counts);
+    }
+
+    private async Task<DispatchOutcome> HandleSafelyAsync(IOutboxDelivery delivery, DispatchRun run, CancellationToken ct)
+    {
+        try
+        {
+            return await handler.HandleAsync(delivery, run, ct);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
+        {
+            logger.LogWarning(e, "Dispatching message {MessageId} of clinic {ClinicId} failed; it will be received again.", delivery.Message.MessageId, delivery.Message.ClinicId);
+            return DispatchOutcome.Error;
+        }
+    }
+}

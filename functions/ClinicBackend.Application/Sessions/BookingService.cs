@@ -1,0 +1,188 @@
+using ClinicBackend.Application.Access;
+using ClinicBackend.Application.Persistence;
+using ClinicBackend.Domain.Access;
+using ClinicBackend.Domain.Clinics;
+using ClinicBackend.Domain.Common;
+using ClinicBackend.Domain.Patients;
+using ClinicBackend.Domain.Sessions;
+using ClinicBackend.Domain.Time;
+using NodaTime;
+
+namespace ClinicBackend.Application.Sessions;
+
+/// <summary>A start that booking would accept, with how many chairs are free over the whole session.</summary>
+public sealed record FreeSlot(ZonedDateTime Start, ZonedDateTime End, int FreeChairs);
+
+public sealed record Availability(Clinic Clinic, LocalDate Date, IReadOnlyList<FreeSlot> Slots);
+
+/// <summary>
+/// Booking and moving sessions on the monitoring chairs. Capacity rests on insert conflicts of the chair
+/// claims in the same unit of work as the session: a booking that loses a race reads the winner's claims and
+/// decides again.
+/// </summary>
+public sealed class BookingService(ClinicData data, ClinicAccess access, SessionUpdater updater, TimeProvider time, ISessionObserver observer)
+{
+    public Task<Result<Session>> BookAsync(Caller caller, string clinicId, BookInput input, CancellationToken ct) =>
+        Concurrency.RetryOnConflictAsync<Session>(async () =>
+        {
+            var stored = await access.RequireAsync(caller, clinicId, Need.Staff, ct);
+            if (!stored.IsSuccess)
+            {
+                return stored.Problem!;
+            }
+            var clinic = stored.Value.Value;
+            var errors = new FieldErrors();
+            if (string.IsNullOrEmpty(input.PatientId))
+            {
+                errors.Add("patientId", "patientId is required.");
+            }
+            var local = SessionInputs.ParseStart(input.Start, errors);
+            if (errors.Any)
+            {
+                return errors.ToProblem();
+            }
+            var placed = BookingRules.Place(clinic, local, "start");
+            if (!placed.IsSuccess)
+            {
+                return placed.Problem!;
+            }
+            var (start, end) = placed.Value;
+            var patient = Ids.IsGeneratedId(input.PatientId) ? await data.PatientAsync(clinicId, input.PatientId!, ct) : null;
+            if (CheckPatient(patient?.Value) is { } refused)
+            {
+                return refused;
+            }
+            var now = time.Now();
+            if (BookingRules.CheckStart(clinic, start, end, now) is { } rule)
+            {
+                return rule;
+            }
+            var sessionId = Ids.New();
+            var chairsTask = data.ChairsAsync(clinic, start.ToInstant(), end.ToInstant(), ct);
+            var dayClaimTask = data.PatientDayClaimAsync(clinicId, patient!.Value.Id, start.Date, ct);
+            var assignment = (await chairsTask).Assign(BookingRules.Ticks(start.ToInstant(), end.ToInstant()), sessionId);
+            if (assignment is null)
+            {
+                return CapacityFull();
+            }
+            if (await dayClaimTask is { } dayClaim)
+            {
+                return PatientConflict(dayClaim.Value.SessionId, start.Date);
+            }
+            var session = Session.Book(sessionId, clinicId, patient.Value.Id, start, end, ClaimKeysOf(assignment), now, caller.ObjectId);
+            var commit = new ClinicCommit(clinicId, caller.ObjectId, now);
+            SessionWrites.Insert(commit, session);
+            await data.CommitAsync(commit, ct);
+            await observer.SessionsChangedAsync(clinic, [session], ct);
+            return session;
+        });
+
+    public Task<Result<Session>> RescheduleAsync(Caller caller, string clinicId, string sessionId, RescheduleInput input, int? ifMatch, CancellationToken ct) =>
+        updater.ChangeAsync(caller, clinicId, sessionId, ifMatch, "session.rescheduled", async (clinic, stored, commit) =>
+        {
+            var old = stored.Value;
+            if (old.WhyNotMovable() is { } immovable)
+            {
+                return immovable;
+            }
+            var errors = new FieldErrors();
+            var local = SessionInputs.ParseStart(input.Start, errors);
+            if (errors.Any)
+            {
+                return errors.ToProblem();
+            }
+            var placed = BookingRules.Place(clinic, local, "start");
+            if (!placed.IsSuccess)
+            {
+                return placed.Problem!;
+            }
+            var (start, end) = placed.Value;
+            if (start.ToInstant() == old.StartUtc)
+            {
+                return old;
+            }
+            if (CheckPatient((await data.PatientAsync(clinic.Id, old.PatientId, ct))?.Value) is { } refused)
+            {
+                return refused;
+            }
+            if (BookingRules.CheckStart(clinic, start, end, commit.Now) is { } rule)
+            {
+                return rule;
+            }
+            var chairs = await data.ChairsAsync(clinic, start.ToInstant(), end.ToInstant(), ct);
+            var assignment = chairs.Assign(BookingRules.Ticks(start.ToInstant(), end.ToInstant()), old.Id);
+            if (assignment is null)
+            {
+                return CapacityFull();
+            }
+            var claims = ClaimKeysOf(assignment);
+            foreach (var released in old.Claims.Except(claims))
+            {
+                commit.Delete(released);
+            }
+            foreach (var taken in claims.Except(old.Claims))
+            {
+                commit.Insert(taken, new ChairClaim(old.Id));
+            }
+            if (start.Date != old.Date)
+            {
+                if (await data.PatientDayClaimAsync(clinic.Id, old.PatientId, start.Date, ct) is { } other)
+                {
+                    return PatientConflict(other.Value.SessionId, start.Date);
+                }
+                commit.Delete(Keys.PatientDayClaim(old.PatientId, old.Date));
+                commit.Insert(Keys.PatientDayClaim(old.PatientId, start.Date), new PatientDayClaim(old.Id));
+            }
+            return old.MoveTo(start, end, claims, commit.Now, commit.Actor);
+        }, ct);
+
+    /// <summary>The starts of a clinic-local day that booking accepts now, with their free chairs.</summary>
+    public async Task<Result<Availability>> AvailabilityAsync(Caller caller, string clinicId, string? date, CancellationToken ct)
+    {
+        var stored = await access.RequireAsync(caller, clinicId, Need.Staff, ct);
+        if (!stored.IsSuccess)
+        {
+            return stored.Problem!;
+        }
+        if (!ClinicTime.TryParseDate(date, out var day))
+        {
+            return Problem.Validation("date", "Give date=YYYY-MM-DD, a real calendar date.");
+        }
+        var clinic = stored.Value.Value;
+        var now = time.Now();
+        var starts = BookingRules.GridStarts(clinic, day).Where(s => BookingRules.CheckStart(clinic, s.Start, s.End, now) is null).ToList();
+        var slots = new List<FreeSlot>();
+        if (starts.Count > 0)
+        {
+            var chairs = await data.ChairsAsync(clinic, starts[0].Start.ToInstant(), starts[^1].End.ToInstant(), ct);
+            foreach (var (start, end) in starts)
+            {
+                var free = chairs.FreeOver(BookingRules.Ticks(start.ToInstant(), end.ToInstant()));
+                if (free > 0)
+                {
+                    slots.Add(new FreeSlot(start, end, free));
+                }
+            }
+        }
+        return new Availability(clinic, day, slots);
+    }
+
+    private static List<string> ClaimKeysOf(IReadOnlyDictionary<Instant, int> assignment) =>
+        assignment.Select(a => Keys.ChairClaim(a.Key, a.Value)).ToList();
+
+    private static Problem? CheckPatient(Patient? patient) => patient switch
+    {
+        null => Problem.Rule("unknown-patient", "Unknown patient.", "No patient with this id is registered at this clinic; register the patient first."),
+        { Active: false } => Problem.Rule("inactive-patient", "The patient is inactive.", "Reactivate the patient (PATCH active: true) before booking."),
+        { RemsEnrolled: false } => Problem.Rule("not-rems-enrolled", "The patient is not enrolled in REMS.",
+            "Enrol the patient in the REMS programme before the first treatment, then set remsEnrolled: true."),
+        _ => null,
+    };
+
+    private static Problem CapacityFull() => Problem.Conflict("capacity", "Every monitoring chair is taken.",
+        "At some minute of this session every chair is booked; pick another start from GET .../availability.");
+
+    private static Problem PatientConflict(string sessionId, LocalDate date) => Problem.Conflict("patient-conflict",
+        "The patient already has a session that day.",
+        $"Session {sessionId} is booked for this patient on {ClinicTime.FormatDate(date)}; reschedule or cancel it instead.");
+}

@@ -1,0 +1,50 @@
+using ClinicBackend.Application.Access;
+using ClinicBackend.Application.Persistence;
+using ClinicBackend.Domain.Access;
+using ClinicBackend.Domain.Clinics;
+using ClinicBackend.Domain.Common;
+using ClinicBackend.Domain.Sessions;
+using ClinicBackend.Domain.Time;
+
+namespace ClinicBackend.Application.Sessions;
+
+/// <summary>A change to one session, decided on the session as read: its row and its chair claims go into the unit of work.</summary>
+public delegate Task<Result<Session>> SessionDecision(Clinic clinic, Stored<Session> current, ClinicCommit commit);
+
+/// <summary>
+/// Loads a session for a caller (access, version), lets a decision change it, commits the change with its
+/// index rows, audit and event, and hands the result to the side effects. Lost races are decided again.
+/// </summary>
+public sealed class SessionUpdater(ClinicData data, ClinicAccess access, TimeProvider time, ISessionObserver observer)
+{
+    public Task<Result<Session>> ChangeAsync(Caller caller, string clinicId, string sessionId, int? ifMatch, string action,
+        SessionDecision decide, CancellationToken ct) =>
+        Concurrency.RetryOnConflictAsync<Session>(async () =>
+        {
+            var stored = await access.RequireAsync(caller, clinicId, Need.Staff, ct);
+            if (!stored.IsSuccess)
+            {
+                return stored.Problem!;
+            }
+            var clinic = stored.Value.Value;
+            var session = Ids.IsGeneratedId(sessionId) ? await data.SessionAsync(clinicId, sessionId, ct) : null;
+            if (session is null)
+            {
+                return Problem.NotFound("session");
+            }
+            if (Concurrency.CheckIfMatch(ifMatch, session.Value.Version) is { } stale)
+            {
+                return stale;
+            }
+            var commit = new ClinicCommit(clinicId, caller.ObjectId, time.Now());
+            var decided = await decide(clinic, session, commit);
+            if (!decided.IsSuccess || decided.Value.Version == session.Value.Version)
+            {
+                return decided;
+            }
+            SessionWrites.Apply(commit, session, decided.Value, action);
+            await data.CommitAsync(commit, ct);
+            await observer.SessionsChangedAsync(clinic, [decided.Value], ct);
+            return decided;
+        });
+}

@@ -1,0 +1,111 @@
+using ClinicBackend.Domain.Clinics;
+using ClinicBackend.Domain.Common;
+using ClinicBackend.Domain.Patients;
+using ClinicBackend.Domain.Sessions;
+using ClinicBackend.Domain.Time;
+using NodaTime;
+
+namespace ClinicBackend.Domain.Messaging;
+
+/// <summary>What the dispatcher knows about a due text when it decides.</summary>
+/// <param name="QuotaDaysUsed">Clinic-local days of the last week on which the patient already had an automated text.</param>
+/// <param name="Rebooked">The patient has a session ahead (matters for the "we missed you" text).</param>
+public sealed record DispatchFacts(
+    Clinic? Clinic,
+    Patient? Patient,
+    Session? Session,
+    SmsMessage Text,
+    Instant Now,
+    IReadOnlyCollection<LocalDate> QuotaDaysUsed,
+    bool Rebooked);
+
+/// <summary>What to do with a due text.</summary>
+public abstract record DispatchDecision
+{
+    public sealed record Send : DispatchDecision;
+
+    /// <summary>Never send it; the reason goes into the history.</summary>
+    public sealed record Skip(string Reason) : DispatchDecision;
+
+    /// <summary>Not now: look again at <paramref name="Until"/>.</summary>
+    public sealed record Defer(Instant Until, string Why) : DispatchDecision;
+}
+
+/// <summary>
+/// Whether a planned automated text still goes, and when. Pure: the dispatcher loads the facts, these rules
+/// decide (tested as tables). Order: the text must still make sense (patient, consent, session state),
+/// then quiet hours, then the daily and weekly limits.
+/// </summary>
+public static class DispatchRules
+{
+    public static DispatchDecision Decide(DispatchFacts facts)
+    {
+        if (WhyNot(facts) is { } reason)
+        {
+            return new DispatchDecision.Skip(reason);
+        }
+        var (clinic, now) = (facts.Clinic!, facts.Now);
+        var allowedAt = SmsSchedule.NextAllowed(clinic, now);
+        if (allowedAt > now)
+        {
+            return DeferOrDrop(facts, allowedAt, "quiet hours");
+        }
+        var today = now.InZone(clinic.Zone).Date;
+        var (allowedToday, firstDay) = SmsSchedule.Limits(facts.QuotaDaysUsed, today);
+        if (!allowedToday)
+        {
+            var next = ClinicTime.ResolveLenient(firstDay.At(clinic.Reminders.QuietEnd), clinic.Zone).ToInstant();
+            var limit = facts.QuotaDaysUsed.Contains(today) ? "daily limit (1 automated text a day)" : "weekly limit (3 automated texts a week)";
+            return DeferOrDrop(facts, next, limit);
+        }
+        return new DispatchDecision.Send();
+    }
+
+    /// <summary>Why a text should no longer go, or null when it still should.</summary>
+    public static string? WhyNot(DispatchFacts facts)
+    {
+        var (patient, session, sms) = (facts.Patient, facts.Session, facts.Text);
+        if (facts.Clinic is null || patient is null)
+        {
+            return "patient-or-clinic-gone";
+        }
+        if (!patient.MayReceiveAutomatedTexts)
+        {
+            return !patient.Active ? "patient-inactive"
+                : !patient.SmsConsent ? "no-consent"
+                : patient.SmsOptedOut ? "opted-out"
+                : "paused-by-crisis-flag";
+        }
+        switch (sms.Kind)
+        {
+            case SmsKinds.DayBefore:
+                if (session is null || session.Status == SessionStatus.Cancelled)
+                {
+                    return "session-cancelled";
+                }
+                if (session.ScheduleVersion != sms.SessionVersion)
+                {
+                    return "rescheduled";
+                }
+                if (session.Status != SessionStatus.Booked)
+                {
+                    return $"session-{Names.Kebab(session.Status)}";
+                }
+                return session.StartUtc - SmsSchedule.MinimumLead < facts.Now ? "too-late" : null;
+            case SmsKinds.Missed:
+                if (session is null || session.Status != SessionStatus.Noshow || session.ScheduleVersion != sms.SessionVersion)
+                {
+                    return "session-changed";
+                }
+                return facts.Rebooked ? "already-rebooked" : null;
+            default:
+                return "not-an-automated-text";
+        }
+    }
+
+    /// <summary>A day-before reminder that could only go too close to its session is dropped instead.</summary>
+    private static DispatchDecision DeferOrDrop(DispatchFacts facts, Instant until, string why) =>
+        facts.Text.Kind == SmsKinds.DayBefore && facts.Session is not null && until > facts.Session.StartUtc - SmsSchedule.MinimumLead
+            ? new DispatchDecision.Skip($"dropped: {why} leaves no time before the session")
+            : new DispatchDecision.Defer(until, $"deferred: {why}");
+}
