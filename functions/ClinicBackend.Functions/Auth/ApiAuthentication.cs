@@ -106,21 +106,9 @@ public sealed class RequestAuthenticator(IAuthenticationSchemeProvider schemes, 
             return Unauthorized("No token issuer is configured for this environment.");
         }
 
-        return CallerOf(http.User) is null
+        return Api.CallerOf(http.User) is null
             ? Unauthorized("The token has no object id (oid) claim.")
             : null;
-    }
-
-    /// <summary>The caller a validated principal describes, or null when it has no object id.</summary>
-    public static Caller? CallerOf(ClaimsPrincipal principal)
-    {
-        var oid = principal.FindFirst("oid")?.Value ?? principal.FindFirst(ClaimConstants.ObjectId)?.Value;
-        if (string.IsNullOrEmpty(oid))
-        {
-            return null;
-        }
-        var roles = principal.FindAll("roles").Concat(principal.FindAll(ClaimTypes.Role)).Select(c => c.Value).ToHashSet(StringComparer.Ordinal);
-        return new Caller(oid, roles);
     }
 
     private static string? BearerToken(HttpRequest request)

@@ -1,9 +1,10 @@
 using System.Globalization;
+using System.Security.Claims;
 using ClinicBackend.Domain.Access;
 using ClinicBackend.Domain.Common;
-using ClinicBackend.Functions.Auth;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.Identity.Web;
 
 namespace ClinicBackend.Functions.Http;
 
@@ -14,7 +15,19 @@ public static class Api
 
     /// <summary>The authenticated caller (the pipeline authenticated the request before the function ran).</summary>
     public static Caller Caller(HttpRequest request) =>
-        RequestAuthenticator.CallerOf(request.HttpContext.User) ?? throw new InvalidOperationException("The function ran without an authenticated caller.");
+        CallerOf(request.HttpContext.User) ?? throw new InvalidOperationException("The function ran without an authenticated caller.");
+
+    /// <summary>The caller a validated principal describes, or null when it has no object id.</summary>
+    public static Caller? CallerOf(ClaimsPrincipal principal)
+    {
+        var oid = principal.FindFirst("oid")?.Value ?? principal.FindFirst(ClaimConstants.ObjectId)?.Value;
+        if (string.IsNullOrEmpty(oid))
+        {
+            return null;
+        }
+        var roles = principal.FindAll("roles").Concat(principal.FindAll(ClaimTypes.Role)).Select(c => c.Value).ToHashSet(StringComparer.Ordinal);
+        return new Caller(oid, roles);
+    }
 
     /// <summary>200 with the mapped body, the version as ETag when the resource has one.</summary>
     public static IActionResult Ok<T>(Result<T> result, Func<T, object> body, Func<T, int>? version = null) =>
