@@ -36,12 +36,7 @@ public sealed class BookingService(ClinicData data, ClinicAccess access, Session
             {
                 errors.Add("patientId", "patientId is required.");
             }
-            var local = SessionInputs.ParseStart(input.Start, errors);
-            if (errors.Any)
-            {
-                return errors.ToProblem();
-            }
-            var placed = BookingRules.Place(clinic, local, "start");
+            var placed = Place(clinic, input.Start, errors);
             if (!placed.IsSuccess)
             {
                 return placed.Problem!;
@@ -85,13 +80,7 @@ public sealed class BookingService(ClinicData data, ClinicAccess access, Session
             {
                 return immovable;
             }
-            var errors = new FieldErrors();
-            var local = SessionInputs.ParseStart(input.Start, errors);
-            if (errors.Any)
-            {
-                return errors.ToProblem();
-            }
-            var placed = BookingRules.Place(clinic, local, "start");
+            var placed = Place(clinic, input.Start, new FieldErrors());
             if (!placed.IsSuccess)
             {
                 return placed.Problem!;
@@ -165,6 +154,13 @@ public sealed class BookingService(ClinicData data, ClinicAccess access, Session
             }
         }
         return new Availability(clinic, day, slots);
+    }
+
+    /// <summary>The session a requested start gives, or every field error found so far plus the start's own.</summary>
+    private static Result<(ZonedDateTime Start, ZonedDateTime End)> Place(Clinic clinic, string? start, FieldErrors errors)
+    {
+        var local = SessionInputs.ParseStart(start, errors);
+        return errors.Any ? errors.ToProblem() : BookingRules.Place(clinic, local, "start");
     }
 
     private static List<string> ClaimKeysOf(IReadOnlyDictionary<Instant, int> assignment) =>
