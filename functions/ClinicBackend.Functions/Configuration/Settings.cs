@@ -143,10 +143,3 @@ public static class SettingsValidator
         Uri.TryCreate(value, UriKind.Absolute, out var uri) &&
         (uri.Scheme == Uri.UriSchemeHttps || (!httpsOnly && uri.Scheme == Uri.UriSchemeHttp));
 }
-
-/// <summary>Thrown at start-up when settings are wrong; the message lists every problem.</summary>
-public sealed class InvalidSettingsException(IReadOnlyList<string> problems)
-    : Exception("The app cannot start because of its settings:" + Environment.NewLine + string.Join(Environment.NewLine, problems.Select(p => " - " + p)))
-{
-    public IReadOnlyList<string> Problems { get; } = problems;
-}
