@@ -8,7 +8,7 @@ namespace ClinicBackend.LocalHost;
 
 /// <summary>
 /// <c>mint-token --oid ID --roles Role[,Role] [--minutes N]</c>: prints a Development token signed with
-/// Auth__DevSigningKey, for calling the local host by hand.
+/// Auth__DevSigningKey, for calling the local host by hand. The token is the only thing written to stdout.
 /// </summary>
 public static class DevTokenCommand
 {
@@ -19,7 +19,7 @@ public static class DevTokenCommand
         {
             options[args[i]] = args[i + 1];
         }
-        var key = LocalFunctionsHost.CreateBuilder([]).Configuration["Auth:DevSigningKey"];
+        var key = ReadSigningKey();
         if (string.IsNullOrEmpty(key) || !options.TryGetValue("--oid", out var oid) || !options.TryGetValue("--roles", out var roles))
         {
             Console.Error.WriteLine("usage: mint-token --oid <object id> --roles Platform.Admin|Clinic.Admin|Clinic.Staff[,...] [--minutes 60]");
@@ -30,6 +30,16 @@ public static class DevTokenCommand
         Console.WriteLine(Mint(key, oid, roles.Split(',', StringSplitOptions.RemoveEmptyEntries), TimeSpan.FromMinutes(minutes), DateTime.UtcNow));
         return 0;
     }
+
+    /// <summary>
+    /// Auth:DevSigningKey from local.settings.json and the environment, as the host would read it, without
+    /// building the host: nothing but the token may reach stdout.
+    /// </summary>
+    private static string? ReadSigningKey() =>
+        new ConfigurationBuilder()
+            .AddInMemoryCollection(LocalFunctionsHost.ReadLocalSettings())
+            .AddEnvironmentVariables()
+            .Build()["Auth:DevSigningKey"];
 
     public static string Mint(string signingKey, string oid, IEnumerable<string> roles, TimeSpan lifetime, DateTime nowUtc)
     {

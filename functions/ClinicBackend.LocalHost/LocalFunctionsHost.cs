@@ -114,7 +114,8 @@ public static class LocalFunctionsHost
             ?? throw new InvalidOperationException($"The app setting {setting} that a timer schedule names is missing.");
     }
 
-    private static IEnumerable<KeyValuePair<string, string?>> ReadLocalSettings()
+    /// <summary>The Values of local.settings.json beside the app, as configuration keys (Section:Name).</summary>
+    internal static IEnumerable<KeyValuePair<string, string?>> ReadLocalSettings()
     {
         var path = Path.Combine(AppContext.BaseDirectory, "local.settings.json");
         if (!File.Exists(path))

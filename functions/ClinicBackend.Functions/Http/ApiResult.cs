@@ -13,12 +13,14 @@ public sealed class ApiResult : IActionResult
 {
     private readonly object? _body;
     private readonly string? _text;
+    private readonly ReadOnlyMemory<byte>? _bytes;
 
-    private ApiResult(int status, object? body, string? text, string? contentType)
+    private ApiResult(int status, object? body, string? text, string? contentType, ReadOnlyMemory<byte>? bytes = null)
     {
         StatusCode = status;
         _body = body;
         _text = text;
+        _bytes = bytes;
         ContentType = contentType;
     }
 
@@ -43,7 +45,17 @@ public sealed class ApiResult : IActionResult
 
     public static ApiResult NoContent() => new(StatusCodes.Status204NoContent, null, null, null);
 
+    /// <summary>302 Found to <paramref name="location"/> (absolute, or relative to the request's URL).</summary>
+    public static ApiResult Redirect(string location)
+    {
+        var result = new ApiResult(StatusCodes.Status302Found, null, null, null);
+        result.Headers["Location"] = location;
+        return result;
+    }
+
     public static ApiResult Text(int status, string text, string contentType) => new(status, null, text, contentType);
+
+    public static ApiResult Bytes(int status, ReadOnlyMemory<byte> bytes, string contentType) => new(status, null, null, contentType, bytes);
 
     public static ApiResult Problem(Problem problem) =>
         new(ProblemHttp.StatusOf(problem.Kind), ProblemHttp.Body(problem), null, "application/problem+json; charset=utf-8");
@@ -72,6 +84,11 @@ public sealed class ApiResult : IActionResult
         if (_text is not null)
         {
             await response.WriteAsync(_text, context.HttpContext.RequestAborted);
+        }
+        else if (_bytes is { } bytes)
+        {
+            response.ContentLength = bytes.Length;
+            await response.Body.WriteAsync(bytes, context.HttpContext.RequestAborted);
         }
         else if (_body is not null)
         {
