@@ -1,6 +1,5 @@
 using ClinicBackend.Application.Persistence;
 using ClinicBackend.Domain.Flags;
-using ClinicBackend.Integration.Tests.Support;
 using NodaTime;
 
 namespace ClinicBackend.Integration.Tests.Api;

@@ -1,5 +1,3 @@
-using ClinicBackend.Integration.Tests.Support;
-
 namespace ClinicBackend.Integration.Tests.Clinics;
 
 public sealed class ClinicApiTests

@@ -4,8 +4,7 @@ using ClinicBackend.Application.Outbound;
 using ClinicBackend.Application.Persistence;
 using ClinicBackend.Domain.Messaging;
 using ClinicBackend.Infrastructure.Storage;
-using ClinicBackend.Integration.Tests.Support;
-using static ClinicBackend.Integration.Tests.Support.TwilioStandIn;
+using static ClinicBackend.Testing.TwilioStandIn;
 
 namespace ClinicBackend.Integration.Tests.Messaging;
 

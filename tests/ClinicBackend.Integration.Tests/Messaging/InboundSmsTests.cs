@@ -1,5 +1,4 @@
 using System.Xml.Linq;
-using ClinicBackend.Integration.Tests.Support;
 
 namespace ClinicBackend.Integration.Tests.Messaging;
 

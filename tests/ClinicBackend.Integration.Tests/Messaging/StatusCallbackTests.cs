@@ -1,5 +1,3 @@
-using ClinicBackend.Integration.Tests.Support;
-
 namespace ClinicBackend.Integration.Tests.Messaging;
 
 public sealed class StatusCallbackTests : TwilioAppTest

@@ -1,5 +1,3 @@
-using ClinicBackend.Integration.Tests.Support;
-
 namespace ClinicBackend.Integration.Tests.Sessions;
 
 /// <summary>Booking against the chairs: the clock stands at Monday 2026-11-30 10:00 in New York.</summary>

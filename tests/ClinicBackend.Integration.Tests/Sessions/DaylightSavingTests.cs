@@ -1,5 +1,3 @@
-using ClinicBackend.Integration.Tests.Support;
-
 namespace ClinicBackend.Integration.Tests.Sessions;
 
 /// <summary>Clinic-local times across daylight-saving changes, in zones north and south of the equator.</summary>

@@ -1,5 +1,3 @@
-using ClinicBackend.Integration.Tests.Support;
-
 namespace ClinicBackend.Integration.Tests.Sessions;
 
 public sealed class IsolationTests

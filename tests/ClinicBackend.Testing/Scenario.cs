@@ -1,4 +1,4 @@
-namespace ClinicBackend.Integration.Tests.Support;
+namespace ClinicBackend.Testing;
 
 /// <summary>A clinic with an admin and a staff member, ready for patient and session calls.</summary>
 public sealed class Scenario
@@ -27,10 +27,10 @@ public sealed class Scenario
         var platform = app.Token("platform-admin", Roles.PlatformAdmin);
         var body = Fixtures.ClinicBody(id ?? "c" + Guid.NewGuid().ToString("N")[..10], timeZone, country, phone, smsFrom, chairs, slotMinutes);
         adjust?.Invoke(body);
-        var created = (await app.PostAsync("/api/clinics", platform, body)).Expect(201);
+        var created = (await app.PostAsync("/api/clinics", platform, body)).EnsureStatus(201);
         var scenario = new Scenario(app, created["id"]!, created["smsFrom"]!);
-        (await app.SendAsync(HttpMethod.Put, $"{scenario.Base}/members/admin-{scenario.ClinicId}", platform, new { role = Roles.ClinicAdmin })).Expect(201);
-        (await app.SendAsync(HttpMethod.Put, $"{scenario.Base}/members/staff-{scenario.ClinicId}", scenario.Admin, new { role = Roles.ClinicStaff })).Expect(201);
+        (await app.SendAsync(HttpMethod.Put, $"{scenario.Base}/members/admin-{scenario.ClinicId}", platform, new { role = Roles.ClinicAdmin })).EnsureStatus(201);
+        (await app.SendAsync(HttpMethod.Put, $"{scenario.Base}/members/staff-{scenario.ClinicId}", scenario.Admin, new { role = Roles.ClinicStaff })).EnsureStatus(201);
         return scenario;
     }
 
@@ -38,7 +38,7 @@ public sealed class Scenario
         string startDate = "2026-11-02", int interval = 14, string language = "en")
     {
         phone ??= Fixtures.UniquePhone();
-        var reply = (await App.PostAsync($"{Base}/patients", Staff, Fixtures.PatientBody(phone, remsEnrolled, smsConsent, startDate, interval, language))).Expect(201);
+        var reply = (await App.PostAsync($"{Base}/patients", Staff, Fixtures.PatientBody(phone, remsEnrolled, smsConsent, startDate, interval, language))).EnsureStatus(201);
         return reply["id"]!;
     }
 
