@@ -21,12 +21,13 @@ public sealed class Scenario
     public string Staff { get; }
     public string Base => $"/api/clinics/{ClinicId}";
 
-    public static async Task<Scenario> CreateAsync(TestApp app, string? id = null, string timeZone = "America/New_York", string country = "US",
-        string phone = "+12125550100", int chairs = 4, int slotMinutes = 15, string? smsFrom = null, Action<Dictionary<string, object?>>? adjust = null)
+    public static async Task<Scenario> CreateAsync(TestApp app, ClinicOptions? options = null)
     {
+        options ??= new ClinicOptions();
         var platform = app.Token("platform-admin", Roles.PlatformAdmin);
-        var body = Fixtures.ClinicBody(id ?? "c" + Guid.NewGuid().ToString("N")[..10], timeZone, country, phone, smsFrom, chairs, slotMinutes);
-        adjust?.Invoke(body);
+        var body = Fixtures.ClinicBody(options.Id ?? "c" + Guid.NewGuid().ToString("N")[..10], options.TimeZone, options.Country, options.Phone,
+            options.SmsFrom, options.Chairs, options.SlotMinutes);
+        options.Adjust?.Invoke(body);
         var created = (await app.PostAsync("/api/clinics", platform, body)).EnsureStatus(201);
         var scenario = new Scenario(app, created["id"]!, created["smsFrom"]!);
         (await app.SendAsync(HttpMethod.Put, $"{scenario.Base}/members/admin-{scenario.ClinicId}", platform, new { role = Roles.ClinicAdmin })).EnsureStatus(201);
@@ -49,4 +50,20 @@ public sealed class Scenario
 
     public Task<Reply> PostAsync(string path, object? body = null, string? token = null, string? ifMatch = null) =>
         App.PostAsync($"{Base}{path}", token ?? Staff, body, ifMatch);
+}
+
+/// <summary>How a test's clinic differs from the contract's example clinic.</summary>
+public sealed record ClinicOptions
+{
+    /// <summary>Null for a generated id.</summary>
+    public string? Id { get; init; }
+    public string TimeZone { get; init; } = "America/New_York";
+    public string Country { get; init; } = "US";
+    public string Phone { get; init; } = "+12125550100";
+    public int Chairs { get; init; } = 4;
+    public int SlotMinutes { get; init; } = 15;
+    /// <summary>Null for a number no other clinic of the test run has.</summary>
+    public string? SmsFrom { get; init; }
+    /// <summary>Changes the request body before it is sent.</summary>
+    public Action<Dictionary<string, object?>>? Adjust { get; init; }
 }

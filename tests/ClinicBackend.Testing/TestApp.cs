@@ -17,6 +17,9 @@ public sealed class TestApp : IAsyncDisposable
 {
     public const string DevKey = "integration-tests-signing-key-0123456789abcdef";
 
+    /// <summary>Monday 2026-11-30 10:00 in New York: where the clock starts unless told otherwise.</summary>
+    public static readonly DateTimeOffset Monday = new(2026, 11, 30, 15, 0, 0, TimeSpan.Zero);
+
     private TestApp(WebApplication app, FakeTimeProvider clock, string prefix, string connectionString)
     {
         App = app;
@@ -62,7 +65,7 @@ public sealed class TestApp : IAsyncDisposable
             config[key] = value;
         }
         var builder = LocalFunctionsHost.CreateBuilder([], config, environment);
-        var clock = new FakeTimeProvider(now ?? new DateTimeOffset(2026, 11, 30, 15, 0, 0, TimeSpan.Zero));
+        var clock = new FakeTimeProvider(now ?? Monday);
         builder.Services.AddSingleton<TimeProvider>(clock);
         services?.Invoke(builder.Services);
         var app = LocalFunctionsHost.Build(builder);

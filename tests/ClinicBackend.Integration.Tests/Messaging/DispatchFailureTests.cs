@@ -13,9 +13,6 @@ public sealed class DispatchFailureTests : TwilioAppTest
 {
     private static readonly DateTimeOffset TuesdayAt = new(2026, 12, 1, 22, 0, 30, TimeSpan.Zero);
 
-
-
-
     private async Task<string> BookTomorrowAsync(string start = "2026-12-02T09:00")
     {
         var patient = await Clinic.RegisterPatientAsync();
@@ -177,7 +174,7 @@ public sealed class DispatchFailureTests : TwilioAppTest
     [Fact]
     public async Task Without_Twilio_credentials_texts_are_recorded_as_simulated()
     {
-        await using var app = await TestApp.StartAsync(Monday);
+        await using var app = await TestApp.StartAsync(TestApp.Monday);
         var clinic = await Scenario.CreateAsync(app);
         var patient = await clinic.RegisterPatientAsync();
         (await clinic.BookAsync(patient, "2026-12-02T09:00")).Expect(201);

@@ -10,7 +10,7 @@ public sealed class InboundSmsTests : TwilioAppTest
     private string _patient = null!;
     private string _session = null!;
 
-    protected override string? SmsFrom => "+12125550199";
+    protected override ClinicOptions ClinicOptions => new() { SmsFrom = "+12125550199" };
 
     protected override async Task SetUpAsync()
     {
@@ -204,7 +204,7 @@ public sealed class InboundSmsTests : TwilioAppTest
     [Fact]
     public async Task A_number_shared_by_twoClinics_is_handled_by_theClinic_that_was_texted()
     {
-        var other = await Scenario.CreateAsync(App, smsFrom: "+12125550198");
+        var other = await AddClinicAsync(new() { SmsFrom = "+12125550198" });
         var otherPatient = await other.RegisterPatientAsync(phone: PatientPhone);
         await TextAsync(Fields("STOP", to: "+12125550198"));
         Assert.Equal("True", (await other.GetAsync($"/patients/{otherPatient}")).Json!["smsOptedOut"]!.ToString(), ignoreCase: true);

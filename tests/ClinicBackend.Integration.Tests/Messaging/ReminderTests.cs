@@ -16,9 +16,6 @@ public sealed class ReminderTests : TwilioAppTest
     private static readonly DateTimeOffset TuesdayBefore = new(2026, 12, 1, 21, 59, 0, TimeSpan.Zero);
     private static readonly DateTimeOffset TuesdayAt = new(2026, 12, 1, 22, 0, 30, TimeSpan.Zero);
 
-
-
-
     private async Task<(string Patient, string Session)> BookAsync(string start = "2026-12-02T09:00", string language = "en", string? phone = null)
     {
         var patient = await Clinic.RegisterPatientAsync(phone: phone, language: language);

@@ -87,8 +87,8 @@ public sealed class SweepTests
             ["mon"] = ["08:00", "23:55"], ["tue"] = ["08:00", "23:55"], ["wed"] = ["08:00", "23:55"], ["thu"] = ["08:00", "23:55"],
             ["fri"] = ["08:00", "23:55"], ["sat"] = ["00:00", "23:55"], ["sun"] = ["00:00", "23:55"],
         };
-        var newYork = await Scenario.CreateAsync(app, adjust: LateHours);
-        var sydney = await Scenario.CreateAsync(app, timeZone: "Australia/Sydney", country: "AU", phone: "+61291234567", smsFrom: "+61291234500", adjust: LateHours);
+        var newYork = await Scenario.CreateAsync(app, new() { Adjust = LateHours });
+        var sydney = await Scenario.CreateAsync(app, new() { TimeZone = "Australia/Sydney", Country = "AU", Phone = "+61291234567", SmsFrom = "+61291234500", Adjust = LateHours });
         await app.RunFunctionAsync("SweepMissedSessions");
         // New York: Friday 21:30-23:30 EDT; missed from 00:00 Saturday local (04:00Z).
         var ny = (await newYork.BookAsync(await newYork.RegisterPatientAsync(), "2027-04-02T21:30")).Expect(201)["id"]!;
@@ -133,10 +133,13 @@ public sealed class SweepTests
     public async Task A_lapsed_cadence_is_flagged_at_each_phase_boundary(string courseStart, int interval, string last, string sweepDay, bool flagged)
     {
         await using var app = await TestApp.StartAsync(Utc("2026-11-29T15:00:00Z"));
-        var clinic = await Scenario.CreateAsync(app, adjust: b => b["openingHours"] = new Dictionary<string, string[]?>
+        var clinic = await Scenario.CreateAsync(app, new()
         {
-            ["mon"] = ["08:00", "18:00"], ["tue"] = ["08:00", "18:00"], ["wed"] = ["08:00", "18:00"], ["thu"] = ["08:00", "18:00"],
-            ["fri"] = ["08:00", "18:00"], ["sat"] = ["08:00", "18:00"], ["sun"] = ["08:00", "18:00"],
+            Adjust = b => b["openingHours"] = new Dictionary<string, string[]?>
+            {
+                ["mon"] = ["08:00", "18:00"], ["tue"] = ["08:00", "18:00"], ["wed"] = ["08:00", "18:00"], ["thu"] = ["08:00", "18:00"],
+                ["fri"] = ["08:00", "18:00"], ["sat"] = ["08:00", "18:00"], ["sun"] = ["08:00", "18:00"],
+            },
         });
         var patient = await clinic.RegisterPatientAsync(startDate: courseStart, interval: interval);
         var session = (await clinic.BookAsync(patient, last)).Expect(201)["id"]!;
