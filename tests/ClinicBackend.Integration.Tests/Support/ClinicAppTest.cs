@@ -2,7 +2,8 @@ namespace ClinicBackend.Integration.Tests.Support;
 
 /// <summary>
 /// A test class whose every test gets its own app and a clinic with an admin and a staff member.
-/// Override the start time, settings or clinic options; <see cref="SetUpAsync"/> runs after them.
+/// Override <see cref="StartTime"/>, <see cref="Settings"/> or <see cref="ClinicOptions"/> (or <see cref="StartAppAsync"/> to start
+/// more beside the app); <see cref="SetUpAsync"/> runs once the clinic exists.
 /// </summary>
 public abstract class ClinicAppTest : IAsyncLifetime
 {
@@ -17,12 +18,14 @@ public abstract class ClinicAppTest : IAsyncLifetime
 
     protected virtual ClinicOptions ClinicOptions => new();
 
-    public virtual async Task InitializeAsync()
+    public async Task InitializeAsync()
     {
-        App = await TestApp.StartAsync(StartTime, Settings);
+        App = await StartAppAsync();
         Clinic = await Scenario.CreateAsync(App, ClinicOptions);
         await SetUpAsync();
     }
+
+    protected virtual Task<TestApp> StartAppAsync() => TestApp.StartAsync(StartTime, Settings);
 
     protected virtual Task SetUpAsync() => Task.CompletedTask;
 

@@ -7,10 +7,13 @@ public abstract class TwilioAppTest : ClinicAppTest
 
     protected override IDictionary<string, string?>? Settings => Twilio.Settings();
 
-    public override async Task InitializeAsync()
+    /// <summary>Starts the stand-in first, and has it date texts by the app's clock.</summary>
+    protected override async Task<TestApp> StartAppAsync()
     {
         Twilio = await TwilioStandIn.StartAsync();
-        await base.InitializeAsync();
+        var app = await base.StartAppAsync();
+        Twilio.Clock = app.Clock;
+        return app;
     }
 
     public override async Task DisposeAsync()
