@@ -153,7 +153,7 @@ public sealed class TwilioStandInTests
     public async Task Accept_then_stall_takes_the_text_before_it_answers()
     {
         await using var twilio = await StartAsync();
-        twilio.Then(new Answer.AcceptThenStall(TimeSpan.FromSeconds(1)));
+        twilio.Then(new Answer.AcceptThenStall(TimeSpan.FromSeconds(2)));
         var watch = Stopwatch.StartNew();
         var sending = SendAsync(SdkClient(twilio), PatientA, "patient");
         while (twilio.Accepted.IsEmpty && watch.Elapsed < TimeSpan.FromSeconds(5))
@@ -163,7 +163,7 @@ public sealed class TwilioStandInTests
         Assert.False(sending.IsCompleted);
         var accepted = Assert.Single(twilio.Accepted);
         var sent = await sending;
-        Assert.True(watch.Elapsed >= TimeSpan.FromSeconds(1), $"answered after {watch.Elapsed}");
+        Assert.True(watch.Elapsed >= TimeSpan.FromSeconds(2), $"answered after {watch.Elapsed}");
         Assert.Equal(accepted.Sid, sent.Sid);
     }
 
@@ -171,12 +171,14 @@ public sealed class TwilioStandInTests
     public async Task A_client_that_times_out_on_a_stall_leaves_a_text_that_is_accepted_and_listed()
     {
         await using var twilio = await StartAsync();
-        twilio.Then(new Answer.AcceptThenStall(TimeSpan.FromSeconds(3)));
-        var impatient = SdkClient(twilio, timeout: TimeSpan.FromMilliseconds(300));
+        var impatient = SdkClient(twilio, timeout: TimeSpan.FromSeconds(2));
+        await SendAsync(impatient, PatientB, "warm-up"); // the stalled request then reaches the stand-in well within the timeout
+        twilio.Then(new Answer.AcceptThenStall(TimeSpan.FromSeconds(10)));
         var error = await Assert.ThrowsAnyAsync<Exception>(() => SendAsync(impatient, PatientA, "did it go?"));
         Assert.True(error is ApiConnectionException or TaskCanceledException, error.ToString());
 
-        var accepted = Assert.Single(twilio.Accepted);
+        Assert.Equal(["warm-up", "did it go?"], twilio.Accepted.Select(t => t.Body));
+        var accepted = twilio.Accepted.Last();
         var listed = Assert.Single(await MessageResource.ReadAsync(new ReadMessageOptions { To = new PhoneNumber(PatientA) }, SdkClient(twilio)));
         Assert.Equal(accepted.Sid, listed.Sid);
         Assert.Equal("did it go?", listed.Body);
