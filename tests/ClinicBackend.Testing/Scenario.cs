@@ -1,3 +1,5 @@
+using System.Text.Json.Nodes;
+
 namespace ClinicBackend.Testing;
 
 /// <summary>A clinic with an admin and a staff member, ready for patient and session calls.</summary>
@@ -50,6 +52,14 @@ public sealed class Scenario
 
     public Task<Reply> PostAsync(string path, object? body = null, string? token = null, string? ifMatch = null) =>
         App.PostAsync($"{Base}{path}", token ?? Staff, body, ifMatch);
+
+    /// <summary>A patient's texts, newest first.</summary>
+    public async Task<JsonArray> MessagesAsync(string patientId) =>
+        (await GetAsync($"/patients/{patientId}/messages")).EnsureStatus(200).Json!["messages"]!.AsArray();
+
+    /// <summary>The clinic's flags in one status, of one kind or of all.</summary>
+    public async Task<JsonArray> FlagsAsync(string? kind = null, string status = "open") =>
+        (await GetAsync($"/flags?status={status}" + (kind is null ? "" : $"&kind={kind}"))).EnsureStatus(200).Json!["flags"]!.AsArray();
 }
 
 /// <summary>How a test's clinic differs from the contract's example clinic.</summary>

@@ -20,11 +20,7 @@ public sealed class DispatchFailureTests : TwilioAppTest
         return patient;
     }
 
-    private async Task<System.Text.Json.Nodes.JsonNode> LastMessageAsync(string patient) =>
-        (await Clinic.GetAsync($"/patients/{patient}/messages")).Expect(200).Json!["messages"]![0]!;
-
-    private async Task<System.Text.Json.Nodes.JsonArray> OpenFlagsAsync(string kind) =>
-        (await Clinic.GetAsync($"/flags?status=open&kind={kind}")).Expect(200).Json!["flags"]!.AsArray();
+    private async Task<System.Text.Json.Nodes.JsonNode> LastMessageAsync(string patient) => (await Clinic.MessagesAsync(patient))[0]!;
 
     [Fact]
     public async Task Throttling_is_retried_in_the_same_run_at_a_lower_rate()
@@ -88,7 +84,7 @@ public sealed class DispatchFailureTests : TwilioAppTest
         Assert.Equal("failed", row["status"]!.ToString());
         Assert.Equal("21610", row["errorCode"]!.ToString());
         Assert.Equal("True", (await Clinic.GetAsync($"/patients/{patient}")).Json!["smsOptedOut"]!.ToString(), ignoreCase: true);
-        Assert.Empty(await OpenFlagsAsync("sms-undeliverable"));
+        Assert.Empty(await Clinic.FlagsAsync("sms-undeliverable"));
         App.Clock.Advance(TimeSpan.FromHours(3));
         await App.RunFunctionAsync("DispatchSms");
         Assert.Equal(1, Twilio.Requests);
@@ -104,13 +100,13 @@ public sealed class DispatchFailureTests : TwilioAppTest
         App.Clock.SetUtcNow(TuesdayAt);
         await App.RunFunctionAsync("DispatchSms");
         Assert.Equal("failed", (await LastMessageAsync(patient))["status"]!.ToString());
-        var flag = Assert.Single(await OpenFlagsAsync("sms-undeliverable"))!;
+        var flag = Assert.Single(await Clinic.FlagsAsync("sms-undeliverable"))!;
         Assert.Equal(patient, flag["patientId"]!.ToString());
         Assert.Contains(code.ToString(System.Globalization.CultureInfo.InvariantCulture), flag["detail"]!.ToString());
         App.Clock.Advance(TimeSpan.FromHours(3));
         await App.RunFunctionAsync("DispatchSms");
         Assert.Equal(1, Twilio.Requests);
-        Assert.Single(await OpenFlagsAsync("sms-undeliverable"));
+        Assert.Single(await Clinic.FlagsAsync("sms-undeliverable"));
     }
 
     [Fact]
@@ -137,7 +133,7 @@ public sealed class DispatchFailureTests : TwilioAppTest
         var failed = await LastMessageAsync(patient);
         Assert.Equal("failed", failed["status"]!.ToString());
         Assert.StartsWith("gave up after 8 attempts", failed["reason"]!.ToString());
-        Assert.Single(await OpenFlagsAsync("sms-undeliverable"));
+        Assert.Single(await Clinic.FlagsAsync("sms-undeliverable"));
         var poison = new QueueClient(App.ConnectionString, $"{App.Prefix}sms-outbox-poison");
         Assert.Equal(1, (await poison.GetPropertiesAsync()).Value.ApproximateMessagesCount);
     }
@@ -180,7 +176,7 @@ public sealed class DispatchFailureTests : TwilioAppTest
         (await clinic.BookAsync(patient, "2026-12-02T09:00")).Expect(201);
         app.Clock.SetUtcNow(TuesdayAt);
         await app.RunFunctionAsync("DispatchSms");
-        var row = (await clinic.GetAsync($"/patients/{patient}/messages")).Json!["messages"]![0]!;
+        var row = (await clinic.MessagesAsync(patient))[0]!;
         Assert.Equal("simulated", row["status"]!.ToString());
         Assert.Contains("Someone must drive you home", row["body"]!.ToString());
     }
