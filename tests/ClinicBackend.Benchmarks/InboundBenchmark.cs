@@ -1,6 +1,4 @@
-using System.Security.Cryptography;
-using System.Text;
-using ClinicBackend.Integration.Tests.Support;
+using ClinicBackend.Testing;
 using ClinicBackend.LocalHost;
 
 namespace ClinicBackend.Benchmarks;
@@ -36,21 +34,11 @@ public static class InboundBenchmark
                     ["To"] = smsFrom, ["Body"] = bodies[i % bodies.Length], ["NumMedia"] = "0",
                 };
                 using var request = new HttpRequestMessage(HttpMethod.Post, "/api/sms/inbound") { Content = new FormUrlEncodedContent(fields) };
-                request.Headers.TryAddWithoutValidation("X-Twilio-Signature", Sign(settings["Twilio:PublicBaseUrl"] + "/api/sms/inbound", fields));
+                request.Headers.TryAddWithoutValidation("X-Twilio-Signature", TwilioRequests.Sign(settings["Twilio:PublicBaseUrl"] + "/api/sms/inbound", fields));
                 using var response = await host.Http.SendAsync(request);
                 return response.IsSuccessStatusCode;
             }));
         }
         return results;
-    }
-
-    private static string Sign(string url, Dictionary<string, string> fields)
-    {
-        var data = new StringBuilder(url);
-        foreach (var (key, value) in fields.OrderBy(f => f.Key, StringComparer.Ordinal))
-        {
-            data.Append(key).Append(value);
-        }
-        return Convert.ToBase64String(HMACSHA1.HashData(Encoding.UTF8.GetBytes(TwilioStandIn.AuthToken), Encoding.UTF8.GetBytes(data.ToString())));
     }
 }

@@ -6,8 +6,8 @@ using ClinicBackend.Application.Outbound;
 using ClinicBackend.Application.Persistence;
 using ClinicBackend.Domain.Messaging;
 using ClinicBackend.Infrastructure.Storage;
-using ClinicBackend.Integration.Tests.Support;
 using ClinicBackend.LocalHost;
+using ClinicBackend.Testing;
 using NodaTime;
 
 namespace ClinicBackend.Benchmarks;

@@ -1,23 +1,13 @@
 using System.Text;
-using ClinicBackend.Integration.Tests.Support;
 
 namespace ClinicBackend.Integration.Tests.Api;
 
 /// <summary>Every bad input gets a precise 4xx problem and writes nothing (the audit trail, which records every write, stays as it was).</summary>
-public sealed class BadInputTests : IAsyncLifetime
+public sealed class BadInputTests : ClinicAppTest
 {
-    private TestApp _app = null!;
-    private Scenario _clinic = null!;
     private string _patient = null!;
 
-    public async Task InitializeAsync()
-    {
-        _app = await TestApp.StartAsync();
-        _clinic = await Scenario.CreateAsync(_app);
-        _patient = await _clinic.RegisterPatientAsync();
-    }
-
-    public async Task DisposeAsync() => await _app.DisposeAsync();
+    protected override async Task SetUpAsync() => _patient = await Clinic.RegisterPatientAsync();
 
     public static TheoryData<string, string, string, string?, int, string?> Cases => new()
     {
@@ -80,8 +70,8 @@ public sealed class BadInputTests : IAsyncLifetime
     public async Task Bad_input_is_refused_precisely_and_changes_nothing(string route, string method, string body, string? contentType, int status, string? field)
     {
         var before = await AuditCountAsync();
-        var path = (route.StartsWith("/api/", StringComparison.Ordinal) ? route : _clinic.Base + route).Replace("@P", _patient, StringComparison.Ordinal);
-        var token = route == "/api/clinics" ? _clinic.PlatformAdmin : route.Length == 0 ? _clinic.Admin : _clinic.Staff;
+        var path = (route.StartsWith("/api/", StringComparison.Ordinal) ? route : Clinic.Base + route).Replace("@P", _patient, StringComparison.Ordinal);
+        var token = route == "/api/clinics" ? Clinic.PlatformAdmin : route.Length == 0 ? Clinic.Admin : Clinic.Staff;
         using var request = new HttpRequestMessage(new HttpMethod(method), path);
         request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
         if (method != "GET")
@@ -90,7 +80,7 @@ public sealed class BadInputTests : IAsyncLifetime
             request.Content = new StringContent(text, Encoding.UTF8);
             request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue(contentType ?? "application/json");
         }
-        using var response = await _app.Http.SendAsync(request);
+        using var response = await App.Http.SendAsync(request);
         var reply = await Reply.ReadAsync(response);
         reply.ExpectProblem(status);
         if (field is not null)
@@ -104,19 +94,19 @@ public sealed class BadInputTests : IAsyncLifetime
     [Fact]
     public async Task A_malformed_if_match_is_refused()
     {
-        var reply = await _app.SendAsync(HttpMethod.Patch, $"{_clinic.Base}/patients/{_patient}", _clinic.Staff, new { smsConsent = false }, ifMatch: "yesterday");
+        var reply = await App.SendAsync(HttpMethod.Patch, $"{Clinic.Base}/patients/{_patient}", Clinic.Staff, new { smsConsent = false }, ifMatch: "yesterday");
         reply.ExpectProblem(400, "validation");
-        Assert.Equal("true", (await _clinic.GetAsync($"/patients/{_patient}")).Json!["smsConsent"]!.ToString());
+        Assert.Equal("true", (await Clinic.GetAsync($"/patients/{_patient}")).Json!["smsConsent"]!.ToString());
     }
 
     [Fact]
     public async Task A_duplicate_phone_in_the_clinic_is_a_conflict()
     {
         var body = Fixtures.PatientBody("+12125550177");
-        (await _clinic.PostAsync("/patients", body)).Expect(201);
-        (await _clinic.PostAsync("/patients", body)).ExpectProblem(409, "phone-in-use");
+        (await Clinic.PostAsync("/patients", body)).Expect(201);
+        (await Clinic.PostAsync("/patients", body)).ExpectProblem(409, "phone-in-use");
     }
 
     private async Task<int> AuditCountAsync() =>
-        (await _clinic.GetAsync("/audit?limit=1000", _clinic.Admin)).Expect(200).Json!["entries"]!.AsArray().Count;
+        (await Clinic.GetAsync("/audit?limit=1000", Clinic.Admin)).Expect(200).Json!["entries"]!.AsArray().Count;
 }

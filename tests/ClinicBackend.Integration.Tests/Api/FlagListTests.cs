@@ -1,18 +1,15 @@
 using ClinicBackend.Application.Persistence;
 using ClinicBackend.Domain.Flags;
-using ClinicBackend.Integration.Tests.Support;
 using NodaTime;
 
 namespace ClinicBackend.Integration.Tests.Api;
 
-public sealed class FlagListTests
+public sealed class FlagListTests : ClinicAppTest
 {
     [Fact]
     public async Task A_kind_filter_pages_through_a_long_history_newest_first_without_gaps_or_repeats()
     {
-        await using var app = await TestApp.StartAsync();
-        var clinic = await Scenario.CreateAsync(app);
-        var store = app.Services.GetRequiredService<IDocumentStore>();
+        var store = App.Services.GetRequiredService<IDocumentStore>();
         var start = Instant.FromUtc(2026, 1, 1, 0, 0);
         // 3 old crisis flags, then 450 newer patient messages: the crisis ones sit three pages deep.
         var flags = Enumerable.Range(0, 3).Select(i => Resolved(FlagKinds.Crisis, $"c{i}", start + Duration.FromMinutes(i)))
@@ -20,13 +17,13 @@ public sealed class FlagListTests
             .ToList();
         foreach (var chunk in flags.SelectMany(f => new Change[] { new Change.Insert(Keys.Flag(f.Id), f), new Change.Insert(Keys.FlagIndex("resolved", f.CreatedAt, f.Id), f) }).Chunk(100))
         {
-            await store.CommitAsync(clinic.ClinicId, chunk, default);
+            await store.CommitAsync(Clinic.ClinicId, chunk, default);
         }
 
-        var crisis = (await clinic.GetAsync("/flags?status=resolved&kind=crisis&limit=2")).Expect(200).Json!["flags"]!.AsArray();
+        var crisis = (await Clinic.GetAsync("/flags?status=resolved&kind=crisis&limit=2")).Expect(200).Json!["flags"]!.AsArray();
         Assert.Equal([Flag.IdFor(FlagKinds.Crisis, "c2"), Flag.IdFor(FlagKinds.Crisis, "c1")], crisis.Select(f => f!["id"]!.ToString()));
 
-        var messages = (await clinic.GetAsync("/flags?status=resolved&kind=patient-message&limit=500")).Expect(200).Json!["flags"]!.AsArray();
+        var messages = (await Clinic.GetAsync("/flags?status=resolved&kind=patient-message&limit=500")).Expect(200).Json!["flags"]!.AsArray();
         Assert.Equal(Enumerable.Range(0, 450).Reverse().Select(i => Flag.IdFor(FlagKinds.PatientMessage, $"m{i}")), messages.Select(f => f!["id"]!.ToString()));
     }
 

@@ -1,6 +1,5 @@
 using System.Text.Json.Nodes;
 using ClinicBackend.Functions.Triggers;
-using ClinicBackend.Integration.Tests.Support;
 
 namespace ClinicBackend.Integration.Tests.Api;
 

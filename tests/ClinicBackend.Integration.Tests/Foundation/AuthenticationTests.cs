@@ -1,5 +1,4 @@
 using System.Security.Cryptography;
-using ClinicBackend.Integration.Tests.Support;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.IdentityModel.Protocols;
 using Microsoft.IdentityModel.Protocols.OpenIdConnect;

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using ClinicBackend.Functions.Triggers;
-using ClinicBackend.Integration.Tests.Support;
 using ClinicBackend.LocalHost;
 using Microsoft.AspNetCore.Routing;
 

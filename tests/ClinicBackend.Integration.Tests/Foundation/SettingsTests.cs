@@ -1,4 +1,3 @@
-using ClinicBackend.Integration.Tests.Support;
 using ClinicBackend.LocalHost;
 using Microsoft.Extensions.Options;
 

@@ -4,8 +4,7 @@ using ClinicBackend.Application.Outbound;
 using ClinicBackend.Application.Persistence;
 using ClinicBackend.Domain.Messaging;
 using ClinicBackend.Infrastructure.Storage;
-using ClinicBackend.Integration.Tests.Support;
-using static ClinicBackend.Integration.Tests.Support.TwilioStandIn;
+using static ClinicBackend.Testing.TwilioStandIn;
 
 namespace ClinicBackend.Integration.Tests.Messaging;
 
@@ -14,9 +13,6 @@ public sealed class DispatchFailureTests : TwilioAppTest
 {
     private static readonly DateTimeOffset TuesdayAt = new(2026, 12, 1, 22, 0, 30, TimeSpan.Zero);
 
-
-
-
     private async Task<string> BookTomorrowAsync(string start = "2026-12-02T09:00")
     {
         var patient = await Clinic.RegisterPatientAsync();
@@ -24,11 +20,7 @@ public sealed class DispatchFailureTests : TwilioAppTest
         return patient;
     }
 
-    private async Task<System.Text.Json.Nodes.JsonNode> LastMessageAsync(string patient) =>
-        (await Clinic.GetAsync($"/patients/{patient}/messages")).Expect(200).Json!["messages"]![0]!;
-
-    private async Task<System.Text.Json.Nodes.JsonArray> OpenFlagsAsync(string kind) =>
-        (await Clinic.GetAsync($"/flags?status=open&kind={kind}")).Expect(200).Json!["flags"]!.AsArray();
+    private async Task<System.Text.Json.Nodes.JsonNode> LastMessageAsync(string patient) => (await Clinic.MessagesAsync(patient))[0]!;
 
     [Fact]
     public async Task Throttling_is_retried_in_the_same_run_at_a_lower_rate()
@@ -92,7 +84,7 @@ public sealed class DispatchFailureTests : TwilioAppTest
         Assert.Equal("failed", row["status"]!.ToString());
         Assert.Equal("21610", row["errorCode"]!.ToString());
         Assert.Equal("True", (await Clinic.GetAsync($"/patients/{patient}")).Json!["smsOptedOut"]!.ToString(), ignoreCase: true);
-        Assert.Empty(await OpenFlagsAsync("sms-undeliverable"));
+        Assert.Empty(await Clinic.FlagsAsync("sms-undeliverable"));
         App.Clock.Advance(TimeSpan.FromHours(3));
         await App.RunFunctionAsync("DispatchSms");
         Assert.Equal(1, Twilio.Requests);
@@ -108,13 +100,13 @@ public sealed class DispatchFailureTests : TwilioAppTest
         App.Clock.SetUtcNow(TuesdayAt);
         await App.RunFunctionAsync("DispatchSms");
         Assert.Equal("failed", (await LastMessageAsync(patient))["status"]!.ToString());
-        var flag = Assert.Single(await OpenFlagsAsync("sms-undeliverable"))!;
+        var flag = Assert.Single(await Clinic.FlagsAsync("sms-undeliverable"))!;
         Assert.Equal(patient, flag["patientId"]!.ToString());
         Assert.Contains(code.ToString(System.Globalization.CultureInfo.InvariantCulture), flag["detail"]!.ToString());
         App.Clock.Advance(TimeSpan.FromHours(3));
         await App.RunFunctionAsync("DispatchSms");
         Assert.Equal(1, Twilio.Requests);
-        Assert.Single(await OpenFlagsAsync("sms-undeliverable"));
+        Assert.Single(await Clinic.FlagsAsync("sms-undeliverable"));
     }
 
     [Fact]
@@ -141,7 +133,7 @@ public sealed class DispatchFailureTests : TwilioAppTest
         var failed = await LastMessageAsync(patient);
         Assert.Equal("failed", failed["status"]!.ToString());
         Assert.StartsWith("gave up after 8 attempts", failed["reason"]!.ToString());
-        Assert.Single(await OpenFlagsAsync("sms-undeliverable"));
+        Assert.Single(await Clinic.FlagsAsync("sms-undeliverable"));
         var poison = new QueueClient(App.ConnectionString, $"{App.Prefix}sms-outbox-poison");
         Assert.Equal(1, (await poison.GetPropertiesAsync()).Value.ApproximateMessagesCount);
     }
@@ -178,13 +170,13 @@ public sealed class DispatchFailureTests : TwilioAppTest
     [Fact]
     public async Task Without_Twilio_credentials_texts_are_recorded_as_simulated()
     {
-        await using var app = await TestApp.StartAsync(Monday);
+        await using var app = await TestApp.StartAsync(TestApp.Monday);
         var clinic = await Scenario.CreateAsync(app);
         var patient = await clinic.RegisterPatientAsync();
         (await clinic.BookAsync(patient, "2026-12-02T09:00")).Expect(201);
         app.Clock.SetUtcNow(TuesdayAt);
         await app.RunFunctionAsync("DispatchSms");
-        var row = (await clinic.GetAsync($"/patients/{patient}/messages")).Json!["messages"]![0]!;
+        var row = (await clinic.MessagesAsync(patient))[0]!;
         Assert.Equal("simulated", row["status"]!.ToString());
         Assert.Contains("Someone must drive you home", row["body"]!.ToString());
     }

@@ -1,5 +1,4 @@
 using System.Xml.Linq;
-using ClinicBackend.Integration.Tests.Support;
 
 namespace ClinicBackend.Integration.Tests.Messaging;
 
@@ -11,7 +10,7 @@ public sealed class InboundSmsTests : TwilioAppTest
     private string _patient = null!;
     private string _session = null!;
 
-    protected override string? SmsFrom => "+12125550199";
+    protected override ClinicOptions ClinicOptions => new() { SmsFrom = "+12125550199" };
 
     protected override async Task SetUpAsync()
     {
@@ -45,9 +44,6 @@ public sealed class InboundSmsTests : TwilioAppTest
 
     private Task<(Reply Reply, string? Message)> TextAsync(string body) => TextAsync(Fields(body));
 
-    private async Task<System.Text.Json.Nodes.JsonArray> FlagsAsync(string? kind = null) =>
-        (await Clinic.GetAsync("/flags?status=open" + (kind is null ? "" : $"&kind={kind}"))).Expect(200).Json!["flags"]!.AsArray();
-
     private async Task<System.Text.Json.Nodes.JsonNode> PatientAsync() => (await Clinic.GetAsync($"/patients/{_patient}")).Expect(200).Json!;
 
     [Fact]
@@ -65,7 +61,7 @@ public sealed class InboundSmsTests : TwilioAppTest
             Assert.Equal(403, (int)(await App.Http.SendAsync(unsigned)).StatusCode);
         }
         Assert.Equal("needs-action", (await Clinic.GetAsync($"/sessions/{_session}")).Json!["confirmation"]!.ToString());
-        Assert.DoesNotContain((await Clinic.GetAsync($"/patients/{_patient}/messages")).Json!["messages"]!.AsArray(), m => m!["direction"]!.ToString() == "inbound");
+        Assert.DoesNotContain(await Clinic.MessagesAsync(_patient), m => m!["direction"]!.ToString() == "inbound");
 
         // Twilio adds fields at will: all of them are signed and all are passed. With and without the default port.
         var more = new Dictionary<string, string>(Fields("1")) { ["FromCity"] = "NEW YORK", ["SmsStatus"] = "received", ["AddOns"] = "{\"status\":\"successful\"}" };
@@ -85,7 +81,7 @@ public sealed class InboundSmsTests : TwilioAppTest
 
         var (_, reschedule) = await TextAsync("R");
         Assert.Contains("The clinic will call you", reschedule);
-        var flag = Assert.Single(await FlagsAsync("reschedule-request"))!;
+        var flag = Assert.Single(await Clinic.FlagsAsync("reschedule-request"))!;
         Assert.Equal(_session, flag["sessionId"]!.ToString());
         Assert.Equal("normal", flag["severity"]!.ToString());
     }
@@ -105,11 +101,11 @@ public sealed class InboundSmsTests : TwilioAppTest
         Assert.Contains("the clinic will get back to you", reply);
         Assert.DoesNotContain("invalid", reply, StringComparison.OrdinalIgnoreCase);
         (await TextAsync(Fields("", media: 2))).Reply.Expect(200);
-        var flags = await FlagsAsync("patient-message");
+        var flags = await Clinic.FlagsAsync("patient-message");
         Assert.Equal(2, flags.Count);
         Assert.Contains(flags, f => f!["detail"]!.ToString().Contains("2 picture or file attached"));
         Assert.Equal("False", (await PatientAsync())["smsOptedOut"]!.ToString(), ignoreCase: true);
-        var history = (await Clinic.GetAsync($"/patients/{_patient}/messages")).Json!["messages"]!.AsArray();
+        var history = await Clinic.MessagesAsync(_patient);
         Assert.Contains(history, m => m!["body"]?.ToString() == "stop sending me the parking info" && m["direction"]!.ToString() == "inbound");
     }
 
@@ -119,7 +115,7 @@ public sealed class InboundSmsTests : TwilioAppTest
         var (_, stopped) = await TextAsync("Stop.");
         Assert.Contains("no more texts", stopped);
         Assert.Equal("True", (await PatientAsync())["smsOptedOut"]!.ToString(), ignoreCase: true);
-        Assert.Empty(await FlagsAsync()); // a STOP is not forwarded to staff as a message
+        Assert.Empty(await Clinic.FlagsAsync()); // a STOP is not forwarded to staff as a message
 
         App.Clock.SetUtcNow(new DateTimeOffset(2026, 12, 1, 5, 30, 0, TimeSpan.Zero));
         await App.RunFunctionAsync("NightlyReminders");
@@ -157,7 +153,7 @@ public sealed class InboundSmsTests : TwilioAppTest
         var (_, reply) = await TextAsync(body);
         Assert.StartsWith(replyStart, reply);
         Assert.Contains("(212) 555-0100", reply);
-        var flag = Assert.Single(await FlagsAsync("crisis"))!;
+        var flag = Assert.Single(await Clinic.FlagsAsync("crisis"))!;
         Assert.Equal("urgent", flag["severity"]!.ToString());
         Assert.Equal("True", (await PatientAsync())["automatedTextsPaused"]!.ToString(), ignoreCase: true);
 
@@ -182,8 +178,8 @@ public sealed class InboundSmsTests : TwilioAppTest
         var first = await TextAsync(fields);
         var again = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => TextAsync(fields)));
         Assert.All(again, a => Assert.Equal(first.Reply.Body, a.Reply.Body));
-        Assert.Single(await FlagsAsync("patient-message"));
-        var inbound = (await Clinic.GetAsync($"/patients/{_patient}/messages")).Json!["messages"]!.AsArray().Where(m => m!["direction"]!.ToString() == "inbound");
+        Assert.Single(await Clinic.FlagsAsync("patient-message"));
+        var inbound = (await Clinic.MessagesAsync(_patient)).Where(m => m!["direction"]!.ToString() == "inbound");
         Assert.Single(inbound);
     }
 
@@ -198,14 +194,14 @@ public sealed class InboundSmsTests : TwilioAppTest
         {
             await TextAsync(Fields("spam " + i, from: "+12125550112"));
         }
-        Assert.Empty(await FlagsAsync());
+        Assert.Empty(await Clinic.FlagsAsync());
         Assert.Equal("needs-action", (await Clinic.GetAsync($"/sessions/{_session}")).Json!["confirmation"]!.ToString());
     }
 
     [Fact]
     public async Task A_number_shared_by_twoClinics_is_handled_by_theClinic_that_was_texted()
     {
-        var other = await Scenario.CreateAsync(App, smsFrom: "+12125550198");
+        var other = await AddClinicAsync(new() { SmsFrom = "+12125550198" });
         var otherPatient = await other.RegisterPatientAsync(phone: PatientPhone);
         await TextAsync(Fields("STOP", to: "+12125550198"));
         Assert.Equal("True", (await other.GetAsync($"/patients/{otherPatient}")).Json!["smsOptedOut"]!.ToString(), ignoreCase: true);

@@ -3,7 +3,6 @@ using ClinicBackend.Application.Outbound;
 using ClinicBackend.Application.Persistence;
 using ClinicBackend.Domain.Messaging;
 using ClinicBackend.Infrastructure.Storage;
-using ClinicBackend.Integration.Tests.Support;
 
 namespace ClinicBackend.Integration.Tests.Messaging;
 
@@ -17,9 +16,6 @@ public sealed class ReminderTests : TwilioAppTest
     private static readonly DateTimeOffset TuesdayBefore = new(2026, 12, 1, 21, 59, 0, TimeSpan.Zero);
     private static readonly DateTimeOffset TuesdayAt = new(2026, 12, 1, 22, 0, 30, TimeSpan.Zero);
 
-
-
-
     private async Task<(string Patient, string Session)> BookAsync(string start = "2026-12-02T09:00", string language = "en", string? phone = null)
     {
         var patient = await Clinic.RegisterPatientAsync(phone: phone, language: language);
@@ -27,14 +23,11 @@ public sealed class ReminderTests : TwilioAppTest
         return (patient, session);
     }
 
-    private async Task<System.Text.Json.Nodes.JsonArray> MessagesAsync(string patient) =>
-        (await Clinic.GetAsync($"/patients/{patient}/messages")).Expect(200).Json!["messages"]!.AsArray();
-
     [Fact]
     public async Task The_day_before_reminder_goes_once_at_theClinic_time_with_the_right_text()
     {
         var (patient, session) = await BookAsync(phone: "+12125550142");
-        var planned = Assert.Single(await MessagesAsync(patient))!;
+        var planned = Assert.Single(await Clinic.MessagesAsync(patient))!;
         Assert.Equal("planned", planned["status"]!.ToString());
         Assert.Equal("2026-12-01T22:00:00Z", planned["at"]!.ToString());
 
@@ -56,7 +49,7 @@ public sealed class ReminderTests : TwilioAppTest
         await App.RunFunctionAsync("DispatchSms");
         await App.RunFunctionAsync("DispatchSms");
         Assert.Single(Twilio.Accepted);
-        var sent = Assert.Single(await MessagesAsync(patient))!;
+        var sent = Assert.Single(await Clinic.MessagesAsync(patient))!;
         Assert.Equal("queued", sent["status"]!.ToString());
         Assert.Equal(1, (int)sent["segments"]!);
         Assert.Equal(text.Body, sent["body"]!.ToString());
@@ -79,7 +72,7 @@ public sealed class ReminderTests : TwilioAppTest
             App.Services.GetRequiredService<SmsDispatcher>().DispatchAsync(TimeSpan.FromSeconds(30), default));
         await App.RunFunctionAsync("DispatchSms");
         Assert.Single(Twilio.Accepted);
-        Assert.Equal("queued", Assert.Single(await MessagesAsync(patient))!["status"]!.ToString());
+        Assert.Equal("queued", Assert.Single(await Clinic.MessagesAsync(patient))!["status"]!.ToString());
     }
 
     [Fact]
@@ -118,11 +111,11 @@ public sealed class ReminderTests : TwilioAppTest
         App.Clock.SetUtcNow(TuesdayAt);
         await App.RunFunctionAsync("DispatchSms");
         Assert.Empty(Twilio.Accepted);
-        Assert.Equal("session-cancelled", (await MessagesAsync(cancelledPatient))[0]!["reason"]!.ToString());
-        Assert.Equal("no-consent", (await MessagesAsync(noConsentPatient))[0]!["reason"]!.ToString());
-        Assert.Equal("opted-out", (await MessagesAsync(optedOutPatient))[0]!["reason"]!.ToString());
-        Assert.Equal("paused-by-crisis-flag", (await MessagesAsync(pausedPatient))[0]!["reason"]!.ToString());
-        var movedMessages = await MessagesAsync(movedPatient);
+        Assert.Equal("session-cancelled", (await Clinic.MessagesAsync(cancelledPatient))[0]!["reason"]!.ToString());
+        Assert.Equal("no-consent", (await Clinic.MessagesAsync(noConsentPatient))[0]!["reason"]!.ToString());
+        Assert.Equal("opted-out", (await Clinic.MessagesAsync(optedOutPatient))[0]!["reason"]!.ToString());
+        Assert.Equal("paused-by-crisis-flag", (await Clinic.MessagesAsync(pausedPatient))[0]!["reason"]!.ToString());
+        var movedMessages = await Clinic.MessagesAsync(movedPatient);
         Assert.Equal(2, movedMessages.Count);
         Assert.Contains(movedMessages, m => m!["reason"]?.ToString() == "rescheduled" && m["status"]!.ToString() == "skipped");
 
@@ -139,7 +132,7 @@ public sealed class ReminderTests : TwilioAppTest
         // Booked Tuesday 22:30 local for Wednesday 11:00: 17:00 has passed, quiet hours until 08:00.
         App.Clock.SetUtcNow(new DateTimeOffset(2026, 12, 2, 3, 30, 0, TimeSpan.Zero));
         var (patient, _) = await BookAsync("2026-12-02T11:00");
-        Assert.Equal("2026-12-02T13:00:00Z", (await MessagesAsync(patient))[0]!["at"]!.ToString()); // 08:00 local
+        Assert.Equal("2026-12-02T13:00:00Z", (await Clinic.MessagesAsync(patient))[0]!["at"]!.ToString()); // 08:00 local
         App.Clock.SetUtcNow(new DateTimeOffset(2026, 12, 2, 8, 0, 0, TimeSpan.Zero));
         await App.RunFunctionAsync("DispatchSms");
         Assert.Empty(Twilio.Accepted);
@@ -150,7 +143,7 @@ public sealed class ReminderTests : TwilioAppTest
         // Booked at 08:30 for 09:00 the same morning: no useful time is left; recorded, never sent.
         App.Clock.SetUtcNow(new DateTimeOffset(2026, 12, 3, 13, 30, 0, TimeSpan.Zero));
         var (late, _) = await BookAsync("2026-12-03T09:00");
-        var row = (await MessagesAsync(late))[0]!;
+        var row = (await Clinic.MessagesAsync(late))[0]!;
         Assert.Equal("skipped", row["status"]!.ToString());
         Assert.StartsWith("too-late", row["reason"]!.ToString());
     }

@@ -1,5 +1,3 @@
-using ClinicBackend.Integration.Tests.Support;
-
 namespace ClinicBackend.Integration.Tests.Messaging;
 
 public sealed class StatusCallbackTests : TwilioAppTest
@@ -33,7 +31,7 @@ public sealed class StatusCallbackTests : TwilioAppTest
         });
 
     private async Task<string> StatusAsync() =>
-        (await Clinic.GetAsync($"/patients/{_patient}/messages")).Json!["messages"]![0]!["status"]!.ToString();
+        (await Clinic.MessagesAsync(_patient))[0]!["status"]!.ToString();
 
     [Fact]
     public async Task Statuses_only_move_forward_and_repeats_change_nothing()
@@ -58,7 +56,7 @@ public sealed class StatusCallbackTests : TwilioAppTest
         var tampered = new Dictionary<string, string>(fields) { ["MessageStatus"] = "delivered" };
         (await TwilioRequests.PostSignedAsync(App, CallbackPath, fields, sentFields: tampered)).ExpectProblem(403);
         Assert.Equal("queued", await StatusAsync());
-        Assert.Empty((await Clinic.GetAsync("/flags?status=open")).Json!["flags"]!.AsArray());
+        Assert.Empty(await Clinic.FlagsAsync());
     }
 
     [Fact]
@@ -67,7 +65,7 @@ public sealed class StatusCallbackTests : TwilioAppTest
         (await CallbackAsync("undelivered", "30003")).Expect(204);
         (await CallbackAsync("undelivered", "30003")).Expect(204);
         Assert.Equal("undelivered", await StatusAsync());
-        var flag = Assert.Single((await Clinic.GetAsync("/flags?status=open")).Json!["flags"]!.AsArray())!;
+        var flag = Assert.Single(await Clinic.FlagsAsync())!;
         Assert.Equal("sms-undeliverable", flag["kind"]!.ToString());
         Assert.Contains("30003", flag["detail"]!.ToString());
     }

@@ -1,17 +1,13 @@
-using ClinicBackend.Integration.Tests.Support;
-
 namespace ClinicBackend.Integration.Tests.Sessions;
 
 /// <summary>Booking against the chairs: the clock stands at Monday 2026-11-30 10:00 in New York.</summary>
-public sealed class BookingTests
+public sealed class BookingTests : ClinicAppTest
 {
     [Fact]
     public async Task A_booking_holds_a_chair_for_the_whole_session_and_reads_back_in_local_and_utc()
     {
-        await using var app = await TestApp.StartAsync();
-        var clinic = await Scenario.CreateAsync(app);
-        var patient = await clinic.RegisterPatientAsync();
-        var booked = (await clinic.BookAsync(patient, "2026-12-02T09:00")).Expect(201);
+        var patient = await Clinic.RegisterPatientAsync();
+        var booked = (await Clinic.BookAsync(patient, "2026-12-02T09:00")).Expect(201);
         Assert.Equal("2026-12-02T09:00", booked["start"]);
         Assert.Equal("2026-12-02T14:00:00Z", booked["startUtc"]);
         Assert.Equal("2026-12-02T11:00", booked["end"]);
@@ -20,21 +16,20 @@ public sealed class BookingTests
         Assert.Equal("needs-action", booked["confirmation"]);
         Assert.Equal("1", booked["version"]);
         var id = booked["id"]!;
-        Assert.Equal($"/api/clinics/{clinic.ClinicId}/sessions/{id}", booked.Header("Location"));
+        Assert.Equal($"/api/clinics/{Clinic.ClinicId}/sessions/{id}", booked.Header("Location"));
 
-        Assert.Equal(id, (await clinic.GetAsync($"/sessions/{id}")).Expect(200)["id"]);
-        var day = (await clinic.GetAsync("/sessions?date=2026-12-02")).Expect(200).Json!["sessions"]!.AsArray();
+        Assert.Equal(id, (await Clinic.GetAsync($"/sessions/{id}")).Expect(200)["id"]);
+        var day = (await Clinic.GetAsync("/sessions?date=2026-12-02")).Expect(200).Json!["sessions"]!.AsArray();
         Assert.Equal(id, Assert.Single(day)!["id"]!.ToString());
-        var mine = (await clinic.GetAsync($"/sessions?patientId={patient}")).Expect(200).Json!["sessions"]!.AsArray();
+        var mine = (await Clinic.GetAsync($"/sessions?patientId={patient}")).Expect(200).Json!["sessions"]!.AsArray();
         Assert.Equal(id, Assert.Single(mine)!["id"]!.ToString());
-        Assert.Empty((await clinic.GetAsync("/sessions?date=2026-12-03")).Expect(200).Json!["sessions"]!.AsArray());
+        Assert.Empty((await Clinic.GetAsync("/sessions?date=2026-12-03")).Expect(200).Json!["sessions"]!.AsArray());
     }
 
     [Fact]
     public async Task Chairs_limit_overlapping_sessions_and_availability_agrees_with_booking()
     {
-        await using var app = await TestApp.StartAsync();
-        var clinic = await Scenario.CreateAsync(app, chairs: 2);
+        var clinic = await AddClinicAsync(new() { Chairs = 2 });
         var patients = new List<string>();
         for (var i = 0; i < 5; i++)
         {
@@ -67,8 +62,7 @@ public sealed class BookingTests
     [Fact]
     public async Task Thirty_two_concurrent_bookings_for_the_last_chair_give_exactly_one_session()
     {
-        await using var app = await TestApp.StartAsync();
-        var clinic = await Scenario.CreateAsync(app, chairs: 2);
+        var clinic = await AddClinicAsync(new() { Chairs = 2 });
         (await clinic.BookAsync(await clinic.RegisterPatientAsync(), "2026-12-02T09:00")).Expect(201);
         var patients = new List<string>();
         for (var i = 0; i < 32; i++)
@@ -99,14 +93,12 @@ public sealed class BookingTests
     [Fact]
     public async Task A_patient_has_one_live_session_a_day()
     {
-        await using var app = await TestApp.StartAsync();
-        var clinic = await Scenario.CreateAsync(app);
-        var patient = await clinic.RegisterPatientAsync();
-        var first = (await clinic.BookAsync(patient, "2026-12-02T09:00")).Expect(201)["id"];
-        (await clinic.BookAsync(patient, "2026-12-02T14:00")).ExpectProblem(409, "patient-conflict");
-        (await clinic.BookAsync(patient, "2026-12-03T14:00")).Expect(201);
-        (await clinic.PostAsync($"/sessions/{first}/cancel", new { reason = "patient unwell" })).Expect(200);
-        (await clinic.BookAsync(patient, "2026-12-02T14:00")).Expect(201);
+        var patient = await Clinic.RegisterPatientAsync();
+        var first = (await Clinic.BookAsync(patient, "2026-12-02T09:00")).Expect(201)["id"];
+        (await Clinic.BookAsync(patient, "2026-12-02T14:00")).ExpectProblem(409, "patient-conflict");
+        (await Clinic.BookAsync(patient, "2026-12-03T14:00")).Expect(201);
+        (await Clinic.PostAsync($"/sessions/{first}/cancel", new { reason = "patient unwell" })).Expect(200);
+        (await Clinic.BookAsync(patient, "2026-12-02T14:00")).Expect(201);
     }
 
     public static TheoryData<string, string, string> Refusals => new()
@@ -124,29 +116,25 @@ public sealed class BookingTests
     [MemberData(nameof(Refusals))]
     public async Task Business_rules_refuse_with_422(string start, string code, string why)
     {
-        await using var app = await TestApp.StartAsync();
-        var clinic = await Scenario.CreateAsync(app);
-        var patient = await clinic.RegisterPatientAsync();
-        var reply = (await clinic.BookAsync(patient, start)).ExpectProblem(422, code);
+        var patient = await Clinic.RegisterPatientAsync();
+        var reply = (await Clinic.BookAsync(patient, start)).ExpectProblem(422, code);
         Assert.False(string.IsNullOrEmpty(why));
-        Assert.Empty((await clinic.GetAsync($"/sessions?patientId={patient}")).Json!["sessions"]!.AsArray());
+        Assert.Empty((await Clinic.GetAsync($"/sessions?patientId={patient}")).Json!["sessions"]!.AsArray());
         Assert.NotNull(reply["title"]);
     }
 
     [Fact]
     public async Task Patients_must_be_known_active_and_rems_enrolled()
     {
-        await using var app = await TestApp.StartAsync();
-        var clinic = await Scenario.CreateAsync(app);
-        var notEnrolled = await clinic.RegisterPatientAsync(remsEnrolled: false);
-        (await clinic.BookAsync(notEnrolled, "2026-12-02T09:00")).ExpectProblem(422, "not-rems-enrolled");
-        (await clinic.BookAsync("nosuchpatient1", "2026-12-02T09:00")).ExpectProblem(422, "unknown-patient");
-        (await clinic.BookAsync("../../etc", "2026-12-02T09:00")).ExpectProblem(422, "unknown-patient");
-        var inactive = await clinic.RegisterPatientAsync();
-        (await app.SendAsync(HttpMethod.Patch, $"{clinic.Base}/patients/{inactive}", clinic.Staff, new { active = false })).Expect(200);
-        (await clinic.BookAsync(inactive, "2026-12-02T09:00")).ExpectProblem(422, "inactive-patient");
-        (await app.SendAsync(HttpMethod.Patch, $"{clinic.Base}/patients/{notEnrolled}", clinic.Staff, new { remsEnrolled = true })).Expect(200);
-        (await clinic.BookAsync(notEnrolled, "2026-12-02T09:00")).Expect(201);
+        var notEnrolled = await Clinic.RegisterPatientAsync(remsEnrolled: false);
+        (await Clinic.BookAsync(notEnrolled, "2026-12-02T09:00")).ExpectProblem(422, "not-rems-enrolled");
+        (await Clinic.BookAsync("nosuchpatient1", "2026-12-02T09:00")).ExpectProblem(422, "unknown-patient");
+        (await Clinic.BookAsync("../../etc", "2026-12-02T09:00")).ExpectProblem(422, "unknown-patient");
+        var inactive = await Clinic.RegisterPatientAsync();
+        (await App.SendAsync(HttpMethod.Patch, $"{Clinic.Base}/patients/{inactive}", Clinic.Staff, new { active = false })).Expect(200);
+        (await Clinic.BookAsync(inactive, "2026-12-02T09:00")).ExpectProblem(422, "inactive-patient");
+        (await App.SendAsync(HttpMethod.Patch, $"{Clinic.Base}/patients/{notEnrolled}", Clinic.Staff, new { remsEnrolled = true })).Expect(200);
+        (await Clinic.BookAsync(notEnrolled, "2026-12-02T09:00")).Expect(201);
     }
 
     private static async Task<Dictionary<string, int>> FreeStartsAsync(Scenario clinic, string date)

@@ -1,9 +1,7 @@
-using ClinicBackend.Integration.Tests.Support;
-
 namespace ClinicBackend.Integration.Tests.Sessions;
 
 /// <summary>Clinic-local times across daylight-saving changes, in zones north and south of the equator.</summary>
-public sealed class DaylightSavingTests
+public sealed class DaylightSavingTests : ClinicAppTest
 {
     private static void OpenAroundTheClock(Dictionary<string, object?> body) =>
         body["openingHours"] = new Dictionary<string, string[]?>
@@ -19,8 +17,7 @@ public sealed class DaylightSavingTests
     [InlineData("Australia/Sydney", "AU", "+61291234567", "2027-10-03T02:15")]
     public async Task A_local_time_in_the_spring_forward_gap_is_refused(string zone, string country, string phone, string start)
     {
-        await using var app = await TestApp.StartAsync();
-        var clinic = await Scenario.CreateAsync(app, timeZone: zone, country: country, phone: phone, smsFrom: phone.Replace("567", "500"), adjust: OpenAroundTheClock);
+        var clinic = await AddClinicAsync(new() { TimeZone = zone, Country = country, Phone = phone, SmsFrom = phone.Replace("567", "500"), Adjust = OpenAroundTheClock });
         var patient = await clinic.RegisterPatientAsync(phone: country == "AU" ? "0412 345 678" : null);
         (await clinic.BookAsync(patient, start)).ExpectProblem(422, "nonexistent-local-time");
         var slots = (await clinic.GetAsync($"/availability?date={start[..10]}")).Expect(200).Json!["slots"]!.AsArray()
@@ -36,8 +33,7 @@ public sealed class DaylightSavingTests
     public async Task An_ambiguous_local_time_takes_the_earlier_instant_and_lasts_two_real_hours(
         string zone, string country, string phone, string start, string startUtc, string end)
     {
-        await using var app = await TestApp.StartAsync();
-        var clinic = await Scenario.CreateAsync(app, timeZone: zone, country: country, phone: phone, smsFrom: phone.Replace("567", "501"), adjust: OpenAroundTheClock);
+        var clinic = await AddClinicAsync(new() { TimeZone = zone, Country = country, Phone = phone, SmsFrom = phone.Replace("567", "501"), Adjust = OpenAroundTheClock });
         var patient = await clinic.RegisterPatientAsync(phone: country == "AU" ? "0412 345 679" : null);
         var booked = (await clinic.BookAsync(patient, start)).Expect(201);
         Assert.Equal(startUtc, booked["startUtc"]);
@@ -50,12 +46,10 @@ public sealed class DaylightSavingTests
     [Fact]
     public async Task The_morning_after_spring_forward_keeps_its_wall_clock_time()
     {
-        await using var app = await TestApp.StartAsync();
-        var clinic = await Scenario.CreateAsync(app);
-        var patient = await clinic.RegisterPatientAsync();
-        var booked = (await clinic.BookAsync(patient, "2027-03-15T09:00")).Expect(201);
+        var patient = await Clinic.RegisterPatientAsync();
+        var booked = (await Clinic.BookAsync(patient, "2027-03-15T09:00")).Expect(201);
         Assert.Equal("2027-03-15T13:00:00Z", booked["startUtc"]); // EDT, UTC-4
-        var before = (await clinic.BookAsync(await clinic.RegisterPatientAsync(), "2027-03-12T09:00")).Expect(201);
+        var before = (await Clinic.BookAsync(await Clinic.RegisterPatientAsync(), "2027-03-12T09:00")).Expect(201);
         Assert.Equal("2027-03-12T14:00:00Z", before["startUtc"]); // EST, UTC-5
     }
 }

@@ -1,15 +1,12 @@
-using ClinicBackend.Integration.Tests.Support;
-
 namespace ClinicBackend.Integration.Tests.Sessions;
 
-public sealed class IsolationTests
+public sealed class IsolationTests : ClinicAppTest
 {
     [Fact]
     public async Task Staff_of_one_clinic_can_neither_read_nor_change_nor_learn_of_another()
     {
-        await using var app = await TestApp.StartAsync();
-        var a = await Scenario.CreateAsync(app);
-        var b = await Scenario.CreateAsync(app);
+        var a = Clinic;
+        var b = await AddClinicAsync();
         var patientB = await b.RegisterPatientAsync();
         var sessionB = (await b.BookAsync(patientB, "2026-12-02T09:00")).Expect(201)["id"];
         var flagless = $"{b.Base}/flags/abcdefghijklmnopqrst/resolve";
@@ -35,7 +32,7 @@ public sealed class IsolationTests
         {
             foreach (var (method, path, body) in attempts)
             {
-                var reply = await app.SendAsync(method, path, token, body);
+                var reply = await App.SendAsync(method, path, token, body);
                 Assert.True(reply.Status == 404, $"{method} {path}: {reply.Status} {reply.Body}");
                 reply.ExpectProblem(404, "not-found");
             }
@@ -52,15 +49,13 @@ public sealed class IsolationTests
     [Fact]
     public async Task Unknown_clinics_and_odd_ids_are_404()
     {
-        await using var app = await TestApp.StartAsync();
-        var a = await Scenario.CreateAsync(app);
         foreach (var path in new[]
                  {
-                     "/api/clinics/nosuchclinic", "/api/clinics/UPPER", "/api/clinics/a%7Cb", $"{a.Base}/patients/x%27or%271",
-                     $"{a.Base}/sessions/..%2F..", $"{a.Base}/sessions/" + new string('a', 300),
+                     "/api/clinics/nosuchclinic", "/api/clinics/UPPER", "/api/clinics/a%7Cb", $"{Clinic.Base}/patients/x%27or%271",
+                     $"{Clinic.Base}/sessions/..%2F..", $"{Clinic.Base}/sessions/" + new string('a', 300),
                  })
         {
-            (await app.GetAsync(path, a.Staff)).ExpectProblem(404);
+            (await App.GetAsync(path, Clinic.Staff)).ExpectProblem(404);
         }
     }
 }

@@ -1,8 +1,6 @@
-using ClinicBackend.Integration.Tests.Support;
-
 namespace ClinicBackend.Integration.Tests.Sessions;
 
-public sealed class LifecycleTests
+public sealed class LifecycleTests : ClinicAppTest
 {
     private static readonly object Monitoring = new
     {
@@ -11,39 +9,36 @@ public sealed class LifecycleTests
         monitoringMinutes = 125,
     };
 
-    /// <summary>A session on Wednesday 2026-12-02 09:00 New York, with the clock at that morning 08:30.</summary>
-    private static async Task<(TestApp App, Scenario Clinic, string Session)> BookedTodayAsync()
+    /// <summary>Books a session on Wednesday 2026-12-02 09:00 New York and sets the clock to that morning 08:30.</summary>
+    private async Task<string> BookedTodayAsync()
     {
-        var app = await TestApp.StartAsync(new DateTimeOffset(2026, 11, 30, 15, 0, 0, TimeSpan.Zero));
-        var clinic = await Scenario.CreateAsync(app);
-        var session = (await clinic.BookAsync(await clinic.RegisterPatientAsync(), "2026-12-02T09:00")).Expect(201)["id"]!;
-        app.Clock.SetUtcNow(new DateTimeOffset(2026, 12, 2, 13, 30, 0, TimeSpan.Zero));
-        return (app, clinic, session);
+        var session = (await Clinic.BookAsync(await Clinic.RegisterPatientAsync(), "2026-12-02T09:00")).Expect(201)["id"]!;
+        App.Clock.SetUtcNow(new DateTimeOffset(2026, 12, 2, 13, 30, 0, TimeSpan.Zero));
+        return session;
     }
 
     [Fact]
     public async Task A_session_goes_booked_arrived_fulfilled_and_records_the_monitoring_form()
     {
-        var (app, clinic, id) = await BookedTodayAsync();
-        await using var _ = app;
-        var arrived = (await clinic.PostAsync($"/sessions/{id}/check-in")).Expect(200);
+        var id = await BookedTodayAsync();
+        var arrived = (await Clinic.PostAsync($"/sessions/{id}/check-in")).Expect(200);
         Assert.Equal("arrived", arrived["status"]);
         Assert.Equal("2", arrived["version"]);
-        (await clinic.PostAsync($"/sessions/{id}/check-in")).ExpectProblem(409, "invalid-transition");
-        (await clinic.PostAsync($"/sessions/{id}/rems-form", new { submittedAt = "2026-12-02T12:00" })).ExpectProblem(409, "invalid-transition");
+        (await Clinic.PostAsync($"/sessions/{id}/check-in")).ExpectProblem(409, "invalid-transition");
+        (await Clinic.PostAsync($"/sessions/{id}/rems-form", new { submittedAt = "2026-12-02T12:00" })).ExpectProblem(409, "invalid-transition");
 
-        app.Clock.Advance(TimeSpan.FromHours(2.5));
-        var done = (await clinic.PostAsync($"/sessions/{id}/complete", Monitoring)).Expect(200);
+        App.Clock.Advance(TimeSpan.FromHours(2.5));
+        var done = (await Clinic.PostAsync($"/sessions/{id}/complete", Monitoring)).Expect(200);
         Assert.Equal("fulfilled", done["status"]);
         Assert.Equal("84", done.Json!["monitoring"]!["doseMg"]!.ToString());
         Assert.Equal("2026-12-09T14:00:00Z", done.Json!["remsForm"]!["dueBy"]!.ToString());
-        (await clinic.PostAsync($"/sessions/{id}/complete", Monitoring)).ExpectProblem(409, "invalid-transition");
-        (await clinic.PostAsync($"/sessions/{id}/cancel", new { reason = "late" })).ExpectProblem(409, "invalid-transition");
+        (await Clinic.PostAsync($"/sessions/{id}/complete", Monitoring)).ExpectProblem(409, "invalid-transition");
+        (await Clinic.PostAsync($"/sessions/{id}/cancel", new { reason = "late" })).ExpectProblem(409, "invalid-transition");
 
-        (await clinic.PostAsync($"/sessions/{id}/rems-form", new { submittedAt = "2026-12-01T12:00" })).ExpectProblem(422, "implausible-filing-time");
-        var filed = (await clinic.PostAsync($"/sessions/{id}/rems-form", new { submittedAt = "2026-12-02T10:55" })).Expect(200);
+        (await Clinic.PostAsync($"/sessions/{id}/rems-form", new { submittedAt = "2026-12-01T12:00" })).ExpectProblem(422, "implausible-filing-time");
+        var filed = (await Clinic.PostAsync($"/sessions/{id}/rems-form", new { submittedAt = "2026-12-02T10:55" })).Expect(200);
         Assert.Equal("2026-12-02T15:55:00Z", filed.Json!["remsForm"]!["submittedAt"]!.ToString());
-        (await clinic.PostAsync($"/sessions/{id}/rems-form", new { submittedAt = "2026-12-02T10:55" })).ExpectProblem(409, "already-filed");
+        (await Clinic.PostAsync($"/sessions/{id}/rems-form", new { submittedAt = "2026-12-02T10:55" })).ExpectProblem(409, "already-filed");
 
         var history = filed.Json!["history"]!.AsArray().Select(h => h!["action"]!.ToString());
         Assert.Equal(["booked", "checked-in", "completed", "rems-form-filed"], history);
@@ -52,45 +47,41 @@ public sealed class LifecycleTests
     [Fact]
     public async Task Completing_needs_two_hours_of_monitoring_and_a_labelled_dose()
     {
-        var (app, clinic, id) = await BookedTodayAsync();
-        await using var _ = app;
-        (await clinic.PostAsync($"/sessions/{id}/check-in")).Expect(200);
-        (await clinic.PostAsync($"/sessions/{id}/complete", Monitoring)).ExpectProblem(422, "monitoring-not-over");
-        app.Clock.Advance(TimeSpan.FromMinutes(121));
-        (await clinic.PostAsync($"/sessions/{id}/complete", new
+        var id = await BookedTodayAsync();
+        (await Clinic.PostAsync($"/sessions/{id}/check-in")).Expect(200);
+        (await Clinic.PostAsync($"/sessions/{id}/complete", Monitoring)).ExpectProblem(422, "monitoring-not-over");
+        App.Clock.Advance(TimeSpan.FromMinutes(121));
+        (await Clinic.PostAsync($"/sessions/{id}/complete", new
         {
             doseMg = 84, bloodPressure = new { preDose = "128/82", postDose40Min = "134/86", discharge = "126/80" }, monitoringMinutes = 110,
         })).ExpectProblem(422, "monitoring-too-short");
-        (await clinic.PostAsync($"/sessions/{id}/complete", new
+        (await Clinic.PostAsync($"/sessions/{id}/complete", new
         {
             doseMg = 70, bloodPressure = new { preDose = "128/82", postDose40Min = "134/86", discharge = "126/80" }, monitoringMinutes = 130,
         })).ExpectProblem(422, "dose-not-on-label");
-        (await clinic.PostAsync($"/sessions/{id}/complete", new
+        (await Clinic.PostAsync($"/sessions/{id}/complete", new
         {
             doseMg = 56, bloodPressure = new { preDose = "128", postDose40Min = "134/86", discharge = "80/126" }, monitoringMinutes = 130,
         })).ExpectProblem(400, "validation");
-        Assert.Equal("arrived", (await clinic.GetAsync($"/sessions/{id}")).Expect(200)["status"]);
+        Assert.Equal("arrived", (await Clinic.GetAsync($"/sessions/{id}")).Expect(200)["status"]);
     }
 
     [Fact]
     public async Task Check_in_is_on_the_day_of_the_session()
     {
-        await using var app = await TestApp.StartAsync();
-        var clinic = await Scenario.CreateAsync(app);
-        var id = (await clinic.BookAsync(await clinic.RegisterPatientAsync(), "2026-12-02T09:00")).Expect(201)["id"];
-        (await clinic.PostAsync($"/sessions/{id}/check-in")).ExpectProblem(422, "not-today");
-        (await clinic.PostAsync($"/sessions/{id}/check-in", new { extra = 1 })).ExpectProblem(400);
+        var id = (await Clinic.BookAsync(await Clinic.RegisterPatientAsync(), "2026-12-02T09:00")).Expect(201)["id"];
+        (await Clinic.PostAsync($"/sessions/{id}/check-in")).ExpectProblem(422, "not-today");
+        (await Clinic.PostAsync($"/sessions/{id}/check-in", new { extra = 1 })).ExpectProblem(400);
     }
 
     [Fact]
     public async Task Two_concurrent_check_ins_give_one_success()
     {
-        var (app, clinic, id) = await BookedTodayAsync();
-        await using var _ = app;
-        var replies = await Task.WhenAll(Enumerable.Range(0, 6).Select(_ => clinic.PostAsync($"/sessions/{id}/check-in")));
+        var id = await BookedTodayAsync();
+        var replies = await Task.WhenAll(Enumerable.Range(0, 6).Select(_ => Clinic.PostAsync($"/sessions/{id}/check-in")));
         Assert.Single(replies, r => r.Status == 200);
         Assert.All(replies.Where(r => r.Status != 200), r => r.ExpectProblem(409, "invalid-transition"));
-        var session = (await clinic.GetAsync($"/sessions/{id}")).Expect(200);
+        var session = (await Clinic.GetAsync($"/sessions/{id}")).Expect(200);
         Assert.Equal("2", session["version"]);
         Assert.Equal(2, session.Json!["history"]!.AsArray().Count);
     }
@@ -98,8 +89,7 @@ public sealed class LifecycleTests
     [Fact]
     public async Task Reschedule_moves_the_chair_keeps_history_and_refuses_stale_versions()
     {
-        await using var app = await TestApp.StartAsync();
-        var clinic = await Scenario.CreateAsync(app, chairs: 1);
+        var clinic = await AddClinicAsync(new() { Chairs = 1 });
         var patient = await clinic.RegisterPatientAsync();
         var other = await clinic.RegisterPatientAsync();
         var id = (await clinic.BookAsync(patient, "2026-12-02T09:00")).Expect(201)["id"];
@@ -124,8 +114,7 @@ public sealed class LifecycleTests
     [Fact]
     public async Task Cancel_frees_the_chair_and_keeps_the_session_with_its_reason()
     {
-        await using var app = await TestApp.StartAsync();
-        var clinic = await Scenario.CreateAsync(app, chairs: 1);
+        var clinic = await AddClinicAsync(new() { Chairs = 1 });
         var id = (await clinic.BookAsync(await clinic.RegisterPatientAsync(), "2026-12-02T09:00")).Expect(201)["id"];
         var cancelled = (await clinic.PostAsync($"/sessions/{id}/cancel", new { reason = "no ride home" })).Expect(200);
         Assert.Equal("cancelled", cancelled["status"]);

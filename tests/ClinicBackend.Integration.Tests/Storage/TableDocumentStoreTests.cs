@@ -1,7 +1,6 @@
 using Azure.Data.Tables;
 using ClinicBackend.Application.Persistence;
 using ClinicBackend.Infrastructure.Storage;
-using ClinicBackend.Integration.Tests.Support;
 
 namespace ClinicBackend.Integration.Tests.Storage;
 

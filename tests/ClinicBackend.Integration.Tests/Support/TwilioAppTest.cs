@@ -1,30 +1,24 @@
 namespace ClinicBackend.Integration.Tests.Support;
 
-/// <summary>A test class with its own app, Twilio stand-in and clinic, the clock at Monday 2026-11-30 10:00 in New York.</summary>
-public abstract class TwilioAppTest : IAsyncLifetime
+/// <summary>A <see cref="ClinicAppTest"/> whose app sends texts to its own Twilio stand-in.</summary>
+public abstract class TwilioAppTest : ClinicAppTest
 {
-    public static readonly DateTimeOffset Monday = new(2026, 11, 30, 15, 0, 0, TimeSpan.Zero);
-
     protected TwilioStandIn Twilio { get; private set; } = null!;
-    protected TestApp App { get; private set; } = null!;
-    protected Scenario Clinic { get; private set; } = null!;
 
-    /// <summary>The clinic's SMS number; null for a generated one.</summary>
-    protected virtual string? SmsFrom => null;
+    protected override IDictionary<string, string?>? Settings => Twilio.Settings();
 
-    public async Task InitializeAsync()
+    /// <summary>Starts the stand-in first, and has it date texts by the app's clock.</summary>
+    protected override async Task<TestApp> StartAppAsync()
     {
         Twilio = await TwilioStandIn.StartAsync();
-        App = await TestApp.StartAsync(Monday, Twilio.Settings());
-        Clinic = await Scenario.CreateAsync(App, smsFrom: SmsFrom);
-        await SetUpAsync();
+        var app = await base.StartAppAsync();
+        Twilio.Clock = app.Clock;
+        return app;
     }
 
-    protected virtual Task SetUpAsync() => Task.CompletedTask;
-
-    public async Task DisposeAsync()
+    public override async Task DisposeAsync()
     {
-        await App.DisposeAsync();
+        await base.DisposeAsync();
         await Twilio.DisposeAsync();
     }
 }

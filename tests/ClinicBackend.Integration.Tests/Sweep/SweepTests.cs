@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Azure.Storage.Queues;
-using ClinicBackend.Integration.Tests.Support;
 
 namespace ClinicBackend.Integration.Tests.Sweep;
 
@@ -15,9 +14,6 @@ public sealed class SweepTests
         bloodPressure = new { preDose = "128/82", postDose40Min = "134/86", discharge = "126/80" },
         monitoringMinutes = 125,
     };
-
-    private static async Task<JsonArray> FlagsAsync(Scenario clinic, string kind, string status = "open") =>
-        (await clinic.GetAsync($"/flags?status={status}&kind={kind}")).Expect(200).Json!["flags"]!.AsArray();
 
     /// <summary>Checks the patient in at <paramref name="arrivedUtc"/> and completes the session 2 h 15 min later.</summary>
     private static async Task TreatAsync(TestApp app, Scenario clinic, string session, string arrivedUtc)
@@ -51,7 +47,7 @@ public sealed class SweepTests
         await app.RunFunctionAsync("SweepMissedSessions");
         Assert.Equal("noshow", await StatusAsync(clinic, session));
         Assert.Equal("arrived", await StatusAsync(clinic, checkedIn));
-        var flag = Assert.Single(await FlagsAsync(clinic, "missed-session"))!;
+        var flag = Assert.Single(await clinic.FlagsAsync("missed-session"))!;
         Assert.Equal(session, flag["sessionId"]!.ToString());
 
         await app.RunFunctionAsync("DispatchSms");
@@ -76,7 +72,7 @@ public sealed class SweepTests
         app.Clock.SetUtcNow(Utc("2026-12-03T14:00:00Z")); // Thursday 09:00: the Thursday session is still running
         await app.RunFunctionAsync("SweepMissedSessions");
         Assert.Equal(["noshow", "noshow", "noshow", "booked"], await Task.WhenAll(sessions.Select(s => StatusAsync(clinic, s))));
-        Assert.Equal(3, (await FlagsAsync(clinic, "missed-session")).Count);
+        Assert.Equal(3, (await clinic.FlagsAsync("missed-session")).Count);
     }
 
     [Fact]
@@ -88,8 +84,8 @@ public sealed class SweepTests
             ["mon"] = ["08:00", "23:55"], ["tue"] = ["08:00", "23:55"], ["wed"] = ["08:00", "23:55"], ["thu"] = ["08:00", "23:55"],
             ["fri"] = ["08:00", "23:55"], ["sat"] = ["00:00", "23:55"], ["sun"] = ["00:00", "23:55"],
         };
-        var newYork = await Scenario.CreateAsync(app, adjust: LateHours);
-        var sydney = await Scenario.CreateAsync(app, timeZone: "Australia/Sydney", country: "AU", phone: "+61291234567", smsFrom: "+61291234500", adjust: LateHours);
+        var newYork = await Scenario.CreateAsync(app, new() { Adjust = LateHours });
+        var sydney = await Scenario.CreateAsync(app, new() { TimeZone = "Australia/Sydney", Country = "AU", Phone = "+61291234567", SmsFrom = "+61291234500", Adjust = LateHours });
         await app.RunFunctionAsync("SweepMissedSessions");
         // New York: Friday 21:30-23:30 EDT; missed from 00:00 Saturday local (04:00Z).
         var ny = (await newYork.BookAsync(await newYork.RegisterPatientAsync(), "2027-04-02T21:30")).Expect(201)["id"]!;
@@ -134,10 +130,13 @@ public sealed class SweepTests
     public async Task A_lapsed_cadence_is_flagged_at_each_phase_boundary(string courseStart, int interval, string last, string sweepDay, bool flagged)
     {
         await using var app = await TestApp.StartAsync(Utc("2026-11-29T15:00:00Z"));
-        var clinic = await Scenario.CreateAsync(app, adjust: b => b["openingHours"] = new Dictionary<string, string[]?>
+        var clinic = await Scenario.CreateAsync(app, new()
         {
-            ["mon"] = ["08:00", "18:00"], ["tue"] = ["08:00", "18:00"], ["wed"] = ["08:00", "18:00"], ["thu"] = ["08:00", "18:00"],
-            ["fri"] = ["08:00", "18:00"], ["sat"] = ["08:00", "18:00"], ["sun"] = ["08:00", "18:00"],
+            Adjust = b => b["openingHours"] = new Dictionary<string, string[]?>
+            {
+                ["mon"] = ["08:00", "18:00"], ["tue"] = ["08:00", "18:00"], ["wed"] = ["08:00", "18:00"], ["thu"] = ["08:00", "18:00"],
+                ["fri"] = ["08:00", "18:00"], ["sat"] = ["08:00", "18:00"], ["sun"] = ["08:00", "18:00"],
+            },
         });
         var patient = await clinic.RegisterPatientAsync(startDate: courseStart, interval: interval);
         var session = (await clinic.BookAsync(patient, last)).Expect(201)["id"]!;
@@ -147,7 +146,7 @@ public sealed class SweepTests
         app.Clock.SetUtcNow(Utc(sweepDay + "T15:00:00Z"));
         await app.RunFunctionAsync("SweepMissedSessions");
         await app.RunFunctionAsync("SweepMissedSessions");
-        var flags = await FlagsAsync(clinic, "overdue-cadence");
+        var flags = await clinic.FlagsAsync("overdue-cadence");
         Assert.Equal(flagged ? 1 : 0, flags.Count);
         if (flagged)
         {
@@ -169,10 +168,10 @@ public sealed class SweepTests
         await TreatAsync(app, clinic, first, "2026-11-30T13:55:00Z");
         app.Clock.SetUtcNow(Utc("2026-12-14T15:00:00Z"));
         await app.RunFunctionAsync("SweepMissedSessions");
-        Assert.Empty(await FlagsAsync(clinic, "overdue-cadence"));
+        Assert.Empty(await clinic.FlagsAsync("overdue-cadence"));
         (await clinic.PostAsync($"/sessions/{next}/cancel", new { reason = "patient travelling" })).Expect(200);
         await app.RunFunctionAsync("SweepMissedSessions");
-        Assert.Single(await FlagsAsync(clinic, "overdue-cadence"));
+        Assert.Single(await clinic.FlagsAsync("overdue-cadence"));
     }
 
     [Fact]
@@ -189,20 +188,20 @@ public sealed class SweepTests
             await app.RunFunctionAsync("SweepMissedSessions");
         }
         await SweepAtAsync("2026-12-07T13:59:00Z"); // start + 5 days - 1 minute
-        Assert.Empty(await FlagsAsync(clinic, "rems-form-due"));
+        Assert.Empty(await clinic.FlagsAsync("rems-form-due"));
         await SweepAtAsync("2026-12-07T14:00:00Z"); // start + 5 days
-        Assert.Equal("normal", Assert.Single(await FlagsAsync(clinic, "rems-form-due"))!["severity"]!.ToString());
+        Assert.Equal("normal", Assert.Single(await clinic.FlagsAsync("rems-form-due"))!["severity"]!.ToString());
         await SweepAtAsync("2026-12-09T13:59:00Z");
-        Assert.Equal("normal", Assert.Single(await FlagsAsync(clinic, "rems-form-due"))!["severity"]!.ToString());
+        Assert.Equal("normal", Assert.Single(await clinic.FlagsAsync("rems-form-due"))!["severity"]!.ToString());
         await SweepAtAsync("2026-12-09T14:00:00Z"); // start + 7 days: the deadline
         await SweepAtAsync("2026-12-09T15:00:00Z");
-        var urgent = Assert.Single(await FlagsAsync(clinic, "rems-form-due"))!;
+        var urgent = Assert.Single(await clinic.FlagsAsync("rems-form-due"))!;
         Assert.Equal("urgent", urgent["severity"]!.ToString());
         Assert.StartsWith("OVERDUE", urgent["detail"]!.ToString());
 
         (await clinic.PostAsync($"/sessions/{session}/rems-form", new { submittedAt = "2026-12-09T09:30" })).Expect(200);
-        Assert.Empty(await FlagsAsync(clinic, "rems-form-due"));
-        Assert.Equal("The monitoring form was filed.", Assert.Single(await FlagsAsync(clinic, "rems-form-due", "resolved"))!["note"]!.ToString());
+        Assert.Empty(await clinic.FlagsAsync("rems-form-due"));
+        Assert.Equal("The monitoring form was filed.", Assert.Single(await clinic.FlagsAsync("rems-form-due", "resolved"))!["note"]!.ToString());
     }
 
     [Fact]
@@ -215,8 +214,8 @@ public sealed class SweepTests
         (await clinic.PostAsync($"/sessions/{session}/rems-form", new { submittedAt = "2026-12-02T11:05" })).Expect(200);
         app.Clock.SetUtcNow(Utc("2026-12-12T15:00:00Z"));
         await app.RunFunctionAsync("SweepMissedSessions");
-        Assert.Empty(await FlagsAsync(clinic, "rems-form-due"));
-        Assert.Empty(await FlagsAsync(clinic, "rems-form-due", "resolved"));
+        Assert.Empty(await clinic.FlagsAsync("rems-form-due"));
+        Assert.Empty(await clinic.FlagsAsync("rems-form-due", "resolved"));
     }
 
     [Fact]
@@ -243,11 +242,11 @@ public sealed class SweepTests
 
         app.Clock.SetUtcNow(Utc("2026-12-02T00:59:00Z")); // 19:59
         await app.RunFunctionAsync("SweepMissedSessions");
-        Assert.Empty(await FlagsAsync(clinic, "ride-unconfirmed"));
+        Assert.Empty(await clinic.FlagsAsync("ride-unconfirmed"));
         app.Clock.SetUtcNow(Utc("2026-12-02T01:15:00Z")); // 20:15
         await app.RunFunctionAsync("SweepMissedSessions");
         await app.RunFunctionAsync("SweepMissedSessions");
-        var flag = Assert.Single(await FlagsAsync(clinic, "ride-unconfirmed"))!;
+        var flag = Assert.Single(await clinic.FlagsAsync("ride-unconfirmed"))!;
         Assert.Equal(silent, flag["sessionId"]!.ToString());
         Assert.Equal("normal", flag["severity"]!.ToString());
     }
@@ -268,7 +267,7 @@ public sealed class SweepTests
         var ids = events.Select(e => e["id"]!.ToString()).ToList();
         Assert.Contains($"{session}-v1", ids); // booked
         Assert.Contains($"{session}-v2", ids); // noshow
-        var flagId = Assert.Single(await FlagsAsync(clinic, "missed-session"))!["id"]!.ToString();
+        var flagId = Assert.Single(await clinic.FlagsAsync("missed-session"))!["id"]!.ToString();
         Assert.Contains($"flag-{flagId}-raised", ids);
         var noshow = events.First(e => e["id"]!.ToString() == $"{session}-v2");
         Assert.Equal("clinic.session.status-changed", noshow["type"]!.ToString());

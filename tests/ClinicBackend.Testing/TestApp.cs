@@ -1,14 +1,13 @@
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
-using System.Text.Json.Nodes;
 using ClinicBackend.Domain.Access;
 using ClinicBackend.LocalHost;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Time.Testing;
 
-namespace ClinicBackend.Integration.Tests.Support;
+namespace ClinicBackend.Testing;
 
 /// <summary>
 /// The app on the local host over real HTTP, on a free loopback port, against the shared Azurite with its
@@ -17,6 +16,9 @@ namespace ClinicBackend.Integration.Tests.Support;
 public sealed class TestApp : IAsyncDisposable
 {
     public const string DevKey = "integration-tests-signing-key-0123456789abcdef";
+
+    /// <summary>Monday 2026-11-30 10:00 in New York: where the clock starts unless told otherwise.</summary>
+    public static readonly DateTimeOffset Monday = new(2026, 11, 30, 15, 0, 0, TimeSpan.Zero);
 
     private TestApp(WebApplication app, FakeTimeProvider clock, string prefix, string connectionString)
     {
@@ -63,7 +65,7 @@ public sealed class TestApp : IAsyncDisposable
             config[key] = value;
         }
         var builder = LocalFunctionsHost.CreateBuilder([], config, environment);
-        var clock = new FakeTimeProvider(now ?? new DateTimeOffset(2026, 11, 30, 15, 0, 0, TimeSpan.Zero));
+        var clock = new FakeTimeProvider(now ?? Monday);
         builder.Services.AddSingleton<TimeProvider>(clock);
         services?.Invoke(builder.Services);
         var app = LocalFunctionsHost.Build(builder);
@@ -111,7 +113,7 @@ public sealed class TestApp : IAsyncDisposable
     public async Task RunFunctionAsync(string name)
     {
         using var response = await Http.PostAsync($"/admin/functions/{name}", JsonContent.Create(new { input = "" }));
-        Assert.Equal(System.Net.HttpStatusCode.Accepted, response.StatusCode);
+        (await Reply.ReadAsync(response)).EnsureStatus(202);
     }
 
     public async ValueTask DisposeAsync()
@@ -119,42 +121,6 @@ public sealed class TestApp : IAsyncDisposable
         Http.Dispose();
         await App.StopAsync();
         await App.DisposeAsync();
-    }
-}
-
-/// <summary>A response read whole: status, headers, and the body as JSON when it is JSON.</summary>
-public sealed record Reply(int Status, string Body, string? ContentType, HttpResponseMessage Raw)
-{
-    public JsonNode? Json => Body.Length > 0 && ContentType?.Contains("json", StringComparison.Ordinal) == true ? JsonNode.Parse(Body) : null;
-
-    public string? this[string property] => Json?[property]?.ToString();
-
-    public string? Header(string name) =>
-        Raw.Headers.TryGetValues(name, out var values) || Raw.Content.Headers.TryGetValues(name, out values) ? values.First() : null;
-
-    public static async Task<Reply> ReadAsync(HttpResponseMessage response)
-    {
-        var body = await response.Content.ReadAsStringAsync();
-        return new Reply((int)response.StatusCode, body, response.Content.Headers.ContentType?.ToString(), response);
-    }
-
-    public Reply Expect(int status)
-    {
-        Assert.True(Status == status, $"expected {status}, got {Status}: {Body}");
-        return this;
-    }
-
-    /// <summary>Asserts a problem-details refusal with the given status and type code.</summary>
-    public Reply ExpectProblem(int status, string? code = null)
-    {
-        Expect(status);
-        Assert.StartsWith("application/problem+json", ContentType);
-        Assert.False(string.IsNullOrWhiteSpace(this["detail"]), "a problem says in detail what to change");
-        if (code is not null)
-        {
-            Assert.Equal($"https://clinic-backend.dev/problems/{code}", this["type"]);
-        }
-        return this;
     }
 }
 

@@ -5,7 +5,7 @@ using ClinicBackend.Functions.Auth;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 
-namespace ClinicBackend.Integration.Tests.Support;
+namespace ClinicBackend.Testing;
 
 /// <summary>Tokens minted in the tests: Development HS256, and Entra-style RS256 with a test key set on the JwtBearer options.</summary>
 public static class Tokens

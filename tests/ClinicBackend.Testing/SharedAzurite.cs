@@ -1,6 +1,6 @@
 using ClinicBackend.LocalHost;
 
-namespace ClinicBackend.Integration.Tests.Support;
+namespace ClinicBackend.Testing;
 
 /// <summary>
 /// One Azurite for the whole test run: installed from the lockfile and started on free ports at first use,

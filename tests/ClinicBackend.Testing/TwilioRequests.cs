@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 
-namespace ClinicBackend.Integration.Tests.Support;
+namespace ClinicBackend.Testing;
 
 /// <summary>Builds webhook requests the way Twilio signs them (HMAC-SHA1 of the URL and the sorted fields), independently of the SDK.</summary>
 public static class TwilioRequests

@@ -1,4 +1,4 @@
-namespace ClinicBackend.Integration.Tests.Support;
+namespace ClinicBackend.Testing;
 
 /// <summary>Request bodies of the contract's examples, with overrides.</summary>
 public static class Fixtures
