@@ -3,6 +3,7 @@ using ClinicBackend.Domain.Clinics;
 using ClinicBackend.Domain.Messaging;
 using ClinicBackend.Domain.Sessions;
 using ClinicBackend.Domain.Time;
+using Microsoft.Extensions.Logging;
 using NodaTime;
 
 namespace ClinicBackend.Application.Outbound;
@@ -16,18 +17,21 @@ public sealed record PlanSummary(int Clinics, int Sessions, int Planned, int Alr
 }
 
 /// <summary>
-/// Plans reminders: one ledger row per (session, version, kind), inserted only if absent, and its outbox
-/// message. The queue message is put before the row is inserted, so a row never exists without its
-/// message; a crash in between only leaves a duplicate message that the dispatcher's claim ignores.
+/// Plans texts into the ledger: one row per (session, schedule version, kind), inserted only if absent,
+/// together with its pending-text index row; then the outbox message that wakes the dispatcher at the send
+/// time. The row comes first, so a message never arrives for a row that does not exist; a message that is
+/// lost (enqueue failed, dropped, dead-lettered) is re-enqueued by the <see cref="OutboxReconciler"/>.
 /// </summary>
-public sealed class ReminderPlanner(ClinicData data, ISmsOutbox outbox, TimeProvider time)
+public sealed class ReminderPlanner(ClinicData data, ISmsOutbox outbox, TimeProvider time, ILogger<ReminderPlanner> logger)
 {
     /// <summary>How many clinic-local days ahead the nightly run looks: tomorrow, plus slack to recover from outages.</summary>
     public const int WindowDays = 3;
     private const int Parallelism = 8;
+    /// <summary>A "we missed you" text makes sense until a day after the session; later it is skipped, never sent stale.</summary>
+    public static readonly Duration MissedTextLifetime = Duration.FromHours(24);
 
-    public async Task<PlanSummary> PlanAllAsync(CancellationToken ct) =>
-        (await data.ForEachClinicAsync(PlanClinicAsync, ct)).Aggregate(PlanSummary.Zero, (a, b) => a + b);
+    public async Task<ClinicRunReport<PlanSummary>> PlanAllAsync(CancellationToken ct) =>
+        await data.ForEachClinicAsync("NightlyReminders", PlanClinicAsync, ct);
 
     /// <summary>The sessions of today and the next <see cref="WindowDays"/> days: one key-range query, whatever the history.</summary>
     public async Task<PlanSummary> PlanClinicAsync(Clinic clinic, CancellationToken ct)
@@ -56,8 +60,7 @@ public sealed class ReminderPlanner(ClinicData data, ISmsOutbox outbox, TimeProv
             return "not-upcoming";
         }
         var id = SmsMessage.ReminderId(session.Id, session.ScheduleVersion, SmsKinds.DayBefore);
-        var key = Keys.Message(session.PatientId, id);
-        if (await data.Store.GetAsync<SmsMessage>(clinic.Id, key, ct) is not null)
+        if (await data.Store.GetAsync<SmsMessage>(clinic.Id, Keys.Message(session.PatientId, id), ct) is not null)
         {
             return "exists";
         }
@@ -73,17 +76,10 @@ public sealed class ReminderPlanner(ClinicData data, ISmsOutbox outbox, TimeProv
             Status = sendAt is null ? SmsStatus.Skipped : SmsStatus.Planned,
             Reason = sendAt is null ? "too-late: no time outside quiet hours is at least an hour before the session" : null,
             At = sendAt ?? now,
+            ExpiresAt = session.StartUtc - SmsSchedule.MinimumLead,
             UpdatedAt = now,
         };
-        if (sendAt is not null)
-        {
-            await outbox.EnqueueAsync(new OutboxMessage(clinic.Id, session.PatientId, id), sendAt.Value, ct);
-        }
-        try
-        {
-            await data.Store.CommitAsync(clinic.Id, [new Change.Insert(key, row)], ct);
-        }
-        catch (CommitConflictException)
+        if (!await PlanAsync(clinic.Id, row, ct))
         {
             return "exists";
         }
@@ -91,35 +87,52 @@ public sealed class ReminderPlanner(ClinicData data, ISmsOutbox outbox, TimeProv
     }
 
     /// <summary>Plans the one "we missed you" text after a missed session, at the next allowed time.</summary>
-    public async Task<bool> PlanMissedAsync(Clinic clinic, Session missed, Instant now, CancellationToken ct)
+    public Task<bool> PlanMissedAsync(Clinic clinic, Session missed, Instant now, CancellationToken ct) =>
+        PlanAsync(clinic.Id, new SmsMessage
+        {
+            Id = SmsMessage.ReminderId(missed.Id, missed.ScheduleVersion, SmsKinds.Missed),
+            PatientId = missed.PatientId,
+            Direction = "outbound",
+            Kind = SmsKinds.Missed,
+            SessionId = missed.Id,
+            SessionVersion = missed.ScheduleVersion,
+            Status = SmsStatus.Planned,
+            At = SmsSchedule.NextAllowed(clinic, now),
+            ExpiresAt = missed.EndUtc + MissedTextLifetime,
+            UpdatedAt = now,
+        }, ct);
+
+    /// <summary>
+    /// Inserts the ledger row (unless it exists) with its pending-text index row, then enqueues its wake-up.
+    /// Returns false when the row existed. A failed enqueue is only logged: the reconciler re-enqueues the row.
+    /// </summary>
+    public async Task<bool> PlanAsync(string clinicId, SmsMessage row, CancellationToken ct)
     {
-        var id = SmsMessage.ReminderId(missed.Id, missed.ScheduleVersion, SmsKinds.Missed);
-        var key = Keys.Message(missed.PatientId, id);
-        if (await data.Store.GetAsync<SmsMessage>(clinic.Id, key, ct) is not null)
+        var planned = row.Status == SmsStatus.Planned;
+        var ledger = row with { WakeAt = planned ? row.At : null };
+        var commit = new ClinicCommit(clinicId, Domain.Access.Actors.System, row.UpdatedAt).Insert(Keys.Message(row.PatientId, row.Id), ledger);
+        if (planned)
+        {
+            commit.Upsert(Keys.PendingText(row.At, row.PatientId, row.Id), new PendingText(row.PatientId, row.Id));
+        }
+        if (!await data.TryCommitAsync(commit, ct))
         {
             return false;
         }
-        var sendAt = SmsSchedule.NextAllowed(clinic, now);
-        await outbox.EnqueueAsync(new OutboxMessage(clinic.Id, missed.PatientId, id), sendAt, ct);
-        try
+        if (planned)
         {
-            await data.Store.CommitAsync(clinic.Id, [new Change.Insert(key, new SmsMessage
+            try
             {
-                Id = id,
-                PatientId = missed.PatientId,
-                Direction = "outbound",
-                Kind = SmsKinds.Missed,
-                SessionId = missed.Id,
-                SessionVersion = missed.ScheduleVersion,
-                Status = SmsStatus.Planned,
-                At = sendAt,
-                UpdatedAt = now,
-            })], ct);
-            return true;
+                await outbox.EnqueueAsync(new OutboxMessage(clinicId, row.PatientId, row.Id, DueAt: row.At), row.At, ct);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                logger.LogWarning(e, "Enqueueing text {MessageId} of clinic {ClinicId} failed; the reconciler will enqueue it.", row.Id, clinicId);
+            }
         }
-        catch (CommitConflictException)
-        {
-            return false;
-        }
+        return true;
     }
 }
+
+/// <summary>Points at an outbound ledger row that is not final yet.</summary>
+public sealed record PendingText(string PatientId, string MessageId);

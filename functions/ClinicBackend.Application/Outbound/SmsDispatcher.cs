@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using ClinicBackend.Domain.Messaging;
+using ClinicBackend.Application.Operations;
 using Microsoft.Extensions.Logging;
 
 namespace ClinicBackend.Application.Outbound;
@@ -20,6 +21,8 @@ public enum DispatchOutcome
     Missing,
     /// <summary>Another dispatcher claimed the row, or used the patient's text of the day, first.</summary>
     Raced,
+    /// <summary>Kept planned: Twilio refused our credentials.</summary>
+    Held,
     /// <summary>Storage trouble and the like: the message comes back.</summary>
     Error,
 }
@@ -37,8 +40,9 @@ public sealed record DispatchSummary(IReadOnlyDictionary<DispatchOutcome, int> C
 }
 
 /// <summary>
-/// The outbox pump: receives due messages in batches and hands each to the <see cref="DueTextHandler"/>,
-/// a few at a time, until the run's budget is used up or the outbox has nothing new.
+/// The outbox pump: receives due messages in batches and hands each to the <see cref="DueTextHandler"/>, a few
+/// at a time, until the run's budget is used up, the outbox has nothing new, or Twilio refuses our credentials.
+/// The budget only stops the receiving: every message already taken is finished.
 /// </summary>
 public sealed class SmsDispatcher(ISmsOutbox outbox, DueTextHandler handler, ILogger<SmsDispatcher> logger)
 {
@@ -49,12 +53,12 @@ public sealed class SmsDispatcher(ISmsOutbox outbox, DueTextHandler handler, ILo
     {
         var counts = new ConcurrentDictionary<DispatchOutcome, int>();
         var seen = new HashSet<string>();
-        var run = new DispatchRun();
+        var run = new DispatchRun(budget);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
         stop.CancelAfter(budget);
         try
         {
-            while (!stop.IsCancellationRequested)
+            while (!stop.IsCancellationRequested && !run.Unauthorized)
             {
                 var batch = await outbox.ReceiveAsync(BatchSize, stop.Token);
                 if (batch.Count == 0)
@@ -62,13 +66,13 @@ public sealed class SmsDispatcher(ISmsOutbox outbox, DueTextHandler handler, ILo
                     break;
                 }
                 var fresh = 0;
-                await Parallel.ForEachAsync(batch, new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = CancellationToken.None }, async (delivery, _) =>
+                await Parallel.ForEachAsync(batch.OrderBy(d => d.Message.DueAt ?? NodaTime.Instant.MinValue), new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = CancellationToken.None }, async (delivery, _) =>
                 {
                     lock (seen)
                     {
                         fresh += seen.Add($"{delivery.Message.ClinicId}.{delivery.Message.MessageId}") ? 1 : 0;
                     }
-                    var outcome = await HandleSafelyAsync(delivery, run, stop.Token);
+                    var outcome = await HandleSafelyAsync(delivery, run, ct);
                     counts.AddOrUpdate(outcome, 1, (_, n) => n + 1);
                 });
                 if (fresh == 0)
@@ -80,6 +84,12 @@ public sealed class SmsDispatcher(ISmsOutbox outbox, DueTextHandler handler, ILo
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)
         {
             // budget used up: what is left stays in the outbox for the next run
+        }
+        if (run.Unauthorized)
+        {
+            logger.LogError(OperationalEvents.TwilioAuthenticationFailed,
+                "TwilioAuthenticationFailed: Twilio refused the account's credentials (401/20003). No text was sent; {Held} stay planned and go on the first run after Twilio__AuthToken is fixed.",
+                run.TextsHeldForCredentials);
         }
         return new DispatchSummary(counts);
     }

@@ -1,5 +1,6 @@
 using ClinicBackend.Application.Persistence;
 using ClinicBackend.Domain.Messaging;
+using NodaTime;
 
 namespace ClinicBackend.Application.Outbound;
 
@@ -14,4 +15,32 @@ public sealed class TextLedger(ClinicData data, TextRef text)
 
     public Task UpdateAsync(Stored<SmsMessage> row, SmsMessage changed, CancellationToken ct) =>
         data.Store.CommitAsync(Text.ClinicId, [new Change.Replace(row.Key, changed, row.ETag)], ct);
+
+    /// <summary>
+    /// Writes the changed row with a new wake-up at <paramref name="until"/> and hands the message back under the
+    /// next generation. The row keeps the highest generation used, so the reconciler's next one is always new.
+    /// </summary>
+    public async Task WakeLaterAsync(IOutboxDelivery delivery, Stored<SmsMessage> row, SmsMessage changed, Instant until, Instant now, CancellationToken ct)
+    {
+        var generation = Math.Max(row.Value.Generation, delivery.Message.Generation) + 1;
+        await UpdateAsync(row, changed with { Generation = generation, WakeAt = until }, ct);
+        await delivery.RetryAsync(generation, until > now ? until - now : Duration.Zero, ct);
+    }
+
+    /// <summary>Frees the patient's automated text of a day that a send did not use after all.</summary>
+    public async Task ReleaseQuotaAsync(LocalDate? day, CancellationToken ct)
+    {
+        if (day is null)
+        {
+            return;
+        }
+        try
+        {
+            await data.Store.CommitAsync(Text.ClinicId, [new Change.Delete(Keys.SmsQuota(Text.PatientId, day.Value))], ct);
+        }
+        catch (CommitConflictException)
+        {
+            // already released
+        }
+    }
 }

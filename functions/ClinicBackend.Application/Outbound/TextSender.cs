@@ -12,9 +12,10 @@ using NodaTime;
 namespace ClinicBackend.Application.Outbound;
 
 /// <summary>
-/// Sends one text that is due and still wanted: claims its ledger row (with the patient's quota row, in one
-/// unit of work, so two dispatchers never both send it), calls Twilio at the paced rate, and records what
-/// happened: accepted, retried later with backoff, or failed for good.
+/// Sends one text that is due and still wanted. It claims the ledger row (with the patient's quota row, in one
+/// unit of work, so two dispatchers never both send it), calls Twilio at the paced rate, and always finishes
+/// the claim: accepted, unsettled (no answer: looked up before any resend), released (429 past the run's
+/// budget, or Twilio refusing our credentials), or failed for good. A run's budget never abandons a claim.
 /// </summary>
 public sealed class TextSender(
     ClinicData data,
@@ -28,38 +29,59 @@ public sealed class TextSender(
     public const int MaxAttempts = 8;
     public static readonly Duration BaseBackoff = Duration.FromSeconds(30);
     public static readonly Duration MaxBackoff = Duration.FromHours(1);
-    /// <summary>Tries within one run: a 429 was never processed, so it is tried more often than a server error.</summary>
+    /// <summary>A 429 was never processed by Twilio: it is tried again in the same run, at the lower rate.</summary>
     private const int InRunAttemptsThrottled = 10;
-    private const int InRunAttemptsFailed = 3;
 
-    public async Task<DispatchOutcome> SendAsync(IOutboxDelivery delivery, TextLedger ledger, Stored<SmsMessage> row, DispatchFacts facts, CancellationToken ct)
+    public async Task<DispatchOutcome> SendAsync(IOutboxDelivery delivery, TextLedger ledger, Stored<SmsMessage> row, DispatchFacts facts, DispatchRun run, CancellationToken ct)
     {
         var (clinic, patient, sms, now) = (facts.Clinic!, facts.Patient!, facts.Text, facts.Now);
+        if (run.Unauthorized || run.TwilioFailing)
+        {
+            var reason = run.Unauthorized ? "held: Twilio refused the credentials (401)" : "held: Twilio is failing; sent when it answers again";
+            if (run.Unauthorized)
+            {
+                run.HoldForCredentials();
+            }
+            await ledger.WakeLaterAsync(delivery, row, sms with { Reason = reason, UpdatedAt = now }, now + Duration.FromMinutes(1), now, ct);
+            return DispatchOutcome.Held;
+        }
         var body = Render(clinic, patient, facts.Session, sms.Kind);
+        var today = now.InZone(clinic.Zone).Date;
         var claimed = sms with
         {
             Status = SmsStatus.Sending,
             ClaimedAt = now,
             Attempts = sms.Attempts + 1,
+            From = clinic.SmsFrom,
+            To = patient.Phone,
             Body = body,
             Segments = SmsSegments.Count(body),
+            QuotaDate = today,
             Reason = null,
             UpdatedAt = now,
         };
-        var today = now.InZone(clinic.Zone).Date;
-        var quotaKey = Keys.SmsQuota(patient.Id, today);
         try
         {
-            await data.Store.CommitAsync(clinic.Id, [new Change.Replace(ledger.Key, claimed, row.ETag), new Change.Insert(quotaKey, new SmsQuota(sms.Id, now, today))], ct);
+            await data.Store.CommitAsync(clinic.Id, [new Change.Replace(ledger.Key, claimed, row.ETag), new Change.Insert(Keys.SmsQuota(patient.Id, today), new SmsQuota(sms.Id, now, today))], ct);
         }
         catch (CommitConflictException)
         {
-            await delivery.RetryAsync(Duration.FromSeconds(5), ct);
+            // Another dispatcher claimed it, or another text took the patient's text of the day: the reconciler wakes it again if need be.
+            await delivery.CompleteAsync(ct);
             return DispatchOutcome.Raced;
         }
 
-        var result = await SendWithInRunRetriesAsync(new SmsRequest(clinic.SmsFrom, patient.Phone, body, callbacks.For(ledger.Text)), ct);
+        var result = await SendWithInRunRetriesAsync(new SmsRequest(clinic.SmsFrom, patient.Phone, body, callbacks.For(ledger.Text)), run, ct);
+        if (result is SendResult.Unsettled or SendResult.Throttled)
+        {
+            run.TwilioFailed();
+        }
+        else
+        {
+            run.TwilioAnswered();
+        }
         now = time.Now();
+        var current = (await ledger.ReadAsync(ct))!;
         switch (result)
         {
             case SendResult.Accepted accepted:
@@ -67,36 +89,44 @@ public sealed class TextSender(
                 await delivery.CompleteAsync(ct);
                 return DispatchOutcome.Sent;
             case SendResult.Simulated:
-                var simulated = (await ledger.ReadAsync(ct))!;
-                await ledger.UpdateAsync(simulated, simulated.Value with { Status = SmsStatus.Simulated, SentAt = now, UpdatedAt = now }, ct);
-                logger.LogInformation("Simulated text {MessageId} of clinic {ClinicId}: {Segments} segment(s), not sent (no Twilio credentials).",
-                    sms.Id, clinic.Id, claimed.Segments);
+                await ledger.UpdateAsync(current, current.Value with { Status = SmsStatus.Simulated, SentAt = now, UpdatedAt = now }, ct);
+                logger.LogInformation("Simulated text {MessageId} of clinic {ClinicId}: {Segments} segment(s), not sent (no Twilio credentials).", sms.Id, clinic.Id, claimed.Segments);
                 await delivery.CompleteAsync(ct);
                 return DispatchOutcome.Simulated;
             case SendResult.Permanent permanent:
-                await ReleaseQuotaAsync(clinic.Id, quotaKey, ct);
-                await OnPermanentAsync(ledger, (await ledger.ReadAsync(ct))!, permanent, now, ct);
+                await ledger.ReleaseQuotaAsync(today, ct);
+                await OnPermanentAsync(ledger, current, permanent, now, ct);
                 await delivery.CompleteAsync(ct);
                 return DispatchOutcome.Failed;
-            case SendResult.Transient transient:
-                await ReleaseQuotaAsync(clinic.Id, quotaKey, ct);
-                var claimedRow = (await ledger.ReadAsync(ct))!;
+            case SendResult.Unauthorized:
+                // Nothing is this text's fault: it stays planned as it was, and the run stops.
+                run.HoldForCredentials();
+                await ledger.ReleaseQuotaAsync(today, ct);
+                var retryAt = now + Duration.FromMinutes(1);
+                await ledger.WakeLaterAsync(delivery, current, sms with { WakeAt = retryAt, Reason = "held: Twilio refused the credentials (401)", UpdatedAt = now }, retryAt, now, ct);
+                return DispatchOutcome.Held;
+            case SendResult.Throttled:
+                // Still throttled when the run's budget ran out: never processed by Twilio, so simply planned again.
+                await ledger.ReleaseQuotaAsync(today, ct);
+                var soon = now + Duration.FromSeconds(30);
+                await ledger.WakeLaterAsync(delivery, current, sms with { At = soon, Attempts = claimed.Attempts, Reason = "throttled by Twilio (429): trying again", ErrorCode = "429", UpdatedAt = now }, soon, now, ct);
+                return DispatchOutcome.Retried;
+            case SendResult.Unsettled unsettled:
                 if (claimed.Attempts >= MaxAttempts)
                 {
-                    await FailAsync(ledger, claimedRow, $"gave up after {claimed.Attempts} attempts (last: {transient.Code})", transient.Code, flag: true, now, ct);
+                    await FailAsync(ledger, current, $"gave up after {claimed.Attempts} attempts without an answer from Twilio (last: {unsettled.Code})", unsettled.Code, flag: true, now, ct);
                     await delivery.DeadLetterAsync($"gave up after {claimed.Attempts} attempts", ct);
                     return DispatchOutcome.DeadLettered;
                 }
-                var backoff = Backoff(claimed.Attempts);
-                await ledger.UpdateAsync(claimedRow, claimedRow.Value with
+                var checkAt = now + Backoff(claimed.Attempts);
+                await ledger.WakeLaterAsync(delivery, current, current.Value with
                 {
-                    Status = SmsStatus.Planned,
-                    At = now + backoff,
-                    Reason = $"retrying after {transient.Code}",
-                    ErrorCode = transient.Code,
+                    Status = SmsStatus.Unsettled,
+                    At = checkAt,
+                    Reason = $"unsettled after {unsettled.Code}: looked up in Twilio before any resend",
+                    ErrorCode = unsettled.Code,
                     UpdatedAt = now,
-                }, ct);
-                await delivery.RetryAsync(backoff, ct);
+                }, checkAt, now, ct);
                 return DispatchOutcome.Retried;
             default:
                 throw new InvalidOperationException(result.ToString());
@@ -116,32 +146,38 @@ public sealed class TextSender(
         }
     }
 
-    private async Task<SendResult> SendWithInRunRetriesAsync(SmsRequest request, CancellationToken ct)
+    /// <summary>A status callback may have arrived first: keep whichever status is further along.</summary>
+    public Task RecordAcceptedAsync(TextLedger ledger, SendResult.Accepted accepted, Instant sentAt, CancellationToken ct) =>
+        Concurrency.RetryAsync(async () =>
+        {
+            var row = (await ledger.ReadAsync(ct))!;
+            var status = SmsStatus.Rank(accepted.Status) > SmsStatus.Rank(row.Value.Status) || row.Value.Status is SmsStatus.Sending or SmsStatus.Unsettled
+                ? accepted.Status
+                : row.Value.Status;
+            await ledger.UpdateAsync(row, row.Value with { Status = status, TwilioSid = accepted.Sid, SentAt = sentAt, Reason = null, UpdatedAt = time.Now() }, ct);
+            return true;
+        }, () => false);
+
+    private async Task<SendResult> SendWithInRunRetriesAsync(SmsRequest request, DispatchRun run, CancellationToken ct)
     {
-        SendResult result = new SendResult.Transient("none");
-        var (throttled, failed) = (0, 0);
-        while (throttled < InRunAttemptsThrottled && failed < InRunAttemptsFailed)
+        for (var throttled = 0; ; throttled++)
         {
             await limiter.WaitAsync(ct);
-            result = await gateway.SendAsync(request, ct);
-            switch (result)
+            var result = await gateway.SendAsync(request, ct);
+            if (result is not SendResult.Throttled)
             {
-                case SendResult.Transient { Code: "429" or "20429" }:
-                    throttled++;
-                    limiter.Throttled();
-                    continue; // never processed by Twilio: safe to try again at the lower rate
-                case SendResult.Transient { Code: "timeout" or "connection" }:
-                    return result; // Twilio may have taken it: only a later, backed-off attempt
-                case SendResult.Transient:
-                    failed++;
-                    await Task.Delay(TimeSpan.FromMilliseconds(250 * failed), ct);
-                    continue;
-                default:
+                if (result is SendResult.Accepted)
+                {
                     limiter.Accepted();
-                    return result;
+                }
+                return result;
+            }
+            limiter.Throttled();
+            if (throttled + 1 >= InRunAttemptsThrottled || run.PastBudget || run.Unauthorized)
+            {
+                return result;
             }
         }
-        return result;
     }
 
     private async Task OnPermanentAsync(TextLedger ledger, Stored<SmsMessage> row, SendResult.Permanent permanent, Instant now, CancellationToken ct)
@@ -159,30 +195,6 @@ public sealed class TextSender(
             _ => $"Twilio refused the text ({permanent.Code})",
         };
         await FailAsync(ledger, row, why, permanent.Code, flag: true, now, ct);
-    }
-
-    /// <summary>A status callback may have arrived first: keep whichever status is further along.</summary>
-    private Task RecordAcceptedAsync(TextLedger ledger, SendResult.Accepted accepted, Instant now, CancellationToken ct) =>
-        Concurrency.RetryAsync(async () =>
-        {
-            var row = (await ledger.ReadAsync(ct))!;
-            var status = SmsStatus.Rank(accepted.Status) > SmsStatus.Rank(row.Value.Status) || row.Value.Status == SmsStatus.Sending
-                ? accepted.Status
-                : row.Value.Status;
-            await ledger.UpdateAsync(row, row.Value with { Status = status, TwilioSid = accepted.Sid, SentAt = now, UpdatedAt = now }, ct);
-            return true;
-        }, () => false);
-
-    private async Task ReleaseQuotaAsync(string clinicId, string quotaKey, CancellationToken ct)
-    {
-        try
-        {
-            await data.Store.CommitAsync(clinicId, [new Change.Delete(quotaKey)], ct);
-        }
-        catch (CommitConflictException)
-        {
-            // already released
-        }
     }
 
     public static Duration Backoff(int attempts)

@@ -17,9 +17,11 @@ namespace ClinicBackend.Application.Persistence;
 /// </summary>
 public sealed class EventRelay(IDocumentStore store, IClinicEventSink sink, ILogger<EventRelay> logger)
 {
+    public const int DrainBatch = 500;
+
     /// <summary>
     /// Starts publishing right after a commit without holding up the caller; whatever fails (or is cut
-    /// short by the process ending) stays pending for <see cref="DrainAsync"/>.
+    /// short by the process ending) stays pending for <see cref="DrainClinicAsync"/>.
     /// </summary>
     public void PublishSoon(IReadOnlyList<ClinicEvent> events)
     {
@@ -29,7 +31,7 @@ public sealed class EventRelay(IDocumentStore store, IClinicEventSink sink, ILog
         }
     }
 
-    /// <summary>Right after a commit; on failure the events stay pending for <see cref="DrainAsync"/>.</summary>
+    /// <summary>Right after a commit; on failure the events stay pending for <see cref="DrainClinicAsync"/>.</summary>
     public async Task PublishNowAsync(IReadOnlyList<ClinicEvent> events, CancellationToken ct)
     {
         if (events.Count == 0)
@@ -47,23 +49,18 @@ public sealed class EventRelay(IDocumentStore store, IClinicEventSink sink, ILog
         }
     }
 
-    /// <summary>Publishes every pending event of every clinic. Returns how many were published.</summary>
-    public async Task<int> DrainAsync(IReadOnlyList<string> clinicIds, CancellationToken ct)
+    /// <summary>Publishes the pending events of one clinic, oldest first, at most <see cref="DrainBatch"/> per run.</summary>
+    public async Task<int> DrainClinicAsync(string clinicId, CancellationToken ct)
     {
-        var published = 0;
-        foreach (var clinicId in clinicIds)
+        var pending = await store.QueryPrefixAsync<ClinicEvent>(clinicId, Keys.PendingEventPrefix, ct, DrainBatch);
+        if (pending.Count == 0)
         {
-            var pending = await store.QueryPrefixAsync<ClinicEvent>(clinicId, Keys.PendingEventPrefix, ct, 500);
-            if (pending.Count == 0)
-            {
-                continue;
-            }
-            var events = pending.Select(p => p.Value).OrderBy(e => e.Time).ToList();
-            await sink.PublishAsync(events, ct);
-            await DeletePendingAsync(events, ct);
-            published += events.Count;
+            return 0;
         }
-        return published;
+        var events = pending.Select(p => p.Value).OrderBy(e => e.Time).ToList();
+        await sink.PublishAsync(events, ct);
+        await DeletePendingAsync(events, ct);
+        return events.Count;
     }
 
     private async Task DeletePendingAsync(IReadOnlyList<ClinicEvent> events, CancellationToken ct)

@@ -4,21 +4,34 @@ using ClinicBackend.Application.Sweep;
 
 namespace ClinicBackend.Application.Runs;
 
-/// <summary>What the timer functions run, across every clinic.</summary>
-public sealed class ScheduledRuns(ClinicData data, ReminderPlanner reminders, SmsDispatcher dispatcher, SweepService sweep)
+/// <summary>What the timer functions run, across every clinic; one clinic's failure never stops the others.</summary>
+public sealed class ScheduledRuns(ClinicData data, ReminderPlanner reminders, OutboxReconciler reconciler, SmsDispatcher dispatcher, SweepService sweep)
 {
     /// <summary>DispatchSms runs every minute; it stops taking new work after this, well inside the function timeout.</summary>
     public static readonly TimeSpan DispatchBudget = TimeSpan.FromSeconds(50);
 
-    public async Task<string> PlanRemindersAsync(CancellationToken ct) => (await reminders.PlanAllAsync(ct)).ToString();
-
-    /// <summary>Sends due texts, then publishes any clinic events a crash or outage left pending.</summary>
-    public async Task<string> DispatchAsync(CancellationToken ct)
+    public async Task<string> PlanRemindersAsync(CancellationToken ct)
     {
-        var sms = await dispatcher.DispatchAsync(DispatchBudget, ct);
-        var relayed = await data.Events.DrainAsync(await data.ClinicIdsAsync(ct), ct);
-        return $"{sms}; {relayed} clinic events relayed";
+        var report = await reminders.PlanAllAsync(ct);
+        return $"{report.Results.Aggregate(PlanSummary.Zero, (a, b) => a + b)}{report.Failures}";
     }
 
-    public async Task<string> SweepAsync(CancellationToken ct) => (await sweep.SweepAllAsync(ct)).ToString();
+    /// <summary>
+    /// Re-enqueues texts whose wake-up was lost, sends what is due, then publishes any clinic events a crash or
+    /// outage left pending.
+    /// </summary>
+    public async Task<string> DispatchAsync(CancellationToken ct)
+    {
+        var reconciled = await reconciler.ReconcileAllAsync(ct);
+        var sms = await dispatcher.DispatchAsync(DispatchBudget, ct);
+        var relayed = await data.ForEachClinicAsync("RelayEvents", (clinic, token) => data.Events.DrainClinicAsync(clinic.Id, token), ct);
+        return $"outbox: {reconciled.Results.Aggregate(ReconcileSummary.Zero, (a, b) => a + b)}{reconciled.Failures}; texts: {sms}; "
+            + $"{relayed.Results.Sum()} clinic events relayed{relayed.Failures}";
+    }
+
+    public async Task<string> SweepAsync(CancellationToken ct)
+    {
+        var report = await sweep.SweepAllAsync(ct);
+        return $"{report.Results.Aggregate(SweepSummary.Zero, (a, b) => a + b)}{report.Failures}";
+    }
 }

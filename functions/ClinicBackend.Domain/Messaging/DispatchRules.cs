@@ -62,7 +62,11 @@ public static class DispatchRules
     }
 
     /// <summary>Why a text should no longer go, or null when it still should.</summary>
-    public static string? WhyNot(DispatchFacts facts)
+    public static string? WhyNot(DispatchFacts facts) =>
+        WhyNotForItsKind(facts)
+        ?? (facts.Text.ExpiresAt is { } expires && facts.Now > expires ? $"expired: its moment passed at {ClinicTime.FormatUtc(expires)}" : null);
+
+    private static string? WhyNotForItsKind(DispatchFacts facts)
     {
         var (patient, session, sms) = (facts.Patient, facts.Session, facts.Text);
         if (facts.Clinic is null || patient is null)
@@ -103,9 +107,15 @@ public static class DispatchRules
         }
     }
 
-    /// <summary>A day-before reminder that could only go too close to its session is dropped instead.</summary>
-    private static DispatchDecision DeferOrDrop(DispatchFacts facts, Instant until, string why) =>
-        facts.Text.Kind == SmsKinds.DayBefore && facts.Session is not null && until > facts.Session.StartUtc - SmsSchedule.MinimumLead
-            ? new DispatchDecision.Skip($"dropped: {why} leaves no time before the session")
+    /// <summary>A text that could only go after its moment (for a reminder: too close to its session) is dropped instead.</summary>
+    private static DispatchDecision DeferOrDrop(DispatchFacts facts, Instant until, string why)
+    {
+        if (facts.Text.Kind == SmsKinds.DayBefore && facts.Session is not null && until > facts.Session.StartUtc - SmsSchedule.MinimumLead)
+        {
+            return new DispatchDecision.Skip($"dropped: {why} leaves no time before the session");
+        }
+        return facts.Text.ExpiresAt is { } expires && until > expires
+            ? new DispatchDecision.Skip($"dropped: {why} lasts past the text's moment ({ClinicTime.FormatUtc(expires)})")
             : new DispatchDecision.Defer(until, $"deferred: {why}");
+    }
 }

@@ -3,8 +3,9 @@ using NodaTime;
 namespace ClinicBackend.Domain.Messaging;
 
 /// <summary>What the outbox carries: a pointer to the ledger row, which stays the truth.</summary>
-/// <param name="Generation">How often the message was handed back to the outbox (deferred or retried).</param>
-public sealed record OutboxMessage(string ClinicId, string PatientId, string MessageId, int Generation = 0)
+/// <param name="Generation">Which wake-up of the text this is; each gets its own duplicate-detection id.</param>
+/// <param name="DueAt">When the text first fell due: a run sends older texts first.</param>
+public sealed record OutboxMessage(string ClinicId, string PatientId, string MessageId, int Generation = 0, Instant? DueAt = null)
 {
     /// <summary>
     /// The broker's duplicate-detection id: the ledger key, plus the generation, so a re-scheduled copy is
@@ -12,7 +13,7 @@ public sealed record OutboxMessage(string ClinicId, string PatientId, string Mes
     /// </summary>
     public string DeduplicationId => Generation == 0 ? $"{ClinicId}.{MessageId}" : $"{ClinicId}.{MessageId}.{Generation}";
 
-    public OutboxMessage Next() => this with { Generation = Generation + 1 };
+    public TextRef Text => new(ClinicId, PatientId, MessageId);
 }
 
 /// <summary>The SMS outbox: Service Bus in Azure, an Azure Storage queue locally. Messages become visible at their send time.</summary>
@@ -22,6 +23,9 @@ public interface ISmsOutbox
 
     /// <summary>Up to <paramref name="max"/> due messages, each leased until completed, retried or dead-lettered.</summary>
     Task<IReadOnlyList<IOutboxDelivery>> ReceiveAsync(int max, CancellationToken ct);
+
+    /// <summary>Up to <paramref name="max"/> dead-lettered messages (the broker gave up on them); completing one removes it.</summary>
+    Task<IReadOnlyList<IOutboxDelivery>> ReceiveDeadLetteredAsync(int max, CancellationToken ct);
 }
 
 public interface IOutboxDelivery
@@ -33,8 +37,8 @@ public interface IOutboxDelivery
 
     Task CompleteAsync(CancellationToken ct);
 
-    /// <summary>Hands the message back (as its next generation) to be received again after <paramref name="delay"/>.</summary>
-    Task RetryAsync(Duration delay, CancellationToken ct);
+    /// <summary>Hands the message back under <paramref name="generation"/> (a new duplicate-detection id) to be received again after <paramref name="delay"/>.</summary>
+    Task RetryAsync(int generation, Duration delay, CancellationToken ct);
 
     Task DeadLetterAsync(string reason, CancellationToken ct);
 }
@@ -58,16 +62,42 @@ public abstract record SendResult
     /// <summary>Recorded but not sent: no Twilio credentials (local runs).</summary>
     public sealed record Simulated : SendResult;
 
-    /// <summary>Worth trying again later: 429, 5xx, a timeout, a dropped connection.</summary>
-    public sealed record Transient(string Code) : SendResult;
+    /// <summary>429: Twilio did not process it; safe to send again, slower.</summary>
+    public sealed record Throttled : SendResult;
+
+    /// <summary>
+    /// No clear answer after the request may have reached Twilio: a timeout, a dropped connection, a 5xx. Twilio
+    /// may have taken the text, so it is looked up in Twilio before any resend.
+    /// </summary>
+    public sealed record Unsettled(string Code) : SendResult;
+
+    /// <summary>401 / 20003: Twilio refused the credentials. No text can go until the token is fixed; nothing is the text's fault.</summary>
+    public sealed record Unauthorized : SendResult;
 
     /// <summary>Never worth retrying: the recipient opted out (21610), the number is invalid (21211) or not mobile (21614), ...</summary>
     public sealed record Permanent(string Code, string Detail) : SendResult;
 }
 
+/// <summary>What a text that may have been sent is looked up by: only this text has this body to this number from about then on.</summary>
+public sealed record SentTextQuery(string From, string To, string Body, Instant NotBefore);
+
+/// <summary>What Twilio's message list says about a text that may have been sent.</summary>
+public abstract record LookupResult
+{
+    public sealed record Found(string Sid, string Status) : LookupResult;
+
+    public sealed record NotFound : LookupResult;
+
+    /// <summary>Twilio could not be asked (down, throttled, credentials): ask again later, send nothing.</summary>
+    public sealed record Unknown(string Why) : LookupResult;
+}
+
 public interface ISmsGateway
 {
     Task<SendResult> SendAsync(SmsRequest request, CancellationToken ct);
+
+    /// <summary>Looks a text up in Twilio's message list (newest first, to the number, from the clinic's number).</summary>
+    Task<LookupResult> FindAsync(SentTextQuery query, CancellationToken ct);
 }
 
 public static class TwilioErrors

@@ -17,6 +17,8 @@ public static class SmsStatus
 {
     public const string Planned = "planned";
     public const string Sending = "sending";
+    /// <summary>The call to Twilio ended without an answer (timeout, reset, 5xx): Twilio is asked before any resend.</summary>
+    public const string Unsettled = "unsettled";
     public const string Simulated = "simulated";
     public const string Skipped = "skipped";
     public const string Failed = "failed";
@@ -36,7 +38,7 @@ public static class SmsStatus
     public static int Rank(string status) => status switch
     {
         Planned => 0,
-        Sending => 1, // also Twilio's "sending"
+        Sending or Unsettled => 1, // also Twilio's "sending"
         Accepted or Scheduled or Queued => 2,
         Sent => 3,
         Delivered or Undelivered or Failed or Canceled or Simulated or Skipped => 4,
@@ -49,6 +51,9 @@ public static class SmsStatus
 
     /// <summary>Handed over to Twilio (or simulated): the dispatcher is done with it.</summary>
     public static bool IsHandedOver(string status) => Rank(status) >= 2 && status is not (Skipped or Failed);
+
+    /// <summary>Nothing more will be sent for it: handed over, skipped or failed.</summary>
+    public static bool IsFinal(string status) => Rank(status) >= 2;
 }
 
 /// <summary>
@@ -64,6 +69,9 @@ public sealed record SmsMessage
     public string? SessionId { get; init; }
     /// <summary>The session's schedule version the text was planned for.</summary>
     public int? SessionVersion { get; init; }
+    /// <summary>Outbound: the numbers it was sent from and to (written when it is claimed for sending).</summary>
+    public string? From { get; init; }
+    public string? To { get; init; }
     /// <summary>The text; for a planned reminder it is written when it is sent (in the patient's language, for the session as it then is).</summary>
     public string? Body { get; init; }
     public int Segments { get; init; }
@@ -73,8 +81,16 @@ public sealed record SmsMessage
     public required Instant At { get; init; }
     public Instant? SentAt { get; init; }
     public Instant? ClaimedAt { get; init; }
+    /// <summary>The clinic-local day whose automated text this one holds (from its claim until it is released or sent).</summary>
+    public LocalDate? QuotaDate { get; init; }
     public int Attempts { get; init; }
     public string? TwilioSid { get; init; }
+    /// <summary>After this the text is never sent: its moment has passed (a reminder after its session, a late "we missed you").</summary>
+    public Instant? ExpiresAt { get; init; }
+    /// <summary>When the latest outbox message for this row falls due; the reconciler re-enqueues a row whose message did not come.</summary>
+    public Instant? WakeAt { get; init; }
+    /// <summary>The generation of that outbox message (its duplicate-detection id includes it).</summary>
+    public int Generation { get; init; }
     public string? ErrorCode { get; init; }
     public Instant UpdatedAt { get; init; }
 

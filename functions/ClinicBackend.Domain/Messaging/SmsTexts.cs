@@ -1,5 +1,5 @@
-using System.Globalization;
 using ClinicBackend.Domain.Clinics;
+using ClinicBackend.Domain.Common;
 using ClinicBackend.Domain.Patients;
 using NodaTime;
 
@@ -12,13 +12,6 @@ namespace ClinicBackend.Domain.Messaging;
 /// </summary>
 public static class SmsTexts
 {
-    /// <summary>Words that must never appear in a text (a test scans every template).</summary>
-    public static readonly string[] ForbiddenWords =
-    [
-        "esketamine", "ketamine", "spravato", "depression", "depresion", "depresión", "depressive", "treatment", "tratamiento",
-        "dose", "dosis", "drug", "medication", "medicamento", "nasal", "spray", "psychiatr", "psiquiatr", "rems", "infusion",
-    ];
-
     private static readonly string[] EnDays = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
     private static readonly string[] EsDays = ["lun", "mar", "mie", "jue", "vie", "sab", "dom"];
     private static readonly string[] EnMonths = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
@@ -73,6 +66,9 @@ public static class SmsTexts
         ? $"Si esta en crisis, llame o envie un texto al 988 (Suicide & Crisis Lifeline), o al 911. {clinic.Name}: {PhoneFormat.ForDisplay(clinic.Phone, clinic.Country)}. Le contactaremos."
         : $"If you are in crisis, call or text 988 (Suicide & Crisis Lifeline) or 911. {clinic.Name}: {PhoneFormat.ForDisplay(clinic.Phone, clinic.Country)}. We will reach out.";
 
+    /// <summary>Crisis language to a number no clinic owns: the Lifeline, nothing else.</summary>
+    public const string CrisisFromUnknown = "If you are in crisis, call or text 988 (Suicide & Crisis Lifeline) or 911.";
+
     /// <summary>To a number the clinic does not know: neutral, no data.</summary>
     public const string UnknownSender = "This number does not accept messages from you. If you need help, call your clinic.";
 
@@ -83,8 +79,8 @@ public static class SmsTexts
 
     private static string EsDate(LocalDateTime t) => $"{EsDays[(int)t.DayOfWeek - 1]} {t.Day} {EsMonths[t.Month - 1]}";
 
-    public static bool ContainsForbiddenWord(string text) =>
-        ForbiddenWords.Any(w => CultureInfo.InvariantCulture.CompareInfo.IndexOf(text, w, CompareOptions.IgnoreCase | CompareOptions.IgnoreNonSpace) >= 0);
+    /// <summary>A text (or a clinic name that goes into texts) names the drug, a diagnosis or the treatment.</summary>
+    public static bool ContainsForbiddenWord(string text) => TreatmentWords.Contains(text);
 }
 
 /// <summary>SMS segment counting: GSM-7 (160 per single segment, 153 when concatenated) or UCS-2 (70 / 67).</summary>

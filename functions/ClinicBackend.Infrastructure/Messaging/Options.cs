@@ -69,6 +69,11 @@ public sealed partial class TwilioOptions
         {
             yield return "Twilio__ApiBaseUrl must be an absolute http(s) URL.";
         }
+        else if (!development && (api.Scheme != Uri.UriSchemeHttps || !IsTwilioHost(api.Host)))
+        {
+            // The auth token goes along as Basic authentication: only ever to Twilio, encrypted.
+            yield return "Twilio__ApiBaseUrl must be Twilio's own https API (https://api.twilio.com) outside Development; other hosts are for local stand-ins.";
+        }
         if (string.IsNullOrWhiteSpace(PublicBaseUrl))
         {
             if (!development)
@@ -84,6 +89,9 @@ public sealed partial class TwilioOptions
                 : "Twilio__PublicBaseUrl must be an absolute https URL without a query.";
         }
     }
+
+    private static bool IsTwilioHost(string host) =>
+        host.Equals("twilio.com", StringComparison.OrdinalIgnoreCase) || host.EndsWith(".twilio.com", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>The public URL of a path under /api, as Twilio sees it.</summary>
     public string PublicUrl(string pathAndQuery) => (PublicBaseUrl ?? "http://127.0.0.1:7071").TrimEnd('/') + pathAndQuery;

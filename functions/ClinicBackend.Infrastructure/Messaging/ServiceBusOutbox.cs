@@ -9,9 +9,10 @@ namespace ClinicBackend.Infrastructure.Messaging;
 /// The outbox on a Service Bus queue: scheduled enqueue at the send time, <c>MessageId</c> = the ledger key
 /// (plus the generation) for duplicate detection, peek-lock leases, and the queue's dead-letter sub-queue.
 /// A retry schedules the next generation and completes the current message; if the process dies between
-/// the two, both arrive and the ledger claim lets only one through.
+/// the two, both arrive and the ledger claim lets only one through. Dead letters are read back from the
+/// queue's dead-letter sub-queue by the reconciler.
 /// </summary>
-public sealed class ServiceBusOutbox(ServiceBusSender sender, ServiceBusReceiver receiver, TimeProvider time) : ISmsOutbox
+public sealed class ServiceBusOutbox(ServiceBusSender sender, ServiceBusReceiver receiver, ServiceBusReceiver deadLetters, TimeProvider time) : ISmsOutbox
 {
     public static readonly TimeSpan ReceiveWait = TimeSpan.FromSeconds(2);
     private readonly ServiceBusReceiver _receiver = receiver;
@@ -19,10 +20,15 @@ public sealed class ServiceBusOutbox(ServiceBusSender sender, ServiceBusReceiver
 
     public Task EnqueueAsync(OutboxMessage message, Instant sendAt, CancellationToken ct) => SendAsync(message, sendAt, ct);
 
-    public async Task<IReadOnlyList<IOutboxDelivery>> ReceiveAsync(int max, CancellationToken ct)
+    public Task<IReadOnlyList<IOutboxDelivery>> ReceiveAsync(int max, CancellationToken ct) => ReceiveFromAsync(_receiver, max, ct);
+
+    /// <summary>From the queue's dead-letter sub-queue (a receiver opened with <c>SubQueue.DeadLetter</c>).</summary>
+    public Task<IReadOnlyList<IOutboxDelivery>> ReceiveDeadLetteredAsync(int max, CancellationToken ct) => ReceiveFromAsync(deadLetters, max, ct);
+
+    private async Task<IReadOnlyList<IOutboxDelivery>> ReceiveFromAsync(ServiceBusReceiver from, int max, CancellationToken ct)
     {
-        var received = await _receiver.ReceiveMessagesAsync(max, ReceiveWait, ct);
-        return received.Select(m => (IOutboxDelivery)new Delivery(this, m, OutboxJson.Deserialize(m.Body.ToString()))).ToList();
+        var received = await from.ReceiveMessagesAsync(max, ReceiveWait, ct);
+        return received.Select(m => (IOutboxDelivery)new Delivery(this, from, m, OutboxJson.Deserialize(m.Body.ToString()))).ToList();
     }
 
     private async Task SendAsync(OutboxMessage message, Instant sendAt, CancellationToken ct)
@@ -40,21 +46,21 @@ public sealed class ServiceBusOutbox(ServiceBusSender sender, ServiceBusReceiver
         await sender.SendMessageAsync(busMessage, ct);
     }
 
-    private sealed class Delivery(ServiceBusOutbox outbox, ServiceBusReceivedMessage received, OutboxMessage message) : IOutboxDelivery
+    private sealed class Delivery(ServiceBusOutbox outbox, ServiceBusReceiver from, ServiceBusReceivedMessage received, OutboxMessage message) : IOutboxDelivery
     {
         public OutboxMessage Message => message;
 
         public int DeliveryCount => received.DeliveryCount;
 
-        public Task CompleteAsync(CancellationToken ct) => outbox._receiver.CompleteMessageAsync(received, ct);
+        public Task CompleteAsync(CancellationToken ct) => from.CompleteMessageAsync(received, ct);
 
-        public async Task RetryAsync(Duration delay, CancellationToken ct)
+        public async Task RetryAsync(int generation, Duration delay, CancellationToken ct)
         {
-            await outbox.SendAsync(message.Next(), outbox._time.Now() + delay, ct);
-            await outbox._receiver.CompleteMessageAsync(received, ct);
+            await outbox.SendAsync(message with { Generation = generation }, outbox._time.Now() + delay, ct);
+            await from.CompleteMessageAsync(received, ct);
         }
 
         public Task DeadLetterAsync(string reason, CancellationToken ct) =>
-            outbox._receiver.DeadLetterMessageAsync(received, "undeliverable", reason, ct);
+            from.DeadLetterMessageAsync(received, "undeliverable", reason, ct);
     }
 }

@@ -30,7 +30,15 @@ public sealed class StorageQueueOutbox(QueueClient queue, QueueClient poison, Ti
     {
         await EnsureQueuesAsync(ct);
         var received = await _queue.ReceiveMessagesAsync(Math.Clamp(max, 1, 32), Lease, ct);
-        return received.Value.Select(m => (IOutboxDelivery)new Delivery(this, m, OutboxJson.Deserialize(m.MessageText))).ToList();
+        return received.Value.Select(m => (IOutboxDelivery)new Delivery(this, _queue, m, OutboxJson.Deserialize(m.MessageText))).ToList();
+    }
+
+    /// <summary>From the poison queue, where <see cref="IOutboxDelivery.DeadLetterAsync"/> puts messages with their reason.</summary>
+    public async Task<IReadOnlyList<IOutboxDelivery>> ReceiveDeadLetteredAsync(int max, CancellationToken ct)
+    {
+        await EnsureQueuesAsync(ct);
+        var received = await _poison.ReceiveMessagesAsync(Math.Clamp(max, 1, 32), Lease, ct);
+        return received.Value.Select(m => (IOutboxDelivery)new Delivery(this, _poison, m, OutboxJson.DeserializeDeadLetter(m.MessageText))).ToList();
     }
 
     private TimeSpan VisibilityDelay(Duration delay)
@@ -62,7 +70,7 @@ public sealed class StorageQueueOutbox(QueueClient queue, QueueClient poison, Ti
         }
     }
 
-    private sealed class Delivery(StorageQueueOutbox outbox, QueueMessage received, OutboxMessage message) : IOutboxDelivery
+    private sealed class Delivery(StorageQueueOutbox outbox, QueueClient from, QueueMessage received, OutboxMessage message) : IOutboxDelivery
     {
         private string _popReceipt = received.PopReceipt;
 
@@ -70,17 +78,17 @@ public sealed class StorageQueueOutbox(QueueClient queue, QueueClient poison, Ti
 
         public int DeliveryCount => (int)received.DequeueCount;
 
-        public Task CompleteAsync(CancellationToken ct) => outbox._queue.DeleteMessageAsync(received.MessageId, _popReceipt, ct);
+        public Task CompleteAsync(CancellationToken ct) => from.DeleteMessageAsync(received.MessageId, _popReceipt, ct);
 
-        public async Task RetryAsync(Duration delay, CancellationToken ct)
+        public async Task RetryAsync(int generation, Duration delay, CancellationToken ct)
         {
-            var updated = await outbox._queue.UpdateMessageAsync(received.MessageId, _popReceipt, OutboxJson.Serialize(message.Next()), outbox.VisibilityDelay(delay), ct);
+            var updated = await from.UpdateMessageAsync(received.MessageId, _popReceipt, OutboxJson.Serialize(message with { Generation = generation }), outbox.VisibilityDelay(delay), ct);
             _popReceipt = updated.Value.PopReceipt;
         }
 
         public async Task DeadLetterAsync(string reason, CancellationToken ct)
         {
-            await outbox._poison.SendMessageAsync(System.Text.Json.JsonSerializer.Serialize(new { message, reason }), cancellationToken: ct);
+            await outbox._poison.SendMessageAsync(OutboxJson.SerializeDeadLetter(message, reason), cancellationToken: ct);
             await CompleteAsync(ct);
         }
     }

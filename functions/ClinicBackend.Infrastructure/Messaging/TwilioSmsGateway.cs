@@ -1,5 +1,8 @@
+using System.Globalization;
 using ClinicBackend.Domain.Clinics;
 using ClinicBackend.Domain.Messaging;
+using NodaTime;
+using Twilio.Base;
 using Twilio.Clients;
 using Twilio.Exceptions;
 using Twilio.Http;
@@ -9,12 +12,14 @@ using Twilio.Types;
 namespace ClinicBackend.Infrastructure.Messaging;
 
 /// <summary>
-/// Sends through Twilio's REST API with the SDK, from an injected client (no static TwilioClient.Init).
-/// The SDK always builds https://api.twilio.com URLs, so a handler sends them to <c>Twilio__ApiBaseUrl</c>
-/// when that points elsewhere (a local stand-in).
+/// Sends and looks up texts through Twilio's REST API with the SDK, from an injected client (no static
+/// TwilioClient.Init). The SDK always builds https://api.twilio.com URLs, so a handler sends them to
+/// <c>Twilio__ApiBaseUrl</c> when that points elsewhere (a local stand-in).
 /// </summary>
 public sealed class TwilioSmsGateway : ISmsGateway
 {
+    /// <summary>How many of the newest texts to a number the lookup reads at most.</summary>
+    private const int LookupLimit = 200;
     private readonly TwilioRestClient _client;
 
     public TwilioSmsGateway(TwilioOptions options, HttpMessageHandler? inner = null)
@@ -40,23 +45,71 @@ public sealed class TwilioSmsGateway : ISmsGateway
             var message = await MessageResource.CreateAsync(options, _client).WaitAsync(ct);
             return new SendResult.Accepted(message.Sid, message.Status?.ToString() ?? SmsStatus.Queued);
         }
-        catch (ApiException e) when (e.Status == 429 || e.Code == 20429 || e.Status >= 500)
+        catch (ApiException e) when (IsThrottled(e))
         {
-            return new SendResult.Transient(e.Status == 429 ? "429" : e.Code != 0 ? e.Code.ToString(System.Globalization.CultureInfo.InvariantCulture) : e.Status.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            return new SendResult.Throttled();
+        }
+        catch (ApiException e) when (IsUnauthorized(e))
+        {
+            return new SendResult.Unauthorized();
+        }
+        catch (ApiException e) when (e.Status >= 500)
+        {
+            return new SendResult.Unsettled(e.Code != 0 ? e.Code.ToString(CultureInfo.InvariantCulture) : e.Status.ToString(CultureInfo.InvariantCulture));
         }
         catch (ApiException e)
         {
-            return new SendResult.Permanent(e.Code.ToString(System.Globalization.CultureInfo.InvariantCulture), e.Message);
+            return new SendResult.Permanent(e.Code.ToString(CultureInfo.InvariantCulture), e.Message);
         }
-        catch (ApiConnectionException e) when (!ct.IsCancellationRequested)
+        catch (Exception e) when (e is ApiConnectionException or HttpRequestException or TaskCanceledException or TimeoutException && !ct.IsCancellationRequested)
         {
-            return new SendResult.Transient(e.InnerException is TaskCanceledException or TimeoutException ? "timeout" : "connection");
-        }
-        catch (Exception e) when (e is HttpRequestException or TaskCanceledException or TimeoutException && !ct.IsCancellationRequested)
-        {
-            return new SendResult.Transient("timeout");
+            // The request may have left before the connection broke or the timeout struck.
+            return new SendResult.Unsettled(e is TaskCanceledException or TimeoutException || e.InnerException is TaskCanceledException or TimeoutException ? "timeout" : "connection");
         }
     }
+
+    /// <summary>
+    /// Reads the newest texts to the number (and from the clinic's number, unless it sends through a Messaging
+    /// Service) and matches the body, created no earlier than the query says. No DateSent filter: a text Twilio
+    /// still holds in its queue has no date_sent yet.
+    /// </summary>
+    public async Task<LookupResult> FindAsync(SentTextQuery query, CancellationToken ct)
+    {
+        var options = new ReadMessageOptions { To = new PhoneNumber(query.To), PageSize = 50, Limit = LookupLimit };
+        if (!ClinicRules.IsMessagingServiceSid(query.From))
+        {
+            options.From = new PhoneNumber(query.From);
+        }
+        var notBefore = query.NotBefore.ToDateTimeUtc();
+        try
+        {
+            var page = await MessageResource.ReadAsync(options, _client).WaitAsync(ct);
+            foreach (var message in page)
+            {
+                if (message.DateCreated is { } created && created.ToUniversalTime() < notBefore)
+                {
+                    break; // newest first: everything after is older still
+                }
+                if (message.Body == query.Body)
+                {
+                    return new LookupResult.Found(message.Sid, message.Status?.ToString() ?? SmsStatus.Queued);
+                }
+            }
+            return new LookupResult.NotFound();
+        }
+        catch (ApiException e)
+        {
+            return new LookupResult.Unknown(IsUnauthorized(e) ? "credentials refused" : $"Twilio answered {e.Status} ({e.Code})");
+        }
+        catch (Exception e) when (e is ApiConnectionException or HttpRequestException or TaskCanceledException or TimeoutException && !ct.IsCancellationRequested)
+        {
+            return new LookupResult.Unknown("no answer");
+        }
+    }
+
+    private static bool IsThrottled(ApiException e) => e.Status == 429 || e.Code == 20429;
+
+    private static bool IsUnauthorized(ApiException e) => e.Status == 401 || e.Code == 20003;
 
     private sealed class ApiBaseRewriter(Uri apiBase) : DelegatingHandler
     {
@@ -71,8 +124,10 @@ public sealed class TwilioSmsGateway : ISmsGateway
     }
 }
 
-/// <summary>No Twilio credentials (local runs): texts are recorded as simulated, nothing is sent.</summary>
+/// <summary>No Twilio credentials (local runs): texts are recorded as simulated, nothing is sent or found.</summary>
 public sealed class SimulatedSmsGateway : ISmsGateway
 {
     public Task<SendResult> SendAsync(SmsRequest request, CancellationToken ct) => Task.FromResult<SendResult>(new SendResult.Simulated());
+
+    public Task<LookupResult> FindAsync(SentTextQuery query, CancellationToken ct) => Task.FromResult<LookupResult>(new LookupResult.NotFound());
 }

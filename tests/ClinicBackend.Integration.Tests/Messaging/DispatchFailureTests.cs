@@ -35,27 +35,30 @@ public sealed class DispatchFailureTests : TwilioAppTest
     }
 
     [Fact]
-    public async Task Server_errors_back_off_and_the_text_goes_later_once()
+    public async Task A_server_error_is_unsettled_looked_up_in_twilio_and_then_sent_once()
     {
         var patient = await BookTomorrowAsync();
-        Twilio.Then(Error(500), Error(503), Error(500));
+        Twilio.Then(Error(500));
         App.Clock.SetUtcNow(TuesdayAt);
         await App.RunFunctionAsync("DispatchSms");
         Assert.Empty(Twilio.Accepted);
         var waiting = await LastMessageAsync(patient);
-        Assert.Equal("planned", waiting["status"]!.ToString());
-        Assert.StartsWith("retrying", waiting["reason"]!.ToString());
+        Assert.Equal("unsettled", waiting["status"]!.ToString());
+        Assert.StartsWith("unsettled after 20500", waiting["reason"]!.ToString());
 
-        await App.RunFunctionAsync("DispatchSms"); // too early for the backoff
-        Assert.Equal(3, Twilio.Requests);
+        await App.RunFunctionAsync("DispatchSms"); // too early for the backoff: nothing asked, nothing sent
+        Assert.Equal((1, 0), (Twilio.Requests, Twilio.ListRequests));
         App.Clock.Advance(TimeSpan.FromMinutes(2));
         await App.RunFunctionAsync("DispatchSms");
+        Assert.Equal(1, Twilio.ListRequests); // asked Twilio first: not there, so sent again
         Assert.Single(Twilio.Accepted);
-        Assert.Equal(2, (int)(await LastMessageAsync(patient))["attempts"]!);
+        var sent = await LastMessageAsync(patient);
+        Assert.Equal("queued", sent["status"]!.ToString());
+        Assert.Equal(2, (int)sent["attempts"]!);
     }
 
     [Fact]
-    public async Task A_timeout_is_not_retried_at_once_and_a_slow_answer_is_fine()
+    public async Task A_slow_answer_is_fine_and_a_timeout_after_twilio_accepted_is_found_not_sent_again()
     {
         var slow = await BookTomorrowAsync("2026-12-02T09:00");
         Twilio.Then(new Answer.Slow(TimeSpan.FromMilliseconds(800), new Answer.Queued()));
@@ -64,12 +67,20 @@ public sealed class DispatchFailureTests : TwilioAppTest
         Assert.Equal("queued", (await LastMessageAsync(slow))["status"]!.ToString());
 
         var timedOut = await BookTomorrowAsync("2026-12-02T11:00");
-        Twilio.Then(new Answer.Slow(TimeSpan.FromSeconds(3), Error(500)));
+        Twilio.Then(new Answer.AcceptThenStall(TimeSpan.FromSeconds(4))); // the client gives up after 2 s
         App.Clock.SetUtcNow(new DateTimeOffset(2026, 12, 2, 13, 0, 0, TimeSpan.Zero));
         await App.RunFunctionAsync("DispatchSms");
-        var row = await LastMessageAsync(timedOut);
-        Assert.Equal("planned", row["status"]!.ToString());
-        Assert.Equal("retrying after timeout", row["reason"]!.ToString());
+        var unsettled = await LastMessageAsync(timedOut);
+        Assert.Equal("unsettled", unsettled["status"]!.ToString());
+        Assert.Equal("timeout", unsettled["errorCode"]!.ToString());
+
+        App.Clock.Advance(TimeSpan.FromMinutes(2));
+        await App.RunFunctionAsync("DispatchSms");
+        var accepted = Twilio.Accepted.Where(t => t.Body.Contains("11:00", StringComparison.Ordinal)).ToList();
+        var text = Assert.Single(accepted);
+        var found = await LastMessageAsync(timedOut);
+        Assert.Equal(text.Sid, found["twilioSid"]!.ToString());
+        Assert.Equal("sent", found["status"]!.ToString());
         Assert.Equal(2, Twilio.Requests);
     }
 
@@ -113,7 +124,7 @@ public sealed class DispatchFailureTests : TwilioAppTest
     public async Task Persistent_failures_end_in_the_dead_letter_queue_with_a_flag_not_a_loop()
     {
         var patient = await BookTomorrowAsync("2026-12-02T16:00");
-        for (var i = 0; i < 3 * TextSender.MaxAttempts + 5; i++)
+        for (var i = 0; i < TextSender.MaxAttempts + 5; i++)
         {
             Twilio.Then(Error(500));
         }
@@ -122,20 +133,26 @@ public sealed class DispatchFailureTests : TwilioAppTest
         {
             await App.RunFunctionAsync("DispatchSms");
             var row = await LastMessageAsync(patient);
-            if (row["status"]!.ToString() != "planned")
+            if (row["status"]!.ToString() is not ("unsettled" or "planned"))
             {
                 break;
             }
             // Next run just after the backoff the dispatcher chose.
             App.Clock.SetUtcNow(DateTimeOffset.Parse(row["at"]!.ToString(), System.Globalization.CultureInfo.InvariantCulture).AddSeconds(1));
         }
-        Assert.Equal(3 * TextSender.MaxAttempts, Twilio.Requests);
+        Assert.Equal(TextSender.MaxAttempts, Twilio.Requests);
+        Assert.Equal(TextSender.MaxAttempts - 1, Twilio.ListRequests); // every resend was looked up first
         var failed = await LastMessageAsync(patient);
         Assert.Equal("failed", failed["status"]!.ToString());
         Assert.StartsWith("gave up after 8 attempts", failed["reason"]!.ToString());
         Assert.Single(await Clinic.FlagsAsync("sms-undeliverable"));
         var poison = new QueueClient(App.ConnectionString, $"{App.Prefix}sms-outbox-poison");
         Assert.Equal(1, (await poison.GetPropertiesAsync()).Value.ApproximateMessagesCount);
+
+        // The next run reads the dead letter back: the text is final, so it is only removed, nothing is sent.
+        await App.RunFunctionAsync("DispatchSms");
+        Assert.Equal(0, (await poison.GetPropertiesAsync()).Value.ApproximateMessagesCount);
+        Assert.Equal(TextSender.MaxAttempts, Twilio.Requests);
     }
 
     [Fact]

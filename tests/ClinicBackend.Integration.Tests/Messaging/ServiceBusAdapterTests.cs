@@ -16,9 +16,36 @@ public sealed class ServiceBusAdapterTests
 {
     private static readonly DateTimeOffset Now = new(2026, 12, 1, 12, 0, 0, TimeSpan.Zero);
 
-    private sealed class RecordingSender : ServiceBusSender
+    private sealed class RecordingSender(long maxBatchBytes = 256 * 1024) : ServiceBusSender
     {
         public List<ServiceBusMessage> Sent { get; } = [];
+        public List<int> BatchSizes { get; } = [];
+        private readonly Dictionary<ServiceBusMessageBatch, List<ServiceBusMessage>> _batches = [];
+
+        /// <summary>A batch that, like the broker's, takes messages only while their bodies fit the size limit.</summary>
+        public override ValueTask<ServiceBusMessageBatch> CreateMessageBatchAsync(CancellationToken cancellationToken = default)
+        {
+            var store = new List<ServiceBusMessage>();
+            long size = 0;
+            var batch = ServiceBusModelFactory.ServiceBusMessageBatch(maxBatchBytes, store, new CreateMessageBatchOptions(), m =>
+            {
+                if (size + m.Body.ToMemory().Length > maxBatchBytes)
+                {
+                    return false;
+                }
+                size += m.Body.ToMemory().Length;
+                return true;
+            });
+            _batches[batch] = store;
+            return ValueTask.FromResult(batch);
+        }
+
+        public override Task SendMessagesAsync(ServiceBusMessageBatch messageBatch, CancellationToken cancellationToken = default)
+        {
+            BatchSizes.Add(messageBatch.Count);
+            Sent.AddRange(_batches[messageBatch]);
+            return Task.CompletedTask;
+        }
 
         public override Task SendMessageAsync(ServiceBusMessage message, CancellationToken cancellationToken = default)
         {
@@ -63,7 +90,7 @@ public sealed class ServiceBusAdapterTests
     public async Task Enqueue_schedules_at_the_send_time_with_the_ledger_key_as_message_id()
     {
         var sender = new RecordingSender();
-        var outbox = new ServiceBusOutbox(sender, new ScriptedReceiver(), new FakeTimeProvider(Now));
+        var outbox = new ServiceBusOutbox(sender, new ScriptedReceiver(), new ScriptedReceiver(), new FakeTimeProvider(Now));
         var message = new OutboxMessage("riverside", "patient000000001", "r-session000000001-v1-day-before");
         await outbox.EnqueueAsync(message, Instant.FromDateTimeOffset(Now.AddHours(5)), default);
         await outbox.EnqueueAsync(message with { MessageId = "r-session000000002-v1-day-before" }, Instant.FromDateTimeOffset(Now.AddMinutes(-1)), default);
@@ -76,15 +103,15 @@ public sealed class ServiceBusAdapterTests
     }
 
     [Fact]
-    public async Task Retry_schedules_the_next_generation_under_a_new_id_then_completes()
+    public async Task Retry_schedules_the_given_generation_under_a_new_id_then_completes()
     {
         var sender = new RecordingSender();
         var message = new OutboxMessage("riverside", "patient000000001", "r-s-v1-day-before", Generation: 2);
         var receiver = new ScriptedReceiver(Received(message, deliveryCount: 1));
-        var outbox = new ServiceBusOutbox(sender, receiver, new FakeTimeProvider(Now));
+        var outbox = new ServiceBusOutbox(sender, receiver, new ScriptedReceiver(), new FakeTimeProvider(Now));
         var delivery = Assert.Single(await outbox.ReceiveAsync(10, default));
         Assert.Equal(message, delivery.Message);
-        await delivery.RetryAsync(Duration.FromMinutes(4), default);
+        await delivery.RetryAsync(3, Duration.FromMinutes(4), default);
 
         var copy = Assert.Single(sender.Sent);
         Assert.Equal("riverside.r-s-v1-day-before.3", copy.MessageId); // not dropped by duplicate detection
@@ -97,11 +124,46 @@ public sealed class ServiceBusAdapterTests
     {
         var message = new OutboxMessage("riverside", "p", "m");
         var receiver = new ScriptedReceiver(Received(message, deliveryCount: 3));
-        var outbox = new ServiceBusOutbox(new RecordingSender(), receiver, new FakeTimeProvider(Now));
+        var outbox = new ServiceBusOutbox(new RecordingSender(), receiver, new ScriptedReceiver(), new FakeTimeProvider(Now));
         var delivery = Assert.Single(await outbox.ReceiveAsync(10, default));
         Assert.Equal(3, delivery.DeliveryCount);
         await delivery.DeadLetterAsync("gave up after 8 attempts", default);
         Assert.Equal(("riverside.m", "undeliverable", "gave up after 8 attempts"), Assert.Single(receiver.DeadLettered));
+    }
+
+    [Fact]
+    public async Task Dead_letters_are_read_back_from_the_sub_queue_and_completed_there()
+    {
+        var message = new OutboxMessage("riverside", "p", "m", Generation: 4);
+        var queue = new ScriptedReceiver();
+        var deadLetters = new ScriptedReceiver(Received(message, deliveryCount: 10));
+        var outbox = new ServiceBusOutbox(new RecordingSender(), queue, deadLetters, new FakeTimeProvider(Now));
+        Assert.Empty(await outbox.ReceiveAsync(10, default));
+        var dead = Assert.Single(await outbox.ReceiveDeadLetteredAsync(10, default));
+        Assert.Equal(message, dead.Message);
+        await dead.CompleteAsync(default);
+        Assert.Equal(["riverside.m.4"], deadLetters.Completed);
+        Assert.Empty(queue.Completed);
+    }
+
+    [Fact]
+    public async Task Six_hundred_events_go_in_batches_that_fit_the_broker_limit()
+    {
+        var sender = new RecordingSender(maxBatchBytes: 64 * 1024);
+        var events = Enumerable.Range(0, 600).Select(i => new ClinicEvent
+        {
+            Id = $"flag-{i}-raised",
+            Source = "/clinics/riverside",
+            Type = EventTypes.FlagRaised,
+            Subject = $"flags/{i}",
+            Time = Instant.FromDateTimeOffset(Now),
+            Data = new JsonObject { ["detail"] = new string('x', 400) },
+            ClinicId = "riverside",
+        }).ToList();
+        await new ServiceBusEventSink(sender).PublishAsync(events, default);
+        Assert.Equal(600, sender.BatchSizes.Sum());
+        Assert.True(sender.BatchSizes.Count > 1, "more than one batch");
+        Assert.All(sender.BatchSizes, n => Assert.True(n * 400 < 64 * 1024, $"a batch of {n} events exceeds the limit"));
     }
 
     [Fact]
@@ -119,6 +181,7 @@ public sealed class ServiceBusAdapterTests
             Data = new JsonObject { ["kind"] = "crisis" },
             ClinicId = "riverside",
         }], default);
+        Assert.Equal([1], sender.BatchSizes);
         var sent = Assert.Single(sender.Sent);
         Assert.Equal("flag-abc-raised", sent.MessageId);
         Assert.StartsWith("application/cloudevents+json", sent.ContentType);

@@ -1,0 +1,19 @@
+using Microsoft.Extensions.Logging;
+
+namespace ClinicBackend.Application.Operations;
+
+/// <summary>
+/// Errors the operators' alert rules match (infra/modules/alerts.bicep): each is logged with a stable event id,
+/// and its message starts with the event name, so a query on either finds it.
+/// </summary>
+public static class OperationalEvents
+{
+    /// <summary>Twilio answered 401 / 20003: no text can go until Twilio__AuthToken is fixed.</summary>
+    public static readonly EventId TwilioAuthenticationFailed = new(9001, nameof(TwilioAuthenticationFailed));
+
+    /// <summary>An urgent flag was paged round every on-call contact twice and nobody acknowledged it.</summary>
+    public static readonly EventId EscalationExhausted = new(9002, nameof(EscalationExhausted));
+
+    /// <summary>A scheduled run failed for one clinic; the other clinics went on and the next run tries again.</summary>
+    public static readonly EventId ClinicRunFailed = new(9003, nameof(ClinicRunFailed));
+}

@@ -1,0 +1,110 @@
+using ClinicBackend.Domain.Messaging;
+using ClinicBackend.Domain.Patients;
+using ClinicBackend.Domain.Sessions;
+using NodaTime;
+
+namespace ClinicBackend.Domain.Tests;
+
+/// <summary>Whether a due text still goes, and when: the dispatcher's decisions as a table.</summary>
+public sealed class DispatchRulesTests
+{
+    // Tuesday 2026-12-01 17:00 in New York; the session is Wednesday 09:00.
+    private static readonly Instant Tuesday1700 = Instant.FromUtc(2026, 12, 1, 22, 0);
+    private static readonly Instant SessionStart = Instant.FromUtc(2026, 12, 2, 14, 0);
+
+    private static Patient Patient(bool consent = true, bool optedOut = false, bool active = true, string? paused = null) => new()
+    {
+        Id = "patient0001",
+        ClinicId = "riverside",
+        GivenName = "Ana",
+        FamilyName = "Silva",
+        Phone = "+12125550123",
+        SmsConsent = consent,
+        SmsOptedOut = optedOut,
+        RemsEnrolled = true,
+        Active = active,
+        PausedByFlagId = paused,
+        Course = new TreatmentCourse(new LocalDate(2026, 11, 2), 14),
+    };
+
+    private static Session Session(SessionStatus status = SessionStatus.Booked, int scheduleVersion = 1) => new()
+    {
+        Id = "session0001",
+        ClinicId = "riverside",
+        PatientId = "patient0001",
+        Start = new LocalDateTime(2026, 12, 2, 9, 0),
+        StartUtc = SessionStart,
+        End = new LocalDateTime(2026, 12, 2, 11, 0),
+        EndUtc = SessionStart + Duration.FromHours(2),
+        Status = status,
+        ScheduleVersion = scheduleVersion,
+    };
+
+    private static SmsMessage Text(string kind = SmsKinds.DayBefore, int version = 1, Instant? expires = null) => new()
+    {
+        Id = "r-session0001-v1-" + kind,
+        PatientId = "patient0001",
+        Direction = "outbound",
+        Kind = kind,
+        SessionId = "session0001",
+        SessionVersion = version,
+        Status = SmsStatus.Planned,
+        At = Tuesday1700,
+        ExpiresAt = expires,
+    };
+
+    private static DispatchDecision Decide(Patient? patient = null, Session? session = null, SmsMessage? text = null, Instant? now = null,
+        LocalDate[]? quota = null, bool rebooked = false) =>
+        DispatchRules.Decide(new DispatchFacts(TestClinics.Riverside(), patient ?? Patient(), session ?? Session(), text ?? Text(), now ?? Tuesday1700,
+            quota ?? [], rebooked));
+
+    public static TheoryData<string, DispatchDecision> Skips => new()
+    {
+        { "no consent", Decide(patient: Patient(consent: false)) },
+        { "opted out", Decide(patient: Patient(optedOut: true)) },
+        { "inactive", Decide(patient: Patient(active: false)) },
+        { "paused by a crisis flag", Decide(patient: Patient(paused: "flag1")) },
+        { "cancelled session", Decide(session: Session(SessionStatus.Cancelled)) },
+        { "rescheduled since planning", Decide(session: Session(scheduleVersion: 2)) },
+        { "session already arrived", Decide(session: Session(SessionStatus.Arrived)) },
+        { "too late before the session", Decide(now: SessionStart - Duration.FromMinutes(30)) },
+        { "missed text for a session that is no no-show", Decide(text: Text(SmsKinds.Missed)) },
+        { "missed text after a rebooking", Decide(session: Session(SessionStatus.Noshow), text: Text(SmsKinds.Missed), rebooked: true) },
+        { "expired missed text", Decide(session: Session(SessionStatus.Noshow), text: Text(SmsKinds.Missed, expires: Tuesday1700 - Duration.FromHours(1))) },
+    };
+
+    [Theory]
+    [MemberData(nameof(Skips))]
+    public void Texts_that_no_longer_make_sense_are_skipped(string why, DispatchDecision decision) =>
+        Assert.True(decision is DispatchDecision.Skip, $"{why}: {decision}");
+
+    [Fact]
+    public void A_wanted_text_in_the_sending_window_goes()
+    {
+        Assert.IsType<DispatchDecision.Send>(Decide());
+        Assert.IsType<DispatchDecision.Send>(Decide(session: Session(SessionStatus.Noshow), text: Text(SmsKinds.Missed, expires: Tuesday1700 + Duration.FromHours(1))));
+    }
+
+    [Fact]
+    public void Quiet_hours_defer_to_the_morning_or_drop_a_reminder_that_would_come_too_late()
+    {
+        var missed = Decide(session: Session(SessionStatus.Noshow), text: Text(SmsKinds.Missed), now: Instant.FromUtc(2026, 12, 2, 3, 0)); // 22:00 local
+        var defer = Assert.IsType<DispatchDecision.Defer>(missed);
+        Assert.Equal(Instant.FromUtc(2026, 12, 2, 13, 0), defer.Until); // 08:00 local
+        var early = Session() with { StartUtc = Instant.FromUtc(2026, 12, 2, 13, 30) }; // 08:30 local
+        var reminder = Decide(session: early, now: Instant.FromUtc(2026, 12, 2, 3, 0)); // 08:00 is less than an hour before 08:30
+        Assert.StartsWith("dropped: quiet hours", Assert.IsType<DispatchDecision.Skip>(reminder).Reason);
+        Assert.IsType<DispatchDecision.Defer>(Decide(now: Instant.FromUtc(2026, 12, 2, 3, 0))); // 08:00 is an hour before 09:00: still useful
+    }
+
+    [Fact]
+    public void The_daily_and_weekly_limits_defer_to_the_first_free_day_or_past_the_texts_moment()
+    {
+        var today = new LocalDate(2026, 12, 1);
+        var daily = Decide(session: Session(SessionStatus.Noshow), text: Text(SmsKinds.Missed, expires: Tuesday1700 + Duration.FromDays(2)), quota: [today]);
+        Assert.Equal(Instant.FromUtc(2026, 12, 2, 13, 0), Assert.IsType<DispatchDecision.Defer>(daily).Until);
+        var weekly = Decide(session: Session(SessionStatus.Noshow), text: Text(SmsKinds.Missed, expires: Tuesday1700 + Duration.FromHours(3)),
+            quota: [today.PlusDays(-1), today.PlusDays(-2), today.PlusDays(-3)]);
+        Assert.StartsWith("dropped: weekly limit", Assert.IsType<DispatchDecision.Skip>(weekly).Reason);
+    }
+}
