@@ -50,6 +50,7 @@ public static class LocalFunctionsHost
         {
             builder.WebHost.UseUrls(DefaultUrl);
         }
+        RefuseDevelopmentTokensOffLoopback(builder);
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = 1024 * 1024);
         builder.Services.AddClinicBackend(builder.Configuration, builder.Environment);
         builder.Services.AddSingleton<FunctionRunner>();
@@ -72,9 +73,9 @@ public static class LocalFunctionsHost
         }
         app.MapPost("admin/functions/{name}", async (HttpContext http, string name, FunctionRunner runner) =>
         {
-            if (http.Connection.RemoteIpAddress is { } remote && !IPAddress.IsLoopback(remote))
+            if (http.Connection.RemoteIpAddress is not { } remote || !IPAddress.IsLoopback(remote))
             {
-                return Results.StatusCode(StatusCodes.Status403Forbidden);
+                return Results.StatusCode(StatusCodes.Status403Forbidden); // fail closed: an unknown caller is not local
             }
             var function = FunctionCatalog.Find(name);
             if (function is null || function.Http is not null)
@@ -85,6 +86,34 @@ public static class LocalFunctionsHost
             return Results.StatusCode(StatusCodes.Status202Accepted);
         });
         return app;
+    }
+
+    /// <summary>
+    /// Development tokens are signed with a key anyone with the repository has: a host that accepts them must not
+    /// be reachable from the network. Bound to anything but loopback, it refuses to start with the key set.
+    /// </summary>
+    private static void RefuseDevelopmentTokensOffLoopback(WebApplicationBuilder builder)
+    {
+        if (string.IsNullOrEmpty(builder.Configuration["Auth:DevSigningKey"]))
+        {
+            return;
+        }
+        var urls = (builder.Configuration["urls"] ?? DefaultUrl).Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var exposed = urls.Where(u => !IsLoopbackUrl(u)).ToList();
+        if (exposed.Count > 0)
+        {
+            throw new InvalidOperationException(
+                $"Auth__DevSigningKey is set and the host would listen on {string.Join(", ", exposed)}: development tokens are accepted only on loopback. "
+                + "Bind to 127.0.0.1 (--urls http://127.0.0.1:7071) or remove Auth__DevSigningKey.");
+        }
+    }
+
+    private static bool IsLoopbackUrl(string url)
+    {
+        var host = url.Contains("://", StringComparison.Ordinal) ? url[(url.IndexOf("://", StringComparison.Ordinal) + 3)..] : url;
+        host = host.Split('/')[0];
+        host = host.StartsWith('[') ? host[1..host.IndexOf(']', StringComparison.Ordinal)] : host.Split(':')[0];
+        return host.Equals("localhost", StringComparison.OrdinalIgnoreCase) || (IPAddress.TryParse(host, out var ip) && IPAddress.IsLoopback(ip));
     }
 
     /// <summary>The route prefix from the repository's host.json (extensions.http.routePrefix, default "api").</summary>

@@ -82,7 +82,8 @@ public sealed class WorkerMiddlewareTests
     {
         var schemes = new AuthenticationSchemeProvider(Options.Create(new AuthenticationOptions()));
         var authenticator = new RequestAuthenticator(schemes, new ListLogger<RequestAuthenticator>());
-        var gate = new TwilioWebhookGate(new TwilioSignature(new TwilioOptions { AuthToken = "0123456789abcdef0123456789abcdef", PublicBaseUrl = "https://clinic.example.org" }));
+        var twilio = new TwilioOptions { AccountSid = "AC0123456789abcdef0123456789abcdef", AuthToken = "0123456789abcdef0123456789abcdef", PublicBaseUrl = "https://clinic.example.org" };
+        var gate = new TwilioWebhookGate(new TwilioSignature(twilio), twilio);
         return new HttpPipelineMiddleware(new HttpPipeline(authenticator, gate, _log));
     }
 

@@ -60,6 +60,15 @@ public sealed class TestApp : IAsyncDisposable
             // The fake clock jumps; queue messages become visible at once and the ledger decides what is due.
             ["Outbox:StorageQueueMaxDelay"] = "00:00:00",
         };
+        var production = environment != "Development";
+        if (production)
+        {
+            // Outside Development the app takes only an identity-based table endpoint; the test hands it clients
+            // for Azurite in place of the managed-identity ones, so the settings stay as production needs them.
+            config["ClinicStorage:ConnectionString"] = null; // also over local.settings.json
+            config["ClinicStorage:TableServiceUri"] = "https://devstoreaccount1.table.core.windows.net/";
+            config["Auth:DevSigningKey"] = null;
+        }
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
             config[key] = value;
@@ -67,6 +76,12 @@ public sealed class TestApp : IAsyncDisposable
         var builder = LocalFunctionsHost.CreateBuilder([], config, environment);
         var clock = new FakeTimeProvider(now ?? Monday);
         builder.Services.AddSingleton<TimeProvider>(clock);
+        if (production)
+        {
+            builder.Services.AddSingleton(new Azure.Data.Tables.TableServiceClient(azurite.ConnectionString));
+            builder.Services.AddSingleton(new Azure.Storage.Queues.QueueServiceClient(azurite.ConnectionString,
+                new Azure.Storage.Queues.QueueClientOptions { MessageEncoding = Azure.Storage.Queues.QueueMessageEncoding.Base64 }));
+        }
         services?.Invoke(builder.Services);
         var app = LocalFunctionsHost.Build(builder);
         await app.StartAsync();

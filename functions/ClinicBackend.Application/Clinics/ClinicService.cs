@@ -8,15 +8,7 @@ using ClinicBackend.Domain.Time;
 
 namespace ClinicBackend.Application.Clinics;
 
-public sealed class MemberInput
-{
-    public string? Role { get; set; }
-}
-
-/// <summary>A membership as it now is, and whether the call created it.</summary>
-public sealed record MemberChange(Membership Member, bool Created);
-
-/// <summary>Clinics, their settings, their members and their audit trail.</summary>
+/// <summary>Clinics, their settings and their audit trail.</summary>
 public sealed class ClinicService(ClinicData data, ClinicAccess access, TimeProvider time)
 {
     private IDocumentStore Store => data.Store;
@@ -100,78 +92,6 @@ public sealed class ClinicService(ClinicData data, ClinicAccess access, TimeProv
             return clinic;
         });
 
-    public Task<Result<MemberChange>> PutMemberAsync(Caller caller, string clinicId, string oid, MemberInput input, CancellationToken ct) =>
-        Concurrency.RetryOnConflictAsync<MemberChange>(async () =>
-        {
-            var clinic = await access.RequireAsync(caller, clinicId, Need.ManageMembers, ct);
-            if (!clinic.IsSuccess)
-            {
-                return clinic.Problem!;
-            }
-            if (!Ids.IsObjectId(oid))
-            {
-                return Problem.Validation("oid", "Give the user's Entra ID object id (a GUID).");
-            }
-            if (!AppRoles.IsClinicRole(input.Role))
-            {
-                return Problem.Validation("role", $"role must be {AppRoles.ClinicAdmin} or {AppRoles.ClinicStaff}.");
-            }
-            var now = time.Now();
-            var existing = await data.MemberAsync(clinicId, oid, ct);
-            var commit = new ClinicCommit(clinicId, caller.ObjectId, now);
-            if (existing is null)
-            {
-                var member = new Membership(oid, input.Role!, now, caller.ObjectId);
-                await data.CommitAsync(commit.Insert(Keys.Member(oid), member).Audit("member.added", "member", oid, null, member), ct);
-                return new MemberChange(member, Created: true);
-            }
-            if (existing.Value.Role == input.Role)
-            {
-                return new MemberChange(existing.Value, Created: false);
-            }
-            if (existing.Value.Role == AppRoles.ClinicAdmin && await IsLastAdminAsync(clinicId, oid, ct))
-            {
-                return LastAdmin();
-            }
-            var changed = existing.Value with { Role = input.Role!, Version = existing.Value.Version + 1 };
-            await data.CommitAsync(commit.Replace(Keys.Member(oid), changed, existing.ETag).Audit("member.role-changed", "member", oid, existing.Value, changed), ct);
-            return new MemberChange(changed, Created: false);
-        });
-
-    public Task<Result<Membership>> DeleteMemberAsync(Caller caller, string clinicId, string oid, CancellationToken ct) =>
-        Concurrency.RetryOnConflictAsync<Membership>(async () =>
-        {
-            var clinic = await access.RequireAsync(caller, clinicId, Need.ManageMembers, ct);
-            if (!clinic.IsSuccess)
-            {
-                return clinic.Problem!;
-            }
-            var existing = Ids.IsObjectId(oid) ? await data.MemberAsync(clinicId, oid, ct) : null;
-            if (existing is null)
-            {
-                return Problem.NotFound("member");
-            }
-            if (existing.Value.Role == AppRoles.ClinicAdmin && await IsLastAdminAsync(clinicId, oid, ct))
-            {
-                return LastAdmin();
-            }
-            await data.CommitAsync(new ClinicCommit(clinicId, caller.ObjectId, time.Now())
-                .Delete(Keys.Member(oid), existing.ETag)
-                .Audit("member.removed", "member", oid, existing.Value, null), ct);
-            return existing.Value;
-        });
-
-    public async Task<Result<IReadOnlyList<Membership>>> MembersAsync(Caller caller, string clinicId, CancellationToken ct)
-    {
-        var clinic = await access.RequireAsync(caller, clinicId, Need.ManageMembers, ct);
-        if (!clinic.IsSuccess)
-        {
-            return clinic.Problem!;
-        }
-        var members = await data.MembersAsync(clinicId, ct);
-        return members.Select(m => m.Value).ToList();
-    }
-
     public async Task<Result<IReadOnlyList<AuditEntry>>> AuditAsync(Caller caller, string clinicId, int? limit, CancellationToken ct)
     {
         var clinic = await access.RequireAsync(caller, clinicId, Need.ClinicAdmin, ct);
@@ -187,15 +107,16 @@ public sealed class ClinicService(ClinicData data, ClinicAccess access, TimeProv
         return entries.Select(e => e.Value).ToList();
     }
 
-    private async Task<bool> IsLastAdminAsync(string clinicId, string oid, CancellationToken ct) =>
-        !(await data.MembersAsync(clinicId, ct)).Any(m => m.Value.ObjectId != oid && m.Value.Role == AppRoles.ClinicAdmin);
-
-    private static Problem LastAdmin() => Problem.Conflict("last-admin", "This is the clinic's last admin.",
-        "Make another member Clinic.Admin first, so the clinic keeps an admin.");
+    private static Problem SmsNumberInUse() => Problem.Conflict("sms-number-in-use", "Another clinic uses this SMS number.",
+        "Each clinic needs its own Twilio number or Messaging Service, and this one already carries another clinic's texts; choose another smsFrom.");
 
     /// <summary>Routes inbound texts to <paramref name="smsFrom"/> to this clinic; refuses a number another clinic uses.</summary>
     private async Task<Problem?> ClaimSmsRouteAsync(string clinicId, string smsFrom, CancellationToken ct)
     {
+        if (ClinicRules.IsMessagingServiceSid(smsFrom) && await data.ServiceTrafficOwnerAsync(smsFrom, ct) is { } carrier && carrier != clinicId)
+        {
+            return SmsNumberInUse();
+        }
         var key = Keys.SmsRoute(smsFrom);
         for (var attempt = 0; attempt < 3; attempt++)
         {
@@ -214,8 +135,7 @@ public sealed class ClinicService(ClinicData data, ClinicAccess access, TimeProv
                 var owner = await data.ClinicAsync(current.Value.ClinicId, ct);
                 if (owner is not null && owner.Value.SmsFrom == smsFrom)
                 {
-                    return Problem.Conflict("sms-number-in-use", "Another clinic uses this SMS number.",
-                        "Each clinic needs its own Twilio number or Messaging Service; choose another smsFrom.");
+                    return SmsNumberInUse();
                 }
                 // A claim left behind by an interrupted change: take it over.
                 await Store.CommitAsync(Keys.Directory, [new Change.Replace(key, new SmsRoute(clinicId), current.ETag)], ct);

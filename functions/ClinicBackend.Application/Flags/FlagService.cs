@@ -14,7 +14,7 @@ public sealed class ResolveInput
 }
 
 /// <summary>The clinic's follow-up list.</summary>
-public sealed class FlagService(ClinicData data, ClinicAccess access, TimeProvider time)
+public sealed class FlagService(ClinicData data, ClinicAccess access, PatientReads reads, TimeProvider time)
 {
     public const int DefaultLimit = 100;
     public const int MaxLimit = 500;
@@ -50,7 +50,9 @@ public sealed class FlagService(ClinicData data, ClinicAccess access, TimeProvid
         {
             flags.AddRange(await NewestAsync(clinicId, s, kind, take, ct));
         }
-        return flags.OrderByDescending(f => f.CreatedAt).ThenBy(f => f.Id, StringComparer.Ordinal).Take(take).ToList();
+        var listed = flags.OrderByDescending(f => f.CreatedAt).ThenBy(f => f.Id, StringComparer.Ordinal).Take(take).ToList();
+        reads.Record(clinicId, caller.ObjectId, listed.Select(f => f.PatientId), "flags", time.Now());
+        return listed;
     }
 
     /// <summary>

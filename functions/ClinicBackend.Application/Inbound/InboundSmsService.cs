@@ -22,7 +22,7 @@ public sealed record InboundRecord(string MessageSid, string? Reply, string Hand
 /// that clinic, interpreted (crisis first), and applied in one commit with its history row and its
 /// MessageSid record, so a retry or a crash never half-applies it.
 /// </summary>
-public sealed partial class InboundSmsService(ClinicData data, TimeProvider time, ILogger<InboundSmsService> logger)
+public sealed partial class InboundSmsService(ClinicData data, InboundRouter router, TimeProvider time, ILogger<InboundSmsService> logger)
 {
     public const int MaxStoredBody = 1600;
 
@@ -38,15 +38,17 @@ public sealed partial class InboundSmsService(ClinicData data, TimeProvider time
         {
             return new InboundOutcome(null, "malformed");
         }
-        var clinicId = await RouteAsync(form, to, ct);
+        var crisis = ReplyInterpreter.IsCrisis(form.GetValueOrDefault("Body") ?? "");
+        var clinicId = await router.ClinicForAsync(form, to, ct);
         var clinic = clinicId is null ? null : await data.ClinicAsync(clinicId, ct);
         if (clinic is null)
         {
-            return new InboundOutcome(SmsTexts.UnknownSender, "unknown-clinic-number");
+            // Safety before the no-data rule: anyone in crisis gets the Lifeline.
+            return crisis ? new InboundOutcome(SmsTexts.CrisisFromUnknown, "crisis-unknown-number") : new InboundOutcome(SmsTexts.UnknownSender, "unknown-clinic-number");
         }
         var e164 = PhoneFormat.ToE164(from, clinic.Value.Country);
         var patient = e164 is null ? null : await data.PatientByPhoneAsync(clinic.Value.Id, e164, ct);
-        if (patient is null)
+        if (patient is null && !crisis)
         {
             return new InboundOutcome(SmsTexts.UnknownSender, "unknown-sender");
         }
@@ -55,20 +57,29 @@ public sealed partial class InboundSmsService(ClinicData data, TimeProvider time
         return await Concurrency.RetryAsync(async () =>
         {
             var done = await data.Store.GetAsync<InboundRecord>(clinic.Value.Id, Keys.Inbound(sid), ct);
-            return done is not null
-                ? new InboundOutcome(done.Value.Reply, "repeat:" + done.Value.Handling)
+            return done is not null ? new InboundOutcome(done.Value.Reply, "repeat:" + done.Value.Handling)
+                : patient is null ? await ApplyUnknownSenderCrisisAsync(clinic.Value, sid, from, ct)
                 : await ApplyAsync(clinic.Value, patient.Value.Id, sid, form, ct);
         }, () => throw new InvalidOperationException("The inbound text could not be applied; Twilio will retry it."));
     }
 
-    private async Task<string?> RouteAsync(IReadOnlyDictionary<string, string> form, string to, CancellationToken ct)
+    /// <summary>
+    /// Crisis language from a number that is no patient of the clinic: the 988 reply, and an urgent flag with no
+    /// patient for the clinic that owns the number texted (the sender only as the last four digits).
+    /// </summary>
+    private async Task<InboundOutcome> ApplyUnknownSenderCrisisAsync(Clinic clinic, string sid, string from, CancellationToken ct)
     {
-        if (form.GetValueOrDefault("MessagingServiceSid") is { Length: > 0 } service && ClinicRules.IsMessagingServiceSid(service)
-            && await data.ClinicIdForSmsNumberAsync(service, ct) is { } byService)
-        {
-            return byService;
-        }
-        return to.StartsWith('+') && to.Length <= 16 && to[1..].All(char.IsAsciiDigit) ? await data.ClinicIdForSmsNumberAsync(to, ct) : null;
+        var now = time.Now();
+        var ending = new string(from.Where(char.IsAsciiDigit).TakeLast(4).ToArray());
+        var commit = new ClinicCommit(clinic.Id, Actors.UnknownSender, now);
+        await FlagWrites.RaiseAsync(data, commit, Flag.For(FlagKinds.Crisis, sid, FlagSeverity.Urgent, null, null, now,
+            $"URGENT: a text from a number that is not a patient of this clinic (ending {ending}) contains crisis language. "
+            + $"It was answered with the 988 Lifeline. Find the sender in the Twilio console by message {sid} and reach out."), ct);
+        var reply = SmsTexts.Crisis(clinic, "en");
+        commit.Insert(Keys.Inbound(sid), new InboundRecord(sid, reply, "crisis-unknown-sender", now));
+        await data.CommitAsync(commit, ct);
+        logger.LogWarning("Inbound text {MessageSid} for clinic {ClinicId} from an unknown number holds crisis language: urgent flag raised.", sid, clinic.Id);
+        return new InboundOutcome(reply, "crisis-unknown-sender");
     }
 
     private async Task<InboundOutcome> ApplyAsync(Clinic clinic, string patientId, string sid, IReadOnlyDictionary<string, string> form, CancellationToken ct)

@@ -3,11 +3,12 @@ using ClinicBackend.Application.Persistence;
 using ClinicBackend.Domain.Access;
 using ClinicBackend.Domain.Common;
 using ClinicBackend.Domain.Messaging;
+using ClinicBackend.Domain.Time;
 
 namespace ClinicBackend.Application.Patients;
 
 /// <summary>A patient's texts, both directions, newest first, with their delivery status.</summary>
-public sealed class MessageHistory(ClinicData data, ClinicAccess access)
+public sealed class MessageHistory(ClinicData data, ClinicAccess access, PatientReads reads, TimeProvider time)
 {
     public async Task<Result<IReadOnlyList<SmsMessage>>> ListAsync(Caller caller, string clinicId, string patientId, CancellationToken ct)
     {
@@ -21,6 +22,7 @@ public sealed class MessageHistory(ClinicData data, ClinicAccess access)
             return Problem.NotFound("patient");
         }
         var rows = await data.Store.QueryPrefixAsync<SmsMessage>(clinicId, Keys.MessagePrefix(patientId), ct);
+        reads.Record(clinicId, caller.ObjectId, patientId, "messages", time.Now());
         return rows.Select(r => r.Value).OrderByDescending(m => m.At).ToList();
     }
 }

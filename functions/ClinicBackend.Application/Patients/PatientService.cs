@@ -35,7 +35,7 @@ public sealed record PatientState(Patient Patient, TreatmentPhase Phase)
 }
 
 /// <summary>Registering and changing patients.</summary>
-public sealed class PatientService(ClinicData data, ClinicAccess access, TimeProvider time)
+public sealed class PatientService(ClinicData data, ClinicAccess access, PatientReads reads, TimeProvider time)
 {
     public Task<Result<PatientState>> RegisterAsync(Caller caller, string clinicId, PatientInput input, CancellationToken ct) =>
         Concurrency.RetryOnConflictAsync<PatientState>(async () =>
@@ -72,9 +72,13 @@ public sealed class PatientService(ClinicData data, ClinicAccess access, TimePro
             return stored.Problem!;
         }
         var patient = Ids.IsGeneratedId(patientId) ? await data.PatientAsync(clinicId, patientId, ct) : null;
-        return patient is null
-            ? Problem.NotFound("patient")
-            : PatientState.On(patient.Value, stored.Value.Value, time.Now());
+        if (patient is null)
+        {
+            return Problem.NotFound("patient");
+        }
+        var now = time.Now();
+        reads.Record(clinicId, caller.ObjectId, patientId, "record", now);
+        return PatientState.On(patient.Value, stored.Value.Value, now);
     }
 
     public Task<Result<PatientState>> PatchAsync(Caller caller, string clinicId, string patientId, PatientInput input, int? ifMatch, CancellationToken ct) =>
@@ -160,7 +164,7 @@ public sealed class PatientService(ClinicData data, ClinicAccess access, TimePro
                 var today = now.InZone(clinic.Zone).Date;
                 if (!ClinicTime.TryParseDate(input.Course.StartDate, out startDate))
                 {
-                    errors.Add("course.startDate", "Give a real calendar date as YYYY-MM-DD.");
+                    errors.Add("course.startDate", "Give a real calendar date as YYYY-MM-DD, between 1900 and 2199.");
                 }
                 else if (startDate < today.PlusYears(-10) || startDate > today.PlusYears(1))
                 {

@@ -7,6 +7,9 @@ using NodaTime;
 
 namespace ClinicBackend.Application.Persistence;
 
+/// <summary>Claim rows an owner (a session) no longer holds, to delete after the commit that moved it.</summary>
+public sealed record ClaimRelease(string OwnerId, IReadOnlyList<string> ClaimKeys);
+
 /// <summary>
 /// The unit of work of one operation on one clinic partition: the change, its index rows, its claims, its
 /// audit records and its pending events. <see cref="ClinicData.CommitAsync"/> writes all of them or none.
@@ -15,6 +18,7 @@ public sealed class ClinicCommit(string clinicId, string actor, Instant now)
 {
     private readonly List<Change> _changes = [];
     private readonly List<ClinicEvent> _events = [];
+    private readonly List<ClaimRelease> _releases = [];
 
     public string ClinicId { get; } = clinicId;
 
@@ -25,6 +29,9 @@ public sealed class ClinicCommit(string clinicId, string actor, Instant now)
     public IReadOnlyList<Change> Changes => _changes;
 
     public IReadOnlyList<ClinicEvent> Events => _events;
+
+    /// <summary>Claim rows this unit of work frees right after it commits (see <see cref="ReleaseAfterCommit"/>).</summary>
+    public IReadOnlyList<ClaimRelease> Releases => _releases;
 
     public int Count => _changes.Count;
 
@@ -59,6 +66,19 @@ public sealed class ClinicCommit(string clinicId, string actor, Instant now)
         };
         _events.Add(clinicEvent);
         return Upsert(Keys.PendingEvent(id), clinicEvent);
+    }
+
+    /// <summary>
+    /// Frees claim rows in a second step, for a change too large for one transaction (a long session moved to
+    /// another day). A release row naming them commits with the change; right after, the rows and the release row
+    /// are deleted. Until then the freed chairs only look taken (never double-booked); if the process dies in
+    /// between, the sweep finishes the release.
+    /// </summary>
+    public ClinicCommit ReleaseAfterCommit(string ownerId, IReadOnlyList<string> claimKeys)
+    {
+        var release = new ClaimRelease(ownerId, claimKeys);
+        _releases.Add(release);
+        return Insert(Keys.ClaimRelease(ownerId, Ids.New()), release);
     }
 
     private ClinicCommit Add(Change change)

@@ -3,6 +3,8 @@ using ClinicBackend.Domain.Clinics;
 using ClinicBackend.Domain.Flags;
 using ClinicBackend.Domain.Patients;
 using ClinicBackend.Domain.Sessions;
+using ClinicBackend.Application.Operations;
+using Microsoft.Extensions.Logging;
 using NodaTime;
 
 namespace ClinicBackend.Application.Persistence;
@@ -13,12 +15,14 @@ public sealed record ChairClaim(string SessionId);
 public sealed record PatientDayClaim(string SessionId);
 public sealed record DirectoryEntry(string ClinicId);
 public sealed record SmsRoute(string ClinicId);
+/// <summary>Which clinic's traffic a Messaging Service carries, as inbound texts to the clinic's own number showed it.</summary>
+public sealed record ServiceTraffic(string ClinicId);
 
 /// <summary>
 /// The clinic data: typed reads (every one a point read or a key-range query inside one partition) and the
 /// commit of a <see cref="ClinicCommit"/>, after which its events are published.
 /// </summary>
-public sealed class ClinicData(IDocumentStore store, EventRelay events)
+public sealed class ClinicData(IDocumentStore store, EventRelay events, ILogger<ClinicData> logger)
 {
     public IDocumentStore Store => store;
 
@@ -29,6 +33,46 @@ public sealed class ClinicData(IDocumentStore store, EventRelay events)
     {
         await store.CommitAsync(commit.ClinicId, commit.Changes, ct);
         events.PublishSoon(commit.Events);
+        if (commit.Releases.Count > 0)
+        {
+            try
+            {
+                await FinishReleasesAsync(commit.ClinicId, ct);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                logger.LogWarning(e, "Freeing claims in clinic {ClinicId} failed; the sweep finishes it.", commit.ClinicId);
+            }
+        }
+    }
+
+    /// <summary>Deletes the claim rows of every pending release of the clinic, then the release rows. Safe to repeat.</summary>
+    public async Task<int> FinishReleasesAsync(string clinicId, CancellationToken ct)
+    {
+        var releases = await store.QueryPrefixAsync<ClaimRelease>(clinicId, Keys.ClaimReleasePrefix, ct);
+        foreach (var release in releases)
+        {
+            await Parallel.ForEachAsync(release.Value.ClaimKeys, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = ct }, async (key, token) =>
+            {
+                try
+                {
+                    await store.CommitAsync(clinicId, [new Change.Delete(key)], token);
+                }
+                catch (CommitConflictException)
+                {
+                    // deleted by an earlier, interrupted attempt
+                }
+            });
+            try
+            {
+                await store.CommitAsync(clinicId, [new Change.Delete(release.Key, release.ETag)], ct);
+            }
+            catch (CommitConflictException)
+            {
+                // finished concurrently
+            }
+        }
+        return releases.Count;
     }
 
     /// <summary>Like <see cref="CommitAsync"/>, but a conflict returns false: somebody else did it first.</summary>
@@ -53,6 +97,10 @@ public sealed class ClinicData(IDocumentStore store, EventRelay events)
 
     public async Task<string?> ClinicIdForSmsNumberAsync(string smsTo, CancellationToken ct) =>
         (await store.GetAsync<SmsRoute>(Keys.Directory, Keys.SmsRoute(smsTo), ct))?.Value.ClinicId;
+
+    /// <summary>The clinic whose inbound texts already came through this Messaging Service, if any.</summary>
+    public async Task<string?> ServiceTrafficOwnerAsync(string messagingServiceSid, CancellationToken ct) =>
+        (await store.GetAsync<ServiceTraffic>(Keys.Directory, Keys.ServiceTraffic(messagingServiceSid), ct))?.Value.ClinicId;
 
     public Task<Stored<Membership>?> MemberAsync(string clinicId, string oid, CancellationToken ct) =>
         store.GetAsync<Membership>(clinicId, Keys.Member(oid), ct);
@@ -95,15 +143,19 @@ public sealed class ClinicData(IDocumentStore store, EventRelay events)
         return next is null ? null : await SessionAsync(clinic.Id, next.Id, ct);
     }
 
-    /// <summary>Who holds which chair at each capacity tick in [from, to).</summary>
-    public async Task<ChairMap> ChairsAsync(Clinic clinic, Instant from, Instant toExclusive, CancellationToken ct)
+    /// <summary>
+    /// Who holds which chair at each capacity tick in [from, to). A claim of <paramref name="moving"/> that the
+    /// session no longer lists (freed, its release not yet finished) counts as taken, never as its own.
+    /// </summary>
+    public async Task<ChairMap> ChairsAsync(Clinic clinic, Instant from, Instant toExclusive, CancellationToken ct, Session? moving = null)
     {
         var map = new ChairMap(clinic.Chairs);
         foreach (var claim in await store.QueryRangeAsync<ChairClaim>(clinic.Id, Keys.ChairFrom(from), Keys.ChairTo(toExclusive), ct))
         {
             if (ClaimKeys.TryParseChair(claim.Key, out var tick, out var k))
             {
-                map.Add(tick, k, claim.Value.SessionId);
+                var holder = moving is not null && claim.Value.SessionId == moving.Id && !moving.Claims.Contains(claim.Key) ? "released" : claim.Value.SessionId;
+                map.Add(tick, k, holder);
             }
         }
         return map;
@@ -115,17 +167,35 @@ public sealed class ClinicData(IDocumentStore store, EventRelay events)
     public Task<Stored<Flag>?> FlagAsync(string clinicId, string flagId, CancellationToken ct) =>
         store.GetAsync<Flag>(clinicId, Keys.Flag(flagId), ct);
 
-    /// <summary>Runs <paramref name="work"/> for every clinic, a few at a time, and returns the results.</summary>
-    public async Task<IReadOnlyList<T>> ForEachClinicAsync<T>(Func<Clinic, CancellationToken, Task<T>> work, CancellationToken ct)
+    /// <summary>
+    /// Runs <paramref name="work"/> for every clinic, a few at a time. One clinic's failure is logged with its id
+    /// and counted; it never stops the others, and the next run tries that clinic again.
+    /// </summary>
+    public async Task<ClinicRunReport<T>> ForEachClinicAsync<T>(string run, Func<Clinic, CancellationToken, Task<T>> work, CancellationToken ct)
     {
         var results = new System.Collections.Concurrent.ConcurrentBag<T>();
+        var failed = new System.Collections.Concurrent.ConcurrentBag<string>();
         await Parallel.ForEachAsync(await ClinicIdsAsync(ct), new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = ct }, async (clinicId, token) =>
         {
-            if (await ClinicAsync(clinicId, token) is { } clinic)
+            try
             {
-                results.Add(await work(clinic.Value, token));
+                if (await ClinicAsync(clinicId, token) is { } clinic)
+                {
+                    results.Add(await work(clinic.Value, token));
+                }
+            }
+            catch (Exception e) when (e is not OperationCanceledException || !token.IsCancellationRequested)
+            {
+                failed.Add(clinicId);
+                logger.LogError(OperationalEvents.ClinicRunFailed, e, "ClinicRunFailed: {Run} failed for clinic {ClinicId}; the other clinics went on and the next run tries again.", run, clinicId);
             }
         });
-        return results.ToList();
+        return new ClinicRunReport<T>(results.ToList(), failed.Order(StringComparer.Ordinal).ToList());
     }
+}
+
+/// <summary>What a run across clinics gave, and which clinics failed.</summary>
+public sealed record ClinicRunReport<T>(IReadOnlyList<T> Results, IReadOnlyList<string> FailedClinics)
+{
+    public string Failures => FailedClinics.Count == 0 ? "" : $"; {FailedClinics.Count} clinic(s) failed: {string.Join(", ", FailedClinics)}";
 }

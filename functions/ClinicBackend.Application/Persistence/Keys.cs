@@ -17,11 +17,15 @@ public static class Keys
     public static string DirectoryClinic(string clinicId) => $"clinic|{clinicId}";
     public const string DirectoryClinicPrefix = "clinic|";
     public static string SmsRoute(string smsFrom) => $"from|{smsFrom}";
+    /// <summary>The clinic whose inbound texts came through a Messaging Service: no other clinic may claim it.</summary>
+    public static string ServiceTraffic(string messagingServiceSid) => $"traffic|{messagingServiceSid}";
 
     // Clinic partition
     public const string Clinic = "clinic";
     public static string Member(string oid) => $"member|{oid}";
     public const string MemberPrefix = "member|";
+    /// <summary>The clinic's admins in one row: the last-admin rule is decided by its ETag.</summary>
+    public const string AdminRoster = "admins";
     public static string Patient(string patientId) => $"patient|{patientId}";
     public const string PatientPrefix = "patient|";
     public static string PatientPhone(string e164) => $"tel|{e164}";
@@ -44,6 +48,9 @@ public static class Keys
     public static string ChairTickPrefix(Instant tick) => $"chair|{TickText(tick)}|";
     public static string ChairFrom(Instant from) => $"chair|{TickText(from)}|";
     public static string ChairTo(Instant toExclusive) => $"chair|{TickText(toExclusive)}|";
+    /// <summary>Claim rows still to delete after a change that freed them (finished right after, or by the sweep).</summary>
+    public static string ClaimRelease(string ownerId, string id) => $"{ClaimReleasePrefix}{ownerId}|{id}";
+    public const string ClaimReleasePrefix = "release|";
     /// <summary>A patient's claim on a clinic-local day: at most one live session a day.</summary>
     public static string PatientDayClaim(string patientId, LocalDate date) => $"pday|{patientId}|{ClinicTime.FormatDate(date)}";
 
@@ -55,6 +62,14 @@ public static class Keys
     /// <summary>A patient's SMS history: outbound ledger rows and inbound messages.</summary>
     public static string Message(string patientId, string messageId) => $"msg|{patientId}|{messageId}";
     public static string MessagePrefix(string patientId) => $"msg|{patientId}|";
+    /// <summary>
+    /// An outbound text not yet known to be final, under the time it first fell due: the reconciler reads the
+    /// ones overdue and re-enqueues any whose outbox message was lost.
+    /// </summary>
+    public static string PendingText(Instant due, string patientId, string messageId) => $"{PendingTextPrefix}{TickText(due)}|{patientId}|{messageId}";
+    public const string PendingTextPrefix = "pending|";
+    public static string PendingTextTo(Instant dueInclusive) => $"{PendingTextPrefix}{TickText(dueInclusive)}}}";
+
     /// <summary>An inbound MessageSid already handled (idempotency for Twilio retries).</summary>
     public static string Inbound(string messageSid) => $"inbound|{messageSid}";
     /// <summary>A patient's automated-text allowance for one local day.</summary>

@@ -22,6 +22,9 @@ public sealed record Availability(Clinic Clinic, LocalDate Date, IReadOnlyList<F
 /// </summary>
 public sealed class BookingService(ClinicData data, ClinicAccess access, SessionUpdater updater, TimeProvider time, ISessionObserver observer)
 {
+    /// <summary>The rows a session change writes besides its chair claims: the session, its copies, day claims, audit, event.</summary>
+    private const int SessionChangeRows = 14;
+
     public Task<Result<Session>> BookAsync(Caller caller, string clinicId, BookInput input, CancellationToken ct) =>
         Concurrency.RetryOnConflictAsync<Session>(async () =>
         {
@@ -98,20 +101,29 @@ public sealed class BookingService(ClinicData data, ClinicAccess access, Session
             {
                 return rule;
             }
-            var chairs = await data.ChairsAsync(clinic, start.ToInstant(), end.ToInstant(), ct);
+            var chairs = await data.ChairsAsync(clinic, start.ToInstant(), end.ToInstant(), ct, moving: old);
             var assignment = chairs.Assign(BookingRules.Ticks(start.ToInstant(), end.ToInstant()), old.Id);
             if (assignment is null)
             {
                 return CapacityFull();
             }
             var claims = ClaimKeysOf(assignment);
-            foreach (var released in old.Claims.Except(claims))
+            var released = old.Claims.Except(claims).ToList();
+            var taken = claims.Except(old.Claims).ToList();
+            foreach (var claim in taken)
             {
-                commit.Delete(released);
+                commit.Insert(claim, new ChairClaim(old.Id));
             }
-            foreach (var taken in claims.Except(old.Claims))
+            if (released.Count + taken.Count + SessionChangeRows > IDocumentStore.MaxChangesPerCommit)
             {
-                commit.Insert(taken, new ChairClaim(old.Id));
+                commit.ReleaseAfterCommit(old.Id, released); // a long session moved to another day: too many rows for one transaction
+            }
+            else
+            {
+                foreach (var claim in released)
+                {
+                    commit.Delete(claim);
+                }
             }
             if (start.Date != old.Date)
             {
@@ -135,7 +147,7 @@ public sealed class BookingService(ClinicData data, ClinicAccess access, Session
         }
         if (!ClinicTime.TryParseDate(date, out var day))
         {
-            return Problem.Validation("date", "Give date=YYYY-MM-DD, a real calendar date.");
+            return Problem.Validation("date", "Give date=YYYY-MM-DD, a real calendar date between 1900 and 2199.");
         }
         var clinic = stored.Value.Value;
         var now = time.Now();

@@ -141,7 +141,7 @@ public static partial class SessionInputs
             return false;
         }
         var offset = OffsetDateTimePattern.ExtendedIso.Parse(text);
-        if (offset.Success)
+        if (offset.Success && ClinicTime.IsWithinCalendar(offset.Value.Date))
         {
             value = offset.Value.ToInstant();
             return true;

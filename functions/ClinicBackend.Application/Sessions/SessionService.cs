@@ -8,7 +8,7 @@ using ClinicBackend.Domain.Time;
 namespace ClinicBackend.Application.Sessions;
 
 /// <summary>Reading sessions and the changes of their day: cancel, check in, complete, file the monitoring form.</summary>
-public sealed class SessionService(ClinicData data, ClinicAccess access, SessionUpdater updater, ISessionObserver observer)
+public sealed class SessionService(ClinicData data, ClinicAccess access, SessionUpdater updater, ISessionObserver observer, PatientReads reads, TimeProvider time)
 {
     public async Task<Result<Session>> GetAsync(Caller caller, string clinicId, string sessionId, CancellationToken ct)
     {
@@ -18,7 +18,12 @@ public sealed class SessionService(ClinicData data, ClinicAccess access, Session
             return stored.Problem!;
         }
         var session = Ids.IsGeneratedId(sessionId) ? await data.SessionAsync(clinicId, sessionId, ct) : null;
-        return session is null ? Problem.NotFound("session") : session.Value;
+        if (session is null)
+        {
+            return Problem.NotFound("session");
+        }
+        reads.Record(clinicId, caller.ObjectId, session.Value.PatientId, "sessions", time.Now());
+        return session.Value;
     }
 
     /// <summary>A clinic-local day's sessions, or a patient's; by start.</summary>
@@ -38,7 +43,7 @@ public sealed class SessionService(ClinicData data, ClinicAccess access, Session
         {
             if (!ClinicTime.TryParseDate(date, out var day))
             {
-                return Problem.Validation("date", "Give a real calendar date as YYYY-MM-DD.");
+                return Problem.Validation("date", "Give a real calendar date as YYYY-MM-DD, between 1900 and 2199.");
             }
             sessions = await data.SessionsOnDaysAsync(clinicId, day, day.PlusDays(1), ct);
         }
@@ -50,6 +55,7 @@ public sealed class SessionService(ClinicData data, ClinicAccess access, Session
             }
             sessions = await data.PatientSessionsAsync(clinicId, patientId!, ct);
         }
+        reads.Record(clinicId, caller.ObjectId, sessions.Select(s => s.PatientId), "sessions", time.Now());
         return sessions.OrderBy(s => s.StartUtc).ToList();
     }
 

@@ -2,6 +2,7 @@ using ClinicBackend.Application.Outbound;
 using ClinicBackend.Application.Persistence;
 using ClinicBackend.Application.Sweep;
 using ClinicBackend.Domain.Clinics;
+using ClinicBackend.Domain.Flags;
 using ClinicBackend.Domain.Sessions;
 using ClinicBackend.Domain.Time;
 using Microsoft.Extensions.Logging;
@@ -40,8 +41,15 @@ public sealed class SessionSideEffects(ClinicData data, ReminderPlanner reminder
         }
     }
 
-    public Task OnCompletedAsync(ClinicCommit commit, Session fulfilled, CancellationToken ct) =>
-        Watches.OnFulfilledAsync(commit, data, fulfilled, ct);
+    public async Task OnCompletedAsync(ClinicCommit commit, Session fulfilled, CancellationToken ct)
+    {
+        await Watches.OnFulfilledAsync(commit, data, fulfilled, ct);
+        if (fulfilled.Monitoring?.BloodPressureConcern() is { } concern)
+        {
+            await FlagWrites.RaiseAsync(data, commit, Flag.For(FlagKinds.BloodPressure, fulfilled.Id, FlagSeverity.Normal, fulfilled.PatientId, fulfilled.Id, commit.Now,
+                $"Blood pressure at the session of {ClinicTime.FormatMinute(fulfilled.Start)}: {concern}. For the prescriber to review; the session was completed."), ct);
+        }
+    }
 
     public Task OnRemsFormFiledAsync(ClinicCommit commit, Session filed, CancellationToken ct) =>
         Watches.OnRemsFormFiledAsync(commit, data, filed, ct);

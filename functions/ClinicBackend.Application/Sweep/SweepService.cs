@@ -38,12 +38,13 @@ public sealed class SweepService(ClinicData data, ReminderPlanner reminders, Tim
 
     private IDocumentStore Store => data.Store;
 
-    public async Task<SweepSummary> SweepAllAsync(CancellationToken ct) =>
-        (await data.ForEachClinicAsync(SweepClinicAsync, ct)).Aggregate(SweepSummary.Zero, (a, b) => a + b);
+    public Task<ClinicRunReport<SweepSummary>> SweepAllAsync(CancellationToken ct) =>
+        data.ForEachClinicAsync("SweepMissedSessions", SweepClinicAsync, ct);
 
     public async Task<SweepSummary> SweepClinicAsync(Clinic clinic, CancellationToken ct)
     {
         var now = time.Now();
+        await data.FinishReleasesAsync(clinic.Id, ct);
         var missed = await SweepMissedAsync(clinic, now, ct);
         var overdue = await SweepCadenceAsync(clinic, now, ct);
         var (remsDue, remsUrgent) = await SweepRemsAsync(clinic, now, ct);

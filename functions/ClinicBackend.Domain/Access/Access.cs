@@ -34,6 +34,8 @@ public static class Actors
     /// <summary>Twilio reported 21610: the recipient blocked the clinic's number.</summary>
     public const string CarrierOptOut = "system:twilio-21610";
     public const string System = "system";
+    /// <summary>Someone who texted the clinic's number and is not its patient.</summary>
+    public const string UnknownSender = "sms:unknown-sender";
 
     /// <summary>A patient acting by text.</summary>
     public static string Patient(string patientId) => $"patient:{patientId}";

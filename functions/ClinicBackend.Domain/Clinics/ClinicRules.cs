@@ -22,9 +22,14 @@ public static partial class ClinicRules
     /// <summary>Checks the whole clinic and adds one message per broken rule.</summary>
     public static void Check(Clinic clinic, FieldErrors errors)
     {
-        if (string.IsNullOrWhiteSpace(clinic.Name) || clinic.Name.Length > 100)
+        if (string.IsNullOrWhiteSpace(clinic.Name) || clinic.Name.Length > 100 || clinic.Name.Any(char.IsControl))
         {
-            errors.Add("name", "Give the clinic's name, 1 to 100 characters.");
+            errors.Add("name", "Give the clinic's name, 1 to 100 printable characters.");
+        }
+        else if (TreatmentWords.Contains(clinic.Name))
+        {
+            errors.Add("name", "The clinic's name goes into every text a patient gets, and a text can be read by others: "
+                + "leave out words that name the drug, a diagnosis or the treatment (for example 'Spravato', 'ketamine', 'depression').");
         }
         if (ClinicTime.FindZone(clinic.TimeZone) is null)
         {

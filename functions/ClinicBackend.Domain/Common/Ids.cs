@@ -26,6 +26,13 @@ public static partial class Ids
     /// <summary>An Entra ID object id (a GUID) or a comparable opaque user id.</summary>
     public static bool IsObjectId(string? value) => value is not null && ObjectIdPattern().IsMatch(value);
 
+    /// <summary>
+    /// The one spelling of a user id: a GUID in its lower-case hyphenated form, anything else lower-cased, so
+    /// "ABC..." and "abc..." can never be two members.
+    /// </summary>
+    public static string NormalizeObjectId(string value) =>
+        Guid.TryParse(value, out var guid) ? guid.ToString("D") : value.Trim().ToLowerInvariant();
+
     /// <summary>A new random id of 16 unambiguous lowercase characters (80 bits).</summary>
     public static string New()
     {

@@ -16,9 +16,10 @@ public static class FlagKinds
     public const string RemsFormDue = "rems-form-due";
     public const string SmsUndeliverable = "sms-undeliverable";
     public const string RideUnconfirmed = "ride-unconfirmed";
+    public const string BloodPressure = "blood-pressure";
 
     public static readonly string[] All =
-        [MissedSession, OverdueCadence, RescheduleRequest, PatientMessage, Crisis, RemsFormDue, SmsUndeliverable, RideUnconfirmed];
+        [MissedSession, OverdueCadence, RescheduleRequest, PatientMessage, Crisis, RemsFormDue, SmsUndeliverable, RideUnconfirmed, BloodPressure];
 }
 
 public enum FlagSeverity

@@ -37,7 +37,26 @@ public sealed record MonitoringRecord(
     BloodPressure PostDose40Min,
     BloodPressure Discharge,
     int MonitoringMinutes,
-    string? Notes);
+    string? Notes)
+{
+    /// <summary>
+    /// What the prescriber should look at: a pre-dose reading above 140/90 (the label's caution), or a discharge
+    /// reading above the pre-dose one. Null when neither. Completing is still allowed: the clinician decides.
+    /// </summary>
+    public string? BloodPressureConcern()
+    {
+        var concerns = new List<string>();
+        if (PreDose.IsElevated)
+        {
+            concerns.Add($"the pre-dose reading {PreDose} is above 140/90");
+        }
+        if (Discharge.Systolic > PreDose.Systolic || Discharge.Diastolic > PreDose.Diastolic)
+        {
+            concerns.Add($"the discharge reading {Discharge} is above the pre-dose reading {PreDose}");
+        }
+        return concerns.Count == 0 ? null : string.Join("; ", concerns);
+    }
+}
 
 public sealed record SessionChange(Instant At, string By, string Action, string? Detail);
 

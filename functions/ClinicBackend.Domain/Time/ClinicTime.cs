@@ -17,6 +17,15 @@ public static class ClinicTime
 
     public static readonly InstantPattern UtcPattern = InstantPattern.General; // 2026-12-02T14:00:00Z
 
+    /// <summary>
+    /// The calendar the API works in. Dates and times outside it are refused as input: a clinic books within a
+    /// year, and far dates would overflow the date arithmetic behind every range query (9999-12-31 plus a day).
+    /// </summary>
+    public static readonly LocalDate EarliestDate = new(1900, 1, 1);
+    public static readonly LocalDate LatestDate = new(2199, 12, 31);
+
+    public static bool IsWithinCalendar(LocalDate date) => date >= EarliestDate && date <= LatestDate;
+
     public static DateTimeZone? FindZone(string? id) =>
         string.IsNullOrWhiteSpace(id) ? null : DateTimeZoneProviders.Tzdb.GetZoneOrNull(id);
 
@@ -28,7 +37,7 @@ public static class ClinicTime
             return false;
         }
         var result = MinutePattern.Parse(text);
-        if (!result.Success)
+        if (!result.Success || !IsWithinCalendar(result.Value.Date))
         {
             return false;
         }
@@ -44,7 +53,7 @@ public static class ClinicTime
             return false;
         }
         var result = DatePattern.Parse(text);
-        if (!result.Success)
+        if (!result.Success || !IsWithinCalendar(result.Value))
         {
             return false;
         }

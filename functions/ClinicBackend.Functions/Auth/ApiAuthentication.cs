@@ -85,6 +85,10 @@ public sealed class RequestAuthenticator(IAuthenticationSchemeProvider schemes, 
 
         if (issuer == DevTokens.Issuer && await schemes.GetSchemeAsync(DevTokens.Scheme) is not null)
         {
+            if (http.Connection.LocalIpAddress is not { } local || !System.Net.IPAddress.IsLoopback(local))
+            {
+                return Unauthorized("Development tokens are accepted only on a loopback connection.");
+            }
             var result = await http.AuthenticateAsync(DevTokens.Scheme);
             if (!result.Succeeded)
             {

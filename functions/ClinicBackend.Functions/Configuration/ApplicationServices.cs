@@ -31,8 +31,11 @@ public static class ApplicationServices
         services.AddSingleton<EventRelay>();
         services.AddSingleton<ClinicData>();
         services.AddSingleton<ClinicAccess>();
+        services.AddSingleton<PatientReads>();
+        services.AddHostedService<PatientReadsFlusher>();
         // Use cases
         services.AddSingleton<ClinicService>();
+        services.AddSingleton<MembershipService>();
         services.AddSingleton<PatientService>();
         services.AddSingleton<MessageHistory>();
         services.AddSingleton<SessionUpdater>();
@@ -41,8 +44,10 @@ public static class ApplicationServices
         services.AddSingleton<ISessionObserver, SessionSideEffects>();
         services.AddSingleton<FlagService>();
         services.AddSingleton<InboundSmsService>();
+        services.AddSingleton<InboundRouter>();
         services.AddSingleton<ReminderPlanner>();
         services.AddSingleton<SmsDispatcher>();
+        services.AddSingleton<OutboxReconciler>();
         services.AddSingleton<DueTextHandler>();
         services.AddSingleton<TextSender>();
         services.AddSingleton<OptOuts>();
@@ -52,7 +57,7 @@ public static class ApplicationServices
         services.AddSingleton(new SendRateLimiter());
         // HTTP pipeline and Twilio's wire formats
         services.AddSingleton<HttpPipeline>();
-        services.AddSingleton<TwilioWebhookGate>();
+        services.AddSingleton(sp => new TwilioWebhookGate(sp.GetRequiredService<TwilioSignature>(), sp.GetRequiredService<IOptions<TwilioOptions>>().Value));
         services.AddSingleton<IStatusCallbacks>(sp => new StatusCallbackUrls(sp.GetRequiredService<IOptions<TwilioOptions>>().Value));
         services.AddSingleton(sp => new TwilioSignature(sp.GetRequiredService<IOptions<TwilioOptions>>().Value));
         services.AddSingleton<ISmsGateway>(sp =>
@@ -67,7 +72,8 @@ public static class ApplicationServices
             if (outbox.UsesServiceBus)
             {
                 var client = sp.GetRequiredService<ServiceBusClient>();
-                return new ServiceBusOutbox(client.CreateSender(outbox.QueueName), client.CreateReceiver(outbox.QueueName), time);
+                return new ServiceBusOutbox(client.CreateSender(outbox.QueueName), client.CreateReceiver(outbox.QueueName),
+                    client.CreateReceiver(outbox.QueueName, new ServiceBusReceiverOptions { SubQueue = SubQueue.DeadLetter }), time);
             }
             var queues = sp.GetRequiredService<QueueServiceClient>();
             var prefix = sp.GetRequiredService<IOptions<ClinicStorageOptions>>().Value.NamePrefix;

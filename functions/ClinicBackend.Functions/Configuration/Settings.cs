@@ -70,6 +70,18 @@ public static class SettingsValidator
         {
             errors.Add("ClinicStorage__ConnectionString is not a storage connection string (for Azurite: UseDevelopmentStorage=true).");
         }
+        if (!development)
+        {
+            // Fail closed: outside Development storage is reached only with the managed identity.
+            if (string.IsNullOrWhiteSpace(storage.TableServiceUri))
+            {
+                errors.Add("ClinicStorage__TableServiceUri is required outside Development: the https table endpoint, reached with the managed identity (without it the app would use development storage).");
+            }
+            if (!string.IsNullOrWhiteSpace(storage.ConnectionString))
+            {
+                errors.Add("ClinicStorage__ConnectionString is set outside Development: connection strings carry account keys and are for Azurite only; remove it and use ClinicStorage__TableServiceUri with the managed identity.");
+            }
+        }
         if (!string.IsNullOrEmpty(storage.NamePrefix) && !System.Text.RegularExpressions.Regex.IsMatch(storage.NamePrefix, "^[a-z][a-z0-9]{0,19}$"))
         {
             errors.Add("ClinicStorage__NamePrefix must be 1-20 lowercase letters and digits, starting with a letter.");
@@ -121,6 +133,10 @@ public static class SettingsValidator
             if (string.IsNullOrWhiteSpace(azureAd["TenantId"]))
             {
                 errors.Add("AzureAd__TenantId is required: the Entra ID tenant id.");
+            }
+            else if (!Guid.TryParse(azureAd["TenantId"], out _))
+            {
+                errors.Add("AzureAd__TenantId must be this API's own tenant id (a GUID): 'common', 'organizations' or a domain would accept tokens from other tenants, which could give themselves Platform.Admin.");
             }
         }
 

@@ -26,7 +26,7 @@ public static class Api
             return null;
         }
         var roles = principal.FindAll("roles").Concat(principal.FindAll(ClaimTypes.Role)).Select(c => c.Value).ToHashSet(StringComparer.Ordinal);
-        return new Caller(oid, roles);
+        return new Caller(Ids.NormalizeObjectId(oid), roles);
     }
 
     /// <summary>200 with the mapped body, the version as ETag when the resource has one.</summary>

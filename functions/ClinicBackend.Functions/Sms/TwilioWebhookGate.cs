@@ -9,9 +9,10 @@ namespace ClinicBackend.Functions.Sms;
 /// <summary>
 /// The gate in front of Twilio's webhooks: reads the form (64 KiB and <see cref="MaxFields"/> fields at most,
 /// counted while reading), and lets the request through only when <c>X-Twilio-Signature</c> holds over the
-/// public URL and every field. The function then reads the verified form with <see cref="Form"/>.
+/// public URL and every field and names the configured account. The function then reads the verified form
+/// with <see cref="Form"/>.
 /// </summary>
-public sealed class TwilioWebhookGate(TwilioSignature signature)
+public sealed class TwilioWebhookGate(TwilioSignature signature, TwilioOptions options)
 {
     public const int MaxFields = 256;
     private const string FormKey = "twilio.verified-form";
@@ -44,6 +45,12 @@ public sealed class TwilioWebhookGate(TwilioSignature signature)
         if (!signature.IsValid(pathAndQuery, fields, request.Headers["X-Twilio-Signature"].ToString()))
         {
             return Forbidden();
+        }
+        if (fields.GetValueOrDefault("AccountSid") != options.AccountSid)
+        {
+            // Signed with our token but about another account (or none): not ours to act on.
+            return ApiResult.Problem(StatusCodes.Status403Forbidden, "other-account", "Not this Twilio account.",
+                "The webhook's AccountSid is not the account this app is configured for.");
         }
         http.Items[FormKey] = fields;
         return null;

@@ -7,7 +7,7 @@ using Microsoft.Azure.Functions.Worker;
 
 namespace ClinicBackend.Functions.Triggers;
 
-public sealed class ClinicFunctions(ClinicService clinics)
+public sealed class ClinicFunctions(ClinicService clinics, MembershipService members)
 {
     [Function("CreateClinic")]
     public Task<IActionResult> Create(
@@ -29,14 +29,14 @@ public sealed class ClinicFunctions(ClinicService clinics)
     [Function("ListMembers")]
     public async Task<IActionResult> ListMembers(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "clinics/{clinicId}/members")] HttpRequest request, string clinicId, CancellationToken ct) =>
-        Api.Ok(await clinics.MembersAsync(Api.Caller(request), clinicId, ct), ms => new MembersResponse(ms.Select(m => MemberResponse.From(clinicId, m)).ToList()));
+        Api.Ok(await members.MembersAsync(Api.Caller(request), clinicId, ct), ms => new MembersResponse(ms.Select(m => MemberResponse.From(clinicId, m)).ToList()));
 
     [Function("PutMember")]
     public Task<IActionResult> PutMember(
         [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "clinics/{clinicId}/members/{oid}")] HttpRequest request, string clinicId, string oid, CancellationToken ct) =>
         Api.WithBody<MemberInput>(request, ct, async (body, _) =>
         {
-            var result = await clinics.PutMemberAsync(Api.Caller(request), clinicId, oid, body, ct);
+            var result = await members.PutMemberAsync(Api.Caller(request), clinicId, oid, body, ct);
             return result.IsSuccess && result.Value.Created
                 ? Api.Created(result, m => MemberResponse.From(clinicId, m.Member), m => $"clinics/{clinicId}/members/{m.Member.ObjectId}", m => m.Member.Version)
                 : Api.Ok(result, m => MemberResponse.From(clinicId, m.Member), m => m.Member.Version);
@@ -45,7 +45,7 @@ public sealed class ClinicFunctions(ClinicService clinics)
     [Function("DeleteMember")]
     public async Task<IActionResult> DeleteMember(
         [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "clinics/{clinicId}/members/{oid}")] HttpRequest request, string clinicId, string oid, CancellationToken ct) =>
-        Api.NoContent(await clinics.DeleteMemberAsync(Api.Caller(request), clinicId, oid, ct));
+        Api.NoContent(await members.DeleteMemberAsync(Api.Caller(request), clinicId, oid, ct));
 
     [Function("GetAudit")]
     public Task<IActionResult> Audit(

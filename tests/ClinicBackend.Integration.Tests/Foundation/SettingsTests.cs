@@ -36,6 +36,15 @@ public sealed class SettingsTests
         { "Development", "Dev:ClockOffset", "tomorrow", "Dev__ClockOffset" },
         { "Production", "AzureAd:ClientId", null, "AzureAd__ClientId" },
         { "Production", "Twilio:AccountSid", null, "Twilio__AccountSid" },
+        // Fail closed outside Development:
+        { "Production", "ClinicStorage:TableServiceUri", null, "ClinicStorage__TableServiceUri" },
+        { "Production", "ClinicStorage:ConnectionString", "DefaultEndpointsProtocol=https;AccountName=clinics;AccountKey=c2VjcmV0;EndpointSuffix=core.windows.net", "ClinicStorage__ConnectionString" },
+        { "Production", "ClinicStorage:ConnectionString", "UseDevelopmentStorage=true", "ClinicStorage__ConnectionString" },
+        { "Production", "AzureAd:TenantId", "common", "AzureAd__TenantId" },
+        { "Production", "AzureAd:TenantId", "organizations", "AzureAd__TenantId" },
+        { "Production", "AzureAd:TenantId", "contoso.onmicrosoft.com", "AzureAd__TenantId" },
+        { "Production", "Twilio:ApiBaseUrl", "http://api.twilio.com", "Twilio__ApiBaseUrl" },
+        { "Production", "Twilio:ApiBaseUrl", "https://twilio.example.org", "Twilio__ApiBaseUrl" },
     };
 
     [Theory]

@@ -1,0 +1,149 @@
+using ClinicBackend.Application.Access;
+using ClinicBackend.Application.Persistence;
+using ClinicBackend.Domain.Access;
+using ClinicBackend.Domain.Common;
+using ClinicBackend.Domain.Time;
+
+namespace ClinicBackend.Application.Clinics;
+
+public sealed class MemberInput
+{
+    public string? Role { get; set; }
+}
+
+/// <summary>A membership as it now is, and whether the call created it.</summary>
+public sealed record MemberChange(Membership Member, bool Created);
+
+/// <summary>The clinic's admins, in one row: every change of an admin membership replaces it under its ETag.</summary>
+public sealed record AdminRoster(IReadOnlyList<string> ObjectIds);
+
+/// <summary>
+/// Who may work in a clinic. User ids are normalised (a GUID in one spelling), and a clinic always keeps an
+/// admin: every change that adds or removes an admin rewrites the admin roster in the same unit of work, so of
+/// two admins demoting each other at once, one wins and the other is refused.
+/// </summary>
+public sealed class MembershipService(ClinicData data, ClinicAccess access, TimeProvider time)
+{
+    public Task<Result<MemberChange>> PutMemberAsync(Caller caller, string clinicId, string oid, MemberInput input, CancellationToken ct) =>
+        Concurrency.RetryOnConflictAsync<MemberChange>(async () =>
+        {
+            var clinic = await access.RequireAsync(caller, clinicId, Need.ManageMembers, ct);
+            if (!clinic.IsSuccess)
+            {
+                return clinic.Problem!;
+            }
+            if (!Ids.IsObjectId(oid))
+            {
+                return Problem.Validation("oid", "Give the user's Entra ID object id (a GUID).");
+            }
+            if (!AppRoles.IsClinicRole(input.Role))
+            {
+                return Problem.Validation("role", $"role must be {AppRoles.ClinicAdmin} or {AppRoles.ClinicStaff}.");
+            }
+            oid = Ids.NormalizeObjectId(oid);
+            var now = time.Now();
+            var existingTask = data.MemberAsync(clinicId, oid, ct);
+            var rosterTask = RosterAsync(clinicId, ct);
+            var (existing, roster) = (await existingTask, await rosterTask);
+            if (existing is not null && existing.Value.Role == input.Role)
+            {
+                return new MemberChange(existing.Value, Created: false);
+            }
+            var commit = new ClinicCommit(clinicId, caller.ObjectId, now);
+            var wasAdmin = existing?.Value.Role == AppRoles.ClinicAdmin;
+            var isAdmin = input.Role == AppRoles.ClinicAdmin;
+            if (wasAdmin != isAdmin)
+            {
+                var admins = roster.Admins.Where(a => a != oid).ToList();
+                if (isAdmin)
+                {
+                    admins.Add(oid);
+                }
+                else if (admins.Count == 0)
+                {
+                    return LastAdmin();
+                }
+                roster.Write(commit, admins);
+            }
+            if (existing is null)
+            {
+                var member = new Membership(oid, input.Role!, now, caller.ObjectId);
+                await data.CommitAsync(commit.Insert(Keys.Member(oid), member).Audit("member.added", "member", oid, null, member), ct);
+                return new MemberChange(member, Created: true);
+            }
+            var changed = existing.Value with { Role = input.Role!, Version = existing.Value.Version + 1 };
+            await data.CommitAsync(commit.Replace(Keys.Member(oid), changed, existing.ETag).Audit("member.role-changed", "member", oid, existing.Value, changed), ct);
+            return new MemberChange(changed, Created: false);
+        });
+
+    public Task<Result<Membership>> DeleteMemberAsync(Caller caller, string clinicId, string oid, CancellationToken ct) =>
+        Concurrency.RetryOnConflictAsync<Membership>(async () =>
+        {
+            var clinic = await access.RequireAsync(caller, clinicId, Need.ManageMembers, ct);
+            if (!clinic.IsSuccess)
+            {
+                return clinic.Problem!;
+            }
+            oid = Ids.IsObjectId(oid) ? Ids.NormalizeObjectId(oid) : oid;
+            var existing = Ids.IsObjectId(oid) ? await data.MemberAsync(clinicId, oid, ct) : null;
+            if (existing is null)
+            {
+                return Problem.NotFound("member");
+            }
+            var commit = new ClinicCommit(clinicId, caller.ObjectId, time.Now());
+            if (existing.Value.Role == AppRoles.ClinicAdmin)
+            {
+                var roster = await RosterAsync(clinicId, ct);
+                var admins = roster.Admins.Where(a => a != oid).ToList();
+                if (admins.Count == 0)
+                {
+                    return LastAdmin();
+                }
+                roster.Write(commit, admins);
+            }
+            await data.CommitAsync(commit.Delete(Keys.Member(oid), existing.ETag).Audit("member.removed", "member", oid, existing.Value, null), ct);
+            return existing.Value;
+        });
+
+    public async Task<Result<IReadOnlyList<Membership>>> MembersAsync(Caller caller, string clinicId, CancellationToken ct)
+    {
+        var clinic = await access.RequireAsync(caller, clinicId, Need.ManageMembers, ct);
+        if (!clinic.IsSuccess)
+        {
+            return clinic.Problem!;
+        }
+        return (await data.MembersAsync(clinicId, ct)).Select(m => m.Value).ToList();
+    }
+
+    /// <summary>The roster row as read (with its ETag), or the admins of the member list when no roster exists yet.</summary>
+    private async Task<Roster> RosterAsync(string clinicId, CancellationToken ct)
+    {
+        var row = await data.Store.GetAsync<AdminRoster>(clinicId, Keys.AdminRoster, ct);
+        if (row is not null)
+        {
+            return new Roster(row.Value.ObjectIds, row.ETag);
+        }
+        var admins = (await data.MembersAsync(clinicId, ct)).Where(m => m.Value.Role == AppRoles.ClinicAdmin).Select(m => m.Value.ObjectId).ToList();
+        return new Roster(admins, null);
+    }
+
+    private static Problem LastAdmin() => Problem.Conflict("last-admin", "This is the clinic's last admin.",
+        "Make another member Clinic.Admin first, so the clinic keeps an admin.");
+
+    private sealed record Roster(IReadOnlyList<string> Admins, string? ETag)
+    {
+        /// <summary>Replaces the roster read under its ETag, or inserts the first one: a concurrent change fails the commit.</summary>
+        public void Write(ClinicCommit commit, IReadOnlyList<string> admins)
+        {
+            var roster = new AdminRoster(admins.Order(StringComparer.Ordinal).ToList());
+            if (ETag is null)
+            {
+                commit.Insert(Keys.AdminRoster, roster);
+            }
+            else
+            {
+                commit.Replace(Keys.AdminRoster, roster, ETag);
+            }
+        }
+    }
+}
