@@ -107,7 +107,12 @@ public sealed class OpenApiSchemaTests
     private static Type? RecordOf(Type type, out bool isList)
     {
         isList = false;
-        if (type.IsGenericType && type.GetGenericArguments() is [var element] && typeof(System.Collections.IEnumerable).IsAssignableFrom(type))
+        if (type.IsArray)
+        {
+            isList = true;
+            type = type.GetElementType()!;
+        }
+        else if (type.IsGenericType && type.GetGenericArguments() is [var element] && typeof(System.Collections.IEnumerable).IsAssignableFrom(type))
         {
             isList = true;
             type = element;

@@ -29,6 +29,7 @@ public sealed class ClinicInput
     public int? MissedGraceMinutes { get; set; }
     public int? CadenceGraceDays { get; set; }
     public bool? TwilioAdvancedOptOut { get; set; }
+    public EscalationInput? Escalation { get; set; }
 }
 
 public sealed class ReminderInput
@@ -113,6 +114,11 @@ public static class ClinicInputs
         {
             reminders = ParseReminders(input.Reminders, reminders, errors);
         }
+        var escalation = existing?.Escalation ?? EscalationSettings.Default;
+        if (input.Escalation is not null)
+        {
+            escalation = EscalationInputs.Parse(input.Escalation, escalation, country, errors);
+        }
         if (errors.Any)
         {
             return errors.ToProblem();
@@ -134,6 +140,7 @@ public static class ClinicInputs
             MissedGraceMinutes = input.MissedGraceMinutes ?? existing?.MissedGraceMinutes ?? 30,
             CadenceGraceDays = input.CadenceGraceDays ?? existing?.CadenceGraceDays ?? 2,
             TwilioAdvancedOptOut = input.TwilioAdvancedOptOut ?? existing?.TwilioAdvancedOptOut ?? false,
+            Escalation = escalation,
             Version = existing is null ? 1 : existing.Version + 1,
             CreatedAt = existing?.CreatedAt ?? now,
         };

@@ -77,6 +77,10 @@ public sealed class ClinicService(ClinicData data, ClinicAccess access, TimeProv
                 return built.Problem!;
             }
             var clinic = built.Value;
+            if (await ContactsThatArePatientsAsync(clinic, ct) is { } patients)
+            {
+                return patients;
+            }
             if (clinic.SmsFrom != existing.SmsFrom && await ClaimSmsRouteAsync(clinic.Id, clinic.SmsFrom, ct) is { } taken)
             {
                 return taken;
@@ -105,6 +109,20 @@ public sealed class ClinicService(ClinicData data, ClinicAccess access, TimeProv
         }
         var entries = await Store.QueryPrefixAsync<AuditEntry>(clinicId, Keys.AuditPrefix, ct, limit ?? 100);
         return entries.Select(e => e.Value).ToList();
+    }
+
+    /// <summary>An on-call contact's texts are read as staff replies: their number may not be a patient's of this clinic.</summary>
+    private async Task<Problem?> ContactsThatArePatientsAsync(Clinic clinic, CancellationToken ct)
+    {
+        var errors = new FieldErrors();
+        for (var i = 0; i < clinic.Escalation.Contacts.Count; i++)
+        {
+            if (await data.PatientByPhoneAsync(clinic.Id, clinic.Escalation.Contacts[i].Phone, ct) is not null)
+            {
+                errors.Add($"escalation.contacts[{i}].phone", "This is the number of a patient of this clinic; an on-call contact needs a staff number.");
+            }
+        }
+        return errors.Any ? errors.ToProblem() : null;
     }
 
     private static Problem SmsNumberInUse() => Problem.Conflict("sms-number-in-use", "Another clinic uses this SMS number.",

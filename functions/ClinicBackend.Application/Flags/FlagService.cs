@@ -1,4 +1,5 @@
 using ClinicBackend.Application.Access;
+using ClinicBackend.Application.Escalation;
 using ClinicBackend.Application.Persistence;
 using ClinicBackend.Domain.Access;
 using ClinicBackend.Domain.Common;
@@ -107,6 +108,7 @@ public sealed class FlagService(ClinicData data, ClinicAccess access, PatientRea
             }
             var resolved = decided.Value;
             var commit = new ClinicCommit(clinicId, caller.ObjectId, now);
+            OnCallPager.End(commit, flag.Value); // resolving stops the paging
             FlagWrites.Update(commit, flag.Value, resolved, flag.ETag, "flag.resolved", EventTypes.FlagResolved, $"flag-{flagId}-resolved");
             if (resolved.Kind == FlagKinds.Crisis && resolved.PatientId is { } patientId)
             {

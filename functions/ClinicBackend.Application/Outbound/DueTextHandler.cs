@@ -155,10 +155,16 @@ public sealed class DueTextHandler(ClinicData data, TextSender sender, ISmsGatew
     private async Task<DispatchFacts> LoadFactsAsync(OutboxMessage message, SmsMessage sms, DispatchRun run, Instant now, CancellationToken ct)
     {
         var clinicTask = run.ClinicAsync(data, message.ClinicId);
-        var patientTask = data.PatientAsync(message.ClinicId, message.PatientId, ct);
+        var patientTask = sms.Kind == SmsKinds.Page ? Task.FromResult<Stored<Domain.Patients.Patient>?>(null) : data.PatientAsync(message.ClinicId, message.PatientId, ct);
         var sessionTask = sms.SessionId is null ? Task.FromResult<Stored<Session>?>(null) : data.SessionAsync(message.ClinicId, sms.SessionId, ct);
         await Task.WhenAll(clinicTask, patientTask, sessionTask);
         var clinic = (await clinicTask)?.Value;
+        if (sms.Kind == SmsKinds.Page)
+        {
+            var flag = sms.FlagId is null ? null : await data.FlagAsync(message.ClinicId, sms.FlagId, ct);
+            var optedOut = sms.To is not null && await data.Store.GetAsync<Escalation.ContactOptOut>(message.ClinicId, Keys.ContactOptOut(sms.To), ct) is not null;
+            return new DispatchFacts(clinic, null, null, sms, now, [], false, flag?.Value, optedOut);
+        }
         var quotaDays = clinic is null ? [] : await QuotaDaysAsync(clinic, message.PatientId, now, ct);
         var rebooked = clinic is not null && sms.Kind == SmsKinds.Missed
             && (await data.PatientSessionsAsync(clinic.Id, message.PatientId, ct, now.InZone(clinic.Zone).Date)).Any(s => s.IsUpcoming && s.StartUtc > now);

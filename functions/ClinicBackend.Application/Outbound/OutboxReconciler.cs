@@ -29,6 +29,8 @@ public sealed class OutboxReconciler(ClinicData data, ISmsOutbox outbox, TimePro
 {
     /// <summary>How late a wake-up may be before it counts as lost; longer than a busy dispatch run takes to reach a message.</summary>
     public static readonly Duration Grace = Duration.FromMinutes(10);
+    /// <summary>A page is for an urgent flag: a lost wake-up is replaced at the next run.</summary>
+    public static readonly Duration PageGrace = Duration.FromMinutes(1);
     private const int DeadLetterBatch = 32;
 
     public async Task<ClinicRunReport<ReconcileSummary>> ReconcileAllAsync(CancellationToken ct)
@@ -42,8 +44,7 @@ public sealed class OutboxReconciler(ClinicData data, ISmsOutbox outbox, TimePro
     public async Task<ReconcileSummary> ReconcileClinicAsync(Clinic clinic, CancellationToken ct)
     {
         var now = time.Now();
-        var cutoff = now - Grace;
-        var overdue = await data.Store.QueryRangeAsync<PendingText>(clinic.Id, Keys.PendingTextPrefix, Keys.PendingTextTo(cutoff), ct);
+        var overdue = await data.Store.QueryRangeAsync<PendingText>(clinic.Id, Keys.PendingTextPrefix, Keys.PendingTextTo(now - PageGrace), ct);
         var (reenqueued, cleaned) = (0, 0);
         foreach (var pending in overdue)
         {
@@ -55,6 +56,7 @@ public sealed class OutboxReconciler(ClinicData data, ISmsOutbox outbox, TimePro
                 continue;
             }
             var wake = row.Value.WakeAt ?? row.Value.At;
+            var cutoff = now - (row.Value.Kind == SmsKinds.Page ? PageGrace : Grace);
             if (Instant.Max(wake, row.Value.At) <= cutoff)
             {
                 reenqueued += await ReenqueueAsync(ledger, row, now, ct) ? 1 : 0;

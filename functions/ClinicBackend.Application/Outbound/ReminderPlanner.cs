@@ -3,7 +3,6 @@ using ClinicBackend.Domain.Clinics;
 using ClinicBackend.Domain.Messaging;
 using ClinicBackend.Domain.Sessions;
 using ClinicBackend.Domain.Time;
-using Microsoft.Extensions.Logging;
 using NodaTime;
 
 namespace ClinicBackend.Application.Outbound;
@@ -17,12 +16,10 @@ public sealed record PlanSummary(int Clinics, int Sessions, int Planned, int Alr
 }
 
 /// <summary>
-/// Plans texts into the ledger: one row per (session, schedule version, kind), inserted only if absent,
-/// together with its pending-text index row; then the outbox message that wakes the dispatcher at the send
-/// time. The row comes first, so a message never arrives for a row that does not exist; a message that is
-/// lost (enqueue failed, dropped, dead-lettered) is re-enqueued by the <see cref="OutboxReconciler"/>.
+/// Plans reminders into the ledger: one row per (session, schedule version, kind), inserted only if absent,
+/// with its wake-up (<see cref="ClinicCommit.PlanText"/>).
 /// </summary>
-public sealed class ReminderPlanner(ClinicData data, ISmsOutbox outbox, TimeProvider time, ILogger<ReminderPlanner> logger)
+public sealed class ReminderPlanner(ClinicData data, TimeProvider time)
 {
     /// <summary>How many clinic-local days ahead the nightly run looks: tomorrow, plus slack to recover from outages.</summary>
     public const int WindowDays = 3;
@@ -102,37 +99,7 @@ public sealed class ReminderPlanner(ClinicData data, ISmsOutbox outbox, TimeProv
             UpdatedAt = now,
         }, ct);
 
-    /// <summary>
-    /// Inserts the ledger row (unless it exists) with its pending-text index row, then enqueues its wake-up.
-    /// Returns false when the row existed. A failed enqueue is only logged: the reconciler re-enqueues the row.
-    /// </summary>
-    public async Task<bool> PlanAsync(string clinicId, SmsMessage row, CancellationToken ct)
-    {
-        var planned = row.Status == SmsStatus.Planned;
-        var ledger = row with { WakeAt = planned ? row.At : null };
-        var commit = new ClinicCommit(clinicId, Domain.Access.Actors.System, row.UpdatedAt).Insert(Keys.Message(row.PatientId, row.Id), ledger);
-        if (planned)
-        {
-            commit.Upsert(Keys.PendingText(row.At, row.PatientId, row.Id), new PendingText(row.PatientId, row.Id));
-        }
-        if (!await data.TryCommitAsync(commit, ct))
-        {
-            return false;
-        }
-        if (planned)
-        {
-            try
-            {
-                await outbox.EnqueueAsync(new OutboxMessage(clinicId, row.PatientId, row.Id, DueAt: row.At), row.At, ct);
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                logger.LogWarning(e, "Enqueueing text {MessageId} of clinic {ClinicId} failed; the reconciler will enqueue it.", row.Id, clinicId);
-            }
-        }
-        return true;
-    }
+    /// <summary>Plans the text in a unit of work of its own; false when its row existed already.</summary>
+    public Task<bool> PlanAsync(string clinicId, SmsMessage row, CancellationToken ct) =>
+        data.TryCommitAsync(new ClinicCommit(clinicId, Domain.Access.Actors.System, row.UpdatedAt).PlanText(row), ct);
 }
-
-/// <summary>Points at an outbound ledger row that is not final yet.</summary>
-public sealed record PendingText(string PatientId, string MessageId);

@@ -34,7 +34,8 @@ public sealed class TextSender(
 
     public async Task<DispatchOutcome> SendAsync(IOutboxDelivery delivery, TextLedger ledger, Stored<SmsMessage> row, DispatchFacts facts, DispatchRun run, CancellationToken ct)
     {
-        var (clinic, patient, sms, now) = (facts.Clinic!, facts.Patient!, facts.Text, facts.Now);
+        var (clinic, sms, now) = (facts.Clinic!, facts.Text, facts.Now);
+        var recipient = facts.Recipient!;
         if (run.Unauthorized || run.TwilioFailing)
         {
             var reason = run.Unauthorized ? "held: Twilio refused the credentials (401)" : "held: Twilio is failing; sent when it answers again";
@@ -45,7 +46,8 @@ public sealed class TextSender(
             await ledger.WakeLaterAsync(delivery, row, sms with { Reason = reason, UpdatedAt = now }, now + Duration.FromMinutes(1), now, ct);
             return DispatchOutcome.Held;
         }
-        var body = Render(clinic, patient, facts.Session, sms.Kind);
+        var body = Render(facts);
+        var counted = SmsKinds.CountsAgainstLimits(sms.Kind);
         var today = now.InZone(clinic.Zone).Date;
         var claimed = sms with
         {
@@ -53,16 +55,21 @@ public sealed class TextSender(
             ClaimedAt = now,
             Attempts = sms.Attempts + 1,
             From = clinic.SmsFrom,
-            To = patient.Phone,
+            To = recipient,
             Body = body,
             Segments = SmsSegments.Count(body),
-            QuotaDate = today,
+            QuotaDate = counted ? today : null,
             Reason = null,
             UpdatedAt = now,
         };
         try
         {
-            await data.Store.CommitAsync(clinic.Id, [new Change.Replace(ledger.Key, claimed, row.ETag), new Change.Insert(Keys.SmsQuota(patient.Id, today), new SmsQuota(sms.Id, now, today))], ct);
+            List<Change> claim = [new Change.Replace(ledger.Key, claimed, row.ETag)];
+            if (counted)
+            {
+                claim.Add(new Change.Insert(Keys.SmsQuota(sms.PatientId, today), new SmsQuota(sms.Id, now, today)));
+            }
+            await data.Store.CommitAsync(clinic.Id, claim, ct);
         }
         catch (CommitConflictException)
         {
@@ -71,7 +78,7 @@ public sealed class TextSender(
             return DispatchOutcome.Raced;
         }
 
-        var result = await SendWithInRunRetriesAsync(new SmsRequest(clinic.SmsFrom, patient.Phone, body, callbacks.For(ledger.Text)), run, ct);
+        var result = await SendWithInRunRetriesAsync(new SmsRequest(clinic.SmsFrom, recipient, body, callbacks.For(ledger.Text)), run, ct);
         if (result is SendResult.Unsettled or SendResult.Throttled)
         {
             run.TwilioFailed();
@@ -204,10 +211,11 @@ public sealed class TextSender(
         return Duration.FromSeconds(Math.Min(MaxBackoff.TotalSeconds, seconds * jitter));
     }
 
-    private static string Render(Clinic clinic, Patient patient, Session? session, string kind) => kind switch
+    private static string Render(DispatchFacts facts) => facts.Text.Kind switch
     {
-        SmsKinds.DayBefore => SmsTexts.DayBeforeReminder(clinic, patient.Language, session!.Start),
-        SmsKinds.Missed => SmsTexts.MissedSession(clinic, patient.Language),
-        _ => throw new InvalidOperationException(kind),
+        SmsKinds.DayBefore => SmsTexts.DayBeforeReminder(facts.Clinic!, facts.Patient!.Language, facts.Session!.Start),
+        SmsKinds.Missed => SmsTexts.MissedSession(facts.Clinic!, facts.Patient!.Language),
+        SmsKinds.Page => SmsTexts.Page(facts.Clinic!, facts.Flag!.Escalation.Code!),
+        _ => throw new InvalidOperationException(facts.Text.Kind),
     };
 }

@@ -53,7 +53,7 @@ public sealed class PatientService(ClinicData data, ClinicAccess access, Patient
                 return built.Problem!;
             }
             var patient = built.Value;
-            if (await data.PatientByPhoneAsync(clinicId, patient.Phone, ct) is not null)
+            if (await data.PatientByPhoneAsync(clinicId, patient.Phone, ct) is not null || clinic.Escalation.ContactByPhone(patient.Phone) is not null)
             {
                 return PhoneInUse();
             }
@@ -109,7 +109,7 @@ public sealed class PatientService(ClinicData data, ClinicAccess access, Patient
             var commit = new ClinicCommit(clinicId, caller.ObjectId, now).Replace(Keys.Patient(patientId), patient, current.ETag);
             if (patient.Phone != current.Value.Phone)
             {
-                if (await data.PatientByPhoneAsync(clinicId, patient.Phone, ct) is not null)
+                if (await data.PatientByPhoneAsync(clinicId, patient.Phone, ct) is not null || clinic.Escalation.ContactByPhone(patient.Phone) is not null)
                 {
                     return PhoneInUse();
                 }
@@ -119,7 +119,7 @@ public sealed class PatientService(ClinicData data, ClinicAccess access, Patient
             return PatientState.On(patient, clinic, now);
         });
 
-    private static Problem PhoneInUse() => Problem.Conflict("phone-in-use", "Another patient of this clinic has this phone number.",
+    private static Problem PhoneInUse() => Problem.Conflict("phone-in-use", "Another patient or an on-call contact of this clinic has this phone number.",
         "Each patient needs their own mobile number, so replies reach the right person; check the number.");
 
     /// <summary>Builds a patient from a body (all fields for a new one, the given ones for a change).</summary>

@@ -3,9 +3,13 @@ using System.Text.Json.Nodes;
 using ClinicBackend.Domain.Audit;
 using ClinicBackend.Domain.Common;
 using ClinicBackend.Domain.Events;
+using ClinicBackend.Domain.Messaging;
 using NodaTime;
 
 namespace ClinicBackend.Application.Persistence;
+
+/// <summary>Points at an outbound ledger row that is not final yet.</summary>
+public sealed record PendingText(string PatientId, string MessageId);
 
 /// <summary>Claim rows an owner (a session) no longer holds, to delete after the commit that moved it.</summary>
 public sealed record ClaimRelease(string OwnerId, IReadOnlyList<string> ClaimKeys);
@@ -19,6 +23,7 @@ public sealed class ClinicCommit(string clinicId, string actor, Instant now)
     private readonly List<Change> _changes = [];
     private readonly List<ClinicEvent> _events = [];
     private readonly List<ClaimRelease> _releases = [];
+    private readonly List<(OutboxMessage Message, Instant At)> _wakeUps = [];
 
     public string ClinicId { get; } = clinicId;
 
@@ -29,6 +34,9 @@ public sealed class ClinicCommit(string clinicId, string actor, Instant now)
     public IReadOnlyList<Change> Changes => _changes;
 
     public IReadOnlyList<ClinicEvent> Events => _events;
+
+    /// <summary>Outbox wake-ups of texts this unit of work planned, enqueued right after it commits.</summary>
+    public IReadOnlyList<(OutboxMessage Message, Instant At)> WakeUps => _wakeUps;
 
     /// <summary>Claim rows this unit of work frees right after it commits (see <see cref="ReleaseAfterCommit"/>).</summary>
     public IReadOnlyList<ClaimRelease> Releases => _releases;
@@ -66,6 +74,23 @@ public sealed class ClinicCommit(string clinicId, string actor, Instant now)
         };
         _events.Add(clinicEvent);
         return Upsert(Keys.PendingEvent(id), clinicEvent);
+    }
+
+    /// <summary>
+    /// Plans an outbound text: its ledger row and pending-text index row in this unit of work, its outbox wake-up
+    /// right after the commit. The row comes first, so no wake-up ever arrives for a row that does not exist; a
+    /// wake-up that is lost is re-enqueued by the reconciler.
+    /// </summary>
+    public ClinicCommit PlanText(SmsMessage row)
+    {
+        var planned = row.Status == SmsStatus.Planned;
+        Insert(Keys.Message(row.PatientId, row.Id), planned ? row with { WakeAt = row.At } : row);
+        if (planned)
+        {
+            Upsert(Keys.PendingText(row.At, row.PatientId, row.Id), new PendingText(row.PatientId, row.Id));
+            _wakeUps.Add((new OutboxMessage(ClinicId, row.PatientId, row.Id, DueAt: row.At), row.At));
+        }
+        return this;
     }
 
     /// <summary>

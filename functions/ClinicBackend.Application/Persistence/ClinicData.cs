@@ -1,6 +1,7 @@
 using ClinicBackend.Domain.Access;
 using ClinicBackend.Domain.Clinics;
 using ClinicBackend.Domain.Flags;
+using ClinicBackend.Domain.Messaging;
 using ClinicBackend.Domain.Patients;
 using ClinicBackend.Domain.Sessions;
 using ClinicBackend.Application.Operations;
@@ -22,7 +23,7 @@ public sealed record ServiceTraffic(string ClinicId);
 /// The clinic data: typed reads (every one a point read or a key-range query inside one partition) and the
 /// commit of a <see cref="ClinicCommit"/>, after which its events are published.
 /// </summary>
-public sealed class ClinicData(IDocumentStore store, EventRelay events, ILogger<ClinicData> logger)
+public sealed class ClinicData(IDocumentStore store, EventRelay events, ISmsOutbox outbox, ILogger<ClinicData> logger)
 {
     public IDocumentStore Store => store;
 
@@ -33,6 +34,17 @@ public sealed class ClinicData(IDocumentStore store, EventRelay events, ILogger<
     {
         await store.CommitAsync(commit.ClinicId, commit.Changes, ct);
         events.PublishSoon(commit.Events);
+        foreach (var (message, at) in commit.WakeUps)
+        {
+            try
+            {
+                await outbox.EnqueueAsync(message, at, ct);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                logger.LogWarning(e, "Enqueueing text {MessageId} of clinic {ClinicId} failed; the reconciler will enqueue it.", message.MessageId, commit.ClinicId);
+            }
+        }
         if (commit.Releases.Count > 0)
         {
             try

@@ -59,6 +59,19 @@ public static class Keys
         $"flagix|{status}|{ReverseTicks(createdAt)}|{flagId}";
     public static string FlagIndexPrefix(string status) => $"flagix|{status}|";
 
+    /// <summary>An urgent flag's next escalation step is due at this time.</summary>
+    public static string EscalationWatch(Instant due, string flagId) => $"{EscalationWatchPrefix}{TickText(due)}|{flagId}";
+    public const string EscalationWatchPrefix = "escalate|";
+    public static string EscalationWatchTo(Instant dueInclusive) => $"{EscalationWatchPrefix}{TickText(dueInclusive)}}}";
+    /// <summary>An open page's short code (ACK 4821).</summary>
+    public static string PageCode(string code) => $"pagecode|{code}";
+    /// <summary>A flag paged to this on-call contact and still open.</summary>
+    public static string ContactPage(string phone, string flagId) => $"{ContactPagePrefix(phone)}{flagId}";
+    public static string ContactPagePrefix(string phone) => $"contactpage|{phone}|";
+    /// <summary>An on-call contact who texted STOP.</summary>
+    public static string ContactOptOut(string phone) => $"{ContactOptOutPrefix}{phone}";
+    public const string ContactOptOutPrefix = "contactoptout|";
+
     /// <summary>A patient's SMS history: outbound ledger rows and inbound messages.</summary>
     public static string Message(string patientId, string messageId) => $"msg|{patientId}|{messageId}";
     public static string MessagePrefix(string patientId) => $"msg|{patientId}|";

@@ -1,3 +1,4 @@
+using ClinicBackend.Application.Escalation;
 using ClinicBackend.Application.Outbound;
 using ClinicBackend.Application.Persistence;
 using ClinicBackend.Application.Sweep;
@@ -5,7 +6,7 @@ using ClinicBackend.Application.Sweep;
 namespace ClinicBackend.Application.Runs;
 
 /// <summary>What the timer functions run, across every clinic; one clinic's failure never stops the others.</summary>
-public sealed class ScheduledRuns(ClinicData data, ReminderPlanner reminders, OutboxReconciler reconciler, SmsDispatcher dispatcher, SweepService sweep)
+public sealed class ScheduledRuns(ClinicData data, ReminderPlanner reminders, OutboxReconciler reconciler, SmsDispatcher dispatcher, SweepService sweep, EscalationService escalation)
 {
     /// <summary>DispatchSms runs every minute; it stops taking new work after this, well inside the function timeout.</summary>
     public static readonly TimeSpan DispatchBudget = TimeSpan.FromSeconds(50);
@@ -27,6 +28,13 @@ public sealed class ScheduledRuns(ClinicData data, ReminderPlanner reminders, Ou
         var relayed = await data.ForEachClinicAsync("RelayEvents", (clinic, token) => data.Events.DrainClinicAsync(clinic.Id, token), ct);
         return $"outbox: {reconciled.Results.Aggregate(ReconcileSummary.Zero, (a, b) => a + b)}{reconciled.Failures}; texts: {sms}; "
             + $"{relayed.Results.Sum()} clinic events relayed{relayed.Failures}";
+    }
+
+    /// <summary>Pages the next on-call contact of every urgent flag nobody took in time.</summary>
+    public async Task<string> EscalateAsync(CancellationToken ct)
+    {
+        var report = await escalation.RunAllAsync(ct);
+        return $"{report.Results.Aggregate(EscalationSummary.Zero, (a, b) => a + b)}{report.Failures}";
     }
 
     public async Task<string> SweepAsync(CancellationToken ct)

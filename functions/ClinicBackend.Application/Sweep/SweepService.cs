@@ -1,3 +1,4 @@
+using ClinicBackend.Application.Escalation;
 using ClinicBackend.Application.Outbound;
 using ClinicBackend.Application.Persistence;
 using ClinicBackend.Domain.Access;
@@ -30,7 +31,7 @@ public sealed record SweepState(Instant MissedUpTo);
 /// is new or due (a watermark and due-keyed watch rows), so it recovers from an outage of any length and
 /// its cost follows recent sessions, not history. Running it twice changes nothing the second time.
 /// </summary>
-public sealed class SweepService(ClinicData data, ReminderPlanner reminders, TimeProvider time, ILogger<SweepService> logger)
+public sealed class SweepService(ClinicData data, ReminderPlanner reminders, EscalationService escalation, TimeProvider time, ILogger<SweepService> logger)
 {
     private const string Actor = Actors.Sweep;
     /// <summary>A clinic's first sweep looks this far back.</summary>
@@ -197,7 +198,7 @@ public sealed class SweepService(ClinicData data, ReminderPlanner reminders, Tim
                 else if (await data.FlagAsync(clinic.Id, Flag.IdFor(FlagKinds.RemsFormDue, session.Id), ct) is { } flag
                     && flag.Value.MakeUrgent($"OVERDUE: the REMS Patient Monitoring Form for the session of {ClinicTime.FormatMinute(session.Start)} was due by {ClinicTime.FormatUtc(session.RemsFormDueBy)} and is not recorded as filed.") is { } urgent)
                 {
-                    FlagWrites.Update(commit, flag.Value, urgent, flag.ETag, "flag.escalated", EventTypes.FlagEscalated, $"flag-{urgent.Id}-escalated");
+                    await escalation.MakeUrgentAsync(commit, clinic, flag, urgent, ct);
                     escalated++;
                 }
             }

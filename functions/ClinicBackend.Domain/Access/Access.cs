@@ -29,6 +29,7 @@ public sealed record Caller(string ObjectId, IReadOnlySet<string> Roles)
 public static class Actors
 {
     public const string Sweep = "system:sweep";
+    public const string Escalation = "system:escalation";
     public const string Dispatcher = "system:dispatcher";
     public const string TwilioStatus = "system:twilio-status";
     /// <summary>Twilio reported 21610: the recipient blocked the clinic's number.</summary>
@@ -36,6 +37,9 @@ public static class Actors
     public const string System = "system";
     /// <summary>Someone who texted the clinic's number and is not its patient.</summary>
     public const string UnknownSender = "sms:unknown-sender";
+
+    /// <summary>An on-call contact acting by text.</summary>
+    public static string OnCall(string contactName) => $"on-call:{contactName}";
 
     /// <summary>A patient acting by text.</summary>
     public static string Patient(string patientId) => $"patient:{patientId}";

@@ -17,6 +17,20 @@ public sealed record ReminderSettings(
         new(new LocalTime(17, 0), LegalQuietStart, LegalQuietEnd, new LocalTime(20, 0));
 }
 
+/// <summary>A person paged when a flag is urgent.</summary>
+public sealed record OnCallContact(string Name, string Phone);
+
+/// <summary>Who is paged for urgent flags, in order, and how long each has to acknowledge.</summary>
+public sealed record EscalationSettings(IReadOnlyList<OnCallContact> Contacts, int AckMinutes)
+{
+    public const int MaxContacts = 10;
+    public const int DefaultAckMinutes = 10;
+
+    public static EscalationSettings Default { get; } = new([], DefaultAckMinutes);
+
+    public OnCallContact? ContactByPhone(string e164) => Contacts.FirstOrDefault(c => c.Phone == e164);
+}
+
 /// <summary>A certified clinic: where and when it treats, with how many monitoring chairs.</summary>
 public sealed record Clinic
 {
@@ -38,6 +52,7 @@ public sealed record Clinic
     public int CadenceGraceDays { get; init; } = 2;
     /// <summary>True when Twilio Advanced Opt-Out answers STOP/START/HELP itself, so our reply stays silent.</summary>
     public bool TwilioAdvancedOptOut { get; init; }
+    public EscalationSettings Escalation { get; init; } = EscalationSettings.Default;
     public int Version { get; init; } = 1;
     public Instant CreatedAt { get; init; }
 

@@ -30,6 +30,7 @@ public static class EventTypes
     public const string FlagRaised = "clinic.flag.raised";
     public const string FlagResolved = "clinic.flag.resolved";
     public const string FlagEscalated = "clinic.flag.escalated";
+    public const string FlagAcknowledged = "clinic.flag.acknowledged";
 }
 
 /// <summary>Where clinic events go: a Service Bus topic in Azure, a storage queue locally.</summary>

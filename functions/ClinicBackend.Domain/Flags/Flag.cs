@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using ClinicBackend.Domain.Access;
 using ClinicBackend.Domain.Common;
 using ClinicBackend.Domain.Time;
 using NodaTime;
@@ -34,6 +35,37 @@ public enum FlagStatus
     Resolved,
 }
 
+public enum EscalationState
+{
+    /// <summary>Not paged (yet): not urgent, or waiting for the clinic to open.</summary>
+    None,
+    Paging,
+    Acknowledged,
+    /// <summary>Every contact was paged round twice and nobody took it: the operators are alerted.</summary>
+    Exhausted,
+}
+
+/// <summary>One page of an urgent flag: to whom, when, and the text that carried it.</summary>
+public sealed record FlagPage(string Contact, string Phone, Instant At, string MessageId);
+
+/// <param name="Steps">How many places of the contact list (over both rounds) were used: paged, or passed over.</param>
+public sealed record FlagEscalation(
+    EscalationState State,
+    string? Code,
+    IReadOnlyList<FlagPage> Pages,
+    int Steps,
+    Instant? NextAt,
+    string? AcknowledgedBy,
+    Instant? AcknowledgedAt)
+{
+    /// <summary>Two rounds of at most ten contacts.</summary>
+    public const int MaxPages = 20;
+
+    public static readonly FlagEscalation None = new(EscalationState.None, null, [], 0, null, null, null);
+}
+
+public sealed record FlagChange(Instant At, string By, string Action, string? Detail);
+
 /// <summary>An item on the clinic's follow-up list. Its id derives from (kind, cause): raising it again changes nothing.</summary>
 public sealed record Flag
 {
@@ -48,7 +80,15 @@ public sealed record Flag
     public Instant? ResolvedAt { get; init; }
     public string? ResolvedBy { get; init; }
     public string? ResolutionNote { get; init; }
+    /// <summary>Who is being paged for an urgent flag, and whether a person took it.</summary>
+    public FlagEscalation Escalation { get; init; } = FlagEscalation.None;
+    /// <summary>What happened to the flag after it was raised (pages, acknowledgement, resolution), newest last and bounded.</summary>
+    public IReadOnlyList<FlagChange> History { get; init; } = [];
     public int Version { get; init; } = 1;
+
+    public const int MaxHistory = 50;
+
+    public bool IsUrgent => Severity == FlagSeverity.Urgent;
 
     /// <summary>A new open flag whose id derives from its kind and cause.</summary>
     public static Flag For(string kind, string cause, FlagSeverity severity, string? patientId, string? sessionId, Instant now, string detail) => new()
@@ -68,12 +108,61 @@ public sealed record Flag
         {
             return Problem.Conflict("already-resolved", "The flag is already resolved.", $"It was resolved at {ClinicTime.FormatUtc(ResolvedAt!.Value)}.");
         }
-        return this with { Status = FlagStatus.Resolved, ResolvedAt = now, ResolvedBy = actor, ResolutionNote = note, Version = Version + 1 };
+        return Noted(now, actor, "resolved", null) with { Status = FlagStatus.Resolved, ResolvedAt = now, ResolvedBy = actor, ResolutionNote = note };
     }
 
     /// <summary>Raises an open flag to urgent with a new description; null when there is nothing to raise.</summary>
     public Flag? MakeUrgent(string detail) =>
         Status == FlagStatus.Open && Severity == FlagSeverity.Normal ? this with { Severity = FlagSeverity.Urgent, Detail = detail, Version = Version + 1 } : null;
+
+    /// <summary>A page went to an on-call contact at step <paramref name="step"/>; the next step is due at <paramref name="next"/>.</summary>
+    public Flag Paged(FlagPage page, int step, string code, Instant next) => Noted(page.At, Actors.Escalation, "paged", page.Contact) with
+    {
+        Escalation = Escalation with
+        {
+            State = EscalationState.Paging,
+            Code = code,
+            Pages = [.. Escalation.Pages.TakeLast(FlagEscalation.MaxPages - 1), page],
+            Steps = step + 1,
+            NextAt = next,
+        },
+    };
+
+    /// <summary>Paging waits (the clinic is closed) until <paramref name="next"/>.</summary>
+    public Flag PagingWaits(Instant now, Instant next) =>
+        Noted(now, Actors.Escalation, "paging-waits", $"until {ClinicTime.FormatUtc(next)}") with { Escalation = Escalation with { NextAt = next } };
+
+    /// <summary>A person took the flag: paging stops. Taking it again changes nothing.</summary>
+    public Result<Flag> Acknowledge(string by, Instant now)
+    {
+        if (Escalation.State == EscalationState.Acknowledged)
+        {
+            return this;
+        }
+        if (!IsUrgent)
+        {
+            return Problem.Conflict("not-urgent", "Only urgent flags are paged.", "This flag is not urgent: nobody is being paged for it; resolve it when it is done.");
+        }
+        if (Status == FlagStatus.Resolved)
+        {
+            return Problem.Conflict("already-resolved", "The flag is already resolved.", $"It was resolved at {ClinicTime.FormatUtc(ResolvedAt!.Value)}; paging stopped then.");
+        }
+        return Noted(now, by, "acknowledged", null) with
+        {
+            Escalation = Escalation with { State = EscalationState.Acknowledged, AcknowledgedBy = by, AcknowledgedAt = now, NextAt = null },
+        };
+    }
+
+    /// <summary>Every contact was paged twice and nobody acknowledged.</summary>
+    public Flag Exhausted(Instant now) =>
+        Noted(now, Actors.Escalation, "escalation-exhausted", null) with { Escalation = Escalation with { State = EscalationState.Exhausted, NextAt = null } };
+
+    private Flag Noted(Instant at, string by, string action, string? detail)
+    {
+        var change = new FlagChange(at, by, action, detail);
+        IReadOnlyList<FlagChange> history = [.. History.TakeLast(MaxHistory - 1), change];
+        return this with { History = history, Version = Version + 1 };
+    }
 
     /// <summary>The deterministic id of the flag for a kind and its cause.</summary>
     public static string IdFor(string kind, string cause)

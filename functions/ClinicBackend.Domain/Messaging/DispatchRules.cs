@@ -1,5 +1,6 @@
 using ClinicBackend.Domain.Clinics;
 using ClinicBackend.Domain.Common;
+using ClinicBackend.Domain.Flags;
 using ClinicBackend.Domain.Patients;
 using ClinicBackend.Domain.Sessions;
 using ClinicBackend.Domain.Time;
@@ -10,6 +11,8 @@ namespace ClinicBackend.Domain.Messaging;
 /// <summary>What the dispatcher knows about a due text when it decides.</summary>
 /// <param name="QuotaDaysUsed">Clinic-local days of the last week on which the patient already had an automated text.</param>
 /// <param name="Rebooked">The patient has a session ahead (matters for the "we missed you" text).</param>
+/// <param name="Flag">A page's flag.</param>
+/// <param name="ContactOptedOut">A page's on-call contact texted STOP.</param>
 public sealed record DispatchFacts(
     Clinic? Clinic,
     Patient? Patient,
@@ -17,7 +20,13 @@ public sealed record DispatchFacts(
     SmsMessage Text,
     Instant Now,
     IReadOnlyCollection<LocalDate> QuotaDaysUsed,
-    bool Rebooked);
+    bool Rebooked,
+    Flag? Flag = null,
+    bool ContactOptedOut = false)
+{
+    /// <summary>Whom the text goes to: the patient, or a page's contact (written on the row when it was planned).</summary>
+    public string? Recipient => Text.Kind == SmsKinds.Page ? Text.To : Patient?.Phone;
+}
 
 /// <summary>What to do with a due text.</summary>
 public abstract record DispatchDecision
@@ -45,6 +54,10 @@ public static class DispatchRules
             return new DispatchDecision.Skip(reason);
         }
         var (clinic, now) = (facts.Clinic!, facts.Now);
+        if (!SmsKinds.KeepsQuietHours(facts.Text.Kind))
+        {
+            return new DispatchDecision.Send();
+        }
         var allowedAt = SmsSchedule.NextAllowed(clinic, now);
         if (allowedAt > now)
         {
@@ -69,6 +82,10 @@ public static class DispatchRules
     private static string? WhyNotForItsKind(DispatchFacts facts)
     {
         var (patient, session, sms) = (facts.Patient, facts.Session, facts.Text);
+        if (sms.Kind == SmsKinds.Page)
+        {
+            return WhyNotPage(facts);
+        }
         if (facts.Clinic is null || patient is null)
         {
             return "patient-or-clinic-gone";
@@ -105,6 +122,29 @@ public static class DispatchRules
             default:
                 return "not-an-automated-text";
         }
+    }
+
+    /// <summary>A page goes while its flag is still being paged and it is the latest page; never to a contact who texted STOP.</summary>
+    private static string? WhyNotPage(DispatchFacts facts)
+    {
+        var flag = facts.Flag;
+        if (facts.Clinic is null || flag is null || facts.Text.To is null)
+        {
+            return "flag-or-clinic-gone";
+        }
+        if (flag.Status == FlagStatus.Resolved)
+        {
+            return "flag-resolved";
+        }
+        if (flag.Escalation.State != EscalationState.Paging)
+        {
+            return $"escalation-{Names.Kebab(flag.Escalation.State)}";
+        }
+        if (flag.Escalation.Pages.LastOrDefault()?.MessageId != facts.Text.Id)
+        {
+            return "superseded-by-a-later-page";
+        }
+        return facts.ContactOptedOut ? "opted-out" : null;
     }
 
     /// <summary>A text that could only go after its moment (for a reminder: too close to its session) is dropped instead.</summary>

@@ -68,6 +68,26 @@ public static partial class ReplyInterpreter
         };
     }
 
+    /// <summary>A staff acknowledgement: <c>ACK</c> alone (code null) or <c>ACK 4821</c>; whole message, case and punctuation ignored.</summary>
+    public static bool TryParseAck(string text, out string? code)
+    {
+        code = null;
+        var words = Keyword(text).Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        if (words is not ["ACK", ..] || words.Length > 2)
+        {
+            return false;
+        }
+        if (words.Length == 2)
+        {
+            if (words[1].Length != 4 || !words[1].All(char.IsAsciiDigit))
+            {
+                return false;
+            }
+            code = words[1];
+        }
+        return true;
+    }
+
     /// <summary>The message as one keyword: upper case, without surrounding whitespace and punctuation.</summary>
     public static string Keyword(string text)
     {

@@ -10,6 +10,14 @@ public static class SmsKinds
     public const string Missed = "missed";
     /// <summary>A patient's own text to the clinic.</summary>
     public const string Inbound = "inbound";
+    /// <summary>A page to an on-call contact for an urgent flag: no patient data, not held by quiet hours or the limits.</summary>
+    public const string Page = "page";
+
+    /// <summary>Automated texts to patients count against the healthcare exemption's 1 a day and 3 a week.</summary>
+    public static bool CountsAgainstLimits(string kind) => kind is DayBefore or Missed;
+
+    /// <summary>Automated texts to patients wait out quiet hours; a page is for staff who are on call.</summary>
+    public static bool KeepsQuietHours(string kind) => kind is DayBefore or Missed;
 }
 
 /// <summary>Where a text stands. Outbound texts move forward only (Twilio's callbacks arrive in any order).</summary>
@@ -67,6 +75,8 @@ public sealed record SmsMessage
     public required string Direction { get; init; } // outbound | inbound
     public required string Kind { get; init; }
     public string? SessionId { get; init; }
+    /// <summary>A page: the urgent flag it is for.</summary>
+    public string? FlagId { get; init; }
     /// <summary>The session's schedule version the text was planned for.</summary>
     public int? SessionVersion { get; init; }
     /// <summary>Outbound: the numbers it was sent from and to (written when it is claimed for sending).</summary>

@@ -66,6 +66,22 @@ public static class SmsTexts
         ? $"Si esta en crisis, llame o envie un texto al 988 (Suicide & Crisis Lifeline), o al 911. {clinic.Name}: {PhoneFormat.ForDisplay(clinic.Phone, clinic.Country)}. Le contactaremos."
         : $"If you are in crisis, call or text 988 (Suicide & Crisis Lifeline) or 911. {clinic.Name}: {PhoneFormat.ForDisplay(clinic.Phone, clinic.Country)}. We will reach out.";
 
+    /// <summary>A page to an on-call contact: the clinic, that a patient needs follow-up, where to look, the code. Nothing about the patient or the flag.</summary>
+    public static string Page(Clinic clinic, string code) =>
+        $"{clinic.Name}: a patient needs follow-up now. Open the urgent list in the clinic's app. Reply ACK {code} to take it.";
+
+    public static string PageAcknowledged(Clinic clinic, string contactName) =>
+        $"{clinic.Name}: thanks, {contactName}. It is yours; paging stopped.";
+
+    public static string PageCodeUnknown(Clinic clinic) =>
+        $"{clinic.Name}: no open page has that code. Reply ACK and the code from the latest page.";
+
+    public static string PagesAmbiguous(Clinic clinic) =>
+        $"{clinic.Name}: you have more than one open page. Reply ACK and the code from the page you take.";
+
+    public static string OnCallNumber(Clinic clinic) =>
+        $"{clinic.Name}: this number is on the on-call list. Reply ACK and the code from a page to take it.";
+
     /// <summary>Crisis language to a number no clinic owns: the Lifeline, nothing else.</summary>
     public const string CrisisFromUnknown = "If you are in crisis, call or text 988 (Suicide & Crisis Lifeline) or 911.";
 

@@ -3,6 +3,7 @@ using Azure.Messaging.ServiceBus;
 using Azure.Storage.Queues;
 using ClinicBackend.Application.Access;
 using ClinicBackend.Application.Clinics;
+using ClinicBackend.Application.Escalation;
 using ClinicBackend.Application.Flags;
 using ClinicBackend.Application.Inbound;
 using ClinicBackend.Application.Outbound;
@@ -45,6 +46,10 @@ public static class ApplicationServices
         services.AddSingleton<FlagService>();
         services.AddSingleton<InboundSmsService>();
         services.AddSingleton<InboundRouter>();
+        services.AddSingleton<PatientReplies>();
+        services.AddSingleton<StaffReplies>();
+        services.AddSingleton<OnCallPager>();
+        services.AddSingleton<EscalationService>();
         services.AddSingleton<ReminderPlanner>();
         services.AddSingleton<SmsDispatcher>();
         services.AddSingleton<OutboxReconciler>();

@@ -21,6 +21,7 @@ public sealed record ClinicResponse(
     int MissedGraceMinutes,
     int CadenceGraceDays,
     bool TwilioAdvancedOptOut,
+    EscalationResponse Escalation,
     int Version)
 {
     public static ClinicResponse From(Clinic c) => new(
@@ -28,7 +29,8 @@ public sealed record ClinicResponse(
         DayNames.Week.ToDictionary(
             d => d.Name,
             d => c.HoursOn(d.Day) is { } h ? new[] { ClinicTime.FormatHourMinute(h.Open), ClinicTime.FormatHourMinute(h.Close) } : null),
-        RemindersResponse.From(c.Reminders), c.MissedGraceMinutes, c.CadenceGraceDays, c.TwilioAdvancedOptOut, c.Version);
+        RemindersResponse.From(c.Reminders), c.MissedGraceMinutes, c.CadenceGraceDays, c.TwilioAdvancedOptOut,
+        new EscalationResponse(c.Escalation.Contacts.Select(o => new ContactResponse(o.Name, o.Phone)).ToList(), c.Escalation.AckMinutes), c.Version);
 }
 
 public sealed record RemindersResponse(string DayBeforeAt, string[] QuietHours, string RideCheckAt)
@@ -38,6 +40,11 @@ public sealed record RemindersResponse(string DayBeforeAt, string[] QuietHours, 
         [ClinicTime.FormatHourMinute(r.QuietStart), ClinicTime.FormatHourMinute(r.QuietEnd)],
         ClinicTime.FormatHourMinute(r.RideCheckAt));
 }
+
+/// <summary>Who is paged for urgent flags, in order, and how long each has to acknowledge.</summary>
+public sealed record EscalationResponse(IReadOnlyList<ContactResponse> Contacts, int AckMinutes);
+
+public sealed record ContactResponse(string Name, string Phone);
 
 /// <summary>Schema Member.</summary>
 public sealed record MemberResponse(string ClinicId, string Oid, string Role, string Since, string AddedBy, int Version)

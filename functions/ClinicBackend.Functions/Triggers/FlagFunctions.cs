@@ -1,3 +1,4 @@
+using ClinicBackend.Application.Escalation;
 using ClinicBackend.Application.Flags;
 using ClinicBackend.Functions.Http;
 using ClinicBackend.Functions.Responses;
@@ -7,7 +8,7 @@ using Microsoft.Azure.Functions.Worker;
 
 namespace ClinicBackend.Functions.Triggers;
 
-public sealed class FlagFunctions(FlagService flags)
+public sealed class FlagFunctions(FlagService flags, EscalationService escalation)
 {
     [Function("ListFlags")]
     public Task<IActionResult> List(
@@ -15,6 +16,13 @@ public sealed class FlagFunctions(FlagService flags)
         Api.WithIntQuery(request, "limit", async limit =>
             Api.Ok(await flags.ListAsync(Api.Caller(request), clinicId, Api.Query(request, "status"), Api.Query(request, "kind"), limit, ct),
                 fs => new FlagsResponse(fs.Select(FlagResponse.From).ToList())));
+
+    [Function("AcknowledgeFlag")]
+    public Task<IActionResult> Acknowledge(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "clinics/{clinicId}/flags/{flagId}/acknowledge")] HttpRequest request,
+        string clinicId, string flagId, CancellationToken ct) =>
+        Api.WithoutBody(request, ct, async ifMatch =>
+            Api.Ok(await escalation.AcknowledgeAsync(Api.Caller(request), clinicId, flagId, ifMatch, ct), FlagResponse.From, f => f.Version));
 
     [Function("ResolveFlag")]
     public Task<IActionResult> Resolve(

@@ -26,6 +26,13 @@ public sealed class TimerFunctions(ScheduledRuns runs, ILogger<TimerFunctions> l
         logger.LogInformation("DispatchSms (past due: {PastDue}): {Summary}", timer.IsPastDue, summary);
     }
 
+    [Function("EscalateFlags")]
+    public async Task EscalateFlags([TimerTrigger("%Schedules__EscalateFlags%")] TimerInfo timer, CancellationToken ct)
+    {
+        var summary = await runs.EscalateAsync(ct);
+        logger.LogInformation("EscalateFlags (past due: {PastDue}): {Summary}", timer.IsPastDue, summary);
+    }
+
     [Function("SweepMissedSessions")]
     public async Task SweepMissedSessions([TimerTrigger("%Schedules__SweepMissedSessions%")] TimerInfo timer, CancellationToken ct)
     {

@@ -56,6 +56,7 @@ public sealed class HostTests
         Assert.Equal(new Dictionary<string, string?>
         {
             ["DispatchSms"] = "%Schedules__DispatchSms%",
+            ["EscalateFlags"] = "%Schedules__EscalateFlags%",
             ["NightlyReminders"] = "%Schedules__NightlyReminders%",
             ["SweepMissedSessions"] = "%Schedules__SweepMissedSessions%",
         }, timers);
@@ -70,6 +71,7 @@ public sealed class HostTests
     [InlineData("NightlyReminders", 202)]
     [InlineData("DispatchSms", 202)]
     [InlineData("SweepMissedSessions", 202)]
+    [InlineData("EscalateFlags", 202)]
     [InlineData("Health", 404)]
     [InlineData("NoSuchFunction", 404)]
     public async Task Admin_endpoint_runs_non_http_functions(string name, int status)

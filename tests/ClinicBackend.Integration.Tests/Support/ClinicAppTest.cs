@@ -25,7 +25,12 @@ public abstract class ClinicAppTest : IAsyncLifetime
         await SetUpAsync();
     }
 
-    protected virtual Task<TestApp> StartAppAsync() => TestApp.StartAsync(StartTime, Settings);
+    protected virtual Task<TestApp> StartAppAsync() => TestApp.StartAsync(StartTime, Settings, ConfigureServices);
+
+    /// <summary>Replaces or adds services of the app (a log capture, a store wrapper).</summary>
+    protected virtual void ConfigureServices(IServiceCollection services)
+    {
+    }
 
     protected virtual Task SetUpAsync() => Task.CompletedTask;
 

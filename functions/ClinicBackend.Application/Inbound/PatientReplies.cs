@@ -1,0 +1,126 @@
+using ClinicBackend.Application.Escalation;
+using ClinicBackend.Application.Persistence;
+using ClinicBackend.Domain.Access;
+using ClinicBackend.Domain.Clinics;
+using ClinicBackend.Domain.Flags;
+using ClinicBackend.Domain.Messaging;
+using ClinicBackend.Domain.Patients;
+using ClinicBackend.Domain.Time;
+using Microsoft.Extensions.Logging;
+
+namespace ClinicBackend.Application.Inbound;
+
+/// <summary>
+/// A patient's text, interpreted (crisis first) and applied in one unit of work with its history row and its
+/// MessageSid record, so a retry or a crash never half-applies it.
+/// </summary>
+public sealed class PatientReplies(ClinicData data, EscalationService escalation, TimeProvider time, ILogger<PatientReplies> logger)
+{
+    public const int MaxStoredBody = 1600;
+
+    public async Task<InboundOutcome> ApplyAsync(Clinic clinic, string patientId, string sid, IReadOnlyDictionary<string, string> form, CancellationToken ct)
+    {
+        var now = time.Now();
+        // Read again on every attempt: a retry after a conflict must decide on fresh data.
+        var patientRow = (await data.PatientAsync(clinic.Id, patientId, ct))!;
+        var patient = patientRow.Value;
+        var body = form.GetValueOrDefault("Body") ?? "";
+        var media = int.TryParse(form.GetValueOrDefault("NumMedia"), out var n) ? n : 0;
+        var intent = ReplyInterpreter.Interpret(body, form.GetValueOrDefault("OptOutType"));
+        var language = patient.Language;
+        var actor = Actors.Patient(patient.Id);
+        var commit = new ClinicCommit(clinic.Id, actor, now);
+        string? reply;
+        string handling;
+        Patient? changedPatient = null;
+
+        var upcoming = await data.NextUpcomingSessionAsync(clinic, patient.Id, now, ct);
+        switch (intent)
+        {
+            case ReplyIntent.Crisis:
+            {
+                var flag = Flag.For(FlagKinds.Crisis, sid, FlagSeverity.Urgent, patient.Id, upcoming?.Value.Id, now,
+                    "URGENT: the patient's text contains crisis language. Call the patient now; automated texts are paused until this flag is resolved. "
+                    + $"The text: \"{Excerpt(body)}\"");
+                await escalation.RaiseAsync(commit, clinic, flag, ct);
+                changedPatient = patient with { PausedByFlagId = patient.PausedByFlagId ?? flag.Id };
+                reply = SmsTexts.Crisis(clinic, language);
+                handling = "crisis";
+                break;
+            }
+            case ReplyIntent.OptOut:
+                changedPatient = patient with { SmsOptedOut = true };
+                reply = clinic.TwilioAdvancedOptOut ? null : SmsTexts.OptedOut(clinic, language);
+                handling = "opted-out";
+                break;
+            case ReplyIntent.OptIn:
+                changedPatient = patient with { SmsOptedOut = false };
+                reply = clinic.TwilioAdvancedOptOut ? null : SmsTexts.OptedIn(clinic, language);
+                handling = "opted-in";
+                break;
+            case ReplyIntent.Help:
+                reply = clinic.TwilioAdvancedOptOut ? null : SmsTexts.Help(clinic, language);
+                handling = "help";
+                break;
+            case ReplyIntent.Confirm when upcoming is not null:
+            {
+                var session = upcoming.Value;
+                var confirmed = session.Confirm(now, actor);
+                if (confirmed != session)
+                {
+                    SessionWrites.Apply(commit, upcoming, confirmed, "session.confirmed");
+                }
+                reply = SmsTexts.Confirmed(clinic, language, session.Start);
+                handling = "confirmed";
+                break;
+            }
+            case ReplyIntent.Reschedule:
+                await FlagWrites.RaiseAsync(data, commit, Flag.For(FlagKinds.RescheduleRequest, sid, FlagSeverity.Normal, patient.Id, upcoming?.Value.Id, now,
+                    upcoming is null
+                        ? "The patient asked by text for a new appointment (no session is booked). Call them to book one."
+                        : $"The patient asked by text to reschedule the session of {ClinicTime.FormatMinute(upcoming.Value.Start)}. Call them to find a new time."), ct);
+                reply = upcoming is null ? SmsTexts.NoUpcomingVisit(clinic, language) : SmsTexts.RescheduleRequested(clinic, language);
+                handling = "reschedule-requested";
+                break;
+            case ReplyIntent.Confirm:
+                reply = SmsTexts.NoUpcomingVisit(clinic, language);
+                handling = "confirm-without-session";
+                break;
+            default:
+                await FlagWrites.RaiseAsync(data, commit, Flag.For(FlagKinds.PatientMessage, sid, FlagSeverity.Normal, patient.Id, upcoming?.Value.Id, now,
+                    (body.Length == 0 ? "The patient sent a message without text" : $"The patient wrote: \"{Excerpt(body)}\"")
+                    + (media > 0 ? $" ({media} picture or file attached)." : ".") + " Reply or call them."), ct);
+                reply = SmsTexts.FreeTextReceived(clinic, language);
+                handling = "patient-message";
+                break;
+        }
+
+        if (changedPatient is not null && changedPatient != patient)
+        {
+            changedPatient = changedPatient with { Version = patient.Version + 1 };
+            commit.Replace(Keys.Patient(patient.Id), changedPatient, patientRow.ETag);
+            commit.Audit($"patient.{handling}", "patient", patient.Id, patient, changedPatient);
+        }
+        commit.Insert(Keys.Message(patient.Id, SmsMessage.InboundId(sid)), new SmsMessage
+        {
+            Id = SmsMessage.InboundId(sid),
+            PatientId = patient.Id,
+            Direction = "inbound",
+            Kind = SmsKinds.Inbound,
+            SessionId = upcoming?.Value.Id,
+            Body = body.Length > MaxStoredBody ? body[..MaxStoredBody] : body,
+            Segments = int.TryParse(form.GetValueOrDefault("NumSegments"), out var segments) ? segments : 1,
+            Status = SmsStatus.Received,
+            Reason = handling,
+            At = now,
+            TwilioSid = sid,
+            UpdatedAt = now,
+        });
+        commit.Insert(Keys.Inbound(sid), new InboundRecord(sid, reply, handling, now));
+        await data.CommitAsync(commit, ct);
+        logger.LogInformation("Inbound text {MessageSid} for clinic {ClinicId}, patient {PatientId}: {Handling}", sid, clinic.Id, patient.Id, handling);
+        return new InboundOutcome(reply, handling);
+    }
+
+    private static string Excerpt(string body) => body.Length <= 500 ? body : body[..500] + "...";
+}
