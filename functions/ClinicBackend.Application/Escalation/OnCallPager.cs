@@ -69,7 +69,7 @@ public sealed class OnCallPager(ClinicData data, ILogger<OnCallPager> logger)
                 return flag.PagingWaits(now, wait.At);
             case EscalationStep.Exhaust:
                 End(commit, flag);
-                logger.LogError(OperationalEvents.EscalationExhausted,
+                logger.Alert(OperationalEvents.EscalationExhausted,
                     "EscalationExhausted: urgent flag {FlagId} of clinic {ClinicId} was paged to {Pages} contact(s) and nobody acknowledged it ({Contacts} on the list). Call the clinic.",
                     flag.Id, clinic.Id, flag.Escalation.Pages.Count, clinic.Escalation.Contacts.Count);
                 return flag.Exhausted(now);

@@ -16,4 +16,14 @@ public static class OperationalEvents
 
     /// <summary>A scheduled run failed for one clinic; the other clinics went on and the next run tries again.</summary>
     public static readonly EventId ClinicRunFailed = new(9003, nameof(ClinicRunFailed));
+
+    /// <summary>
+    /// Logs an alert as an error carrying an exception, so Application Insights records it as exception
+    /// telemetry, which host.json keeps out of sampling: an alert is never sampled away.
+    /// </summary>
+    public static void Alert(this ILogger logger, EventId alert, string message, params object?[] args) =>
+        logger.LogError(alert, new OperationalAlert(alert.Name ?? alert.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)), message, args);
 }
+
+/// <summary>The exception an operational alert is logged with (nothing was thrown).</summary>
+public sealed class OperationalAlert(string name) : Exception(name);

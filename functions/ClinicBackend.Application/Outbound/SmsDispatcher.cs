@@ -87,7 +87,7 @@ public sealed class SmsDispatcher(ISmsOutbox outbox, DueTextHandler handler, ILo
         }
         if (run.Unauthorized)
         {
-            logger.LogError(OperationalEvents.TwilioAuthenticationFailed,
+            logger.Alert(OperationalEvents.TwilioAuthenticationFailed,
                 "TwilioAuthenticationFailed: Twilio refused the account's credentials (401/20003). No text was sent; {Held} stay planned and go on the first run after Twilio__AuthToken is fixed.",
                 run.TextsHeldForCredentials);
         }
