@@ -1,4 +1,5 @@
 using ClinicBackend.Domain.Messaging;
+using ClinicBackend.Domain.Offers;
 using ClinicBackend.Domain.Patients;
 using ClinicBackend.Domain.Sessions;
 using NodaTime;
@@ -12,20 +13,8 @@ public sealed class DispatchRulesTests
     private static readonly Instant Tuesday1700 = Instant.FromUtc(2026, 12, 1, 22, 0);
     private static readonly Instant SessionStart = Instant.FromUtc(2026, 12, 2, 14, 0);
 
-    private static Patient Patient(bool consent = true, bool optedOut = false, bool active = true, string? paused = null) => new()
-    {
-        Id = "patient0001",
-        ClinicId = "riverside",
-        GivenName = "Ana",
-        FamilyName = "Silva",
-        Phone = "+12125550123",
-        SmsConsent = consent,
-        SmsOptedOut = optedOut,
-        RemsEnrolled = true,
-        Active = active,
-        PausedByFlagId = paused,
-        Course = new TreatmentCourse(new LocalDate(2026, 11, 2), 14),
-    };
+    private static Patient Patient(bool consent = true, bool optedOut = false, bool active = true, string? paused = null, string? zone = null) =>
+        TestPatients.Ana(consent, optedOut, active, paused: paused, zone: zone);
 
     private static Session Session(SessionStatus status = SessionStatus.Booked, int scheduleVersion = 1) => new()
     {
@@ -54,9 +43,19 @@ public sealed class DispatchRulesTests
     };
 
     private static DispatchDecision Decide(Patient? patient = null, Session? session = null, SmsMessage? text = null, Instant? now = null,
-        LocalDate[]? quota = null, bool rebooked = false) =>
+        LocalDate[]? quota = null, bool rebooked = false, Offer? offer = null, bool chairFree = true) =>
         DispatchRules.Decide(new DispatchFacts(TestClinics.Riverside(), patient ?? Patient(), session ?? Session(), text ?? Text(), now ?? Tuesday1700,
-            quota ?? [], rebooked));
+            quota ?? [], rebooked, Offer: offer, OfferChairFree: chairFree));
+
+    private static Offer WaitlistOffer(Instant expires) => new()
+    {
+        Id = "o1",
+        PatientId = "patient0001",
+        Kind = OfferKind.Waitlist,
+        Starts = [new LocalDateTime(2026, 12, 2, 9, 0)],
+        SentAt = Tuesday1700,
+        ExpiresAt = expires,
+    };
 
     public static TheoryData<string, DispatchDecision> Skips => new()
     {
@@ -106,5 +105,35 @@ public sealed class DispatchRulesTests
         var weekly = Decide(session: Session(SessionStatus.Noshow), text: Text(SmsKinds.Missed, expires: Tuesday1700 + Duration.FromHours(3)),
             quota: [today.PlusDays(-1), today.PlusDays(-2), today.PlusDays(-3)]);
         Assert.StartsWith("dropped: weekly limit", Assert.IsType<DispatchDecision.Skip>(weekly).Reason);
+    }
+
+    [Fact]
+    public void Quiet_hours_and_the_daily_limit_follow_the_patients_own_zone()
+    {
+        var missed = Text(SmsKinds.Missed, expires: Tuesday1700 + Duration.FromDays(2));
+        var noshow = Session(SessionStatus.Noshow);
+        // 22:00 in New York is 19:00 in Los Angeles: a patient there is texted now; one in New York at 08:00.
+        var night = Instant.FromUtc(2026, 12, 2, 3, 0);
+        Assert.IsType<DispatchDecision.Send>(Decide(patient: Patient(zone: "America/Los_Angeles"), session: noshow, text: missed, now: night));
+        Assert.IsType<DispatchDecision.Defer>(Decide(session: noshow, text: missed, now: night));
+        // 09:00 in New York is 06:00 in Los Angeles: the text waits for 08:00 there (16:00 UTC).
+        var morning = Instant.FromUtc(2026, 12, 2, 14, 0);
+        var defer = Assert.IsType<DispatchDecision.Defer>(Decide(patient: Patient(zone: "America/Los_Angeles"), session: noshow, text: missed, now: morning));
+        Assert.Equal(Instant.FromUtc(2026, 12, 2, 16, 0), defer.Until);
+        // At 22:00 in New York on Tuesday it is still Tuesday in Los Angeles: Tuesday's text counts for the day.
+        Assert.IsType<DispatchDecision.Defer>(Decide(patient: Patient(zone: "America/Los_Angeles"), session: noshow, text: missed, now: night, quota: [new LocalDate(2026, 12, 1)]));
+        Assert.IsType<DispatchDecision.Send>(Decide(patient: Patient(zone: "America/Los_Angeles"), session: noshow, text: missed, now: night, quota: [new LocalDate(2026, 11, 30)]));
+    }
+
+    [Fact]
+    public void A_waitlist_offer_keeps_quiet_hours_but_not_the_daily_limit_and_goes_only_while_open_and_free()
+    {
+        var offerText = Text(SmsKinds.Offer);
+        var open = WaitlistOffer(Tuesday1700 + Duration.FromMinutes(30));
+        Assert.IsType<DispatchDecision.Send>(Decide(text: offerText, offer: open, quota: [new LocalDate(2026, 12, 1)]));
+        Assert.IsType<DispatchDecision.Defer>(Decide(text: offerText, offer: WaitlistOffer(Instant.FromUtc(2026, 12, 2, 14, 0)), now: Instant.FromUtc(2026, 12, 2, 3, 0)));
+        Assert.Equal("offer-closed", Assert.IsType<DispatchDecision.Skip>(Decide(text: offerText, offer: open, now: open.ExpiresAt)).Reason);
+        Assert.Equal("offer-closed", Assert.IsType<DispatchDecision.Skip>(Decide(text: offerText, offer: open.Close(OfferStatus.Declined))).Reason);
+        Assert.Equal("offer-chair-taken", Assert.IsType<DispatchDecision.Skip>(Decide(text: offerText, offer: open, chairFree: false)).Reason);
     }
 }

@@ -1,4 +1,5 @@
 using ClinicBackend.Domain.Clinics;
+using ClinicBackend.Domain.Patients;
 using NodaTime;
 
 namespace ClinicBackend.Domain.Tests;
@@ -26,5 +27,25 @@ public static class TestClinics
             [IsoDayOfWeek.Sunday] = new(new LocalTime(0, 0), new LocalTime(23, 55)),
         },
         Reminders = ReminderSettings.Default,
+    };
+}
+
+public static class TestPatients
+{
+    /// <summary>Ana Silva of Riverside (patient0001), in maintenance since November 2.</summary>
+    public static Patient Ana(bool consent = true, bool optedOut = false, bool active = true, bool rems = true, string? paused = null, string? zone = null) => new()
+    {
+        Id = "patient0001",
+        ClinicId = "riverside",
+        GivenName = "Ana",
+        FamilyName = "Silva",
+        Phone = "+12125550123",
+        SmsConsent = consent,
+        SmsOptedOut = optedOut,
+        RemsEnrolled = rems,
+        Active = active,
+        PausedByFlagId = paused,
+        TimeZone = zone,
+        Course = new TreatmentCourse(new LocalDate(2026, 11, 2), 14),
     };
 }

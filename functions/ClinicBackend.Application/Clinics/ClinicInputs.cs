@@ -30,6 +30,17 @@ public sealed class ClinicInput
     public int? CadenceGraceDays { get; set; }
     public bool? TwilioAdvancedOptOut { get; set; }
     public EscalationInput? Escalation { get; set; }
+    public SelfServiceInput? SelfService { get; set; }
+}
+
+/// <summary>What patients may do by text; absent fields keep their value.</summary>
+public sealed class SelfServiceInput
+{
+    public bool? Reschedule { get; set; }
+    public int? OfferDays { get; set; }
+    public int? OfferMinutes { get; set; }
+    public bool? Waitlist { get; set; }
+    public int? WaitlistOfferMinutes { get; set; }
 }
 
 public sealed class ReminderInput
@@ -119,6 +130,25 @@ public static class ClinicInputs
         {
             escalation = EscalationInputs.Parse(input.Escalation, escalation, country, errors);
         }
+        var selfService = existing?.SelfService ?? SelfServiceSettings.Default;
+        if (input.SelfService is { } self)
+        {
+            selfService = new SelfServiceSettings(
+                self.Reschedule ?? selfService.Reschedule, self.OfferDays ?? selfService.OfferDays, self.OfferMinutes ?? selfService.OfferMinutes,
+                self.Waitlist ?? selfService.Waitlist, self.WaitlistOfferMinutes ?? selfService.WaitlistOfferMinutes);
+            if (selfService.OfferDays is < 1 or > 30)
+            {
+                errors.Add("selfService.offerDays", "offerDays must be between 1 and 30: how many days ahead starts are offered.");
+            }
+            if (selfService.OfferMinutes is < 5 or > 24 * 60)
+            {
+                errors.Add("selfService.offerMinutes", "offerMinutes must be between 5 and 1440: how long an offer of starts stays open.");
+            }
+            if (selfService.WaitlistOfferMinutes is < 5 or > 24 * 60)
+            {
+                errors.Add("selfService.waitlistOfferMinutes", "waitlistOfferMinutes must be between 5 and 1440: how long a freed chair is held for one patient.");
+            }
+        }
         if (errors.Any)
         {
             return errors.ToProblem();
@@ -141,6 +171,7 @@ public static class ClinicInputs
             CadenceGraceDays = input.CadenceGraceDays ?? existing?.CadenceGraceDays ?? 2,
             TwilioAdvancedOptOut = input.TwilioAdvancedOptOut ?? existing?.TwilioAdvancedOptOut ?? false,
             Escalation = escalation,
+            SelfService = selfService,
             Version = existing is null ? 1 : existing.Version + 1,
             CreatedAt = existing?.CreatedAt ?? now,
         };

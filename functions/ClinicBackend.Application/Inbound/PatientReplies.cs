@@ -1,12 +1,15 @@
 using ClinicBackend.Application.Escalation;
 using ClinicBackend.Application.Persistence;
+using ClinicBackend.Application.Sessions;
 using ClinicBackend.Domain.Access;
 using ClinicBackend.Domain.Clinics;
 using ClinicBackend.Domain.Flags;
 using ClinicBackend.Domain.Messaging;
+using ClinicBackend.Domain.Offers;
 using ClinicBackend.Domain.Patients;
 using ClinicBackend.Domain.Time;
 using Microsoft.Extensions.Logging;
+using NodaTime;
 
 namespace ClinicBackend.Application.Inbound;
 
@@ -14,7 +17,7 @@ namespace ClinicBackend.Application.Inbound;
 /// A patient's text, interpreted (crisis first) and applied in one unit of work with its history row and its
 /// MessageSid record, so a retry or a crash never half-applies it.
 /// </summary>
-public sealed class PatientReplies(ClinicData data, EscalationService escalation, TimeProvider time, ILogger<PatientReplies> logger)
+public sealed class PatientReplies(ClinicData data, EscalationService escalation, SelfServiceReplies selfService, ISessionObserver sessions, TimeProvider time, ILogger<PatientReplies> logger)
 {
     public const int MaxStoredBody = 1600;
 
@@ -28,15 +31,46 @@ public sealed class PatientReplies(ClinicData data, EscalationService escalation
         var media = int.TryParse(form.GetValueOrDefault("NumMedia"), out var n) ? n : 0;
         var intent = ReplyInterpreter.Interpret(body, form.GetValueOrDefault("OptOutType"));
         var language = patient.Language;
-        var actor = Actors.Patient(patient.Id);
+        var actor = Actors.PatientSms;
         var commit = new ClinicCommit(clinic.Id, actor, now);
         string? reply;
         string handling;
         Patient? changedPatient = null;
-
+        SelfServiceOutcome? self = null;
         var upcoming = await data.NextUpcomingSessionAsync(clinic, patient.Id, now, ct);
-        switch (intent)
+        if (intent is not (ReplyIntent.Crisis or ReplyIntent.OptOut or ReplyIntent.OptIn or ReplyIntent.Help)
+            && int.TryParse(ReplyInterpreter.Keyword(body), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var digit) && digit is >= 0 and <= Offer.MaxStarts
+            && (await selfService.LatestOfferAsync(clinic.Id, patient.Id, ct)).Offer is { } latest)
         {
+            // The latest prompt decides what a digit means: an open offer's answer, or a late "1" to a chair offer.
+            self = latest.Value.IsOpenAt(now)
+                ? await selfService.AnswerAsync(commit, clinic, patient, latest, digit, sid, ct)
+                : await selfService.LateAnswerAsync(commit, clinic, patient, latest.Value, digit, upcoming?.Value, ct);
+        }
+        if (self is null && intent == ReplyIntent.Reschedule && upcoming is not null)
+        {
+            self = await selfService.OfferAsync(commit, clinic, patient, upcoming.Value, ct);
+        }
+        switch (self is null ? intent : ReplyIntent.SelfService)
+        {
+            case ReplyIntent.SelfService:
+                reply = self!.Reply;
+                handling = self.Handling;
+                commit.Insert(Keys.Message(patient.Id, $"reply-{sid}"), new SmsMessage
+                {
+                    Id = $"reply-{sid}",
+                    PatientId = patient.Id,
+                    Direction = "outbound",
+                    Kind = SmsKinds.Reply,
+                    Body = reply,
+                    Segments = SmsSegments.Count(reply),
+                    Status = SmsStatus.Replied,
+                    Reason = handling,
+                    At = now + Duration.FromTicks(1), // after the text it answers
+                    SentAt = now,
+                    UpdatedAt = now,
+                });
+                break;
             case ReplyIntent.Crisis:
             {
                 var flag = Flag.For(FlagKinds.Crisis, sid, FlagSeverity.Urgent, patient.Id, upcoming?.Value.Id, now,
@@ -118,6 +152,10 @@ public sealed class PatientReplies(ClinicData data, EscalationService escalation
         });
         commit.Insert(Keys.Inbound(sid), new InboundRecord(sid, reply, handling, now));
         await data.CommitAsync(commit, ct);
+        if (self is { Changed.Count: > 0 })
+        {
+            await sessions.SessionsChangedAsync(clinic, self.Changed, ct);
+        }
         logger.LogInformation("Inbound text {MessageSid} for clinic {ClinicId}, patient {PatientId}: {Handling}", sid, clinic.Id, patient.Id, handling);
         return new InboundOutcome(reply, handling);
     }

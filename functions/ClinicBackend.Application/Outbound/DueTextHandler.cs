@@ -165,17 +165,25 @@ public sealed class DueTextHandler(ClinicData data, TextSender sender, ISmsGatew
             var optedOut = sms.To is not null && await data.Store.GetAsync<Escalation.ContactOptOut>(message.ClinicId, Keys.ContactOptOut(sms.To), ct) is not null;
             return new DispatchFacts(clinic, null, null, sms, now, [], false, flag?.Value, optedOut);
         }
-        var quotaDays = clinic is null ? [] : await QuotaDaysAsync(clinic, message.PatientId, now, ct);
+        var patient = (await patientTask)?.Value;
+        var quotaDays = clinic is null || patient is null ? [] : await QuotaDaysAsync(clinic.Id, patient.Id, now.InZone(patient.ZoneOr(clinic.Zone)).Date, ct);
         var rebooked = clinic is not null && sms.Kind == SmsKinds.Missed
             && (await data.PatientSessionsAsync(clinic.Id, message.PatientId, ct, now.InZone(clinic.Zone).Date)).Any(s => s.IsUpcoming && s.StartUtc > now);
-        return new DispatchFacts(clinic, (await patientTask)?.Value, (await sessionTask)?.Value, sms, now, quotaDays, rebooked);
+        var offer = sms.OfferId is null ? null : (await data.Store.GetAsync<Domain.Offers.Offer>(message.ClinicId, Keys.Offer(sms.OfferId), ct))?.Value;
+        var chairFree = clinic is null || offer is not { Kind: Domain.Offers.OfferKind.Waitlist } || await IsFreeAsync(clinic, offer.Starts[0], ct);
+        return new DispatchFacts(clinic, patient, (await sessionTask)?.Value, sms, now, quotaDays, rebooked, Offer: offer, OfferChairFree: chairFree);
     }
 
-    /// <summary>The clinic-local days of the last week on which the patient already had an automated text.</summary>
-    private async Task<IReadOnlyCollection<LocalDate>> QuotaDaysAsync(Clinic clinic, string patientId, Instant now, CancellationToken ct)
+    private async Task<bool> IsFreeAsync(Clinic clinic, LocalDateTime start, CancellationToken ct)
     {
-        var today = now.InZone(clinic.Zone).Date;
-        var used = await data.Store.QueryRangeAsync<SmsQuota>(clinic.Id, Keys.SmsQuota(patientId, today.PlusDays(-6)),
+        var placed = BookingRules.Place(clinic, start, "start");
+        return placed.IsSuccess && await data.HasFreeChairAsync(clinic, placed.Value.Start, placed.Value.End, ct);
+    }
+
+    /// <summary>The days (in the patient's zone) of the last week on which the patient already had an automated text.</summary>
+    private async Task<IReadOnlyCollection<LocalDate>> QuotaDaysAsync(string clinicId, string patientId, LocalDate today, CancellationToken ct)
+    {
+        var used = await data.Store.QueryRangeAsync<SmsQuota>(clinicId, Keys.SmsQuota(patientId, today.PlusDays(-6)),
             Keys.PrefixEnd(Keys.SmsQuotaPrefix(patientId)), ct);
         return used.Select(q => q.Value.Date).ToList();
     }

@@ -48,7 +48,7 @@ public sealed class TextSender(
         }
         var body = Render(facts);
         var counted = SmsKinds.CountsAgainstLimits(sms.Kind);
-        var today = now.InZone(clinic.Zone).Date;
+        var today = now.InZone(facts.Patient?.ZoneOr(clinic.Zone) ?? clinic.Zone).Date;
         var claimed = sms with
         {
             Status = SmsStatus.Sending,
@@ -204,6 +204,10 @@ public sealed class TextSender(
         await FailAsync(ledger, row, why, permanent.Code, flag: true, now, ct);
     }
 
+    /// <summary>Times in texts are the clinic's; a patient who lives in another zone is told which.</summary>
+    public static string? ZoneNote(DispatchFacts facts) =>
+        facts.Patient?.TimeZone is { } own && own != facts.Clinic!.TimeZone ? SmsTexts.ZoneNote(facts.Clinic.TimeZone) : null;
+
     public static Duration Backoff(int attempts)
     {
         var seconds = BaseBackoff.TotalSeconds * Math.Pow(2, Math.Max(0, attempts - 1));
@@ -213,7 +217,8 @@ public sealed class TextSender(
 
     private static string Render(DispatchFacts facts) => facts.Text.Kind switch
     {
-        SmsKinds.DayBefore => SmsTexts.DayBeforeReminder(facts.Clinic!, facts.Patient!.Language, facts.Session!.Start),
+        SmsKinds.DayBefore => SmsTexts.DayBeforeReminder(facts.Clinic!, facts.Patient!.Language, facts.Session!.Start, ZoneNote(facts)),
+        SmsKinds.Offer => SmsTexts.WaitlistOffer(facts.Clinic!, facts.Patient!.Language, facts.Offer!.Starts[0], facts.Clinic!.SelfService.WaitlistOfferMinutes, ZoneNote(facts)),
         SmsKinds.Missed => SmsTexts.MissedSession(facts.Clinic!, facts.Patient!.Language),
         SmsKinds.Page => SmsTexts.Page(facts.Clinic!, facts.Flag!.Escalation.Code!),
         _ => throw new InvalidOperationException(facts.Text.Kind),

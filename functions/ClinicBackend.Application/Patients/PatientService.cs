@@ -20,6 +20,8 @@ public sealed class PatientInput
     public string? ExternalId { get; set; }
     public CourseInput? Course { get; set; }
     public bool? Active { get; set; }
+    /// <summary>The patient's IANA zone when it is not the clinic's; an empty string clears it.</summary>
+    public string? TimeZone { get; set; }
 }
 
 public sealed class CourseInput
@@ -151,6 +153,10 @@ public sealed class PatientService(ClinicData data, ClinicAccess access, Patient
         {
             errors.Add("language", $"language must be one of {string.Join(", ", Patient.Languages)}.");
         }
+        if (input.TimeZone is { Length: > 0 } zoneId && ClinicTime.FindZone(zoneId) is null)
+        {
+            errors.Add("timeZone", "Use an IANA time zone id such as 'America/Chicago', or leave it out for the clinic's.");
+        }
         if (input.ExternalId is { Length: > 64 })
         {
             errors.Add("externalId", "externalId is at most 64 characters.");
@@ -197,6 +203,7 @@ public sealed class PatientService(ClinicData data, ClinicAccess access, Patient
             Course = course!,
             Active = input.Active ?? existing?.Active ?? true,
             PausedByFlagId = existing?.PausedByFlagId,
+            TimeZone = input.TimeZone is null ? existing?.TimeZone : input.TimeZone.Length == 0 || input.TimeZone == clinic.TimeZone ? null : input.TimeZone,
             Version = existing is null ? 1 : existing.Version + 1,
             CreatedAt = existing?.CreatedAt ?? now,
         };

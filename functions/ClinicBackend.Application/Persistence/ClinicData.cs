@@ -155,6 +155,13 @@ public sealed class ClinicData(IDocumentStore store, EventRelay events, ISmsOutb
         return next is null ? null : await SessionAsync(clinic.Id, next.Id, ct);
     }
 
+    /// <summary>Whether a chair is free for the whole of a session placed at [start, end).</summary>
+    public async Task<bool> HasFreeChairAsync(Clinic clinic, ZonedDateTime start, ZonedDateTime end, CancellationToken ct)
+    {
+        var (from, to) = (start.ToInstant(), end.ToInstant());
+        return (await ChairsAsync(clinic, from, to, ct)).FreeOver(BookingRules.Ticks(from, to)) > 0;
+    }
+
     /// <summary>
     /// Who holds which chair at each capacity tick in [from, to). A claim of <paramref name="moving"/> that the
     /// session no longer lists (freed, its release not yet finished) counts as taken, never as its own.

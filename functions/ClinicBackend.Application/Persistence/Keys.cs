@@ -72,6 +72,25 @@ public static class Keys
     public static string ContactOptOut(string phone) => $"{ContactOptOutPrefix}{phone}";
     public const string ContactOptOutPrefix = "contactoptout|";
 
+    /// <summary>An offer of starts made to a patient by text.</summary>
+    public static string Offer(string offerId) => $"offer|{offerId}";
+    /// <summary>The latest offer sent to a patient: it decides what a reply digit means.</summary>
+    public static string PatientOffer(string patientId) => $"patientoffer|{patientId}";
+    /// <summary>An open offer closes at this time (ExpireOffers reads the due ones).</summary>
+    public static string OfferExpiry(Instant at, string offerId) => $"{OfferExpiryPrefix}{TickText(at)}|{offerId}";
+    public const string OfferExpiryPrefix = "offerexp|";
+    public static string OfferExpiryTo(Instant atInclusive) => $"{OfferExpiryPrefix}{TickText(atInclusive)}}}";
+    /// <summary>One of at most two waitlist offers a patient gets on a day of their own zone.</summary>
+    public static string OfferDay(string patientId, LocalDate day, int n) => $"offerday|{patientId}|{ClinicTime.FormatDate(day)}|{n}";
+    public static string OfferDayPrefix(string patientId, LocalDate day) => $"offerday|{patientId}|{ClinicTime.FormatDate(day)}|";
+    /// <summary>A future chair-time that a cancellation or a move freed, to offer to the waitlist.</summary>
+    public static string FreedSlot(Instant start, string sessionId) => $"{FreedSlotPrefix}{TickText(start)}|{sessionId}";
+    public const string FreedSlotPrefix = "freedslot|";
+    /// <summary>A waitlist entry, and its status index (oldest first).</summary>
+    public static string WaitlistEntry(string entryId) => $"waitlist|{entryId}";
+    public static string WaitlistIndex(string status, Instant createdAt, string entryId) => $"{WaitlistIndexPrefix(status)}{createdAt.ToUnixTimeTicks():D20}|{entryId}";
+    public static string WaitlistIndexPrefix(string status) => $"waitix|{status}|";
+
     /// <summary>A patient's SMS history: outbound ledger rows and inbound messages.</summary>
     public static string Message(string patientId, string messageId) => $"msg|{patientId}|{messageId}";
     public static string MessagePrefix(string patientId) => $"msg|{patientId}|";

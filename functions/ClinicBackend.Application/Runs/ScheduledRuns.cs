@@ -2,11 +2,12 @@ using ClinicBackend.Application.Escalation;
 using ClinicBackend.Application.Outbound;
 using ClinicBackend.Application.Persistence;
 using ClinicBackend.Application.Sweep;
+using ClinicBackend.Application.Waitlist;
 
 namespace ClinicBackend.Application.Runs;
 
 /// <summary>What the timer functions run, across every clinic; one clinic's failure never stops the others.</summary>
-public sealed class ScheduledRuns(ClinicData data, ReminderPlanner reminders, OutboxReconciler reconciler, SmsDispatcher dispatcher, SweepService sweep, EscalationService escalation)
+public sealed class ScheduledRuns(ClinicData data, ReminderPlanner reminders, OutboxReconciler reconciler, SmsDispatcher dispatcher, SweepService sweep, EscalationService escalation, WaitlistOffers waitlist)
 {
     /// <summary>DispatchSms runs every minute; it stops taking new work after this, well inside the function timeout.</summary>
     public static readonly TimeSpan DispatchBudget = TimeSpan.FromSeconds(50);
@@ -35,6 +36,13 @@ public sealed class ScheduledRuns(ClinicData data, ReminderPlanner reminders, Ou
     {
         var report = await escalation.RunAllAsync(ct);
         return $"{report.Results.Aggregate(EscalationSummary.Zero, (a, b) => a + b)}{report.Failures}";
+    }
+
+    /// <summary>Closes offers whose time is up and passes freed chairs to the next patient on the waitlist.</summary>
+    public async Task<string> ExpireOffersAsync(CancellationToken ct)
+    {
+        var report = await data.ForEachClinicAsync("ExpireOffers", waitlist.ExpireAsync, ct);
+        return $"{report.Results.Aggregate(OfferRunSummary.Zero, (a, b) => a + b)}{report.Failures}";
     }
 
     public async Task<string> SweepAsync(CancellationToken ct)

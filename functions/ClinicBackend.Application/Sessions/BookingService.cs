@@ -51,28 +51,15 @@ public sealed class BookingService(ClinicData data, ClinicAccess access, Session
                 return refused;
             }
             var now = time.Now();
-            if (BookingRules.CheckStart(clinic, start, end, now) is { } rule)
-            {
-                return rule;
-            }
-            var sessionId = Ids.New();
-            var chairsTask = data.ChairsAsync(clinic, start.ToInstant(), end.ToInstant(), ct);
-            var dayClaimTask = data.PatientDayClaimAsync(clinicId, patient!.Value.Id, start.Date, ct);
-            var assignment = (await chairsTask).Assign(BookingRules.Ticks(start.ToInstant(), end.ToInstant()), sessionId);
-            if (assignment is null)
-            {
-                return CapacityFull();
-            }
-            if (await dayClaimTask is { } dayClaim)
-            {
-                return PatientConflict(dayClaim.Value.SessionId, start.Date);
-            }
-            var session = Session.Book(sessionId, clinicId, patient.Value.Id, start, end, ClaimKeysOf(assignment), now, caller.ObjectId);
             var commit = new ClinicCommit(clinicId, caller.ObjectId, now);
-            SessionWrites.Insert(commit, session);
+            var booked = await DecideBookAsync(commit, clinic, patient!.Value, start, end, ct);
+            if (!booked.IsSuccess)
+            {
+                return booked;
+            }
             await data.CommitAsync(commit, ct);
-            await observer.SessionsChangedAsync(clinic, [session], ct);
-            return session;
+            await observer.SessionsChangedAsync(clinic, [booked.Value], ct);
+            return booked;
         });
 
     public Task<Result<Session>> RescheduleAsync(Caller caller, string clinicId, string sessionId, RescheduleInput input, int? ifMatch, CancellationToken ct) =>
@@ -93,48 +80,7 @@ public sealed class BookingService(ClinicData data, ClinicAccess access, Session
             {
                 return old;
             }
-            if (CheckPatient((await data.PatientAsync(clinic.Id, old.PatientId, ct))?.Value) is { } refused)
-            {
-                return refused;
-            }
-            if (BookingRules.CheckStart(clinic, start, end, commit.Now) is { } rule)
-            {
-                return rule;
-            }
-            var chairs = await data.ChairsAsync(clinic, start.ToInstant(), end.ToInstant(), ct, moving: old);
-            var assignment = chairs.Assign(BookingRules.Ticks(start.ToInstant(), end.ToInstant()), old.Id);
-            if (assignment is null)
-            {
-                return CapacityFull();
-            }
-            var claims = ClaimKeysOf(assignment);
-            var released = old.Claims.Except(claims).ToList();
-            var taken = claims.Except(old.Claims).ToList();
-            foreach (var claim in taken)
-            {
-                commit.Insert(claim, new ChairClaim(old.Id));
-            }
-            if (released.Count + taken.Count + SessionChangeRows > IDocumentStore.MaxChangesPerCommit)
-            {
-                commit.ReleaseAfterCommit(old.Id, released); // a long session moved to another day: too many rows for one transaction
-            }
-            else
-            {
-                foreach (var claim in released)
-                {
-                    commit.Delete(claim);
-                }
-            }
-            if (start.Date != old.Date)
-            {
-                if (await data.PatientDayClaimAsync(clinic.Id, old.PatientId, start.Date, ct) is { } other)
-                {
-                    return PatientConflict(other.Value.SessionId, start.Date);
-                }
-                commit.Delete(Keys.PatientDayClaim(old.PatientId, old.Date));
-                commit.Insert(Keys.PatientDayClaim(old.PatientId, start.Date), new PatientDayClaim(old.Id));
-            }
-            return old.MoveTo(start, end, claims, commit.Now, commit.Actor);
+            return await DecideMoveAsync(commit, clinic, old, start, end, ct);
         }, ct);
 
     /// <summary>The starts of a clinic-local day that booking accepts now, with their free chairs.</summary>
@@ -166,6 +112,91 @@ public sealed class BookingService(ClinicData data, ClinicAccess access, Session
             }
         }
         return new Availability(clinic, day, slots);
+    }
+
+    /// <summary>
+    /// Books a session for the patient at a placed start inside <paramref name="commit"/>: the rules of a start,
+    /// a chair free at every tick (claims inserted), no other live session of the patient that day.
+    /// </summary>
+    public async Task<Result<Session>> DecideBookAsync(ClinicCommit commit, Clinic clinic, Patient patient, ZonedDateTime start, ZonedDateTime end, CancellationToken ct)
+    {
+        if (CheckPatient(patient) is { } refused)
+        {
+            return refused;
+        }
+        if (BookingRules.CheckStart(clinic, start, end, commit.Now) is { } rule)
+        {
+            return rule;
+        }
+        var sessionId = Ids.New();
+        var chairsTask = data.ChairsAsync(clinic, start.ToInstant(), end.ToInstant(), ct);
+        var dayClaimTask = data.PatientDayClaimAsync(clinic.Id, patient.Id, start.Date, ct);
+        var assignment = (await chairsTask).Assign(BookingRules.Ticks(start.ToInstant(), end.ToInstant()), sessionId);
+        if (assignment is null)
+        {
+            return CapacityFull();
+        }
+        if (await dayClaimTask is { } dayClaim)
+        {
+            return PatientConflict(dayClaim.Value.SessionId, start.Date);
+        }
+        var session = Session.Book(sessionId, clinic.Id, patient.Id, start, end, ClaimKeysOf(assignment), commit.Now, commit.Actor);
+        SessionWrites.Insert(commit, session);
+        return session;
+    }
+
+    /// <summary>
+    /// Moves a booked session to a placed start inside <paramref name="commit"/>: the same rules as booking, the
+    /// chairs moved (claims inserted and freed), the patient's day claim moved. The caller writes the session.
+    /// </summary>
+    public async Task<Result<Session>> DecideMoveAsync(ClinicCommit commit, Clinic clinic, Session old, ZonedDateTime start, ZonedDateTime end, CancellationToken ct)
+    {
+        if (old.WhyNotMovable() is { } immovable)
+        {
+            return immovable;
+        }
+        if (CheckPatient((await data.PatientAsync(clinic.Id, old.PatientId, ct))?.Value) is { } refused)
+        {
+            return refused;
+        }
+        if (BookingRules.CheckStart(clinic, start, end, commit.Now) is { } rule)
+        {
+            return rule;
+        }
+        var chairs = await data.ChairsAsync(clinic, start.ToInstant(), end.ToInstant(), ct, moving: old);
+        var assignment = chairs.Assign(BookingRules.Ticks(start.ToInstant(), end.ToInstant()), old.Id);
+        if (assignment is null)
+        {
+            return CapacityFull();
+        }
+        if (start.Date != old.Date && await data.PatientDayClaimAsync(clinic.Id, old.PatientId, start.Date, ct) is { } other)
+        {
+            return PatientConflict(other.Value.SessionId, start.Date);
+        }
+        var claims = ClaimKeysOf(assignment);
+        var released = old.Claims.Except(claims).ToList();
+        var taken = claims.Except(old.Claims).ToList();
+        foreach (var claim in taken)
+        {
+            commit.Insert(claim, new ChairClaim(old.Id));
+        }
+        if (released.Count + taken.Count + SessionChangeRows > IDocumentStore.MaxChangesPerCommit)
+        {
+            commit.ReleaseAfterCommit(old.Id, released); // a long session moved to another day: too many rows for one transaction
+        }
+        else
+        {
+            foreach (var claim in released)
+            {
+                commit.Delete(claim);
+            }
+        }
+        if (start.Date != old.Date)
+        {
+            commit.Delete(Keys.PatientDayClaim(old.PatientId, old.Date));
+            commit.Insert(Keys.PatientDayClaim(old.PatientId, start.Date), new PatientDayClaim(old.Id));
+        }
+        return old.MoveTo(start, end, claims, commit.Now, commit.Actor);
     }
 
     /// <summary>The session a requested start gives, or every field error found so far plus the start's own.</summary>

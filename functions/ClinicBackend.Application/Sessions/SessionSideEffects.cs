@@ -1,6 +1,7 @@
 using ClinicBackend.Application.Outbound;
 using ClinicBackend.Application.Persistence;
 using ClinicBackend.Application.Sweep;
+using ClinicBackend.Application.Waitlist;
 using ClinicBackend.Domain.Clinics;
 using ClinicBackend.Domain.Flags;
 using ClinicBackend.Domain.Sessions;
@@ -12,7 +13,10 @@ namespace ClinicBackend.Application.Sessions;
 /// <summary>What else happens around session changes: reminders and the sweep's watches.</summary>
 public interface ISessionObserver
 {
-    /// <summary>After a commit: plan the reminders of the changed sessions (best effort: the nightly run plans what this misses).</summary>
+    /// <summary>
+    /// After a commit: plan the reminders of the changed sessions, and offer freed chairs to the waitlist (best
+    /// effort: the nightly run plans what this misses, ExpireOffers offers what is left).
+    /// </summary>
     Task SessionsChangedAsync(Clinic clinic, IReadOnlyList<Session> sessions, CancellationToken ct);
 
     /// <summary>Inside the completing unit of work (the cadence and monitoring-form watches).</summary>
@@ -22,7 +26,7 @@ public interface ISessionObserver
     Task OnRemsFormFiledAsync(ClinicCommit commit, Session filed, CancellationToken ct);
 }
 
-public sealed class SessionSideEffects(ClinicData data, ReminderPlanner reminders, TimeProvider time, ILogger<SessionSideEffects> logger)
+public sealed class SessionSideEffects(ClinicData data, ReminderPlanner reminders, WaitlistOffers waitlist, TimeProvider time, ILogger<SessionSideEffects> logger)
     : ISessionObserver
 {
     public async Task SessionsChangedAsync(Clinic clinic, IReadOnlyList<Session> sessions, CancellationToken ct)
@@ -37,6 +41,17 @@ public sealed class SessionSideEffects(ClinicData data, ReminderPlanner reminder
             {
                 // The change is committed; the nightly run plans what this could not.
                 logger.LogWarning(e, "Planning the reminder of session {SessionId} failed; the nightly run will plan it.", session.Id);
+            }
+        }
+        if (clinic.SelfService.Waitlist)
+        {
+            try
+            {
+                await waitlist.OfferFreedSlotsAsync(clinic, ct);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                logger.LogWarning(e, "Offering freed chairs of clinic {ClinicId} failed; ExpireOffers offers them.", clinic.Id);
             }
         }
     }

@@ -43,6 +43,7 @@ public sealed class SessionUpdater(ClinicData data, ClinicAccess access, TimePro
                 return decided;
             }
             SessionWrites.Apply(commit, session, decided.Value, action);
+            WaitlistWrites.NoteFreedSlot(commit, clinic, session.Value, decided.Value);
             await data.CommitAsync(commit, ct);
             await observer.SessionsChangedAsync(clinic, [decided.Value], ct);
             return decided;

@@ -41,8 +41,8 @@ public static class Actors
     /// <summary>An on-call contact acting by text.</summary>
     public static string OnCall(string contactName) => $"on-call:{contactName}";
 
-    /// <summary>A patient acting by text.</summary>
-    public static string Patient(string patientId) => $"patient:{patientId}";
+    /// <summary>A patient acting by text (confirming, moving their own visit, taking a freed chair).</summary>
+    public const string PatientSms = "patient-sms";
 }
 
 /// <summary>A user's role in one clinic.</summary>

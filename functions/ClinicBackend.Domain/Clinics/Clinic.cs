@@ -31,6 +31,12 @@ public sealed record EscalationSettings(IReadOnlyList<OnCallContact> Contacts, i
     public OnCallContact? ContactByPhone(string e164) => Contacts.FirstOrDefault(c => c.Phone == e164);
 }
 
+/// <summary>What patients may do by text: pick a new time themselves, and take chairs freed for a waitlist.</summary>
+public sealed record SelfServiceSettings(bool Reschedule, int OfferDays, int OfferMinutes, bool Waitlist, int WaitlistOfferMinutes)
+{
+    public static SelfServiceSettings Default { get; } = new(false, 7, 120, false, 30);
+}
+
 /// <summary>A certified clinic: where and when it treats, with how many monitoring chairs.</summary>
 public sealed record Clinic
 {
@@ -53,6 +59,7 @@ public sealed record Clinic
     /// <summary>True when Twilio Advanced Opt-Out answers STOP/START/HELP itself, so our reply stays silent.</summary>
     public bool TwilioAdvancedOptOut { get; init; }
     public EscalationSettings Escalation { get; init; } = EscalationSettings.Default;
+    public SelfServiceSettings SelfService { get; init; } = SelfServiceSettings.Default;
     public int Version { get; init; } = 1;
     public Instant CreatedAt { get; init; }
 

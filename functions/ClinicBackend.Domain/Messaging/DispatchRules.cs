@@ -1,6 +1,7 @@
 using ClinicBackend.Domain.Clinics;
 using ClinicBackend.Domain.Common;
 using ClinicBackend.Domain.Flags;
+using ClinicBackend.Domain.Offers;
 using ClinicBackend.Domain.Patients;
 using ClinicBackend.Domain.Sessions;
 using ClinicBackend.Domain.Time;
@@ -13,6 +14,8 @@ namespace ClinicBackend.Domain.Messaging;
 /// <param name="Rebooked">The patient has a session ahead (matters for the "we missed you" text).</param>
 /// <param name="Flag">A page's flag.</param>
 /// <param name="ContactOptedOut">A page's on-call contact texted STOP.</param>
+/// <param name="Offer">An offer text's offer.</param>
+/// <param name="OfferChairFree">A waitlist offer's chair is still free (it may have been booked while the text waited for the morning).</param>
 public sealed record DispatchFacts(
     Clinic? Clinic,
     Patient? Patient,
@@ -22,7 +25,9 @@ public sealed record DispatchFacts(
     IReadOnlyCollection<LocalDate> QuotaDaysUsed,
     bool Rebooked,
     Flag? Flag = null,
-    bool ContactOptedOut = false)
+    bool ContactOptedOut = false,
+    Offer? Offer = null,
+    bool OfferChairFree = true)
 {
     /// <summary>Whom the text goes to: the patient, or a page's contact (written on the row when it was planned).</summary>
     public string? Recipient => Text.Kind == SmsKinds.Page ? Text.To : Patient?.Phone;
@@ -58,16 +63,22 @@ public static class DispatchRules
         {
             return new DispatchDecision.Send();
         }
-        var allowedAt = SmsSchedule.NextAllowed(clinic, now);
+        // Quiet hours and the daily limit follow where the patient is.
+        var zone = facts.Patient!.ZoneOr(clinic.Zone);
+        var allowedAt = SmsSchedule.NextAllowed(clinic.Reminders, zone, now);
         if (allowedAt > now)
         {
             return DeferOrDrop(facts, allowedAt, "quiet hours");
         }
-        var today = now.InZone(clinic.Zone).Date;
+        if (!SmsKinds.CountsAgainstLimits(facts.Text.Kind))
+        {
+            return new DispatchDecision.Send();
+        }
+        var today = now.InZone(zone).Date;
         var (allowedToday, firstDay) = SmsSchedule.Limits(facts.QuotaDaysUsed, today);
         if (!allowedToday)
         {
-            var next = ClinicTime.ResolveLenient(firstDay.At(clinic.Reminders.QuietEnd), clinic.Zone).ToInstant();
+            var next = ClinicTime.ResolveLenient(firstDay.At(clinic.Reminders.QuietEnd), zone).ToInstant();
             var limit = facts.QuotaDaysUsed.Contains(today) ? "daily limit (1 automated text a day)" : "weekly limit (3 automated texts a week)";
             return DeferOrDrop(facts, next, limit);
         }
@@ -119,6 +130,9 @@ public static class DispatchRules
                     return "session-changed";
                 }
                 return facts.Rebooked ? "already-rebooked" : null;
+            case SmsKinds.Offer:
+                return facts.Offer is not { } offer || !offer.IsOpenAt(facts.Now) ? "offer-closed"
+                    : facts.OfferChairFree ? null : "offer-chair-taken";
             default:
                 return "not-an-automated-text";
         }

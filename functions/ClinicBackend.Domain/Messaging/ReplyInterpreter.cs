@@ -13,6 +13,8 @@ public enum ReplyIntent
     Confirm,
     Reschedule,
     FreeText,
+    /// <summary>Not read from the words: a digit answered an open offer, or "2" brought one (decided with the offer).</summary>
+    SelfService,
 }
 
 /// <summary>

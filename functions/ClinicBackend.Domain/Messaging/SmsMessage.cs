@@ -12,12 +12,16 @@ public static class SmsKinds
     public const string Inbound = "inbound";
     /// <summary>A page to an on-call contact for an urgent flag: no patient data, not held by quiet hours or the limits.</summary>
     public const string Page = "page";
+    /// <summary>A freed chair offered to a patient on the waitlist: keeps quiet hours, not counted against the limits (two a day at most).</summary>
+    public const string Offer = "offer";
+    /// <summary>An answer to the patient's own text that the history keeps (an offer of starts, a confirmation of a move).</summary>
+    public const string Reply = "reply";
 
     /// <summary>Automated texts to patients count against the healthcare exemption's 1 a day and 3 a week.</summary>
     public static bool CountsAgainstLimits(string kind) => kind is DayBefore or Missed;
 
     /// <summary>Automated texts to patients wait out quiet hours; a page is for staff who are on call.</summary>
-    public static bool KeepsQuietHours(string kind) => kind is DayBefore or Missed;
+    public static bool KeepsQuietHours(string kind) => kind is DayBefore or Missed or Offer;
 }
 
 /// <summary>Where a text stands. Outbound texts move forward only (Twilio's callbacks arrive in any order).</summary>
@@ -31,6 +35,8 @@ public static class SmsStatus
     public const string Skipped = "skipped";
     public const string Failed = "failed";
     public const string Received = "received";
+    /// <summary>An answer given in the reply to the patient's own text (TwiML), kept in the history.</summary>
+    public const string Replied = "replied";
 
     // Twilio's own statuses (Twilio's "sending" and "failed" are the two above)
     public const string Accepted = "accepted";
@@ -49,7 +55,7 @@ public static class SmsStatus
         Sending or Unsettled => 1, // also Twilio's "sending"
         Accepted or Scheduled or Queued => 2,
         Sent => 3,
-        Delivered or Undelivered or Failed or Canceled or Simulated or Skipped => 4,
+        Delivered or Undelivered or Failed or Canceled or Simulated or Skipped or Replied => 4,
         Read => 5,
         _ => -1,
     };
@@ -77,6 +83,8 @@ public sealed record SmsMessage
     public string? SessionId { get; init; }
     /// <summary>A page: the urgent flag it is for.</summary>
     public string? FlagId { get; init; }
+    /// <summary>An offer text: the offer it carries.</summary>
+    public string? OfferId { get; init; }
     /// <summary>The session's schedule version the text was planned for.</summary>
     public int? SessionVersion { get; init; }
     /// <summary>Outbound: the numbers it was sent from and to (written when it is claimed for sending).</summary>
@@ -103,6 +111,9 @@ public sealed record SmsMessage
     public int Generation { get; init; }
     public string? ErrorCode { get; init; }
     public Instant UpdatedAt { get; init; }
+
+    /// <summary>The text that carries a waitlist offer.</summary>
+    public static string OfferTextId(string offerId) => $"w-{offerId}";
 
     public static string ReminderId(string sessionId, int version, string kind) => $"r-{sessionId}-v{version}-{kind}";
 

@@ -11,16 +11,19 @@ public static class SmsSchedule
     public const int DailyLimit = 1;
     public const int WeeklyLimit = 3;
 
-    /// <summary>The first instant at or after <paramref name="at"/> outside the clinic's quiet hours.</summary>
-    public static Instant NextAllowed(Clinic clinic, Instant at)
+    /// <summary>The first instant at or after <paramref name="at"/> outside the clinic's quiet hours, in the clinic's zone.</summary>
+    public static Instant NextAllowed(Clinic clinic, Instant at) => NextAllowed(clinic.Reminders, clinic.Zone, at);
+
+    /// <summary>The first instant at or after <paramref name="at"/> outside the quiet hours in <paramref name="zone"/> (the patient's).</summary>
+    public static Instant NextAllowed(ReminderSettings reminders, DateTimeZone zone, Instant at)
     {
-        var local = at.InZone(clinic.Zone).LocalDateTime;
-        if (!ClinicRules.IsQuiet(clinic.Reminders, local.TimeOfDay))
+        var local = at.InZone(zone).LocalDateTime;
+        if (!ClinicRules.IsQuiet(reminders, local.TimeOfDay))
         {
             return at;
         }
-        var date = local.TimeOfDay >= clinic.Reminders.QuietStart ? local.Date.PlusDays(1) : local.Date;
-        return Time.ClinicTime.ResolveLenient(date.At(clinic.Reminders.QuietEnd), clinic.Zone).ToInstant();
+        var date = local.TimeOfDay >= reminders.QuietStart ? local.Date.PlusDays(1) : local.Date;
+        return Time.ClinicTime.ResolveLenient(date.At(reminders.QuietEnd), zone).ToInstant();
     }
 
     /// <summary>

@@ -17,12 +17,12 @@ public static class SmsTexts
     private static readonly string[] EnMonths = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
     private static readonly string[] EsMonths = ["ene", "feb", "mar", "abr", "may", "jun", "jul", "ago", "sep", "oct", "nov", "dic"];
 
-    public static string DayBeforeReminder(Clinic clinic, string language, LocalDateTime start)
+    public static string DayBeforeReminder(Clinic clinic, string language, LocalDateTime start, string? zoneNote = null)
     {
         var phone = PhoneFormat.ForDisplay(clinic.Phone, clinic.Country);
         return language == "es"
-            ? $"{clinic.Name}: cita {EsDate(start)}, {start.Hour}:{start.Minute:D2}. Alguien debe llevarle a casa. Responda 1 para confirmar, 2 para cambiar. {phone}. STOP para baja"
-            : $"{clinic.Name}: visit {EnDate(start)}, {EnTime(start)}. Someone must drive you home. Reply 1 to confirm, 2 to reschedule. {phone}. STOP to opt out";
+            ? $"{clinic.Name}: cita {EsDate(start)}, {start.Hour}:{start.Minute:D2}{Note(zoneNote)}. Alguien debe llevarle a casa. Responda 1 para confirmar, 2 para cambiar. {phone}. STOP para baja"
+            : $"{clinic.Name}: visit {EnDate(start)}, {EnTime(start)}{Note(zoneNote)}. Someone must drive you home. Reply 1 to confirm, 2 to reschedule. {phone}. STOP to opt out";
     }
 
     public static string MissedSession(Clinic clinic, string language)
@@ -65,6 +65,44 @@ public static class SmsTexts
     public static string Crisis(Clinic clinic, string language) => language == "es"
         ? $"Si esta en crisis, llame o envie un texto al 988 (Suicide & Crisis Lifeline), o al 911. {clinic.Name}: {PhoneFormat.ForDisplay(clinic.Phone, clinic.Country)}. Le contactaremos."
         : $"If you are in crisis, call or text 988 (Suicide & Crisis Lifeline) or 911. {clinic.Name}: {PhoneFormat.ForDisplay(clinic.Phone, clinic.Country)}. We will reach out.";
+
+    /// <summary>
+    /// The starts a patient may pick by text, in the clinic's time (named when the patient lives in another zone):
+    /// "Reply 1 for Tue Dec 8 10:00 AM, 2 for ..., or 0 to keep your visit and have the clinic call you."
+    /// </summary>
+    public static string RescheduleOffer(Clinic clinic, string language, IReadOnlyList<LocalDateTime> starts, string? zoneNote)
+    {
+        var note = zoneNote is null ? "" : $" ({zoneNote})";
+        if (language == "es")
+        {
+            var opciones = string.Join(", ", starts.Select((s, i) => $"{i + 1} para {EsDate(s)} {s.Hour}:{s.Minute:D2}"));
+            return $"{clinic.Name}: responda {opciones}{note}, o 0 para mantener su cita y que la clinica le llame.";
+        }
+        var options = string.Join(", ", starts.Select((s, i) => $"{i + 1} for {EnDate(s)} {EnTime(s)}"));
+        return $"{clinic.Name}: Reply {options}{note}, or 0 to keep your visit and have the clinic call you.";
+    }
+
+    public static string Rescheduled(Clinic clinic, string language, LocalDateTime start, string? zoneNote) => language == "es"
+        ? $"{clinic.Name}: listo, su cita es el {EsDate(start)} a las {start.Hour}:{start.Minute:D2}{Note(zoneNote)}. Alguien debe llevarle a casa."
+        : $"{clinic.Name}: done, your visit is now {EnDate(start)}, {EnTime(start)}{Note(zoneNote)}. Someone must drive you home.";
+
+    /// <summary>A pick or a waitlist reply that came too late: somebody else has the chair now.</summary>
+    public static string TimeJustTaken(Clinic clinic, string language) => language == "es"
+        ? $"{clinic.Name}: esa hora se acaba de ocupar."
+        : $"{clinic.Name}: that time was just taken.";
+
+    public static string WaitlistOffer(Clinic clinic, string language, LocalDateTime start, int minutes, string? zoneNote) => language == "es"
+        ? $"Se abrio una cita en {clinic.Name}: {EsDate(start)}, {start.Hour}:{start.Minute:D2}{Note(zoneNote)}. Responda 1 para tomarla en los proximos {minutes} min."
+        : $"A visit opened at {clinic.Name}: {EnDate(start)}, {EnTime(start)}{Note(zoneNote)}. Reply 1 to take it in the next {minutes} min.";
+
+    public static string WaitlistDeclined(Clinic clinic, string language) => language == "es"
+        ? $"{clinic.Name}: de acuerdo, sigue en la lista de espera."
+        : $"{clinic.Name}: OK, you stay on the waiting list.";
+
+    /// <summary>"New York time": how a text names the clinic's zone for a patient who lives in another one.</summary>
+    public static string ZoneNote(string zoneId) => zoneId[(zoneId.LastIndexOf('/') + 1)..].Replace('_', ' ') + " time";
+
+    private static string Note(string? zoneNote) => zoneNote is null ? "" : $" ({zoneNote})";
 
     /// <summary>A page to an on-call contact: the clinic, that a patient needs follow-up, where to look, the code. Nothing about the patient or the flag.</summary>
     public static string Page(Clinic clinic, string code) =>

@@ -53,6 +53,8 @@ public sealed record Patient
     public string Language { get; init; } = "en";
     public string? ExternalId { get; init; }
     public required TreatmentCourse Course { get; init; }
+    /// <summary>The patient's own IANA time zone when it differs from the clinic's: quiet hours and the daily limit follow it.</summary>
+    public string? TimeZone { get; init; }
     public bool Active { get; init; } = true;
     /// <summary>Set while a crisis flag is open: automated texts stop until staff resolve it.</summary>
     public string? PausedByFlagId { get; init; }
@@ -63,4 +65,8 @@ public sealed record Patient
     public bool MayReceiveAutomatedTexts => Active && SmsConsent && !SmsOptedOut && PausedByFlagId is null;
 
     public static readonly string[] Languages = ["en", "es"];
+
+    /// <summary>Where the patient is: their own zone, or the clinic's.</summary>
+    public DateTimeZone ZoneOr(DateTimeZone clinicZone) =>
+        TimeZone is { } id && DateTimeZoneProviders.Tzdb.GetZoneOrNull(id) is { } zone ? zone : clinicZone;
 }

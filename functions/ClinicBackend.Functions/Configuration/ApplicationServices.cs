@@ -12,6 +12,7 @@ using ClinicBackend.Application.Persistence;
 using ClinicBackend.Application.Runs;
 using ClinicBackend.Application.Sessions;
 using ClinicBackend.Application.Sweep;
+using ClinicBackend.Application.Waitlist;
 using ClinicBackend.Domain.Events;
 using ClinicBackend.Domain.Messaging;
 using ClinicBackend.Functions.Pipeline;
@@ -50,6 +51,9 @@ public static class ApplicationServices
         services.AddSingleton<StaffReplies>();
         services.AddSingleton<OnCallPager>();
         services.AddSingleton<EscalationService>();
+        services.AddSingleton<SelfServiceReplies>();
+        services.AddSingleton<WaitlistOffers>();
+        services.AddSingleton<WaitlistService>();
         services.AddSingleton<ReminderPlanner>();
         services.AddSingleton<SmsDispatcher>();
         services.AddSingleton<OutboxReconciler>();

@@ -22,6 +22,7 @@ public sealed record ClinicResponse(
     int CadenceGraceDays,
     bool TwilioAdvancedOptOut,
     EscalationResponse Escalation,
+    SelfServiceResponse SelfService,
     int Version)
 {
     public static ClinicResponse From(Clinic c) => new(
@@ -30,7 +31,9 @@ public sealed record ClinicResponse(
             d => d.Name,
             d => c.HoursOn(d.Day) is { } h ? new[] { ClinicTime.FormatHourMinute(h.Open), ClinicTime.FormatHourMinute(h.Close) } : null),
         RemindersResponse.From(c.Reminders), c.MissedGraceMinutes, c.CadenceGraceDays, c.TwilioAdvancedOptOut,
-        new EscalationResponse(c.Escalation.Contacts.Select(o => new ContactResponse(o.Name, o.Phone)).ToList(), c.Escalation.AckMinutes), c.Version);
+        new EscalationResponse(c.Escalation.Contacts.Select(o => new ContactResponse(o.Name, o.Phone)).ToList(), c.Escalation.AckMinutes),
+        new SelfServiceResponse(c.SelfService.Reschedule, c.SelfService.OfferDays, c.SelfService.OfferMinutes, c.SelfService.Waitlist, c.SelfService.WaitlistOfferMinutes),
+        c.Version);
 }
 
 public sealed record RemindersResponse(string DayBeforeAt, string[] QuietHours, string RideCheckAt)
@@ -40,6 +43,8 @@ public sealed record RemindersResponse(string DayBeforeAt, string[] QuietHours, 
         [ClinicTime.FormatHourMinute(r.QuietStart), ClinicTime.FormatHourMinute(r.QuietEnd)],
         ClinicTime.FormatHourMinute(r.RideCheckAt));
 }
+
+public sealed record SelfServiceResponse(bool Reschedule, int OfferDays, int OfferMinutes, bool Waitlist, int WaitlistOfferMinutes);
 
 /// <summary>Who is paged for urgent flags, in order, and how long each has to acknowledge.</summary>
 public sealed record EscalationResponse(IReadOnlyList<ContactResponse> Contacts, int AckMinutes);

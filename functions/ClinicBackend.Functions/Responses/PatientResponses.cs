@@ -18,6 +18,7 @@ public sealed record PatientResponse(
     string? ExternalId,
     bool Active,
     bool AutomatedTextsPaused,
+    string? TimeZone,
     CourseResponse Course,
     int Version)
 {
@@ -26,6 +27,7 @@ public sealed record PatientResponse(
         var p = state.Patient;
         return new(p.Id, p.GivenName, p.FamilyName, p.Phone, p.SmsConsent, p.SmsOptedOut, p.RemsEnrolled, p.Language, p.ExternalId, p.Active,
             p.PausedByFlagId is not null,
+            p.TimeZone,
             new CourseResponse(ClinicTime.FormatDate(p.Course.StartDate), p.Course.MaintenanceIntervalDays, Names.Kebab(state.Phase)),
             p.Version);
     }

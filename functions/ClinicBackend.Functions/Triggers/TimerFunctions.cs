@@ -33,6 +33,13 @@ public sealed class TimerFunctions(ScheduledRuns runs, ILogger<TimerFunctions> l
         logger.LogInformation("EscalateFlags (past due: {PastDue}): {Summary}", timer.IsPastDue, summary);
     }
 
+    [Function("ExpireOffers")]
+    public async Task ExpireOffers([TimerTrigger("%Schedules__ExpireOffers%")] TimerInfo timer, CancellationToken ct)
+    {
+        var summary = await runs.ExpireOffersAsync(ct);
+        logger.LogInformation("ExpireOffers (past due: {PastDue}): {Summary}", timer.IsPastDue, summary);
+    }
+
     [Function("SweepMissedSessions")]
     public async Task SweepMissedSessions([TimerTrigger("%Schedules__SweepMissedSessions%")] TimerInfo timer, CancellationToken ct)
     {

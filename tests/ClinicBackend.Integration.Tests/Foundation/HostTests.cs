@@ -57,6 +57,7 @@ public sealed class HostTests
         {
             ["DispatchSms"] = "%Schedules__DispatchSms%",
             ["EscalateFlags"] = "%Schedules__EscalateFlags%",
+            ["ExpireOffers"] = "%Schedules__ExpireOffers%",
             ["NightlyReminders"] = "%Schedules__NightlyReminders%",
             ["SweepMissedSessions"] = "%Schedules__SweepMissedSessions%",
         }, timers);
@@ -72,6 +73,7 @@ public sealed class HostTests
     [InlineData("DispatchSms", 202)]
     [InlineData("SweepMissedSessions", 202)]
     [InlineData("EscalateFlags", 202)]
+    [InlineData("ExpireOffers", 202)]
     [InlineData("Health", 404)]
     [InlineData("NoSuchFunction", 404)]
     public async Task Admin_endpoint_runs_non_http_functions(string name, int status)

@@ -1,5 +1,4 @@
 using ClinicBackend.Domain.Messaging;
-using System.Xml.Linq;
 
 namespace ClinicBackend.Integration.Tests.Messaging;
 
@@ -15,7 +14,6 @@ public sealed class EscalationTests : TwilioAppTest
     private const string Kim = "+12125550151";
     // Tuesday 2026-12-01 22:00 in New York: quiet hours for patients, on call for staff.
     private static readonly DateTimeOffset TuesdayNight = new(2026, 12, 2, 3, 0, 0, TimeSpan.Zero);
-    private static int _sids;
     private readonly LogCapture _logs = new();
 
     protected override ClinicOptions ClinicOptions => new()
@@ -34,20 +32,6 @@ public sealed class EscalationTests : TwilioAppTest
         body["givenName"] = "Marisol";
         _patient = (await Clinic.PostAsync("/patients", body)).Expect(201)["id"]!;
         App.Clock.SetUtcNow(TuesdayNight);
-    }
-
-    private async Task<string?> TextAsync(string from, string body)
-    {
-        var fields = new Dictionary<string, string>
-        {
-            ["MessageSid"] = $"SM{Interlocked.Increment(ref _sids):D32}",
-            ["AccountSid"] = TwilioStandIn.AccountSid,
-            ["From"] = from,
-            ["To"] = "+12125550199",
-            ["Body"] = body,
-        };
-        var reply = (await TwilioRequests.PostSignedAsync(App, "/api/sms/inbound", fields)).Expect(200);
-        return XDocument.Parse(reply.Body).Root!.Element("Message")?.Value;
     }
 
     private async Task<System.Text.Json.Nodes.JsonNode> CrisisFlagAsync() => Assert.Single(await Clinic.FlagsAsync("crisis"))!;

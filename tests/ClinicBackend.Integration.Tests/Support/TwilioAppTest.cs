@@ -16,6 +16,13 @@ public abstract class TwilioAppTest : ClinicAppTest
         return app;
     }
 
+    /// <summary>Texts the clinic's number as a patient (or a contact) would; answers the reply's text, or null for none.</summary>
+    protected async Task<string?> TextAsync(string from, string body)
+    {
+        var reply = (await TwilioRequests.PostSignedAsync(App, "/api/sms/inbound", TwilioRequests.Inbound(from, Clinic.SmsFrom, body))).Expect(200);
+        return System.Xml.Linq.XDocument.Parse(reply.Body).Root!.Element("Message")?.Value;
+    }
+
     public override async Task DisposeAsync()
     {
         await base.DisposeAsync();

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
-using Azure.Storage.Queues;
 
 namespace ClinicBackend.Integration.Tests.Sweep;
 
@@ -263,7 +262,7 @@ public sealed class SweepTests
         await app.RunFunctionAsync("SweepMissedSessions");
         await app.RunFunctionAsync("DispatchSms");
 
-        var events = await DrainEventsAsync(app);
+        var events = await PublishedEvents.DrainAsync(app);
         var ids = events.Select(e => e["id"]!.ToString()).ToList();
         Assert.Contains($"{session}-v1", ids); // booked
         Assert.Contains($"{session}-v2", ids); // noshow
@@ -282,27 +281,7 @@ public sealed class SweepTests
         await app.RunFunctionAsync("SweepMissedSessions");
         await app.RunFunctionAsync("DispatchSms");
         // (A late background publish of an earlier event may still arrive: same id, so not new.)
-        var later = (await DrainEventsAsync(app)).Select(e => e["id"]!.ToString()).ToList();
+        var later = (await PublishedEvents.DrainAsync(app)).Select(e => e["id"]!.ToString()).ToList();
         Assert.Equal([$"flag-{flagId}-resolved"], later.Except(ids).Distinct());
-    }
-
-    private static async Task<List<JsonNode>> DrainEventsAsync(TestApp app)
-    {
-        await Task.Delay(300); // events published right after a commit go in the background
-        var queue = new QueueClient(app.ConnectionString, $"{app.Prefix}clinic-events", new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 });
-        var events = new List<JsonNode>();
-        while (true)
-        {
-            var batch = (await queue.ReceiveMessagesAsync(32)).Value;
-            if (batch.Length == 0)
-            {
-                return events;
-            }
-            foreach (var message in batch)
-            {
-                events.Add(JsonNode.Parse(message.MessageText)!);
-                await queue.DeleteMessageAsync(message.MessageId, message.PopReceipt);
-            }
-        }
     }
 }

@@ -1,0 +1,175 @@
+using ClinicBackend.Application.Persistence;
+using ClinicBackend.Domain.Access;
+using ClinicBackend.Domain.Clinics;
+using ClinicBackend.Domain.Common;
+using ClinicBackend.Domain.Messaging;
+using ClinicBackend.Domain.Offers;
+using ClinicBackend.Domain.Patients;
+using ClinicBackend.Domain.Sessions;
+using ClinicBackend.Domain.Time;
+using ClinicBackend.Domain.Waitlist;
+using NodaTime;
+
+namespace ClinicBackend.Application.Waitlist;
+
+public sealed record OfferRunSummary(int Expired, int Offered)
+{
+    public static OfferRunSummary operator +(OfferRunSummary a, OfferRunSummary b) => new(a.Expired + b.Expired, a.Offered + b.Offered);
+
+    public static readonly OfferRunSummary Zero = new(0, 0);
+
+    public override string ToString() => $"{Expired} offers closed, {Offered} freed chairs offered";
+}
+
+/// <summary>
+/// Freed chairs go to the waitlist: the oldest waiting entry whose window holds the start, and whose patient may
+/// book it, gets an offer by text (never in their quiet hours: planned for the morning), and holds the chair
+/// alone until the offer closes; then ExpireOffers passes the chair to the next entry.
+/// </summary>
+public sealed class WaitlistOffers(ClinicData data, TimeProvider time)
+{
+    /// <summary>How many waiting entries a freed chair is matched against at most (oldest first).</summary>
+    private const int EntriesConsidered = 200;
+
+    /// <summary>Offers each freed chair of the clinic that has no open offer yet. Safe to repeat.</summary>
+    public async Task<int> OfferFreedSlotsAsync(Clinic clinic, CancellationToken ct)
+    {
+        var offered = 0;
+        foreach (var slot in await data.Store.QueryPrefixAsync<FreedSlot>(clinic.Id, Keys.FreedSlotPrefix, ct))
+        {
+            offered += await Concurrency.RetryAsync(() => OfferSlotAsync(clinic, slot.Key, ct), () => false) ? 1 : 0;
+        }
+        return offered;
+    }
+
+    /// <summary>Closes the clinic's offers whose time is up (a waitlist entry waits again, its chair passes on), then offers freed chairs.</summary>
+    public async Task<OfferRunSummary> ExpireAsync(Clinic clinic, CancellationToken ct)
+    {
+        var now = time.Now();
+        var expired = 0;
+        foreach (var due in await data.Store.QueryRangeAsync<OfferPointer>(clinic.Id, Keys.OfferExpiryPrefix, Keys.OfferExpiryTo(now), ct))
+        {
+            expired += await Concurrency.RetryAsync(async () =>
+            {
+                var offer = await data.Store.GetAsync<Offer>(clinic.Id, Keys.Offer(due.Value.OfferId), ct);
+                if (offer is null || offer.Value.Status != OfferStatus.Open)
+                {
+                    return 0;
+                }
+                var commit = new ClinicCommit(clinic.Id, Actors.System, now);
+                await CloseAsync(commit, clinic.Id, offer, OfferStatus.Expired, ct);
+                await data.CommitAsync(commit, ct);
+                return 1;
+            }, () => 0);
+        }
+        return new OfferRunSummary(expired, await OfferFreedSlotsAsync(clinic, ct));
+    }
+
+    /// <summary>
+    /// Closes an offer in <paramref name="commit"/>; an untaken waitlist offer puts its entry back to waiting and
+    /// releases its chair for the next entry.
+    /// </summary>
+    public async Task CloseAsync(ClinicCommit commit, string clinicId, Stored<Offer> offer, OfferStatus status, CancellationToken ct, bool entryBackToWaiting = true)
+    {
+        WaitlistWrites.Close(commit, offer, status);
+        if (offer.Value.Kind != OfferKind.Waitlist || status == OfferStatus.Taken)
+        {
+            return;
+        }
+        if (entryBackToWaiting && offer.Value.WaitlistEntryId is { } entryId && await data.Store.GetAsync<WaitlistEntry>(clinicId, Keys.WaitlistEntry(entryId), ct) is { Value.Status: WaitlistStatus.Offered } entry)
+        {
+            WaitlistWrites.Update(commit, entry, entry.Value.With(WaitlistStatus.Waiting));
+        }
+        if (offer.Value.SlotKey is { } slotKey && await data.Store.GetAsync<FreedSlot>(clinicId, slotKey, ct) is { } slot && slot.Value.HeldByOfferId == offer.Value.Id)
+        {
+            commit.Replace(slotKey, slot.Value with { HeldByOfferId = null }, slot.ETag);
+        }
+    }
+
+    private async Task<bool> OfferSlotAsync(Clinic clinic, string slotKey, CancellationToken ct)
+    {
+        var now = time.Now();
+        var slot = await data.Store.GetAsync<FreedSlot>(clinic.Id, slotKey, ct);
+        if (slot is null || slot.Value.HeldByOfferId is not null)
+        {
+            return false;
+        }
+        var commit = new ClinicCommit(clinic.Id, Actors.System, now);
+        var placed = BookingRules.Place(clinic, slot.Value.Start, "start");
+        if (slot.Value.StartUtc - WaitlistRules.MinimumLead < now || !placed.IsSuccess || !await data.HasFreeChairAsync(clinic, placed.Value.Start, placed.Value.End, ct))
+        {
+            commit.Delete(slotKey, slot.ETag); // too late, or somebody booked the chair meanwhile
+            await data.TryCommitAsync(commit, ct);
+            return false;
+        }
+        var entries = await data.Store.QueryPrefixAsync<WaitlistEntry>(clinic.Id, Keys.WaitlistIndexPrefix("waiting"), ct, EntriesConsidered);
+        var keep = false; // somebody may take it later (they hold another offer, or had their offers for today)
+        foreach (var candidate in entries.Select(e => e.Value).Where(e => e.Holds(slot.Value.Start) && !slot.Value.OfferedEntryIds.Contains(e.Id)))
+        {
+            var entry = await data.Store.GetAsync<WaitlistEntry>(clinic.Id, Keys.WaitlistEntry(candidate.Id), ct);
+            var patient = await data.PatientAsync(clinic.Id, candidate.PatientId, ct);
+            if (entry is null || patient is null)
+            {
+                continue;
+            }
+            var zone = patient.Value.ZoneOr(clinic.Zone);
+            var sendAt = SmsSchedule.NextAllowed(clinic.Reminders, zone, now);
+            var today = sendAt.InZone(zone).Date;
+            var dayClaim = await data.PatientDayClaimAsync(clinic.Id, patient.Value.Id, slot.Value.Start.Date, ct);
+            var offersToday = (await data.Store.QueryPrefixAsync<OfferPointer>(clinic.Id, Keys.OfferDayPrefix(patient.Value.Id, today), ct)).Count;
+            var pointer = await data.Store.GetAsync<OfferPointer>(clinic.Id, Keys.PatientOffer(patient.Value.Id), ct);
+            var previous = pointer is null ? null : await data.Store.GetAsync<Offer>(clinic.Id, Keys.Offer(pointer.Value.OfferId), ct);
+            var holds = previous is { Value.Kind: OfferKind.Waitlist } && previous.Value.IsOpenAt(now);
+            var otherSession = dayClaim is not null && dayClaim.Value.SessionId != entry.Value.SessionId;
+            if (WaitlistRules.WhyNot(entry.Value, patient.Value, slot.Value.Start, otherSession, offersToday, holds) is { } why)
+            {
+                keep |= why is WaitlistRules.HoldsAnOffer or WaitlistRules.OffersUsedToday;
+                continue;
+            }
+            var offer = new Offer
+            {
+                Id = Offer.NewId(),
+                PatientId = patient.Value.Id,
+                Kind = OfferKind.Waitlist,
+                SessionId = entry.Value.SessionId,
+                WaitlistEntryId = entry.Value.Id,
+                SlotKey = slotKey,
+                Starts = [slot.Value.Start],
+                SentAt = sendAt,
+                ExpiresAt = sendAt + Duration.FromMinutes(clinic.SelfService.WaitlistOfferMinutes),
+            };
+            if (previous is not null && previous.Value.IsOpenAt(now))
+            {
+                await CloseAsync(commit, clinic.Id, previous, OfferStatus.Superseded, ct);
+                previous = null; // closed above
+            }
+            WaitlistWrites.Open(commit, offer, previous, pointer);
+            WaitlistWrites.Update(commit, entry, entry.Value.With(WaitlistStatus.Offered));
+            commit.Replace(slotKey, slot.Value with { HeldByOfferId = offer.Id, OfferedEntryIds = [.. slot.Value.OfferedEntryIds, entry.Value.Id] }, slot.ETag);
+            commit.Insert(Keys.OfferDay(patient.Value.Id, today, offersToday + 1), new OfferPointer(offer.Id));
+            commit.PlanText(new SmsMessage
+            {
+                Id = SmsMessage.OfferTextId(offer.Id),
+                PatientId = patient.Value.Id,
+                Direction = "outbound",
+                Kind = SmsKinds.Offer,
+                OfferId = offer.Id,
+                SessionId = entry.Value.SessionId,
+                Status = SmsStatus.Planned,
+                At = sendAt,
+                ExpiresAt = offer.ExpiresAt,
+                UpdatedAt = now,
+            });
+            await data.CommitAsync(commit, ct);
+            return true;
+        }
+        keep |= (await data.Store.QueryPrefixAsync<WaitlistEntry>(clinic.Id, Keys.WaitlistIndexPrefix("offered"), ct, EntriesConsidered))
+            .Any(e => e.Value.Holds(slot.Value.Start) && !slot.Value.OfferedEntryIds.Contains(e.Value.Id));
+        if (!keep)
+        {
+            commit.Delete(slotKey, slot.ETag); // nobody on the list may take it
+            await data.TryCommitAsync(commit, ct);
+        }
+        return false;
+    }
+}

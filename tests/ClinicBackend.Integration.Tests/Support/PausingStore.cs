@@ -1,0 +1,67 @@
+using ClinicBackend.Application.Persistence;
+
+namespace ClinicBackend.Integration.Tests.Support;
+
+/// <summary>
+/// The app's store, with a gate that holds one chosen commit back until the test releases it: for races where
+/// a step reads, then another step commits, then the first one commits.
+/// </summary>
+public sealed class PausingStore(IDocumentStore inner, PausingStore.Gate gate) : IDocumentStore
+{
+    public static void Install(IServiceCollection services, Gate gate)
+    {
+        var registered = services.Last(d => d.ServiceType == typeof(IDocumentStore));
+        services.AddSingleton<IDocumentStore>(sp => new PausingStore((IDocumentStore)registered.ImplementationFactory!(sp), gate));
+    }
+
+    public Task<Stored<T>?> GetAsync<T>(string partition, string key, CancellationToken ct) => inner.GetAsync<T>(partition, key, ct);
+
+    public Task<IReadOnlyList<Stored<T>>> QueryPrefixAsync<T>(string partition, string prefix, CancellationToken ct, int? take = null) =>
+        inner.QueryPrefixAsync<T>(partition, prefix, ct, take);
+
+    public Task<IReadOnlyList<Stored<T>>> QueryRangeAsync<T>(string partition, string fromKey, string toKey, CancellationToken ct, int? take = null) =>
+        inner.QueryRangeAsync<T>(partition, fromKey, toKey, ct, take);
+
+    public async Task CommitAsync(string partition, IReadOnlyList<Change> changes, CancellationToken ct)
+    {
+        await gate.PassAsync(changes);
+        await inner.CommitAsync(partition, changes, ct);
+    }
+
+    public Task<bool> PingAsync(CancellationToken ct) => inner.PingAsync(ct);
+
+    /// <summary>Holds back the first commit that matches, once.</summary>
+    public sealed class Gate
+    {
+        private Pause? _armed;
+
+        public Pause PauseNext(Func<IReadOnlyList<Change>, bool> matches) => _armed = new Pause(matches);
+
+        internal async Task PassAsync(IReadOnlyList<Change> changes)
+        {
+            if (_armed is { } pause && pause.Matches(changes) && Interlocked.CompareExchange(ref _armed, null, pause) == pause)
+            {
+                await pause.HoldAsync();
+            }
+        }
+    }
+
+    public sealed class Pause(Func<IReadOnlyList<Change>, bool> matches)
+    {
+        private readonly TaskCompletionSource _reached = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly TaskCompletionSource _released = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        /// <summary>Completes when the matching commit has arrived and waits.</summary>
+        public Task Reached => _reached.Task.WaitAsync(TimeSpan.FromSeconds(30));
+
+        public void Release() => _released.TrySetResult();
+
+        internal bool Matches(IReadOnlyList<Change> changes) => matches(changes);
+
+        internal Task HoldAsync()
+        {
+            _reached.TrySetResult();
+            return _released.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        }
+    }
+}
