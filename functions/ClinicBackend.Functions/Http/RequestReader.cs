@@ -37,15 +37,18 @@ public static class RequestReader
         }
         try
         {
-            using var syntax = JsonDocument.Parse(bytes.Value, new JsonDocumentOptions { MaxDepth = ApiJson.Options.MaxDepth });
+            // A key given twice is refused: which value counts would be up to each parser on the way.
+            using var syntax = JsonDocument.Parse(bytes.Value, new JsonDocumentOptions { MaxDepth = ApiJson.Options.MaxDepth, AllowDuplicateProperties = false });
             if (syntax.RootElement.ValueKind != JsonValueKind.Object)
             {
                 return Problem.Validation("body", "The body must be a JSON object.");
             }
         }
-        catch (JsonException)
+        catch (JsonException e)
         {
-            return Problem.Validation("body", "The body is not valid JSON.");
+            return Problem.Validation("body", e.Message.StartsWith("Duplicate", StringComparison.Ordinal)
+                ? "A field appears twice in the body; send each field once."
+                : "The body is not valid JSON.");
         }
         try
         {
