@@ -84,6 +84,7 @@ public sealed class WebhookGateTests : TwilioAppTest
     [InlineData("text/plain")]
     [InlineData("application/xml")]
     [InlineData("application/octet-stream")]
+    [InlineData("multipart/form-data; boundary=x")]
     [InlineData(null)]
     public async Task Anything_but_a_form_is_403(string? contentType)
     {
@@ -98,6 +99,16 @@ public sealed class WebhookGateTests : TwilioAppTest
         var json = new StringContent(System.Text.Json.JsonSerializer.Serialize(fields), Encoding.UTF8, "application/json");
         (await SendAsync("/api/sms/inbound", json, signature)).ExpectProblem(403, "invalid-signature");
         await ExpectNothingRecordedAsync();
+    }
+
+    [Fact]
+    public async Task A_url_encoded_form_with_a_charset_goes_through()
+    {
+        var fields = TwilioRequests.Inbound(_phone, Clinic.SmsFrom, "running late");
+        var content = new ByteArrayContent(Form(fields));
+        content.Headers.TryAddWithoutValidation("Content-Type", "application/x-www-form-urlencoded; charset=UTF-8");
+        (await SendAsync("/api/sms/inbound", content, TwilioRequests.Sign(Url, fields))).Expect(200);
+        Assert.Single(await Clinic.FlagsAsync("patient-message"));
     }
 
     [Theory]
