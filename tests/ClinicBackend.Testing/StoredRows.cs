@@ -43,6 +43,24 @@ public static class StoredRows
         return rows;
     }
 
+    /// <summary>The ETag of every row of a partition, by row key: what changes with any write, read without the documents.</summary>
+    public static async Task<Dictionary<string, string>> VersionsAsync(TestApp app, string partition)
+    {
+        var versions = new Dictionary<string, string>(StringComparer.Ordinal);
+        await foreach (var entity in Table(app).QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {partition}"), select: ["RowKey"]))
+        {
+            versions[entity.RowKey] = entity.ETag.ToString();
+        }
+        return versions;
+    }
+
+    /// <summary>One row, or null.</summary>
+    public static async Task<StoredRow?> RowAsync(TestApp app, string partition, string rowKey)
+    {
+        var response = await Table(app).GetEntityIfExistsAsync<TableEntity>(partition, rowKey);
+        return response.HasValue ? new StoredRow(partition, rowKey, response.Value!.GetString("Data") ?? "", response.Value.ETag.ToString()) : null;
+    }
+
     /// <summary>The chair claims (row key, session id) of a clinic.</summary>
     public static async Task<IReadOnlyList<(string Key, string SessionId)>> ChairClaimsAsync(TestApp app, string clinicId) =>
         (await PartitionAsync(app, clinicId, "chair|")).Values.Select(r => (r.RowKey, r.Field("sessionId")!)).ToList();

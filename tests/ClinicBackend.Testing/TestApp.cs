@@ -5,6 +5,7 @@ using ClinicBackend.Domain.Access;
 using ClinicBackend.LocalHost;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 
 namespace ClinicBackend.Testing;
@@ -20,9 +21,10 @@ public sealed class TestApp : IAsyncDisposable
     /// <summary>Monday 2026-11-30 10:00 in New York: where the clock starts unless told otherwise.</summary>
     public static readonly DateTimeOffset Monday = new(2026, 11, 30, 15, 0, 0, TimeSpan.Zero);
 
-    private TestApp(WebApplication app, FakeTimeProvider clock, string prefix, string connectionString)
+    private TestApp(WebApplication app, FakeTimeProvider clock, string prefix, string connectionString, ErrorLog errors)
     {
         App = app;
+        Errors = errors;
         Clock = clock;
         Prefix = prefix;
         ConnectionString = connectionString;
@@ -38,6 +40,9 @@ public sealed class TestApp : IAsyncDisposable
     public Uri BaseAddress { get; }
     public HttpClient Http { get; }
     public IServiceProvider Services => App.Services;
+
+    /// <summary>What the app logged as errors.</summary>
+    public ErrorLog Errors { get; }
 
     /// <summary>Starts an app; <paramref name="settings"/> override the defaults, <paramref name="services"/> may replace services.</summary>
     public static async Task<TestApp> StartAsync(
@@ -76,6 +81,8 @@ public sealed class TestApp : IAsyncDisposable
         var builder = LocalFunctionsHost.CreateBuilder([], config, environment);
         var clock = new FakeTimeProvider(now ?? Monday);
         builder.Services.AddSingleton<TimeProvider>(clock);
+        var errors = new ErrorLog();
+        builder.Logging.AddProvider(errors);
         if (production)
         {
             builder.Services.AddSingleton(new Azure.Data.Tables.TableServiceClient(azurite.ConnectionString));
@@ -85,7 +92,7 @@ public sealed class TestApp : IAsyncDisposable
         services?.Invoke(builder.Services);
         var app = LocalFunctionsHost.Build(builder);
         await app.StartAsync();
-        return new TestApp(app, clock, prefix, azurite.ConnectionString);
+        return new TestApp(app, clock, prefix, azurite.ConnectionString, errors);
     }
 
     public string Token(string oid, params string[] roles) => Tokens.Dev(DevKey, oid, roles);

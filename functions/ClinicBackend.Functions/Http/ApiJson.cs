@@ -5,7 +5,7 @@ using System.Text.Json.Serialization;
 namespace ClinicBackend.Functions.Http;
 
 /// <summary>
-/// JSON of the HTTP API: camelCase, strict on input (unknown fields are refused), nulls left out of output,
+/// JSON of the HTTP API: camelCase, strict on input (unknown and repeated fields are refused), nulls left out of output,
 /// and plain UTF-8 out: names and numbers come back as written (+1212..., José), only quotes, backslashes and
 /// control characters are escaped.
 /// </summary>
@@ -21,6 +21,7 @@ public static class ApiJson
             UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
             NumberHandling = JsonNumberHandling.Strict,
             AllowTrailingCommas = false,
+            AllowDuplicateProperties = false,
             ReadCommentHandling = JsonCommentHandling.Disallow,
             MaxDepth = 16,
             Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,

@@ -12,6 +12,8 @@ public static class RequestReader
     public static readonly Problem TooLarge = new(ProblemKind.TooLarge, "body-too-large", "The request body is too large.",
         $"Request bodies are limited to {MaxBodyBytes / 1024} KiB; send less.");
 
+    public static readonly Problem Unreadable = Problem.Validation("body", "The request body could not be read (its transfer encoding is broken); send it again.");
+
     public static readonly Problem UnsupportedMediaType = new(ProblemKind.UnsupportedMediaType, "unsupported-media-type",
         "The body is not JSON.", "Send the body as application/json (Content-Type: application/json; charset=utf-8).");
 
@@ -35,15 +37,18 @@ public static class RequestReader
         }
         try
         {
-            using var syntax = JsonDocument.Parse(bytes.Value, new JsonDocumentOptions { MaxDepth = ApiJson.Options.MaxDepth });
+            // A key given twice is refused: which value counts would be up to each parser on the way.
+            using var syntax = JsonDocument.Parse(bytes.Value, new JsonDocumentOptions { MaxDepth = ApiJson.Options.MaxDepth, AllowDuplicateProperties = false });
             if (syntax.RootElement.ValueKind != JsonValueKind.Object)
             {
                 return Problem.Validation("body", "The body must be a JSON object.");
             }
         }
-        catch (JsonException)
+        catch (JsonException e)
         {
-            return Problem.Validation("body", "The body is not valid JSON.");
+            return Problem.Validation("body", e.Message.StartsWith("Duplicate", StringComparison.Ordinal)
+                ? "A field appears twice in the body; send each field once."
+                : "The body is not valid JSON.");
         }
         try
         {
@@ -56,7 +61,7 @@ public static class RequestReader
         }
     }
 
-    /// <summary>The raw body, or 413 past the limit. Reads no more than the limit plus one byte.</summary>
+    /// <summary>The raw body, or 413 past the limit. Reads no more than the limit plus one chunk.</summary>
     public static async Task<Result<byte[]>> ReadBodyAsync(HttpRequest request, CancellationToken ct)
     {
         if (request.ContentLength > MaxBodyBytes)
@@ -66,13 +71,22 @@ public static class RequestReader
         using var buffer = new MemoryStream();
         var chunk = new byte[8192];
         int read;
-        while ((read = await request.Body.ReadAsync(chunk, ct)) > 0)
+        try
         {
-            buffer.Write(chunk, 0, read);
-            if (buffer.Length > MaxBodyBytes)
+            while ((read = await request.Body.ReadAsync(chunk, ct)) > 0)
             {
-                return TooLarge;
+                buffer.Write(chunk, 0, read);
+                if (buffer.Length > MaxBodyBytes)
+                {
+                    return TooLarge;
+                }
             }
+        }
+        catch (BadHttpRequestException e)
+        {
+            // The server refused the body while it came in: a chunked body can pass the server's own size limit in its
+            // read-ahead before this loop has read 64 KiB; or the chunked framing was broken.
+            return e.StatusCode == StatusCodes.Status413PayloadTooLarge ? TooLarge : Unreadable;
         }
         return buffer.ToArray();
     }

@@ -7,7 +7,7 @@ using Microsoft.AspNetCore.WebUtilities;
 namespace ClinicBackend.Functions.Sms;
 
 /// <summary>
-/// The gate in front of Twilio's webhooks: reads the form (64 KiB and <see cref="MaxFields"/> fields at most,
+/// The gate in front of Twilio's webhooks: reads the url-encoded form (64 KiB and <see cref="MaxFields"/> fields at most,
 /// counted while reading), and lets the request through only when <c>X-Twilio-Signature</c> holds over the
 /// public URL and every field and names the configured account. The function then reads the verified form
 /// with <see cref="Form"/>.
@@ -21,7 +21,8 @@ public sealed class TwilioWebhookGate(TwilioSignature signature, TwilioOptions o
     public async Task<ApiResult?> CheckAsync(HttpContext http)
     {
         var request = http.Request;
-        if (!request.HasFormContentType)
+        // Twilio posts url-encoded forms, and that is how the body is read: a multipart body is no Twilio request.
+        if (!string.Equals(request.GetTypedHeaders().ContentType?.MediaType.Value, "application/x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase))
         {
             return Forbidden();
         }

@@ -38,6 +38,8 @@ public sealed class BadInputTests : ClinicAppTest
         { "/patients", "POST", "{\"givenName\":\"A\",\"familyName\":\"B\",\"phone\":\"+12125550111\",\"remsEnrolled\":true,\"course\":{\"startDate\":\"2026-11-02\"}}", null, 400, "smsConsent" },
         { "/patients/@P", "PATCH", "{\"smsOptedOut\":false}", null, 400, "smsOptedOut" },
         { "/patients/@P", "PATCH", "{\"course\":{\"maintenanceIntervalDays\":-7}}", null, 400, "course.maintenanceIntervalDays" },
+        { "", "PATCH", "{\"chairs\":2,\"chairs\":3}", null, 400, "body" },
+        { "", "PATCH", "{\"reminders\":{\"dayBeforeAt\":\"16:00\",\"dayBeforeAt\":\"17:00\"}}", null, 400, "body" },
         { "", "PATCH", "{\"chairs\":0}", null, 400, "chairs" },
         { "", "PATCH", "{\"chairs\":-3}", null, 400, "chairs" },
         { "", "PATCH", "{\"chairs\":100000}", null, 400, "chairs" },

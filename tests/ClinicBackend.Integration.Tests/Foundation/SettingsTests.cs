@@ -45,6 +45,8 @@ public sealed class SettingsTests
         { "Production", "AzureAd:TenantId", "contoso.onmicrosoft.com", "AzureAd__TenantId" },
         { "Production", "Twilio:ApiBaseUrl", "http://api.twilio.com", "Twilio__ApiBaseUrl" },
         { "Production", "Twilio:ApiBaseUrl", "https://twilio.example.org", "Twilio__ApiBaseUrl" },
+        { "Production", "Twilio:ApiBaseUrl", "https://api.twilio.com.example.org", "Twilio__ApiBaseUrl" },
+        { "Production", "Twilio:ApiBaseUrl", "https://eviltwilio.com", "Twilio__ApiBaseUrl" },
     };
 
     [Theory]
