@@ -1,5 +1,5 @@
-using ClinicBackend.Testing;
 using ClinicBackend.LocalHost;
+using ClinicBackend.Testing;
 
 namespace ClinicBackend.Benchmarks;
 

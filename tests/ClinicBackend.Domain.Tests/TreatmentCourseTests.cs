@@ -1,5 +1,6 @@
 using ClinicBackend.Application.Sweep;
 using ClinicBackend.Domain.Patients;
+using ClinicBackend.Domain.Sessions;
 using NodaTime;
 
 namespace ClinicBackend.Domain.Tests;
@@ -36,4 +37,34 @@ public sealed class TreatmentCourseTests
         Assert.Equal(Parse(due), Watches.CadenceDue(Course, Parse(last)));
 
     private static LocalDate Parse(string text) => NodaTime.Text.LocalDatePattern.Iso.Parse(text).Value;
+
+    [Fact]
+    public void Paused_days_do_not_count_towards_the_weeks_and_an_override_wins()
+    {
+        var paused = Course with { Pauses = [new CoursePause(Parse("2026-12-10"), Parse("2026-12-16"), "Hospital stay")] };
+        Assert.Equal(TreatmentPhase.Induction, paused.PhaseOn(Parse("2027-01-04"))); // day 35, but 7 of them paused: day 28
+        Assert.Equal(TreatmentPhase.Optimization, paused.PhaseOn(Parse("2027-01-05")));
+        Assert.Equal(7, paused.PausedDays(Parse("2026-12-01"), Parse("2027-01-01")));
+        Assert.Equal(3, paused.PausedDays(Parse("2026-12-14"), Parse("2027-01-01")));
+        Assert.Equal(0, paused.PausedDays(Parse("2026-12-17"), Parse("2027-01-01")));
+        Assert.True(paused.IsPausedOn(Parse("2026-12-16")));
+        Assert.False(paused.IsPausedOn(Parse("2026-12-17")));
+
+        var open = Course with { Pauses = [new CoursePause(Parse("2026-12-10"), null, "Travelling")] };
+        Assert.True(open.IsPausedOn(Parse("2028-01-01")));
+        Assert.Equal(TreatmentPhase.Induction, open.PhaseOn(Parse("2028-01-01")));
+        Assert.Equal(TreatmentPhase.Maintenance, (open with { PhaseOverride = TreatmentPhase.Maintenance }).PhaseOn(Parse("2026-12-02")));
+    }
+
+    [Fact]
+    public void A_course_plan_takes_the_first_dates_on_its_weekdays()
+    {
+        var starts = CoursePlan.Starts(Parse("2026-12-03"), new HashSet<IsoDayOfWeek> { IsoDayOfWeek.Monday, IsoDayOfWeek.Thursday }, new LocalTime(10, 0), 4);
+        Assert.Equal([Parse("2026-12-03"), Parse("2026-12-07"), Parse("2026-12-10"), Parse("2026-12-14")], starts.Select(s => s.Date));
+        Assert.All(starts, s => Assert.Equal(new LocalTime(10, 0), s.TimeOfDay));
+        var wanted = new LocalDateTime(2026, 12, 10, 10, 0);
+        var free = new[] { wanted.PlusHours(-2), wanted.PlusHours(2), wanted.PlusMinutes(15), wanted.PlusDays(1), wanted.PlusDays(2), wanted };
+        Assert.Equal([wanted.PlusMinutes(15), wanted.PlusHours(-2), wanted.PlusHours(2)], CoursePlan.Nearest(wanted, free));
+        Assert.Equal([wanted.PlusDays(1)], CoursePlan.Nearest(wanted, [wanted.PlusDays(1), wanted.PlusDays(2)]));
+    }
 }

@@ -47,6 +47,11 @@ public sealed class OpenApiSchemaTests
         { typeof(CompleteInput), "CompleteInput" },
         { typeof(RemsFormInput), "RemsFormInput" },
         { typeof(ResolveInput), "ResolveInput" },
+        { typeof(CourseBookingResponse), "CourseBooking" },
+        { typeof(CourseConflictResponse), "CourseConflict" },
+        { typeof(CourseBookingInput), "CourseBookingInput" },
+        { typeof(RideInput), "RideInput" },
+        { typeof(CourseInput), "CourseInput" },
     };
 
     [Theory]

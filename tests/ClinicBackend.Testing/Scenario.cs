@@ -48,6 +48,23 @@ public sealed class Scenario
     public Task<Reply> BookAsync(string patientId, string start) =>
         App.PostAsync($"{Base}/sessions", Staff, new { patientId, start });
 
+    /// <summary>A monitoring record that completes a session (56 mg, normal blood pressure, 125 minutes).</summary>
+    public static readonly object Monitoring = new
+    {
+        doseMg = 56,
+        bloodPressure = new { preDose = "128/82", postDose40Min = "134/86", discharge = "126/80" },
+        monitoringMinutes = 125,
+    };
+
+    /// <summary>Checks the patient in at <paramref name="arrivedUtc"/> and completes the session 2 h 15 min later (the clock moves).</summary>
+    public async Task TreatAsync(string session, DateTimeOffset arrivedUtc)
+    {
+        App.Clock.SetUtcNow(arrivedUtc);
+        (await PostAsync($"/sessions/{session}/check-in")).EnsureStatus(200);
+        App.Clock.Advance(TimeSpan.FromMinutes(135));
+        (await PostAsync($"/sessions/{session}/complete", Monitoring)).EnsureStatus(200);
+    }
+
     public Task<Reply> GetAsync(string path, string? token = null) => App.GetAsync($"{Base}{path}", token ?? Staff);
 
     public Task<Reply> PostAsync(string path, object? body = null, string? token = null, string? ifMatch = null) =>

@@ -44,7 +44,7 @@ public static class EscalationInputs
                     errors.Add(field, "Give each contact as { \"name\": \"...\", \"phone\": \"...\" }.");
                     continue;
                 }
-                if (string.IsNullOrWhiteSpace(contact.Name) || contact.Name.Length > 100 || contact.Name.Any(char.IsControl))
+                if (!PlainText.IsValid(contact.Name, 100))
                 {
                     errors.Add($"{field}.name", "Give the contact's name, 1 to 100 printable characters.");
                 }

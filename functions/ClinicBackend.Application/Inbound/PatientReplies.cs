@@ -51,6 +51,15 @@ public sealed class PatientReplies(ClinicData data, EscalationService escalation
         {
             self = await selfService.OfferAsync(commit, clinic, patient, upcoming.Value, ct);
         }
+        if (intent == ReplyIntent.Reschedule && upcoming is not null && self is not { Changed.Count: > 0 })
+        {
+            // The patient can't come as booked: the clinic follows up (flag or offer), so no ride check for it.
+            var declined = upcoming.Value.DeclineByText(now, actor);
+            if (declined != upcoming.Value)
+            {
+                SessionWrites.Apply(commit, upcoming, declined, "session.declined-by-sms");
+            }
+        }
         switch (self is null ? intent : ReplyIntent.SelfService)
         {
             case ReplyIntent.SelfService:

@@ -30,6 +30,9 @@ public sealed class SelfServiceReplies(ClinicData data, BookingService booking, 
     /// <summary>Self-service moves only a visit more than this far ahead; nearer ones are for the front desk.</summary>
     public static readonly Duration MinimumNotice = Duration.FromHours(2);
 
+    /// <summary>How a late answer to a closed chair offer is handled.</summary>
+    public const string OfferClosed = "offer-closed";
+
     /// <summary>The patient's latest offer, read with its ETag, when it is still open.</summary>
     public async Task<(Stored<Offer>? Offer, Stored<OfferPointer>? Pointer)> LatestOfferAsync(string clinicId, string patientId, CancellationToken ct)
     {
@@ -138,7 +141,7 @@ public sealed class SelfServiceReplies(ClinicData data, BookingService booking, 
                 return null; // the reminder is the latest prompt: "1" confirms
             }
         }
-        return new SelfServiceOutcome(SmsTexts.TimeJustTaken(clinic, patient.Language), "offer-closed", []);
+        return new SelfServiceOutcome(SmsTexts.TimeJustTaken(clinic, patient.Language), OfferClosed, []);
     }
 
     /// <summary>The chair was taken meanwhile: a fresh offer for a reschedule, "just taken" for a waitlist chair.</summary>

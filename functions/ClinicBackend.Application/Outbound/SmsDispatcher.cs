@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
-using ClinicBackend.Domain.Messaging;
 using ClinicBackend.Application.Operations;
+using ClinicBackend.Domain.Messaging;
 using Microsoft.Extensions.Logging;
 
 namespace ClinicBackend.Application.Outbound;

@@ -24,12 +24,6 @@ public sealed class PatientInput
     public string? TimeZone { get; set; }
 }
 
-public sealed class CourseInput
-{
-    public string? StartDate { get; set; }
-    public int? MaintenanceIntervalDays { get; set; }
-}
-
 /// <summary>A patient with the phase of their course on the clinic's today.</summary>
 public sealed record PatientState(Patient Patient, TreatmentPhase Phase)
 {
@@ -161,29 +155,7 @@ public sealed class PatientService(ClinicData data, ClinicAccess access, Patient
         {
             errors.Add("externalId", "externalId is at most 64 characters.");
         }
-        var course = existing?.Course;
-        if (input.Course is not null)
-        {
-            var startDate = course?.StartDate ?? default;
-            if (input.Course.StartDate is not null)
-            {
-                var today = now.InZone(clinic.Zone).Date;
-                if (!ClinicTime.TryParseDate(input.Course.StartDate, out startDate))
-                {
-                    errors.Add("course.startDate", "Give a real calendar date as YYYY-MM-DD, between 1900 and 2199.");
-                }
-                else if (startDate < today.PlusYears(-10) || startDate > today.PlusYears(1))
-                {
-                    errors.Add("course.startDate", "course.startDate must be within the last 10 years or the coming year.");
-                }
-            }
-            var interval = input.Course.MaintenanceIntervalDays ?? course?.MaintenanceIntervalDays ?? 7;
-            if (!TreatmentCourse.AllowedMaintenanceIntervals.Contains(interval))
-            {
-                errors.Add("course.maintenanceIntervalDays", "maintenanceIntervalDays must be 7 or 14.");
-            }
-            course = new TreatmentCourse(startDate, interval);
-        }
+        var course = input.Course is null ? existing?.Course : CourseInputs.Apply(input.Course, existing?.Course, now.InZone(clinic.Zone).Date, errors);
         if (errors.Any)
         {
             return errors.ToProblem();
@@ -211,7 +183,7 @@ public sealed class PatientService(ClinicData data, ClinicAccess access, Patient
 
     private static void CheckName(string? value, string field, FieldErrors errors)
     {
-        if (value is not null && (string.IsNullOrWhiteSpace(value) || value.Length > 100 || value.Any(char.IsControl)))
+        if (value is not null && !PlainText.IsValid(value, 100))
         {
             errors.Add(field, $"{field} must be 1 to 100 printable characters.");
         }

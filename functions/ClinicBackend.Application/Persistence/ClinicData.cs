@@ -1,10 +1,10 @@
+using ClinicBackend.Application.Operations;
 using ClinicBackend.Domain.Access;
 using ClinicBackend.Domain.Clinics;
 using ClinicBackend.Domain.Flags;
 using ClinicBackend.Domain.Messaging;
 using ClinicBackend.Domain.Patients;
 using ClinicBackend.Domain.Sessions;
-using ClinicBackend.Application.Operations;
 using Microsoft.Extensions.Logging;
 using NodaTime;
 

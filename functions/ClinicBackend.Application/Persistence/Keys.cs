@@ -91,6 +91,14 @@ public static class Keys
     public static string WaitlistIndex(string status, Instant createdAt, string entryId) => $"{WaitlistIndexPrefix(status)}{createdAt.ToUnixTimeTicks():D20}|{entryId}";
     public static string WaitlistIndexPrefix(string status) => $"waitix|{status}|";
 
+    /// <summary>A course booking in progress (or finished), its holds, and when the scheduled run finishes it.</summary>
+    public static string CourseBooking(string courseId) => $"course|{courseId}";
+    public static string CourseHold(string courseId, string sessionId) => $"{CourseHoldPrefix(courseId)}{sessionId}";
+    public static string CourseHoldPrefix(string courseId) => $"coursehold|{courseId}|";
+    public static string CourseExpiry(Instant at, string courseId) => $"{CourseExpiryPrefix}{TickText(at)}|{courseId}";
+    public const string CourseExpiryPrefix = "courseexp|";
+    public static string CourseExpiryTo(Instant atInclusive) => $"{CourseExpiryPrefix}{TickText(atInclusive)}}}";
+
     /// <summary>A patient's SMS history: outbound ledger rows and inbound messages.</summary>
     public static string Message(string patientId, string messageId) => $"msg|{patientId}|{messageId}";
     public static string MessagePrefix(string patientId) => $"msg|{patientId}|";

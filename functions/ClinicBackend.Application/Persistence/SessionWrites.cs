@@ -28,14 +28,26 @@ public static class SessionWrites
     /// <summary>A new session with its capacity claims and the patient's claim on its day.</summary>
     public static void Insert(ClinicCommit commit, Session session)
     {
-        commit.Insert(Keys.Session(session.Id), session);
-        commit.Upsert(Keys.DaySession(session.Start, session.Id), session);
-        commit.Upsert(Keys.PatientSession(session.PatientId, session.Start, session.Id), session);
+        InsertClaims(commit, session);
+        InsertRecords(commit, session);
+    }
+
+    /// <summary>A new session's chair claims and the patient's claim on its day: what reserves its place.</summary>
+    public static void InsertClaims(ClinicCommit commit, Session session)
+    {
         foreach (var claim in session.Claims)
         {
             commit.Insert(claim, new ChairClaim(session.Id));
         }
         commit.Insert(Keys.PatientDayClaim(session.PatientId, session.Date), new PatientDayClaim(session.Id));
+    }
+
+    /// <summary>A new session whose claims are in place: the session, its copies, its audit record and its event.</summary>
+    public static void InsertRecords(ClinicCommit commit, Session session)
+    {
+        commit.Insert(Keys.Session(session.Id), session);
+        commit.Upsert(Keys.DaySession(session.Start, session.Id), session);
+        commit.Upsert(Keys.PatientSession(session.PatientId, session.Start, session.Id), session);
         commit.Audit("session.booked", "session", session.Id, null, session);
         commit.Event($"{session.Id}-v{session.Version}", EventTypes.SessionBooked, $"sessions/{session.Id}", Data(session, null));
     }

@@ -1,13 +1,14 @@
 using ClinicBackend.Application.Escalation;
 using ClinicBackend.Application.Outbound;
 using ClinicBackend.Application.Persistence;
+using ClinicBackend.Application.Sessions;
 using ClinicBackend.Application.Sweep;
 using ClinicBackend.Application.Waitlist;
 
 namespace ClinicBackend.Application.Runs;
 
 /// <summary>What the timer functions run, across every clinic; one clinic's failure never stops the others.</summary>
-public sealed class ScheduledRuns(ClinicData data, ReminderPlanner reminders, OutboxReconciler reconciler, SmsDispatcher dispatcher, SweepService sweep, EscalationService escalation, WaitlistOffers waitlist)
+public sealed class ScheduledRuns(ClinicData data, ReminderPlanner reminders, OutboxReconciler reconciler, SmsDispatcher dispatcher, SweepService sweep, EscalationService escalation, WaitlistOffers waitlist, CourseHolds courses)
 {
     /// <summary>DispatchSms runs every minute; it stops taking new work after this, well inside the function timeout.</summary>
     public static readonly TimeSpan DispatchBudget = TimeSpan.FromSeconds(50);
@@ -38,11 +39,18 @@ public sealed class ScheduledRuns(ClinicData data, ReminderPlanner reminders, Ou
         return $"{report.Results.Aggregate(EscalationSummary.Zero, (a, b) => a + b)}{report.Failures}";
     }
 
-    /// <summary>Closes offers whose time is up and passes freed chairs to the next patient on the waitlist.</summary>
+    /// <summary>
+    /// Finishes what ran out of time: course bookings whose request died (rolled back or forward), offers whose
+    /// time is up; then passes freed chairs to the next patient on the waitlist.
+    /// </summary>
     public async Task<string> ExpireOffersAsync(CancellationToken ct)
     {
-        var report = await data.ForEachClinicAsync("ExpireOffers", waitlist.ExpireAsync, ct);
-        return $"{report.Results.Aggregate(OfferRunSummary.Zero, (a, b) => a + b)}{report.Failures}";
+        var report = await data.ForEachClinicAsync("ExpireOffers", async (clinic, token) =>
+        {
+            var finished = await courses.FinishAbandonedAsync(clinic, token);
+            return await waitlist.ExpireAsync(clinic, token) with { CoursesFinished = finished };
+        }, ct);
+        return $"{report.Results.Aggregate(ExpiryRunSummary.Zero, (a, b) => a + b)}{report.Failures}";
     }
 
     public async Task<string> SweepAsync(CancellationToken ct)

@@ -120,11 +120,22 @@ public sealed class BookingService(ClinicData data, ClinicAccess access, Session
     /// </summary>
     public async Task<Result<Session>> DecideBookAsync(ClinicCommit commit, Clinic clinic, Patient patient, ZonedDateTime start, ZonedDateTime end, CancellationToken ct)
     {
+        var decided = await DecideNewSessionAsync(clinic, patient, start, end, commit.Now, commit.Actor, ct);
+        if (decided.IsSuccess)
+        {
+            SessionWrites.Insert(commit, decided.Value);
+        }
+        return decided;
+    }
+
+    /// <summary>The session booking would create now (its chairs chosen), or why not; writes nothing.</summary>
+    public async Task<Result<Session>> DecideNewSessionAsync(Clinic clinic, Patient patient, ZonedDateTime start, ZonedDateTime end, Instant now, string actor, CancellationToken ct)
+    {
         if (CheckPatient(patient) is { } refused)
         {
             return refused;
         }
-        if (BookingRules.CheckStart(clinic, start, end, commit.Now) is { } rule)
+        if (BookingRules.CheckStart(clinic, start, end, now) is { } rule)
         {
             return rule;
         }
@@ -140,9 +151,7 @@ public sealed class BookingService(ClinicData data, ClinicAccess access, Session
         {
             return PatientConflict(dayClaim.Value.SessionId, start.Date);
         }
-        var session = Session.Book(sessionId, clinic.Id, patient.Id, start, end, ClaimKeysOf(assignment), commit.Now, commit.Actor);
-        SessionWrites.Insert(commit, session);
-        return session;
+        return Session.Book(sessionId, clinic.Id, patient.Id, start, end, ClaimKeysOf(assignment), now, actor);
     }
 
     /// <summary>
@@ -209,7 +218,7 @@ public sealed class BookingService(ClinicData data, ClinicAccess access, Session
     private static List<string> ClaimKeysOf(IReadOnlyDictionary<Instant, int> assignment) =>
         assignment.Select(a => Keys.ChairClaim(a.Key, a.Value)).ToList();
 
-    private static Problem? CheckPatient(Patient? patient) => patient switch
+    public static Problem? CheckPatient(Patient? patient) => patient switch
     {
         null => Problem.Rule("unknown-patient", "Unknown patient.", "No patient with this id is registered at this clinic; register the patient first."),
         { Active: false } => Problem.Rule("inactive-patient", "The patient is inactive.", "Reactivate the patient (PATCH active: true) before booking."),

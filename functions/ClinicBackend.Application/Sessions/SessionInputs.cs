@@ -24,6 +24,12 @@ public sealed class CancelInput
     public string? Reason { get; set; }
 }
 
+/// <summary>The body of POST .../sessions/{sessionId}/ride: who confirmed the ride home (e.g. "phone call with daughter").</summary>
+public sealed class RideInput
+{
+    public string? ConfirmedBy { get; set; }
+}
+
 public sealed class CompleteInput
 {
     public int? DoseMg { get; set; }

@@ -74,6 +74,13 @@ public sealed class SessionService(ClinicData data, ClinicAccess access, Session
             return Task.FromResult(cancelled);
         }, ct);
 
+    /// <summary>Staff confirmed by phone that someone drives the patient home: no ride-unconfirmed flag for this session.</summary>
+    public Task<Result<Session>> ConfirmRideAsync(Caller caller, string clinicId, string sessionId, RideInput input, int? ifMatch, CancellationToken ct) =>
+        updater.ChangeAsync(caller, clinicId, sessionId, ifMatch, "session.ride-confirmed", (_, stored, commit) =>
+            Task.FromResult(!PlainText.IsValid(input.ConfirmedBy, 200)
+                ? Problem.Validation("confirmedBy", "Say who confirmed the ride home and how, 1 to 200 printable characters.")
+                : stored.Value.ConfirmRide(input.ConfirmedBy!.Trim(), commit.Now, commit.Actor)), ct);
+
     public Task<Result<Session>> CheckInAsync(Caller caller, string clinicId, string sessionId, int? ifMatch, CancellationToken ct) =>
         updater.ChangeAsync(caller, clinicId, sessionId, ifMatch, "session.checked-in", (clinic, stored, commit) =>
             Task.FromResult(stored.Value.CheckIn(commit.Now, commit.Now.InZone(clinic.Zone).Date, commit.Actor)), ct);

@@ -129,9 +129,13 @@ public sealed class SweepService(ClinicData data, ReminderPlanner reminders, Esc
                 continue;
             }
             var course = patient.Value.Course;
+            if (course.IsPausedOn(today))
+            {
+                continue; // a pause is no lapse; the watch is looked at again when it ends
+            }
             var phase = course.PhaseOn(watch.Value.LastDate.PlusDays(1));
             var allowed = course.AllowedGapDays(phase);
-            var gap = Period.Between(watch.Value.LastDate, today, PeriodUnits.Days).Days;
+            var gap = Period.Between(watch.Value.LastDate, today, PeriodUnits.Days).Days - course.PausedDays(watch.Value.LastDate.PlusDays(1), today.PlusDays(1));
             if (gap <= allowed + clinic.CadenceGraceDays)
             {
                 continue; // still within the grace: looked at again tomorrow
@@ -218,7 +222,8 @@ public sealed class SweepService(ClinicData data, ReminderPlanner reminders, Esc
         var checkTomorrow = local.TimeOfDay >= clinic.Reminders.RideCheckAt;
         var sessions = await data.SessionsOnDaysAsync(clinic.Id, local.Date, local.Date.PlusDays(checkTomorrow ? 2 : 1), ct);
         var raised = 0;
-        foreach (var session in sessions.Where(s => s.IsUpcoming && s.StartUtc > now && s.Confirmation == Confirmation.NeedsAction))
+        // Confirmed, declined by text (the clinic calls about the reschedule anyway) or a ride confirmed by phone: no check.
+        foreach (var session in sessions.Where(s => s.IsUpcoming && s.StartUtc > now && s.Confirmation == Confirmation.NeedsAction && s.RideConfirmedAt is null))
         {
             var reminder = await Store.GetAsync<SmsMessage>(clinic.Id,
                 Keys.Message(session.PatientId, SmsMessage.ReminderId(session.Id, session.ScheduleVersion, SmsKinds.DayBefore)), ct);

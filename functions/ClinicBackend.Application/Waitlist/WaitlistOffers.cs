@@ -2,6 +2,7 @@ using ClinicBackend.Application.Persistence;
 using ClinicBackend.Domain.Access;
 using ClinicBackend.Domain.Clinics;
 using ClinicBackend.Domain.Common;
+using ClinicBackend.Domain.Flags;
 using ClinicBackend.Domain.Messaging;
 using ClinicBackend.Domain.Offers;
 using ClinicBackend.Domain.Patients;
@@ -12,13 +13,15 @@ using NodaTime;
 
 namespace ClinicBackend.Application.Waitlist;
 
-public sealed record OfferRunSummary(int Expired, int Offered)
+/// <summary>What one ExpireOffers run did: offers closed, freed chairs offered, overdue course bookings finished.</summary>
+public sealed record ExpiryRunSummary(int Expired, int Offered, int CoursesFinished = 0)
 {
-    public static OfferRunSummary operator +(OfferRunSummary a, OfferRunSummary b) => new(a.Expired + b.Expired, a.Offered + b.Offered);
+    public static ExpiryRunSummary operator +(ExpiryRunSummary a, ExpiryRunSummary b) =>
+        new(a.Expired + b.Expired, a.Offered + b.Offered, a.CoursesFinished + b.CoursesFinished);
 
-    public static readonly OfferRunSummary Zero = new(0, 0);
+    public static readonly ExpiryRunSummary Zero = new(0, 0);
 
-    public override string ToString() => $"{Expired} offers closed, {Offered} freed chairs offered";
+    public override string ToString() => $"{Expired} offers closed, {Offered} freed chairs offered, {CoursesFinished} overdue course bookings finished";
 }
 
 /// <summary>
@@ -42,8 +45,11 @@ public sealed class WaitlistOffers(ClinicData data, TimeProvider time)
         return offered;
     }
 
-    /// <summary>Closes the clinic's offers whose time is up (a waitlist entry waits again, its chair passes on), then offers freed chairs.</summary>
-    public async Task<OfferRunSummary> ExpireAsync(Clinic clinic, CancellationToken ct)
+    /// <summary>
+    /// Closes the clinic's offers whose time is up (a waitlist entry waits again, its chair passes on; an unanswered
+    /// reschedule offer becomes a reschedule-request flag), then offers freed chairs.
+    /// </summary>
+    public async Task<ExpiryRunSummary> ExpireAsync(Clinic clinic, CancellationToken ct)
     {
         var now = time.Now();
         var expired = 0;
@@ -58,11 +64,16 @@ public sealed class WaitlistOffers(ClinicData data, TimeProvider time)
                 }
                 var commit = new ClinicCommit(clinic.Id, Actors.System, now);
                 await CloseAsync(commit, clinic.Id, offer, OfferStatus.Expired, ct);
+                if (offer.Value.Kind == OfferKind.Reschedule)
+                {
+                    await FlagWrites.RaiseAsync(data, commit, Flag.For(FlagKinds.RescheduleRequest, offer.Value.Id, FlagSeverity.Normal, offer.Value.PatientId,
+                        offer.Value.SessionId, now, "The patient asked by text to reschedule but picked none of the times offered. Call them to find a new time."), ct);
+                }
                 await data.CommitAsync(commit, ct);
                 return 1;
             }, () => 0);
         }
-        return new OfferRunSummary(expired, await OfferFreedSlotsAsync(clinic, ct));
+        return new ExpiryRunSummary(expired, await OfferFreedSlotsAsync(clinic, ct));
     }
 
     /// <summary>

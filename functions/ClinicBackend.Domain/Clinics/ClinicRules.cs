@@ -22,7 +22,7 @@ public static partial class ClinicRules
     /// <summary>Checks the whole clinic and adds one message per broken rule.</summary>
     public static void Check(Clinic clinic, FieldErrors errors)
     {
-        if (string.IsNullOrWhiteSpace(clinic.Name) || clinic.Name.Length > 100 || clinic.Name.Any(char.IsControl))
+        if (!PlainText.IsValid(clinic.Name, 100))
         {
             errors.Add("name", "Give the clinic's name, 1 to 100 printable characters.");
         }

@@ -9,23 +9,53 @@ public enum TreatmentPhase
     Maintenance,
 }
 
+/// <summary>A stretch in which the prescriber paused the course; open-ended while <see cref="To"/> is null.</summary>
+public sealed record CoursePause(LocalDate From, LocalDate? To, string Reason)
+{
+    public bool Covers(LocalDate date) => From <= date && (To is null || date <= To);
+}
+
 /// <summary>
 /// The prescribed course: induction weeks 1-4 (twice a week), optimisation weeks 5-8 (weekly),
-/// maintenance from week 9 (every 7 or 14 days, as the prescriber decides).
+/// maintenance from week 9 (every 7 or 14 days, as the prescriber decides). Paused days don't count towards
+/// the weeks; a phase the prescriber set explicitly wins over the derived one.
 /// </summary>
 public sealed record TreatmentCourse(LocalDate StartDate, int MaintenanceIntervalDays)
 {
     public static readonly int[] AllowedMaintenanceIntervals = [7, 14];
+    public const int MaxPauses = 20;
+
+    public TreatmentPhase? PhaseOverride { get; init; }
+    public IReadOnlyList<CoursePause> Pauses { get; init; } = [];
 
     public TreatmentPhase PhaseOn(LocalDate date)
     {
-        var days = Period.Between(StartDate, date, PeriodUnits.Days).Days;
+        if (PhaseOverride is { } set)
+        {
+            return set;
+        }
+        var days = Period.Between(StartDate, date, PeriodUnits.Days).Days - PausedDays(StartDate, date);
         return days switch
         {
             < 28 => TreatmentPhase.Induction,
             < 56 => TreatmentPhase.Optimization,
             _ => TreatmentPhase.Maintenance,
         };
+    }
+
+    public bool IsPausedOn(LocalDate date) => Pauses.Any(p => p.Covers(date));
+
+    /// <summary>How many days of [from, toExclusive) fall in a pause.</summary>
+    public int PausedDays(LocalDate from, LocalDate toExclusive)
+    {
+        var days = 0;
+        foreach (var pause in Pauses)
+        {
+            var start = pause.From > from ? pause.From : from;
+            var end = pause.To is { } to && to.PlusDays(1) < toExclusive ? to.PlusDays(1) : toExclusive;
+            days += start < end ? Period.Between(start, end, PeriodUnits.Days).Days : 0;
+        }
+        return days;
     }
 
     /// <summary>The longest gap between sessions that the phase allows, in days.</summary>

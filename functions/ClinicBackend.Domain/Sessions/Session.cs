@@ -86,6 +86,9 @@ public sealed record Session
     public Instant? CompletedAt { get; init; }
     public MonitoringRecord? Monitoring { get; init; }
     public Instant? RemsFormSubmittedAt { get; init; }
+    /// <summary>Who confirmed by phone that someone drives the patient home (no ride check is needed then).</summary>
+    public string? RideConfirmedBy { get; init; }
+    public Instant? RideConfirmedAt { get; init; }
     /// <summary>The capacity claims (storage keys of chair ticks) this session holds while it is live.</summary>
     public IReadOnlyList<string> Claims { get; init; } = [];
     public IReadOnlyList<SessionChange> History { get; init; } = [];
@@ -132,6 +135,8 @@ public sealed record Session
             End = end.LocalDateTime,
             EndUtc = end.ToInstant(),
             Confirmation = Confirmation.NeedsAction,
+            RideConfirmedBy = null,
+            RideConfirmedAt = null,
             Claims = claims,
             ScheduleVersion = ScheduleVersion + 1,
         };
@@ -207,6 +212,21 @@ public sealed record Session
     /// <summary>The patient confirmed by text; confirming again changes nothing (same version, no new history).</summary>
     public Session Confirm(Instant now, string actor) =>
         Confirmation == Confirmation.Accepted ? this : Changed(now, actor, "confirmed-by-sms", null) with { Confirmation = Confirmation.Accepted };
+
+    /// <summary>The patient texted that they cannot come (asked to reschedule); the clinic follows up, so no ride check.</summary>
+    public Session DeclineByText(Instant now, string actor) =>
+        Confirmation == Confirmation.Declined ? this : Changed(now, actor, "reschedule-asked-by-sms", null) with { Confirmation = Confirmation.Declined };
+
+    /// <summary>Staff confirmed by phone that someone drives the patient home; the same confirmation again changes nothing.</summary>
+    public Result<Session> ConfirmRide(string confirmedBy, Instant now, string actor)
+    {
+        if (Status is not (SessionStatus.Booked or SessionStatus.Arrived))
+        {
+            return InvalidTransition("given a ride confirmation");
+        }
+        return RideConfirmedBy == confirmedBy ? this
+            : Changed(now, actor, "ride-confirmed", confirmedBy) with { RideConfirmedBy = confirmedBy, RideConfirmedAt = now };
+    }
 
     /// <summary>Nobody checked the patient in by the end of the session plus the grace.</summary>
     public Session MarkNoShow(Instant now, string actor, string detail) =>

@@ -42,6 +42,8 @@ public static class ApplicationServices
         services.AddSingleton<MessageHistory>();
         services.AddSingleton<SessionUpdater>();
         services.AddSingleton<BookingService>();
+        services.AddSingleton<CourseHolds>();
+        services.AddSingleton<CourseBookingService>();
         services.AddSingleton<SessionService>();
         services.AddSingleton<ISessionObserver, SessionSideEffects>();
         services.AddSingleton<FlagService>();

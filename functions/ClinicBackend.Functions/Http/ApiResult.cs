@@ -60,6 +60,9 @@ public sealed class ApiResult : IActionResult
     public static ApiResult Problem(Problem problem) =>
         new(ProblemHttp.StatusOf(problem.Kind), ProblemHttp.Body(problem), null, "application/problem+json; charset=utf-8");
 
+    public static ApiResult Problem(Problem problem, IReadOnlyList<Responses.CourseConflictResponse> conflicts) =>
+        new(ProblemHttp.StatusOf(problem.Kind), ProblemHttp.Body(problem) with { Conflicts = conflicts }, null, "application/problem+json; charset=utf-8");
+
     public static ApiResult Problem(int status, string code, string title, string detail, string? correlationId = null) =>
         new(status, new ProblemBody(ProblemHttp.TypeUri(code), title, status, detail, null, correlationId), null, "application/problem+json; charset=utf-8");
 
@@ -98,7 +101,9 @@ public sealed class ApiResult : IActionResult
 }
 
 /// <summary>RFC 9457 problem details; <c>correlationId</c> names an unexpected failure in the logs.</summary>
-public sealed record ProblemBody(string Type, string Title, int Status, string Detail, IReadOnlyDictionary<string, string[]>? Errors, string? CorrelationId = null);
+/// <param name="Conflicts">A refused course booking: each start it could not book, with alternatives.</param>
+public sealed record ProblemBody(string Type, string Title, int Status, string Detail, IReadOnlyDictionary<string, string[]>? Errors, string? CorrelationId = null,
+    IReadOnlyList<Responses.CourseConflictResponse>? Conflicts = null);
 
 public static class ProblemHttp
 {

@@ -1,6 +1,7 @@
 using ClinicBackend.Application.Patients;
 using ClinicBackend.Domain.Common;
 using ClinicBackend.Domain.Messaging;
+using ClinicBackend.Domain.Patients;
 using ClinicBackend.Domain.Time;
 
 namespace ClinicBackend.Functions.Responses;
@@ -28,12 +29,21 @@ public sealed record PatientResponse(
         return new(p.Id, p.GivenName, p.FamilyName, p.Phone, p.SmsConsent, p.SmsOptedOut, p.RemsEnrolled, p.Language, p.ExternalId, p.Active,
             p.PausedByFlagId is not null,
             p.TimeZone,
-            new CourseResponse(ClinicTime.FormatDate(p.Course.StartDate), p.Course.MaintenanceIntervalDays, Names.Kebab(state.Phase)),
+            CourseResponse.From(p.Course, state.Phase),
             p.Version);
     }
 }
 
-public sealed record CourseResponse(string StartDate, int MaintenanceIntervalDays, string Phase);
+/// <summary>The course: <c>phase</c> is the phase today (the override if set, else derived from the start date without paused days).</summary>
+public sealed record CourseResponse(string StartDate, int MaintenanceIntervalDays, string Phase, string? PhaseOverride, IReadOnlyList<CoursePauseResponse> Pauses)
+{
+    public static CourseResponse From(TreatmentCourse c, TreatmentPhase phase) => new(
+        ClinicTime.FormatDate(c.StartDate), c.MaintenanceIntervalDays, Names.Kebab(phase),
+        c.PhaseOverride is { } set ? Names.Kebab(set) : null,
+        c.Pauses.Select(p => new CoursePauseResponse(ClinicTime.FormatDate(p.From), p.To is { } to ? ClinicTime.FormatDate(to) : null, p.Reason)).ToList());
+}
+
+public sealed record CoursePauseResponse(string From, string? To, string Reason);
 
 /// <summary>One text of a patient's history (schema Message): the body, its delivery status and Twilio's SID and error code.</summary>
 public sealed record MessageResponse(

@@ -20,6 +20,7 @@ public sealed record SessionResponse(
     string? CompletedAt,
     MonitoringResponse? Monitoring,
     RemsFormResponse? RemsForm,
+    RideResponse? Ride,
     IReadOnlyList<SessionChangeResponse> History,
     int Version)
 {
@@ -30,6 +31,7 @@ public sealed record SessionResponse(
         Utc(s.CheckedInAt), Utc(s.CompletedAt),
         s.Monitoring is { } m ? MonitoringResponse.From(m) : null,
         s.Status == SessionStatus.Fulfilled ? new RemsFormResponse(Utc(s.RemsFormSubmittedAt), ClinicTime.FormatUtc(s.RemsFormDueBy)) : null,
+        s.RideConfirmedBy is { } by ? new RideResponse(by, ClinicTime.FormatUtc(s.RideConfirmedAt!.Value)) : null,
         s.History.Select(h => new SessionChangeResponse(ClinicTime.FormatUtc(h.At), h.By, h.Action, h.Detail)).ToList(),
         s.Version);
 
@@ -45,6 +47,23 @@ public sealed record MonitoringResponse(int DoseMg, BloodPressureResponse BloodP
 public sealed record BloodPressureResponse(string PreDose, string PostDose40Min, string Discharge);
 
 public sealed record RemsFormResponse(string? SubmittedAt, string DueBy);
+
+/// <summary>The ride home, confirmed by phone.</summary>
+public sealed record RideResponse(string ConfirmedBy, string ConfirmedAt);
+
+/// <summary>Schema CourseBooking: the sessions booked and the starts that could not be.</summary>
+public sealed record CourseBookingResponse(IReadOnlyList<SessionResponse> Sessions, IReadOnlyList<CourseConflictResponse> Conflicts)
+{
+    public static CourseBookingResponse From(CourseBookingOutcome o) =>
+        new(o.Sessions.OrderBy(s => s.StartUtc).Select(SessionResponse.From).ToList(), o.Conflicts.Select(CourseConflictResponse.From).ToList());
+}
+
+/// <summary>Schema CourseConflict.</summary>
+public sealed record CourseConflictResponse(string Start, string Reason, IReadOnlyList<string> Alternatives)
+{
+    public static CourseConflictResponse From(CourseConflict c) =>
+        new(ClinicTime.FormatMinute(c.Start), c.Reason, c.Alternatives.Select(ClinicTime.FormatMinute).ToList());
+}
 
 public sealed record SessionChangeResponse(string At, string By, string Action, string? Detail);
 

@@ -9,7 +9,7 @@ using Microsoft.Azure.Functions.Worker;
 
 namespace ClinicBackend.Functions.Triggers;
 
-public sealed class SessionFunctions(BookingService booking, SessionService sessions)
+public sealed class SessionFunctions(BookingService booking, CourseBookingService courses, SessionService sessions)
 {
     [Function("GetAvailability")]
     public async Task<IActionResult> Availability(
@@ -21,6 +21,24 @@ public sealed class SessionFunctions(BookingService booking, SessionService sess
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "clinics/{clinicId}/sessions")] HttpRequest request, string clinicId, CancellationToken ct) =>
         Api.WithBody<BookInput>(request, ct, async (body, _) =>
             Api.Created(await booking.BookAsync(Api.Caller(request), clinicId, body, ct), SessionResponse.From, s => $"clinics/{clinicId}/sessions/{s.Id}", s => s.Version));
+
+    [Function("BookCourse")]
+    public Task<IActionResult> BookCourse(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "clinics/{clinicId}/patients/{patientId}/course-bookings")] HttpRequest request,
+        string clinicId, string patientId, CancellationToken ct) =>
+        Api.WithBody<CourseBookingInput>(request, ct, async (body, _) =>
+        {
+            var booked = await courses.BookAsync(Api.Caller(request), clinicId, patientId, body, ct);
+            if (!booked.IsSuccess)
+            {
+                return ApiResult.Problem(booked.Problem!);
+            }
+            var response = CourseBookingResponse.From(booked.Value);
+            return booked.Value.BookedNothing
+                ? ApiResult.Problem(Problem.Conflict("course-conflict", "The course could not be booked.",
+                    "Nothing was booked: see conflicts for each start that could not be, with nearby alternatives."), response.Conflicts)
+                : ApiResult.Created(response, $"/{Api.RoutePrefix}/clinics/{clinicId}/sessions?patientId={patientId}");
+        });
 
     [Function("ListSessions")]
     public async Task<IActionResult> List(
@@ -63,6 +81,12 @@ public sealed class SessionFunctions(BookingService booking, SessionService sess
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "clinics/{clinicId}/sessions/{sessionId}/rems-form")] HttpRequest request,
         string clinicId, string sessionId, CancellationToken ct) =>
         Api.WithBody<RemsFormInput>(request, ct, async (body, ifMatch) => One(await sessions.FileRemsFormAsync(Api.Caller(request), clinicId, sessionId, body, ifMatch, ct)));
+
+    [Function("ConfirmRide")]
+    public Task<IActionResult> ConfirmRide(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "clinics/{clinicId}/sessions/{sessionId}/ride")] HttpRequest request,
+        string clinicId, string sessionId, CancellationToken ct) =>
+        Api.WithBody<RideInput>(request, ct, async (body, ifMatch) => One(await sessions.ConfirmRideAsync(Api.Caller(request), clinicId, sessionId, body, ifMatch, ct)));
 
     private static IActionResult One(Result<Session> session) => Api.Ok(session, SessionResponse.From, s => s.Version);
 }

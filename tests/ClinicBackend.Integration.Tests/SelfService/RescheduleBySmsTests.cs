@@ -40,13 +40,16 @@ public sealed class RescheduleBySmsTests : TwilioAppTest
         Assert.Equal($"{Clinic1}: Reply 1 for Tue Dec 1 10:00 AM, 2 for Thu Dec 3 10:00 AM, 3 for Fri Dec 4 10:00 AM, or 0 to keep your visit and have the clinic call you.", offer);
         Assert.False(SmsTexts.ContainsForbiddenWord(offer!));
         await PublishedEvents.DrainAsync(App);
+        var asked = await SessionAsync(_visit);
+        Assert.Equal("declined", asked["confirmation"]!.ToString()); // the patient can't come as booked: no ride check for it
 
         App.Clock.Advance(TimeSpan.FromMinutes(3));
         var done = await TextAsync(Phone, "2");
         Assert.Equal($"{Clinic1}: done, your visit is now Thu Dec 3, 10:00 AM. Someone must drive you home.", done);
         var moved = await SessionAsync(_visit);
         Assert.Equal("2026-12-03T10:00", moved["start"]!.ToString());
-        Assert.Equal(2, (int)moved["version"]!);
+        Assert.Equal((int)asked["version"]! + 1, (int)moved["version"]!);
+        Assert.Equal("needs-action", moved["confirmation"]!.ToString());
         var change = moved["history"]!.AsArray()[^1]!;
         Assert.Equal("patient-sms", change["by"]!.ToString());
         Assert.Equal("rescheduled", change["action"]!.ToString());
@@ -61,7 +64,8 @@ public sealed class RescheduleBySmsTests : TwilioAppTest
         var audit = (await Clinic.GetAsync("/audit?limit=200", Clinic.Admin)).Json!["entries"]!.AsArray();
         Assert.Contains(audit, a => a!["action"]!.ToString() == "session.rescheduled" && a["actor"]!.ToString() == "patient-sms" && a["entityId"]!.ToString() == _visit);
         var events = await PublishedEvents.DrainAsync(App);
-        Assert.Contains(events, e => e["id"]!.ToString() == $"{_visit}-v2" && e["data"]!["start"]!.ToString() == "2026-12-03T10:00");
+        Assert.Contains(events, e => e["id"]!.ToString() == $"{_visit}-v{moved["version"]}" && e["type"]!.ToString() == "clinic.session.rescheduled"
+            && e["data"]!["start"]!.ToString() == "2026-12-03T10:00");
 
         // The offer is closed: "1" confirms the visit again, "2" asks again.
         Assert.Contains("confirmed", await TextAsync(Phone, "1"), StringComparison.OrdinalIgnoreCase);

@@ -12,7 +12,7 @@ public sealed class WaitlistTests : TwilioAppTest
 {
     private const string Clinic1 = "Riverside Behavioral Health";
     private const string Offer = $"A visit opened at {Clinic1}: Tue Dec 1, 10:00 AM. Reply 1 to take it in the next 30 min.";
-    private readonly PausingStore.Gate _gate = new();
+    private readonly GatedStore.Gate _gate = new();
 
     protected override ClinicOptions ClinicOptions => new()
     {
@@ -20,7 +20,7 @@ public sealed class WaitlistTests : TwilioAppTest
         Adjust = body => body["selfService"] = new { reschedule = true, waitlist = true, waitlistOfferMinutes = 30 },
     };
 
-    protected override void ConfigureServices(IServiceCollection services) => PausingStore.Install(services, _gate);
+    protected override void ConfigureServices(IServiceCollection services) => GatedStore.Install(services, _gate);
 
     private string _booked = null!;
 

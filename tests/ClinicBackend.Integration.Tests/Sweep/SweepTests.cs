@@ -7,22 +7,6 @@ public sealed class SweepTests
 {
     private static DateTimeOffset Utc(string text) => DateTimeOffset.Parse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal);
 
-    private static readonly object Monitoring = new
-    {
-        doseMg = 56,
-        bloodPressure = new { preDose = "128/82", postDose40Min = "134/86", discharge = "126/80" },
-        monitoringMinutes = 125,
-    };
-
-    /// <summary>Checks the patient in at <paramref name="arrivedUtc"/> and completes the session 2 h 15 min later.</summary>
-    private static async Task TreatAsync(TestApp app, Scenario clinic, string session, string arrivedUtc)
-    {
-        app.Clock.SetUtcNow(Utc(arrivedUtc));
-        (await clinic.PostAsync($"/sessions/{session}/check-in")).Expect(200);
-        app.Clock.Advance(TimeSpan.FromMinutes(135));
-        (await clinic.PostAsync($"/sessions/{session}/complete", Monitoring)).Expect(200);
-    }
-
     private static async Task<string> StatusAsync(Scenario clinic, string session) =>
         (await clinic.GetAsync($"/sessions/{session}")).Expect(200)["status"]!;
 
@@ -139,7 +123,7 @@ public sealed class SweepTests
         });
         var patient = await clinic.RegisterPatientAsync(startDate: courseStart, interval: interval);
         var session = (await clinic.BookAsync(patient, last)).Expect(201)["id"]!;
-        await TreatAsync(app, clinic, session, last[..10] + "T13:55:00Z");
+        await clinic.TreatAsync(session, Utc(last[..10] + "T13:55:00Z"));
         (await clinic.PostAsync($"/sessions/{session}/rems-form", new { submittedAt = last[..10] + "T11:05" })).Expect(200);
 
         app.Clock.SetUtcNow(Utc(sweepDay + "T15:00:00Z"));
@@ -164,7 +148,7 @@ public sealed class SweepTests
         var patient = await clinic.RegisterPatientAsync(startDate: "2026-09-01", interval: 7);
         var first = (await clinic.BookAsync(patient, "2026-11-30T09:00")).Expect(201)["id"]!;
         var next = (await clinic.BookAsync(patient, "2026-12-21T09:00")).Expect(201)["id"]!;
-        await TreatAsync(app, clinic, first, "2026-11-30T13:55:00Z");
+        await clinic.TreatAsync(first, Utc("2026-11-30T13:55:00Z"));
         app.Clock.SetUtcNow(Utc("2026-12-14T15:00:00Z"));
         await app.RunFunctionAsync("SweepMissedSessions");
         Assert.Empty(await clinic.FlagsAsync("overdue-cadence"));
@@ -179,7 +163,7 @@ public sealed class SweepTests
         await using var app = await TestApp.StartAsync(Utc("2026-11-30T15:00:00Z"));
         var clinic = await Scenario.CreateAsync(app);
         var session = (await clinic.BookAsync(await clinic.RegisterPatientAsync(), "2026-12-02T09:00")).Expect(201)["id"]!;
-        await TreatAsync(app, clinic, session, "2026-12-02T13:55:00Z");
+        await clinic.TreatAsync(session, Utc("2026-12-02T13:55:00Z"));
 
         async Task SweepAtAsync(string utc)
         {
@@ -209,7 +193,7 @@ public sealed class SweepTests
         await using var app = await TestApp.StartAsync(Utc("2026-11-30T15:00:00Z"));
         var clinic = await Scenario.CreateAsync(app);
         var session = (await clinic.BookAsync(await clinic.RegisterPatientAsync(), "2026-12-02T09:00")).Expect(201)["id"]!;
-        await TreatAsync(app, clinic, session, "2026-12-02T13:55:00Z");
+        await clinic.TreatAsync(session, Utc("2026-12-02T13:55:00Z"));
         (await clinic.PostAsync($"/sessions/{session}/rems-form", new { submittedAt = "2026-12-02T11:05" })).Expect(200);
         app.Clock.SetUtcNow(Utc("2026-12-12T15:00:00Z"));
         await app.RunFunctionAsync("SweepMissedSessions");

@@ -3,15 +3,15 @@ using ClinicBackend.Application.Persistence;
 namespace ClinicBackend.Integration.Tests.Support;
 
 /// <summary>
-/// The app's store, with a gate that holds one chosen commit back until the test releases it: for races where
-/// a step reads, then another step commits, then the first one commits.
+/// The app's store, with a gate that holds one chosen commit back until the test releases it (for races where
+/// a step reads, then another step commits, then the first one commits), or fails it as if the process died there.
 /// </summary>
-public sealed class PausingStore(IDocumentStore inner, PausingStore.Gate gate) : IDocumentStore
+public sealed class GatedStore(IDocumentStore inner, GatedStore.Gate gate) : IDocumentStore
 {
     public static void Install(IServiceCollection services, Gate gate)
     {
         var registered = services.Last(d => d.ServiceType == typeof(IDocumentStore));
-        services.AddSingleton<IDocumentStore>(sp => new PausingStore((IDocumentStore)registered.ImplementationFactory!(sp), gate));
+        services.AddSingleton<IDocumentStore>(sp => new GatedStore((IDocumentStore)registered.ImplementationFactory!(sp), gate));
     }
 
     public Task<Stored<T>?> GetAsync<T>(string partition, string key, CancellationToken ct) => inner.GetAsync<T>(partition, key, ct);
@@ -30,15 +30,29 @@ public sealed class PausingStore(IDocumentStore inner, PausingStore.Gate gate) :
 
     public Task<bool> PingAsync(CancellationToken ct) => inner.PingAsync(ct);
 
-    /// <summary>Holds back the first commit that matches, once.</summary>
+    /// <summary>Holds back the first commit that matches, once; or fails the nth that matches.</summary>
     public sealed class Gate
     {
         private Pause? _armed;
+        private Func<IReadOnlyList<Change>, bool>? _crash;
+        private int _crashCountdown;
 
         public Pause PauseNext(Func<IReadOnlyList<Change>, bool> matches) => _armed = new Pause(matches);
 
+        /// <summary>The <paramref name="nth"/> commit (1-based) that matches throws before it reaches storage, as a dying process would.</summary>
+        public void CrashAt(int nth, Func<IReadOnlyList<Change>, bool> matches)
+        {
+            _crashCountdown = nth;
+            _crash = matches;
+        }
+
         internal async Task PassAsync(IReadOnlyList<Change> changes)
         {
+            if (_crash is { } crash && crash(changes) && Interlocked.Decrement(ref _crashCountdown) == 0)
+            {
+                _crash = null;
+                throw new InvalidOperationException("Simulated crash: the process died before this commit.");
+            }
             if (_armed is { } pause && pause.Matches(changes) && Interlocked.CompareExchange(ref _armed, null, pause) == pause)
             {
                 await pause.HoldAsync();
