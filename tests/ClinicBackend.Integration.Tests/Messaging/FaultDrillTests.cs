@@ -42,6 +42,9 @@ public sealed class FaultDrillTests(ITestOutputHelper output)
     public Task D_the_process_dies_between_acceptance_and_record() => RunAsync(FaultDrills.CrashBeforeRecordAsync);
 
     [Fact]
+    public Task D2_the_process_dies_while_settling_a_text() => RunAsync(FaultDrills.CrashWhileSettlingAsync);
+
+    [Fact]
     public Task E_dead_lettered_and_lost_wake_ups() => RunAsync(FaultDrills.DeadLetteredWakeUpAsync);
 
     [Fact]

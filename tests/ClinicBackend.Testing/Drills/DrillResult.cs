@@ -2,7 +2,6 @@ using System.Globalization;
 using ClinicBackend.Application.Persistence;
 using ClinicBackend.Domain.Flags;
 using ClinicBackend.Domain.Messaging;
-using ClinicBackend.Domain.Patients;
 
 namespace ClinicBackend.Testing.Drills;
 
@@ -55,8 +54,7 @@ public static class DrillTally
             // A row that was never claimed has no body yet: any text to the number counts, so nothing sent hides.
             var sent = accepted.Where(a => a.To == text.Phone && (bodies.Count == 0 || bodies.Contains(a.Body))).ToList();
             matched.UnionWith(sent.Select(a => a.Sid));
-            var legitimatelySkipped = sent.Count == 0 && rows.Count > 0
-                && rows.All(r => r.Status == SmsStatus.Skipped && r.Reason?.StartsWith("expired", StringComparison.Ordinal) != true);
+            var legitimatelySkipped = sent.Count == 0 && rows.Count > 0 && rows.All(r => r.Status == SmsStatus.Skipped && IsNoLongerWanted(r.Reason));
             if (legitimatelySkipped)
             {
                 continue;
@@ -95,7 +93,12 @@ public static class DrillTally
         ]);
     }
 
-    /// <summary>The patient's E.164 number as the app stored it.</summary>
-    public static async Task<string> PhoneAsync(IDocumentStore store, string clinicId, string patientId) =>
-        (await store.GetAsync<Patient>(clinicId, Keys.Patient(patientId), default))!.Value.Phone;
+    /// <summary>
+    /// Skipped because the text no longer made sense (session cancelled or moved, consent withdrawn, opted out, ...).
+    /// Skipped for lack of time (expired, too late, dropped by quiet hours or the daily and weekly limits) is lost:
+    /// a drill's texts are all wanted and have time, and each patient has only this one.
+    /// </summary>
+    public static bool IsNoLongerWanted(string? reason) =>
+        reason is not null && !reason.StartsWith("expired", StringComparison.Ordinal) && !reason.StartsWith("too-late", StringComparison.Ordinal)
+        && !reason.StartsWith("dropped", StringComparison.Ordinal);
 }

@@ -35,11 +35,11 @@ public static class FaultDrills
 
     public delegate Task<DrillResult> Drill(DrillScale scale, string? storage);
 
-    /// <summary>Every drill, in the order (c in two parts).</summary>
+    /// <summary>Every drill, in the order (c in two parts; d2 a second moment for the process to die).</summary>
     public static IReadOnlyList<Drill> All =>
     [
         TimeoutAfterAcceptAsync, ThrottledAndFailingMinuteAsync, StorageStoppedMidDispatchAsync, StorageStoppedMidPlanningAsync,
-        CrashBeforeRecordAsync, DeadLetteredWakeUpAsync, WrongTokenAsync, EventBacklogAsync,
+        CrashBeforeRecordAsync, CrashWhileSettlingAsync, DeadLetteredWakeUpAsync, WrongTokenAsync, EventBacklogAsync,
     ];
 
     public static async Task<IReadOnlyList<DrillResult>> RunAllAsync(DrillScale scale, string? storage, Action<string>? log = null)
@@ -244,6 +244,47 @@ public static class FaultDrills
                 $"died at acceptance number {killAt}: {unrecorded} accepted and left 'sending', {claimedNotSent} claimed but never sent, {ledger.Count(r => r.Status == SmsStatus.Planned)} not claimed"),
             new DrillCheck("left alone until stale", stillSending == unrecorded + claimedNotSent, $"{stillSending} still 'sending' 90 s later"),
             new DrillCheck("found, not resent", drill.Twilio.Requests == texts, $"{drill.Twilio.ListRequests} lookups, {drill.Twilio.Requests} send requests for {texts} texts"));
+    }
+
+    /// <summary>
+    /// (d2) The process dies while settling: Twilio answered 500 (no text taken), and on the next run the lookup did
+    /// not find the text, so its row went back to "planned"; the process dies right after that write. The text must
+    /// still go once, the same day, and not be held back by its own claim on the patient's text of the day.
+    /// </summary>
+    public static async Task<DrillResult> CrashWhileSettlingAsync(DrillScale scale, string? storage = null)
+    {
+        var texts = Size(scale, 4, 20);
+        var life = new ProcessLife();
+        var kills = 0;
+        await using var drill = await DrillApp.StartAsync(storage, services: (services, _) =>
+        {
+            services.Decorate<ISmsGateway>((inner, _) => new DrillGateway(inner, _ => Task.CompletedTask, life));
+            services.Decorate<ISmsOutbox>((inner, _) => new MortalOutbox(inner, life));
+            services.Decorate<IDocumentStore>((inner, _) => new DrillStore(inner, (_, changes) =>
+            {
+                if (changes.Any(c => c is Change.Replace { Value: SmsMessage { Status: SmsStatus.Planned, Reason: { } reason } }
+                        && reason.StartsWith("not found in Twilio", StringComparison.Ordinal)) && Interlocked.Increment(ref kills) == 1)
+                {
+                    life.Kill();
+                }
+                return Task.CompletedTask;
+            }, life));
+        });
+        await drill.BookAsync(await drill.AddClinicAsync(), texts);
+        drill.Twilio.Rule = _ => drill.App.Clock.GetUtcNow() < Due.AddMinutes(1) ? Error(500) : null;
+
+        await drill.DispatchAtAsync(Due.AddSeconds(30)); // 500s: unsettled (or held by the breaker)
+        var unsettled = (await drill.LedgerAsync()).Count(r => r.Status == SmsStatus.Unsettled);
+        drill.App.Clock.SetUtcNow(Due.AddMinutes(2));
+        var runDied = !await drill.App.TryRunFunctionAsync("DispatchSms");
+        life.Restart();
+        await drill.DispatchAtAsync(Due.AddMinutes(3));
+        await drill.DispatchAtAsync(AfterGrace);
+        await drill.DispatchAtAsync(AfterGrace.AddMinutes(1));
+        var late = (await drill.LedgerAsync()).Where(r => r.Status is SmsStatus.Planned or SmsStatus.Skipped).Select(r => $"{r.Status}: {r.Reason}").FirstOrDefault();
+        return await drill.ResultAsync("d2", "process dies while settling a text",
+            new DrillCheck("died mid-settle", unsettled > 0 && runDied && kills >= 1, $"{unsettled} texts unsettled by the 500s; the settling run died after a row went back to planned"),
+            new DrillCheck("not held by its own claim", late is null, late is null ? "none held back or dropped" : late));
     }
 
     /// <summary>
