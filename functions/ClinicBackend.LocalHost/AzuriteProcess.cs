@@ -16,10 +16,12 @@ public sealed partial class AzuriteProcess : IAsyncDisposable
     public const string AccountKey = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
 
     private readonly Process _process;
+    private readonly Task _closed;
 
-    private AzuriteProcess(Process process, string dataFolder, int blobPort, int queuePort, int tablePort)
+    private AzuriteProcess(Process process, Task closed, string dataFolder, int blobPort, int queuePort, int tablePort)
     {
         _process = process;
+        _closed = closed;
         DataFolder = dataFolder;
         BlobPort = blobPort;
         QueuePort = queuePort;
@@ -39,6 +41,9 @@ public sealed partial class AzuriteProcess : IAsyncDisposable
 
     [GeneratedRegex(@"Azurite (Blob|Queue|Table) service is successfully listening at http://127\.0\.0\.1:(\d+)")]
     private static partial Regex ListeningLine();
+
+    [GeneratedRegex(@"Azurite (Blob|Queue|Table) service successfully closed")]
+    private static partial Regex ClosedLine();
 
     /// <summary>Starts Azurite; <paramref name="defaultPorts"/> uses 10000-10002 (what UseDevelopmentStorage=true expects), else free ports.</summary>
     public static Task<AzuriteProcess> StartAsync(string dataFolder, bool defaultPorts, Action<string>? log = null, CancellationToken ct = default) =>
@@ -71,6 +76,8 @@ public sealed partial class AzuriteProcess : IAsyncDisposable
         var process = Process.Start(start) ?? throw new InvalidOperationException("node could not be started.");
         var found = new Dictionary<string, int>();
         var ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var closedServices = new HashSet<string>();
+        var closed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var output = new System.Text.StringBuilder();
         void OnLine(string? line)
         {
@@ -89,6 +96,10 @@ public sealed partial class AzuriteProcess : IAsyncDisposable
                     {
                         ready.TrySetResult();
                     }
+                }
+                if (ClosedLine().Match(line) is { Success: true } closedLine && closedServices.Add(closedLine.Groups[1].Value) && closedServices.Count == 3)
+                {
+                    closed.TrySetResult();
                 }
             }
         }
@@ -111,7 +122,7 @@ public sealed partial class AzuriteProcess : IAsyncDisposable
             throw;
         }
         log?.Invoke($"Azurite listening: blob {found["Blob"]}, queue {found["Queue"]}, table {found["Table"]}; data in {dataFolder}");
-        return new AzuriteProcess(process, dataFolder, found["Blob"], found["Queue"], found["Table"]);
+        return new AzuriteProcess(process, closed.Task, dataFolder, found["Blob"], found["Queue"], found["Table"]);
     }
 
     /// <summary>True when something accepts connections on the port (used to find a running Azurite).</summary>
@@ -180,7 +191,8 @@ public sealed partial class AzuriteProcess : IAsyncDisposable
 
     /// <summary>
     /// Stops Azurite the way Ctrl+C does: it closes its ports and saves its data (a kill loses the writes of the
-    /// last seconds). Killed if it has not exited after <paramref name="grace"/> (default 10 s).
+    /// last seconds). Once its three services report closed, a process that lingers is killed (nothing is lost then);
+    /// one that has not closed them after <paramref name="grace"/> (default 10 s) is killed too.
     /// </summary>
     public async Task StopAsync(TimeSpan? grace = null)
     {
@@ -192,15 +204,20 @@ public sealed partial class AzuriteProcess : IAsyncDisposable
         {
             // already gone
         }
+        var exited = _process.WaitForExitAsync();
         try
         {
-            await _process.WaitForExitAsync().WaitAsync(grace ?? TimeSpan.FromSeconds(10)).ConfigureAwait(false);
+            await Task.WhenAny(exited, _closed).WaitAsync(grace ?? TimeSpan.FromSeconds(10)).ConfigureAwait(false);
         }
         catch (TimeoutException)
         {
-            Kill(_process);
-            await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(false);
+            // still closing: killed below
         }
+        if (!_process.HasExited)
+        {
+            Kill(_process);
+        }
+        await exited.WaitAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(false);
     }
 
     public async ValueTask DisposeAsync()
