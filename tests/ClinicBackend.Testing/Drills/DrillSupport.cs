@@ -82,26 +82,29 @@ public sealed class AzuriteControl : IAsyncDisposable
 
     public string ConnectionString => _current.ConnectionString;
 
-    public bool Running { get; private set; } = true;
-
     public static async Task<AzuriteControl> StartAsync() =>
         new(await AzuriteProcess.StartAsync(Path.Combine(Path.GetTempPath(), "clinic-drill-azurite-" + Guid.NewGuid().ToString("N")), defaultPorts: false));
+
+    /// <summary>How long the last stop and restart took.</summary>
+    public (TimeSpan Stop, TimeSpan Restart) Timings { get; private set; }
 
     /// <summary>Stops it, once per start however many callers ask.</summary>
     public async Task StopAsync()
     {
         if (Interlocked.Exchange(ref _stops, 1) == 0)
         {
+            var started = System.Diagnostics.Stopwatch.GetTimestamp();
             await _current.StopAsync();
-            Running = false;
+            Timings = (System.Diagnostics.Stopwatch.GetElapsedTime(started), default);
         }
     }
 
     public async Task RestartAsync()
     {
         await StopAsync();
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         _current = await AzuriteProcess.StartAsync(_current.DataFolder, _current.BlobPort, _current.QueuePort, _current.TablePort);
-        Running = true;
+        Timings = Timings with { Restart = System.Diagnostics.Stopwatch.GetElapsedTime(started) };
         Interlocked.Exchange(ref _stops, 0);
     }
 
