@@ -36,11 +36,19 @@ public sealed class DrillApp : IAsyncDisposable
         {
             config[key] = value;
         }
-        drill.App = await TestApp.StartAsync(TestApp.Monday, config, s =>
+        try
         {
-            s.AddSingleton<ILoggerProvider>(drill.Logs);
-            services?.Invoke(s, drill);
-        }, storage: storage);
+            drill.App = await TestApp.StartAsync(TestApp.Monday, config, s =>
+            {
+                s.AddSingleton<ILoggerProvider>(drill.Logs);
+                services?.Invoke(s, drill);
+            }, storage: storage);
+        }
+        catch
+        {
+            await drill.Twilio.DisposeAsync();
+            throw;
+        }
         drill.Twilio.Clock = drill.App.Clock;
         return drill;
     }

@@ -284,15 +284,28 @@ public sealed class NoPlanningAtBooking(ISessionObserver inner) : ISessionObserv
 /// <summary>An event sink that fails while <see cref="Down"/> (the outage that leaves events pending).</summary>
 public sealed class SwitchableSink(IClinicEventSink inner) : IClinicEventSink
 {
+    private int _refused;
+
     public bool Down { get; set; }
 
-    public Task PublishAsync(IReadOnlyList<ClinicEvent> events, CancellationToken ct) =>
-        Down ? throw new InvalidOperationException("Drill: the event broker is down.") : inner.PublishAsync(events, ct);
+    /// <summary>How many publishing attempts were refused while down.</summary>
+    public int Refused => Volatile.Read(ref _refused);
+
+    public Task PublishAsync(IReadOnlyList<ClinicEvent> events, CancellationToken ct)
+    {
+        if (Down)
+        {
+            Interlocked.Increment(ref _refused);
+            throw new InvalidOperationException("Drill: the event broker is down.");
+        }
+        return inner.PublishAsync(events, ct);
+    }
 }
 
 /// <summary>
-/// A Service Bus sender without a broker: its batches take messages, like the broker's, only while their bodies fit
-/// <paramref name="maxBatchBytes"/> (256 KB on the Standard tier); every batch sent is recorded.
+/// A Service Bus sender without a broker: its batches take messages only while their bodies fit
+/// <paramref name="maxBatchBytes"/> (256 KB on the Standard tier; the broker also counts each message's headers,
+/// which the SDK's real batch measures); every batch sent is recorded.
 /// </summary>
 public sealed class RecordingServiceBusSender(long maxBatchBytes = 256 * 1024) : ServiceBusSender
 {

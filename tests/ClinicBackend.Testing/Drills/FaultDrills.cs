@@ -70,7 +70,8 @@ public static class FaultDrills
         await drill.DispatchAtAsync(Due.AddMinutes(2));
         await drill.DispatchAtAsync(Due.AddMinutes(3));
         return await drill.ResultAsync("a", "Twilio accepts, answers after the timeout",
-            new DrillCheck("timed out", timedOut == stalls, $"{timedOut} of {stalls} stalled sends ended unsettled (timeout)"),
+            // At least the stalled ones: on a slow machine an ordinary answer may miss the 1 s too, which is the same fault.
+            new DrillCheck("timed out", timedOut >= stalls, $"{timedOut} sends ended unsettled by the timeout ({stalls} stalled)"),
             new DrillCheck("looked up, not resent", drill.Twilio.Requests == texts && drill.Twilio.ListRequests >= stalls,
                 $"{drill.Twilio.ListRequests} lookups, {drill.Twilio.Requests} send requests for {texts} texts"));
     }
@@ -402,7 +403,11 @@ public static class FaultDrills
         {
             await (delivery.Message.ClinicId == broken.ClinicId ? delivery.DeadLetterAsync("drill: delivered 10 times, failed each time", default) : DrillApp.ReleaseAsync(delivery));
         }
-        await Task.Delay(200); // the bookings' own publishing attempts have failed by now
+        // Each booking's own publishing attempt runs in the background: wait until all have been refused.
+        for (var waited = 0; sink.Refused < drill.Texts.Count && waited < 100; waited++)
+        {
+            await Task.Delay(100);
+        }
         var pending = (await data.Store.QueryPrefixAsync<ClinicEvent>(clinic.ClinicId, Keys.PendingEventPrefix, default)).Select(e => e.Value.Id).ToHashSet();
         sink.Down = false;
         store.BrokenPartition = broken.ClinicId;
