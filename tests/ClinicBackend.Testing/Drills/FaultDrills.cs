@@ -432,7 +432,7 @@ public static class FaultDrills
         var relayed = batches.SelectMany(b => b).GroupBy(m => m.MessageId).ToDictionary(g => g.Key, g => g.Count());
         var left = (await data.Store.QueryPrefixAsync<ClinicEvent>(clinic.ClinicId, Keys.PendingEventPrefix, default)).Count;
         var largest = batches.Count == 0 ? 0 : batches.Max(b => b.Sum(m => (long)m.Body.ToMemory().Length));
-        return await drill.ResultAsync("g", "600 events after an outage; a clinic's storage throws",
+        return await drill.ResultAsync("g", "600 events backlog; a clinic's storage throws",
             new DrillCheck("relayed once", pending.Count >= events && pending.All(id => relayed.GetValueOrDefault(id) == 1) && left == 0,
                 $"{pending.Count} pending events relayed once each, in runs of {string.Join(" + ", relayedPerRun)}, {left} left"),
             new DrillCheck("bounded batches", largest <= sender.MaxBatchBytes && relayedPerRun.All(n => n <= EventRelay.DrainBatch),
