@@ -72,9 +72,15 @@ public static class DrillServices
     }
 }
 
-/// <summary>An Azurite of the drill's own, on a temporary folder, that can be stopped and started again on the same ports and data.</summary>
+/// <summary>
+/// The drills' own Azurite (not the shared one other tests use), on a temporary folder, that can be stopped and
+/// started again on the same ports and data. One per process, started on first use and stopped when the process
+/// exits; a drill leases it alone, since it stops and restarts it.
+/// </summary>
 public sealed class AzuriteControl : IAsyncDisposable
 {
+    private static readonly SemaphoreSlim Gate = new(1, 1);
+    private static readonly Lazy<Task<AzuriteControl>> Instance = new(StartAsync);
     private AzuriteProcess _current;
     private int _stops;
 
@@ -82,8 +88,43 @@ public sealed class AzuriteControl : IAsyncDisposable
 
     public string ConnectionString => _current.ConnectionString;
 
-    public static async Task<AzuriteControl> StartAsync() =>
-        new(await AzuriteProcess.StartAsync(Path.Combine(Path.GetTempPath(), "clinic-drill-azurite-" + Guid.NewGuid().ToString("N")), defaultPorts: false));
+    /// <summary>The drills' Azurite, running, for this drill alone until the lease is disposed.</summary>
+    public static async Task<Lease> LeaseAsync()
+    {
+        await Gate.WaitAsync();
+        try
+        {
+            var control = await Instance.Value;
+            if (Volatile.Read(ref control._stops) != 0)
+            {
+                await control.RestartAsync(); // a drill that failed left it stopped
+            }
+            return new Lease(control);
+        }
+        catch
+        {
+            Gate.Release();
+            throw;
+        }
+    }
+
+    public sealed class Lease(AzuriteControl azurite) : IAsyncDisposable
+    {
+        public AzuriteControl Azurite => azurite;
+
+        public ValueTask DisposeAsync()
+        {
+            Gate.Release();
+            return ValueTask.CompletedTask;
+        }
+    }
+
+    private static async Task<AzuriteControl> StartAsync()
+    {
+        var control = new AzuriteControl(await AzuriteProcess.StartAsync(Path.Combine(Path.GetTempPath(), "clinic-drill-azurite-" + Guid.NewGuid().ToString("N")), defaultPorts: false));
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => control.DisposeAsync().AsTask().Wait(TimeSpan.FromSeconds(15));
+        return control;
+    }
 
     /// <summary>How long the last stop and restart took.</summary>
     public (TimeSpan Stop, TimeSpan Restart) Timings { get; private set; }

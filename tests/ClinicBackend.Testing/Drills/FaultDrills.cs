@@ -134,7 +134,8 @@ public static class FaultDrills
     public static async Task<DrillResult> StorageStoppedMidDispatchAsync(DrillScale scale, string? storage = null)
     {
         var (texts, stopAfter) = (Size(scale, 12, 60), Size(scale, 4, 20));
-        await using var azurite = await AzuriteControl.StartAsync();
+        await using var lease = await AzuriteControl.LeaseAsync();
+        var azurite = lease.Azurite;
         await using var drill = await DrillApp.StartAsync(azurite.ConnectionString, services: (services, _) =>
         {
             services.AddFastFailingStorage(azurite.ConnectionString);
@@ -172,7 +173,8 @@ public static class FaultDrills
     {
         var (perClinic, stopAfter) = (Size(scale, 6, 30), Size(scale, 4, 20));
         var planned = 0;
-        await using var azurite = await AzuriteControl.StartAsync();
+        await using var lease = await AzuriteControl.LeaseAsync();
+        var azurite = lease.Azurite;
         await using var drill = await DrillApp.StartAsync(azurite.ConnectionString, services: (services, _) =>
         {
             services.AddFastFailingStorage(azurite.ConnectionString);
