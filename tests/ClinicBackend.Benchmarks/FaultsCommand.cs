@@ -10,6 +10,7 @@ public static class FaultsCommand
     {
         Console.WriteLine($"fault drills, {scale} size (texts are counted at the Twilio stand-in, per ledger text):");
         var results = await FaultDrills.RunAllAsync(scale, azurite.ConnectionString, line => Console.WriteLine($"  {line}"));
+        await AzuriteControl.ShutdownAsync();
         var passed = results.Count(r => r.Passed);
         List<string> lines =
         [

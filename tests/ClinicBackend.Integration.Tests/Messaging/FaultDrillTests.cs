@@ -7,8 +7,16 @@ namespace ClinicBackend.Integration.Tests.Messaging;
 /// The fault drills of issue #11 at suite size (the benchmarks' <c>faults</c> command runs the same drills larger):
 /// every due text reaches Twilio exactly once, nothing is flagged, and each drill's own checks hold.
 /// </summary>
-public sealed class FaultDrillTests(ITestOutputHelper output)
+public sealed class FaultDrillTests(ITestOutputHelper output) : IClassFixture<FaultDrillTests.DrillAzurite>
 {
+    /// <summary>Stops the storage drills' own Azurite after the last drill (and deletes its data).</summary>
+    public sealed class DrillAzurite : IAsyncLifetime
+    {
+        public Task InitializeAsync() => Task.CompletedTask;
+
+        public Task DisposeAsync() => AzuriteControl.ShutdownAsync();
+    }
+
     private async Task RunAsync(FaultDrills.Drill drill)
     {
         var result = await drill(DrillScale.Suite, null);

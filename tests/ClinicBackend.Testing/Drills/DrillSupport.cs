@@ -74,13 +74,13 @@ public static class DrillServices
 
 /// <summary>
 /// The drills' own Azurite (not the shared one other tests use), on a temporary folder, that can be stopped and
-/// started again on the same ports and data. One per process, started on first use and stopped when the process
-/// exits; a drill leases it alone, since it stops and restarts it.
+/// started again on the same ports and data. One at a time, started on first use and kept until
+/// <see cref="ShutdownAsync"/> (or the process exits); a drill leases it alone, since it stops and restarts it.
 /// </summary>
 public sealed class AzuriteControl : IAsyncDisposable
 {
     private static readonly SemaphoreSlim Gate = new(1, 1);
-    private static readonly Lazy<Task<AzuriteControl>> Instance = new(StartAsync);
+    private static Task<AzuriteControl>? _instance;
     private AzuriteProcess _current;
     private int _stops;
 
@@ -94,7 +94,8 @@ public sealed class AzuriteControl : IAsyncDisposable
         await Gate.WaitAsync();
         try
         {
-            var control = await Instance.Value;
+            _instance ??= StartAsync();
+            var control = await _instance;
             if (Volatile.Read(ref control._stops) != 0)
             {
                 await control.RestartAsync(); // a drill that failed left it stopped
@@ -103,8 +104,26 @@ public sealed class AzuriteControl : IAsyncDisposable
         }
         catch
         {
+            _instance = _instance is { IsFaulted: true } ? null : _instance;
             Gate.Release();
             throw;
+        }
+    }
+
+    /// <summary>Stops the drills' Azurite and deletes its data, if one was started.</summary>
+    public static async Task ShutdownAsync()
+    {
+        await Gate.WaitAsync();
+        try
+        {
+            if (Interlocked.Exchange(ref _instance, null) is { IsCompletedSuccessfully: true } started)
+            {
+                await (await started).DisposeAsync();
+            }
+        }
+        finally
+        {
+            Gate.Release();
         }
     }
 
@@ -122,7 +141,7 @@ public sealed class AzuriteControl : IAsyncDisposable
     private static async Task<AzuriteControl> StartAsync()
     {
         var control = new AzuriteControl(await AzuriteProcess.StartAsync(Path.Combine(Path.GetTempPath(), "clinic-drill-azurite-" + Guid.NewGuid().ToString("N")), defaultPorts: false));
-        AppDomain.CurrentDomain.ProcessExit += (_, _) => control.DisposeAsync().AsTask().Wait(TimeSpan.FromSeconds(15));
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => ShutdownAsync().Wait(TimeSpan.FromSeconds(15));
         return control;
     }
 
