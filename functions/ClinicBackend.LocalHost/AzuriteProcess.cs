@@ -7,6 +7,8 @@ namespace ClinicBackend.LocalHost;
 /// <summary>
 /// Azurite from the repository's npm lockfile: installed on first use (npm ci), started on free or fixed
 /// ports with its data in a given folder, and stopped on dispose (or by the watchdog if this process dies).
+/// Stopping lets Azurite shut down as on Ctrl+C, so it saves its data; started again on the same ports and
+/// folder, it serves that data.
 /// </summary>
 public sealed partial class AzuriteProcess : IAsyncDisposable
 {
@@ -14,14 +16,19 @@ public sealed partial class AzuriteProcess : IAsyncDisposable
     public const string AccountKey = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
 
     private readonly Process _process;
+    private readonly Task _closed;
 
-    private AzuriteProcess(Process process, int blobPort, int queuePort, int tablePort)
+    private AzuriteProcess(Process process, Task closed, string dataFolder, int blobPort, int queuePort, int tablePort)
     {
         _process = process;
+        _closed = closed;
+        DataFolder = dataFolder;
         BlobPort = blobPort;
         QueuePort = queuePort;
         TablePort = tablePort;
     }
+
+    public string DataFolder { get; }
 
     public int BlobPort { get; }
     public int QueuePort { get; }
@@ -35,15 +42,23 @@ public sealed partial class AzuriteProcess : IAsyncDisposable
     [GeneratedRegex(@"Azurite (Blob|Queue|Table) service is successfully listening at http://127\.0\.0\.1:(\d+)")]
     private static partial Regex ListeningLine();
 
+    [GeneratedRegex(@"Azurite (Blob|Queue|Table) service successfully closed")]
+    private static partial Regex ClosedLine();
+
     /// <summary>Starts Azurite; <paramref name="defaultPorts"/> uses 10000-10002 (what UseDevelopmentStorage=true expects), else free ports.</summary>
-    public static async Task<AzuriteProcess> StartAsync(string dataFolder, bool defaultPorts, Action<string>? log = null, CancellationToken ct = default)
+    public static Task<AzuriteProcess> StartAsync(string dataFolder, bool defaultPorts, Action<string>? log = null, CancellationToken ct = default) =>
+        defaultPorts ? StartAsync(dataFolder, 10000, 10001, 10002, log, ct) : StartAsync(dataFolder, 0, 0, 0, log, ct);
+
+    /// <summary>Starts Azurite on these ports (0: a free one), e.g. again on the ports and data of one that was stopped.</summary>
+    public static async Task<AzuriteProcess> StartAsync(string dataFolder, int blobPort, int queuePort, int tablePort, Action<string>? log = null, CancellationToken ct = default)
     {
         var root = RepositoryRoot.Find();
         var azuriteJs = await EnsureInstalledAsync(root, log, ct);
         Directory.CreateDirectory(dataFolder);
-        var ports = defaultPorts ? new[] { "10000", "10001", "10002" } : ["0", "0", "0"];
+        var ports = new[] { blobPort, queuePort, tablePort }.Select(p => p.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray();
         var start = new ProcessStartInfo("node")
         {
+            RedirectStandardInput = true, // closing it stops Azurite (see azurite-watchdog.mjs)
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
@@ -61,6 +76,8 @@ public sealed partial class AzuriteProcess : IAsyncDisposable
         var process = Process.Start(start) ?? throw new InvalidOperationException("node could not be started.");
         var found = new Dictionary<string, int>();
         var ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var closedServices = new HashSet<string>();
+        var closed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var output = new System.Text.StringBuilder();
         void OnLine(string? line)
         {
@@ -79,6 +96,10 @@ public sealed partial class AzuriteProcess : IAsyncDisposable
                     {
                         ready.TrySetResult();
                     }
+                }
+                if (ClosedLine().Match(line) is { Success: true } closedLine && closedServices.Add(closedLine.Groups[1].Value) && closedServices.Count == 3)
+                {
+                    closed.TrySetResult();
                 }
             }
         }
@@ -101,7 +122,7 @@ public sealed partial class AzuriteProcess : IAsyncDisposable
             throw;
         }
         log?.Invoke($"Azurite listening: blob {found["Blob"]}, queue {found["Queue"]}, table {found["Table"]}; data in {dataFolder}");
-        return new AzuriteProcess(process, found["Blob"], found["Queue"], found["Table"]);
+        return new AzuriteProcess(process, closed.Task, dataFolder, found["Blob"], found["Queue"], found["Table"]);
     }
 
     /// <summary>True when something accepts connections on the port (used to find a running Azurite).</summary>
@@ -168,10 +189,43 @@ public sealed partial class AzuriteProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Stops Azurite the way Ctrl+C does: it closes its ports and saves its data (a kill loses the writes of the
+    /// last seconds). Once its three services report closed, a process that lingers is killed (nothing is lost then);
+    /// one that has not closed them after <paramref name="grace"/> (default 10 s) is killed too.
+    /// </summary>
+    public async Task StopAsync(TimeSpan? grace = null)
+    {
+        try
+        {
+            _process.StandardInput.Close(); // the watchdog sends Azurite SIGTERM
+        }
+        catch (Exception e) when (e is IOException or InvalidOperationException)
+        {
+            // already gone
+        }
+        var exited = _process.WaitForExitAsync();
+        try
+        {
+            await Task.WhenAny(exited, _closed).WaitAsync(grace ?? TimeSpan.FromSeconds(10)).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            // still closing: killed below
+        }
+        if (!_process.HasExited)
+        {
+            Kill(_process);
+        }
+        await exited.WaitAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(false);
+    }
+
     public async ValueTask DisposeAsync()
     {
-        Kill(_process);
-        await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(false);
+        if (!_process.HasExited)
+        {
+            await StopAsync().ConfigureAwait(false);
+        }
         _process.Dispose();
     }
 

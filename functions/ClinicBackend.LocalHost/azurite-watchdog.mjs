@@ -1,5 +1,6 @@
 // Runs Azurite as a child and stops it when the .NET process that asked for it is gone,
-// so a crashed test run or host never leaves Azurite behind.
+// so a crashed test run or host never leaves Azurite behind. Closing stdin stops it too (AzuriteProcess.StopAsync):
+// SIGTERM lets Azurite close its ports and save its data.
 import { spawn } from 'node:child_process';
 
 const [parentPid, azuriteJs, ...args] = process.argv.slice(2);
@@ -11,4 +12,7 @@ setInterval(() => {
 }, 500);
 process.on('SIGTERM', stop);
 process.on('SIGINT', stop);
+process.stdin.on('end', stop);
+process.stdin.on('error', stop);
+process.stdin.resume();
 child.on('exit', code => process.exit(code ?? 0));

@@ -2,7 +2,7 @@ using System.Text.Json;
 using ClinicBackend.Benchmarks;
 using ClinicBackend.LocalHost;
 
-// dotnet run -c Release --project tests/ClinicBackend.Benchmarks -- booking|inbound|planning|history|dispatch [--per-client N] [--per-second N]
+// dotnet run -c Release --project tests/ClinicBackend.Benchmarks -- booking|inbound|planning|history|dispatch|faults [--per-client N] [--per-second N] [--scale suite]
 var which = args.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal)) ?? "booking";
 var perClient = args.SkipWhile(a => a != "--per-client").Skip(1).Select(int.Parse).FirstOrDefault(200);
 
@@ -16,8 +16,9 @@ if (which is not ("booking" or "inbound"))
     {
         "planning" => await ReminderBenchmark.PlanningAsync(azurite, clinics: 100, sessionsPerClinic: 40),
         "history" => await ReminderBenchmark.HistoryAsync(azurite, clinics: 20, sessionsPerClinic: 40, historyPerClinic: 200),
+        "faults" => await FaultsAsync(azurite, args),
         "dispatch" => await ReminderBenchmark.DispatchAsync(azurite, perSecond: args.SkipWhile(a => a != "--per-second").Skip(1).Select(int.Parse).FirstOrDefault(30), texts: args.SkipWhile(a => a != "--texts").Skip(1).Select(int.Parse).FirstOrDefault(1200)),
-        _ => throw new ArgumentException($"unknown benchmark '{which}' (booking, planning, history, dispatch)"),
+        _ => throw new ArgumentException($"unknown benchmark '{which}' (booking, inbound, planning, history, dispatch, faults)"),
     };
     lines.ToList().ForEach(Console.WriteLine);
     Directory.CreateDirectory(Path.Combine(RepositoryRoot.Find(), "benchmark-results"));
@@ -49,4 +50,15 @@ try
 }
 catch (IOException)
 {
+}
+
+static async Task<IReadOnlyList<string>> FaultsAsync(AzuriteProcess azurite, string[] args)
+{
+    var scale = args.SkipWhile(a => a != "--scale").Skip(1).FirstOrDefault() == "suite" ? ClinicBackend.Testing.Drills.DrillScale.Suite : ClinicBackend.Testing.Drills.DrillScale.Full;
+    var (lines, passed) = await FaultsCommand.RunAsync(azurite, scale);
+    if (!passed)
+    {
+        Environment.ExitCode = 1;
+    }
+    return lines;
 }

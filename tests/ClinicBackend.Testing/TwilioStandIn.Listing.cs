@@ -18,12 +18,20 @@ public sealed partial class TwilioStandIn
     /// <summary>Accepted texts, oldest first; lock it to read or write.</summary>
     private readonly List<SentText> _listed = [];
 
+    /// <summary>When set, asked about every authenticated list request: an error to answer, or null to list.</summary>
+    public Func<Answer.Error?>? ListRule { get; set; }
+
     private async Task ListAsync(HttpContext http, string account)
     {
         Interlocked.Increment(ref _listRequests);
         if (!Authenticated(http, account))
         {
             await WriteErrorAsync(http, Unauthenticated);
+            return;
+        }
+        if (ListRule?.Invoke() is { } error)
+        {
+            await WriteErrorAsync(http, error);
             return;
         }
         var query = http.Request.Query;

@@ -72,6 +72,9 @@ public sealed partial class TwilioStandIn : IAsyncDisposable
     /// <summary>The clock that dates accepted texts; set it to the app's clock so that dates line up with the app's.</summary>
     public TimeProvider Clock { get; set; } = TimeProvider.System;
 
+    /// <summary>When set, asked first about every send that passed the credential and rate checks: its answer, or null for the usual one.</summary>
+    public Func<SentText, Answer?>? Rule { get; set; }
+
     /// <summary>The next send requests are answered by these, in order; after them, success.</summary>
     public void Then(params Answer[] replies)
     {
@@ -132,7 +135,7 @@ public sealed partial class TwilioStandIn : IAsyncDisposable
             await WriteAsync(http, Error(429), text);
             return;
         }
-        var reply = _script.TryDequeue(out var next) ? next(text) : new Answer.Queued();
+        var reply = Rule?.Invoke(text) ?? (_script.TryDequeue(out var next) ? next(text) : new Answer.Queued());
         await WriteAsync(http, reply, text);
     }
 

@@ -139,15 +139,14 @@ public sealed class DueTextHandler(ClinicData data, TextSender sender, ISmsGatew
                 await ledger.WakeLaterAsync(delivery, row, sms with { At = later, Reason = $"unsettled: Twilio could not be asked ({unknown.Why}); asking again", UpdatedAt = now }, later, now, ct);
                 return DispatchOutcome.Deferred;
             default:
-                await ledger.UpdateAsync(row, sms with
+                await ledger.UpdateReleasingQuotaAsync(row, sms with
                 {
                     Status = SmsStatus.Planned,
                     At = now,
                     Reason = $"not found in Twilio after {sms.ErrorCode ?? "an interrupted send"}: sending again",
                     QuotaDate = null,
                     UpdatedAt = now,
-                }, ct);
-                await ledger.ReleaseQuotaAsync(sms.QuotaDate, ct);
+                }, sms.QuotaDate, ct);
                 return null;
         }
     }

@@ -74,14 +74,23 @@ public sealed class OutboxReconciler(ClinicData data, ISmsOutbox outbox, TimePro
             var batch = await outbox.ReceiveDeadLetteredAsync(DeadLetterBatch, ct);
             foreach (var dead in batch)
             {
-                var ledger = new TextLedger(data, dead.Message.Text);
-                var row = await ledger.ReadAsync(ct);
-                if (row is not null && !SmsStatus.IsFinal(row.Value.Status))
+                try
                 {
-                    await ReenqueueAsync(ledger, row, time.Now(), ct);
+                    var ledger = new TextLedger(data, dead.Message.Text);
+                    var row = await ledger.ReadAsync(ct);
+                    if (row is not null && !SmsStatus.IsFinal(row.Value.Status))
+                    {
+                        await ReenqueueAsync(ledger, row, time.Now(), ct);
+                    }
+                    await dead.CompleteAsync(ct);
+                    resolved++;
                 }
-                await dead.CompleteAsync(ct);
-                resolved++;
+                catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
+                {
+                    // One clinic's trouble must not stop the run for every clinic: the dead letter stays and comes back.
+                    logger.LogWarning(e, "Resolving the dead letter of text {MessageId} of clinic {ClinicId} failed; it is read again on a later run.",
+                        dead.Message.MessageId, dead.Message.ClinicId);
+                }
             }
             if (batch.Count < DeadLetterBatch)
             {

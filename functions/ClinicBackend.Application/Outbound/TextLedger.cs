@@ -27,6 +27,22 @@ public sealed class TextLedger(ClinicData data, TextRef text)
         await delivery.RetryAsync(generation, until > now ? until - now : Duration.Zero, ct);
     }
 
+    /// <summary>
+    /// Writes the row (back to planned) and frees its claim on the patient's automated text of <paramref name="quotaDay"/>
+    /// in one transaction, so the row is never planned while its own claim still uses the day (which would defer or drop
+    /// it). Only a claim this text holds is freed; a conflict on either row changes nothing.
+    /// </summary>
+    public async Task UpdateReleasingQuotaAsync(Stored<SmsMessage> row, SmsMessage changed, LocalDate? quotaDay, CancellationToken ct)
+    {
+        var changes = new List<Change> { new Change.Replace(row.Key, changed, row.ETag) };
+        if (quotaDay is { } day && await data.Store.GetAsync<SmsQuota>(Text.ClinicId, Keys.SmsQuota(Text.PatientId, day), ct) is { } quota
+            && quota.Value.MessageId == Text.MessageId)
+        {
+            changes.Add(new Change.Delete(quota.Key, quota.ETag));
+        }
+        await data.Store.CommitAsync(Text.ClinicId, changes, ct);
+    }
+
     /// <summary>Frees the patient's automated text of a day that a send did not use after all.</summary>
     public async Task ReleaseQuotaAsync(LocalDate? day, CancellationToken ct)
     {
