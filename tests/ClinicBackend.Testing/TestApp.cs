@@ -21,7 +21,7 @@ public sealed class TestApp : IAsyncDisposable
     /// <summary>Monday 2026-11-30 10:00 in New York: where the clock starts unless told otherwise.</summary>
     public static readonly DateTimeOffset Monday = new(2026, 11, 30, 15, 0, 0, TimeSpan.Zero);
 
-    private TestApp(WebApplication app, FakeTimeProvider clock, string prefix, string connectionString, ErrorLog errors)
+    private TestApp(WebApplication app, FakeTimeProvider clock, string prefix, string connectionString, LogCapture errors)
     {
         App = app;
         Errors = errors;
@@ -42,7 +42,7 @@ public sealed class TestApp : IAsyncDisposable
     public IServiceProvider Services => App.Services;
 
     /// <summary>What the app logged as errors.</summary>
-    public ErrorLog Errors { get; }
+    public LogCapture Errors { get; }
 
     /// <summary>
     /// Starts an app; <paramref name="settings"/> override the defaults, <paramref name="services"/> may replace services.
@@ -85,7 +85,7 @@ public sealed class TestApp : IAsyncDisposable
         var builder = LocalFunctionsHost.CreateBuilder([], config, environment);
         var clock = new FakeTimeProvider(now ?? Monday);
         builder.Services.AddSingleton<TimeProvider>(clock);
-        var errors = new ErrorLog();
+        var errors = new LogCapture(Microsoft.Extensions.Logging.LogLevel.Error);
         builder.Logging.AddProvider(errors);
         if (production)
         {

@@ -1,4 +1,5 @@
 using ClinicBackend.Application.Persistence;
+using ClinicBackend.Testing.Drills;
 
 namespace ClinicBackend.Integration.Tests.Support;
 
@@ -8,11 +9,8 @@ namespace ClinicBackend.Integration.Tests.Support;
 /// </summary>
 public sealed class GatedStore(IDocumentStore inner, GatedStore.Gate gate) : IDocumentStore
 {
-    public static void Install(IServiceCollection services, Gate gate)
-    {
-        var registered = services.Last(d => d.ServiceType == typeof(IDocumentStore));
-        services.AddSingleton<IDocumentStore>(sp => new GatedStore((IDocumentStore)registered.ImplementationFactory!(sp), gate));
-    }
+    public static void Install(IServiceCollection services, Gate gate) =>
+        services.Decorate<IDocumentStore>((inner, _) => new GatedStore(inner, gate));
 
     public Task<Stored<T>?> GetAsync<T>(string partition, string key, CancellationToken ct) => inner.GetAsync<T>(partition, key, ct);
 

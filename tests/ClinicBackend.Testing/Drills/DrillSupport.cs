@@ -13,32 +13,6 @@ using Microsoft.Extensions.Logging;
 
 namespace ClinicBackend.Testing.Drills;
 
-/// <summary>Keeps every log entry of an app (at the levels its settings let through).</summary>
-public sealed class LogCapture : ILoggerProvider
-{
-    public sealed record Entry(string Category, LogLevel Level, EventId EventId, string Message);
-
-    public ConcurrentQueue<Entry> Entries { get; } = new();
-
-    public int Count(EventId id) => Entries.Count(e => e.EventId.Id == id.Id);
-
-    public ILogger CreateLogger(string categoryName) => new Logger(this, categoryName);
-
-    public void Dispose()
-    {
-    }
-
-    private sealed class Logger(LogCapture capture, string category) : ILogger
-    {
-        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
-
-        public bool IsEnabled(LogLevel logLevel) => logLevel != LogLevel.None;
-
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-            capture.Entries.Enqueue(new Entry(category, logLevel, eventId, formatter(state, exception)));
-    }
-}
-
 public static class DrillServices
 {
     /// <summary>Replaces the registered <typeparamref name="T"/> by <paramref name="wrap"/> around it.</summary>
