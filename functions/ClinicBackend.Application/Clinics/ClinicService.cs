@@ -77,6 +77,10 @@ public sealed class ClinicService(ClinicData data, ClinicAccess access, TimeProv
                 return built.Problem!;
             }
             var clinic = built.Value;
+            if (!ClinicCommit.Differ(existing, clinic))
+            {
+                return existing; // nothing to change: no write, no new version
+            }
             if (await ContactsThatArePatientsAsync(clinic, ct) is { } patients)
             {
                 return patients;

@@ -96,12 +96,12 @@ public sealed class FlagService(ClinicData data, ClinicAccess access, PatientRea
             {
                 return stale;
             }
-            if (string.IsNullOrWhiteSpace(input.Note) || input.Note.Length > 2000)
+            if (!PlainText.IsValid(input.Note, 2000, multiline: true))
             {
-                return Problem.Validation("note", "Say what was done, in 1 to 2000 characters.");
+                return Problem.Validation("note", "Say what was done, in 1 to 2000 printable characters (line breaks allowed).");
             }
             var now = time.Now();
-            var decided = flag.Value.Resolve(input.Note.Trim(), caller.ObjectId, now);
+            var decided = flag.Value.Resolve(input.Note!.Trim(), caller.ObjectId, now);
             if (!decided.IsSuccess)
             {
                 return decided;

@@ -102,6 +102,10 @@ public sealed class PatientService(ClinicData data, ClinicAccess access, Patient
                 return built.Problem!;
             }
             var patient = built.Value;
+            if (!ClinicCommit.Differ(current.Value, patient))
+            {
+                return PatientState.On(current.Value, clinic, now); // nothing to change: no write, no new version
+            }
             var commit = new ClinicCommit(clinicId, caller.ObjectId, now).Replace(Keys.Patient(patientId), patient, current.ETag);
             if (patient.Phone != current.Value.Phone)
             {
@@ -151,9 +155,9 @@ public sealed class PatientService(ClinicData data, ClinicAccess access, Patient
         {
             errors.Add("timeZone", "Use an IANA time zone id such as 'America/Chicago', or leave it out for the clinic's.");
         }
-        if (input.ExternalId is { Length: > 64 })
+        if (input.ExternalId is not null && !PlainText.IsValid(input.ExternalId, 64))
         {
-            errors.Add("externalId", "externalId is at most 64 characters.");
+            errors.Add("externalId", "externalId is 1 to 64 printable characters.");
         }
         var course = input.Course is null ? existing?.Course : CourseInputs.Apply(input.Course, existing?.Course, now.InZone(clinic.Zone).Date, errors);
         if (errors.Any)

@@ -114,6 +114,9 @@ public sealed class ClinicCommit(string clinicId, string actor, Instant now)
 
     private static readonly HashSet<string> Unaudited = ["version", "history", "claims"];
 
+    /// <summary>Whether a change changes anything besides the version (and other unaudited bookkeeping).</summary>
+    public static bool Differ(object before, object after) => Diff(before, after) is { Count: > 0 };
+
     /// <summary>The top-level fields that differ between two documents, as JSON values.</summary>
     public static IReadOnlyDictionary<string, AuditChange>? Diff(object? before, object? after)
     {

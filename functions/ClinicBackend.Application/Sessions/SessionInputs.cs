@@ -77,9 +77,9 @@ public static partial class SessionInputs
         {
             errors.Add("monitoringMinutes", "monitoringMinutes must be between 0 and 1440.");
         }
-        if (input.Notes is { Length: > 2000 })
+        if (input.Notes is not null && !PlainText.IsValid(input.Notes, 2000, multiline: true))
         {
-            errors.Add("notes", "notes is at most 2000 characters.");
+            errors.Add("notes", "notes, when given, are 1 to 2000 printable characters (line breaks allowed).");
         }
         var pre = Reading(input.BloodPressure?.PreDose, "bloodPressure.preDose", errors);
         var post = Reading(input.BloodPressure?.PostDose40Min, "bloodPressure.postDose40Min", errors);

@@ -62,9 +62,9 @@ public sealed class SessionService(ClinicData data, ClinicAccess access, Session
     public Task<Result<Session>> CancelAsync(Caller caller, string clinicId, string sessionId, CancelInput input, int? ifMatch, CancellationToken ct) =>
         updater.ChangeAsync(caller, clinicId, sessionId, ifMatch, "session.cancelled", (_, stored, commit) =>
         {
-            if (input.Reason is { Length: > 500 })
+            if (input.Reason is not null && !PlainText.IsValid(input.Reason, 500, multiline: true))
             {
-                return Task.FromResult<Result<Session>>(Problem.Validation("reason", "reason is at most 500 characters."));
+                return Task.FromResult<Result<Session>>(Problem.Validation("reason", "reason, when given, is 1 to 500 printable characters (line breaks allowed)."));
             }
             var cancelled = stored.Value.Cancel(input.Reason, commit.Now, commit.Actor);
             if (cancelled.IsSuccess)

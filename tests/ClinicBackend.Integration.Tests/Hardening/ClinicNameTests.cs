@@ -14,6 +14,8 @@ public sealed class ClinicNameTests : ClinicAppTest
     [InlineData("Riverside\nClinic")]
     [InlineData("Riverside\u0000")]
     [InlineData("\u001b[31mRiverside")]
+    [InlineData("Riverside \u202Ecinilc")]
+    [InlineData("\u2067Riverside")]
     public async Task Names_that_would_leak_or_break_a_text_are_400_naming_name(string name)
     {
         var body = Fixtures.ClinicBody();
