@@ -80,16 +80,17 @@ public static class ApplicationServices
         {
             var outbox = sp.GetRequiredService<IOptions<OutboxOptions>>().Value;
             var time = sp.GetRequiredService<TimeProvider>();
+            var logger = sp.GetRequiredService<Microsoft.Extensions.Logging.ILoggerFactory>().CreateLogger("ClinicBackend.Infrastructure.Messaging.Outbox");
             if (outbox.UsesServiceBus)
             {
                 var client = sp.GetRequiredService<ServiceBusClient>();
                 return new ServiceBusOutbox(client.CreateSender(outbox.QueueName), client.CreateReceiver(outbox.QueueName),
-                    client.CreateReceiver(outbox.QueueName, new ServiceBusReceiverOptions { SubQueue = SubQueue.DeadLetter }), time);
+                    client.CreateReceiver(outbox.QueueName, new ServiceBusReceiverOptions { SubQueue = SubQueue.DeadLetter }), time, logger);
             }
             var queues = sp.GetRequiredService<QueueServiceClient>();
             var prefix = sp.GetRequiredService<IOptions<ClinicStorageOptions>>().Value.NamePrefix;
             return new StorageQueueOutbox(queues.GetQueueClient($"{prefix}{outbox.QueueName}"), queues.GetQueueClient($"{prefix}{outbox.QueueName}-poison"),
-                time, outbox.StorageQueueMaxDelay);
+                time, outbox.StorageQueueMaxDelay, logger);
         });
 
         services.AddSingleton(sp => CreateQueueService(sp.GetRequiredService<IOptions<ClinicStorageOptions>>().Value));
@@ -110,7 +111,7 @@ public static class ApplicationServices
 
     private static QueueServiceClient CreateQueueService(ClinicStorageOptions options)
     {
-        var queueOptions = new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 };
+        var queueOptions = QueueEncoding.Options();
         if (options.UsesConnectionString)
         {
             return new QueueServiceClient(options.EffectiveConnectionString, queueOptions);

@@ -8,14 +8,24 @@ internal static class OutboxJson
 {
     public static string Serialize(OutboxMessage message) => JsonSerializer.Serialize(message, DocumentJson.Options);
 
-    public static OutboxMessage Deserialize(string json) =>
-        JsonSerializer.Deserialize<OutboxMessage>(json, DocumentJson.Options) ?? throw new InvalidDataException("Empty outbox message.");
-
     public static string SerializeDeadLetter(OutboxMessage message, string reason) =>
         JsonSerializer.Serialize(new DeadLetter(message, reason), DocumentJson.Options);
 
-    public static OutboxMessage DeserializeDeadLetter(string json) =>
-        JsonSerializer.Deserialize<DeadLetter>(json, DocumentJson.Options)?.Message ?? throw new InvalidDataException("Empty dead letter.");
+    /// <summary>The message a queue entry (or a dead letter) carries; null when it is unreadable.</summary>
+    public static OutboxMessage? TryRead(string json, bool deadLetter)
+    {
+        try
+        {
+            var message = deadLetter
+                ? JsonSerializer.Deserialize<DeadLetter>(json, DocumentJson.Options)?.Message
+                : JsonSerializer.Deserialize<OutboxMessage>(json, DocumentJson.Options);
+            return message is { ClinicId.Length: > 0, PatientId.Length: > 0, MessageId.Length: > 0 } ? message : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
 
     private sealed record DeadLetter(OutboxMessage Message, string Reason);
 }

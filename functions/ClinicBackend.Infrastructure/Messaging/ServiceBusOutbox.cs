@@ -1,6 +1,7 @@
 using Azure.Messaging.ServiceBus;
 using ClinicBackend.Domain.Messaging;
 using ClinicBackend.Domain.Time;
+using Microsoft.Extensions.Logging;
 using NodaTime;
 
 namespace ClinicBackend.Infrastructure.Messaging;
@@ -12,7 +13,7 @@ namespace ClinicBackend.Infrastructure.Messaging;
 /// the two, both arrive and the ledger claim lets only one through. Dead letters are read back from the
 /// queue's dead-letter sub-queue by the reconciler.
 /// </summary>
-public sealed class ServiceBusOutbox(ServiceBusSender sender, ServiceBusReceiver receiver, ServiceBusReceiver deadLetters, TimeProvider time) : ISmsOutbox
+public sealed class ServiceBusOutbox(ServiceBusSender sender, ServiceBusReceiver receiver, ServiceBusReceiver deadLetters, TimeProvider time, ILogger? logger = null) : ISmsOutbox
 {
     public static readonly TimeSpan ReceiveWait = TimeSpan.FromSeconds(2);
     private readonly ServiceBusReceiver _receiver = receiver;
@@ -25,10 +26,23 @@ public sealed class ServiceBusOutbox(ServiceBusSender sender, ServiceBusReceiver
     /// <summary>From the queue's dead-letter sub-queue (a receiver opened with <c>SubQueue.DeadLetter</c>).</summary>
     public Task<IReadOnlyList<IOutboxDelivery>> ReceiveDeadLetteredAsync(int max, CancellationToken ct) => ReceiveFromAsync(deadLetters, max, ct);
 
+    /// <summary>Received messages; an unreadable one is completed (its text, if any, is re-found from the ledger by the reconciler).</summary>
     private async Task<IReadOnlyList<IOutboxDelivery>> ReceiveFromAsync(ServiceBusReceiver from, int max, CancellationToken ct)
     {
-        var received = await from.ReceiveMessagesAsync(max, ReceiveWait, ct);
-        return received.Select(m => (IOutboxDelivery)new Delivery(this, from, m, OutboxJson.Deserialize(m.Body.ToString()))).ToList();
+        var deliveries = new List<IOutboxDelivery>();
+        foreach (var received in await from.ReceiveMessagesAsync(max, ReceiveWait, ct))
+        {
+            if (OutboxJson.TryRead(received.Body.ToString(), deadLetter: false) is { } message)
+            {
+                deliveries.Add(new Delivery(this, from, received, message));
+            }
+            else
+            {
+                logger?.LogWarning("Completed unreadable outbox message {QueueMessageId} from {Queue}.", received.MessageId, from.EntityPath);
+                await from.CompleteMessageAsync(received, ct);
+            }
+        }
+        return deliveries;
     }
 
     private async Task SendAsync(OutboxMessage message, Instant sendAt, CancellationToken ct)

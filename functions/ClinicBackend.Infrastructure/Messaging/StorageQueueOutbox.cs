@@ -2,6 +2,7 @@ using Azure.Storage.Queues;
 using Azure.Storage.Queues.Models;
 using ClinicBackend.Domain.Messaging;
 using ClinicBackend.Domain.Time;
+using Microsoft.Extensions.Logging;
 using NodaTime;
 
 namespace ClinicBackend.Infrastructure.Messaging;
@@ -11,7 +12,7 @@ namespace ClinicBackend.Infrastructure.Messaging;
 /// (at most <paramref name="maxDelay"/>, the queue allows 7 days; the dispatcher defers early arrivals),
 /// leases hide a received message while it is handled, and dead letters go to the poison queue.
 /// </summary>
-public sealed class StorageQueueOutbox(QueueClient queue, QueueClient poison, TimeProvider time, TimeSpan maxDelay) : ISmsOutbox
+public sealed class StorageQueueOutbox(QueueClient queue, QueueClient poison, TimeProvider time, TimeSpan maxDelay, ILogger? logger = null) : ISmsOutbox
 {
     public static readonly TimeSpan StorageLimit = TimeSpan.FromDays(7);
     public static readonly TimeSpan Lease = TimeSpan.FromMinutes(2);
@@ -26,19 +27,29 @@ public sealed class StorageQueueOutbox(QueueClient queue, QueueClient poison, Ti
         await _queue.SendMessageAsync(OutboxJson.Serialize(message), VisibilityDelay(sendAt - time.Now()), TimeSpan.FromSeconds(-1), ct);
     }
 
-    public async Task<IReadOnlyList<IOutboxDelivery>> ReceiveAsync(int max, CancellationToken ct)
-    {
-        await EnsureQueuesAsync(ct);
-        var received = await _queue.ReceiveMessagesAsync(Math.Clamp(max, 1, 32), Lease, ct);
-        return received.Value.Select(m => (IOutboxDelivery)new Delivery(this, _queue, m, OutboxJson.Deserialize(m.MessageText))).ToList();
-    }
+    public Task<IReadOnlyList<IOutboxDelivery>> ReceiveAsync(int max, CancellationToken ct) => ReceiveFromAsync(_queue, max, deadLetters: false, ct);
 
     /// <summary>From the poison queue, where <see cref="IOutboxDelivery.DeadLetterAsync"/> puts messages with their reason.</summary>
-    public async Task<IReadOnlyList<IOutboxDelivery>> ReceiveDeadLetteredAsync(int max, CancellationToken ct)
+    public Task<IReadOnlyList<IOutboxDelivery>> ReceiveDeadLetteredAsync(int max, CancellationToken ct) => ReceiveFromAsync(_poison, max, deadLetters: true, ct);
+
+    /// <summary>Received messages; an unreadable one is deleted (its text, if any, is re-found from the ledger by the reconciler).</summary>
+    private async Task<IReadOnlyList<IOutboxDelivery>> ReceiveFromAsync(QueueClient from, int max, bool deadLetters, CancellationToken ct)
     {
         await EnsureQueuesAsync(ct);
-        var received = await _poison.ReceiveMessagesAsync(Math.Clamp(max, 1, 32), Lease, ct);
-        return received.Value.Select(m => (IOutboxDelivery)new Delivery(this, _poison, m, OutboxJson.DeserializeDeadLetter(m.MessageText))).ToList();
+        var deliveries = new List<IOutboxDelivery>();
+        foreach (var received in (await from.ReceiveMessagesAsync(Math.Clamp(max, 1, 32), Lease, ct)).Value)
+        {
+            if (OutboxJson.TryRead(received.MessageText, deadLetters) is { } message)
+            {
+                deliveries.Add(new Delivery(this, from, received, message));
+            }
+            else
+            {
+                logger?.LogWarning("Deleted unreadable outbox message {QueueMessageId} from {Queue}.", received.MessageId, from.Name);
+                await from.DeleteMessageAsync(received.MessageId, received.PopReceipt, ct);
+            }
+        }
+        return deliveries;
     }
 
     private TimeSpan VisibilityDelay(Duration delay)

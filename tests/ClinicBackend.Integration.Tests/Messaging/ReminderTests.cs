@@ -56,6 +56,25 @@ public sealed class ReminderTests : TwilioAppTest
     }
 
     [Fact]
+    public async Task An_unreadable_outbox_message_is_dropped_and_every_reminder_still_goes()
+    {
+        var (_, _) = await BookAsync(phone: "+12125550143");
+        await BookAsync("2026-12-02T10:00", phone: "+12125550144");
+        var raw = new Azure.Storage.Queues.QueueClient(App.ConnectionString, $"{App.Prefix}sms-outbox");
+        var queue = new Azure.Storage.Queues.QueueClient(App.ConnectionString, $"{App.Prefix}sms-outbox",
+            new Azure.Storage.Queues.QueueClientOptions { MessageEncoding = Azure.Storage.Queues.QueueMessageEncoding.Base64 });
+        await raw.SendMessageAsync("not base64 at all!"); // another producer's encoding
+        foreach (var garbage in new[] { "not json", "{}", """{"clinicId":"","patientId":"p","messageId":"m"}""", "[1,2]" })
+        {
+            await queue.SendMessageAsync(garbage);
+        }
+        App.Clock.SetUtcNow(TuesdayAt);
+        await App.RunFunctionAsync("DispatchSms");
+        Assert.Equal(["+12125550143", "+12125550144"], Twilio.Accepted.Select(t => t.To).Order());
+        Assert.Equal(0, (await queue.GetPropertiesAsync()).Value.ApproximateMessagesCount);
+    }
+
+    [Fact]
     public async Task The_nightly_run_plans_what_booking_did_not_and_timers_fired_twice_send_once()
     {
         var (patient, _) = await BookAsync();

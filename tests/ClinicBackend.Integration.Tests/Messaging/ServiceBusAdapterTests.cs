@@ -120,6 +120,17 @@ public sealed class ServiceBusAdapterTests
     }
 
     [Fact]
+    public async Task An_unreadable_message_is_completed_and_the_rest_delivered()
+    {
+        var good = new OutboxMessage("riverside", "p", "m");
+        var garbage = ServiceBusModelFactory.ServiceBusReceivedMessage(body: BinaryData.FromString("{not json"), messageId: "garbage");
+        var receiver = new ScriptedReceiver(garbage, Received(good));
+        var outbox = new ServiceBusOutbox(new RecordingSender(), receiver, new ScriptedReceiver(), new FakeTimeProvider(Now));
+        Assert.Equal(good, Assert.Single(await outbox.ReceiveAsync(10, default)).Message);
+        Assert.Equal(["garbage"], receiver.Completed);
+    }
+
+    [Fact]
     public async Task Dead_lettering_uses_the_queue_dead_letter_sub_queue()
     {
         var message = new OutboxMessage("riverside", "p", "m");
