@@ -94,7 +94,21 @@ public static class ReportBenchmark
         }
         store.Reset();
         lines.Add($"  the same five range queries without HTTP or the report: p50 {Percentile(bare, 0.50):F0} ms");
+        lines.Add("  one by one: " + string.Join(", ", [
+            await TimeAsync("day index", () => store.QueryRangeAsync<Session>(clinicId, Keys.DayFrom(First), Keys.DayTo(Last.PlusDays(1)), default)),
+            await TimeAsync("texts", () => store.QueryPrefixAsync<SmsMessage>(clinicId, Keys.MessagesPrefix, default)),
+            await TimeAsync("patients", () => store.QueryPrefixAsync<Patient>(clinicId, Keys.PatientPrefix, default)),
+            await TimeAsync("open flags", () => store.QueryPrefixAsync<Flag>(clinicId, Keys.FlagIndexPrefix("open"), default)),
+        ]));
+        store.Reset();
         return lines;
+    }
+
+    private static async Task<string> TimeAsync<T>(string name, Func<Task<IReadOnlyList<T>>> query)
+    {
+        var watch = Stopwatch.StartNew();
+        var rows = (await query()).Count;
+        return $"{name} {rows} rows {watch.Elapsed.TotalMilliseconds:F0} ms";
     }
 
     private static async Task<string> GetAsync(BenchmarkHost host, string path, string accept)

@@ -74,11 +74,22 @@ public sealed class ReportService(ClinicData data, ClinicAccess access, TimeProv
             .ToHashSet(StringComparer.Ordinal);
         foreach (var watch in watches)
         {
-            if (patients.TryGetValue(watch.PatientId, out var patient) && Watches.CadenceDue(patient.Course, watch.LastDate).PlusDays(graceDays) <= day)
+            if (patients.TryGetValue(watch.PatientId, out var patient) && HasLapsed(patient.Course, watch.LastDate, day, graceDays))
             {
                 lapsed.Add(watch.PatientId);
             }
         }
         return lapsed;
+    }
+
+    /// <summary>
+    /// The sweep's test of a cadence watch (SweepService.SweepCadenceAsync, without its check for a booked session):
+    /// the days since the last fulfilled session exceed what the phase after it allows plus the grace.
+    /// </summary>
+    public static bool HasLapsed(TreatmentCourse course, LocalDate lastFulfilled, LocalDate day, int graceDays)
+    {
+        var allowed = course.AllowedGapDays(course.PhaseOn(lastFulfilled.PlusDays(1)));
+        var gap = Period.Between(lastFulfilled, day, PeriodUnits.Days).Days;
+        return gap > allowed + graceDays;
     }
 }
