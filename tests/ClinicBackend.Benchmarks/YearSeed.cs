@@ -77,7 +77,7 @@ public sealed class YearSeed
         var history = new List<SessionChange> { new(booked.StartUtc - Duration.FromDays(7), "staff", "booked", null) };
         if (confirmed)
         {
-            history.Add(new(reminderAt + Duration.FromMinutes(12), Domain.Access.Actors.Patient(patient.Id), "confirmed-by-sms", null));
+            history.Add(new(reminderAt + Duration.FromMinutes(12), Domain.Access.Actors.PatientSms, "confirmed-by-sms", null));
         }
         var session = booked with { Status = status, Claims = claims, Confirmation = confirmed ? Confirmation.Accepted : Confirmation.NeedsAction };
         var filedRoll = _random.NextDouble();

@@ -58,7 +58,7 @@ public sealed class ReportSummaryTests : TwilioAppTest
         (await Clinic.PostAsync($"/sessions/{session}/rems-form", new { submittedAt })).Expect(200);
 
     /// <summary>A signed inbound text from a patient to the clinic's number.</summary>
-    private async Task TextAsync(string patientName, string body) =>
+    private async Task ReplyAsync(string patientName, string body) =>
         (await TwilioRequests.PostSignedAsync(App, "/api/sms/inbound", new Dictionary<string, string>
         {
             ["MessageSid"] = $"SM{Interlocked.Increment(ref _sids):D32}",
@@ -134,8 +134,8 @@ public sealed class ReportSummaryTests : TwilioAppTest
         await DeliveryAsync("a", "delivered");
         await DeliveryAsync("d", "undelivered", "30003");
         At("2026-11-30T17:10");
-        await TextAsync("a", "1");
-        await TextAsync("b", "STOP");
+        await ReplyAsync("a", "1");
+        await ReplyAsync("b", "STOP");
 
         At("2026-12-01T09:00");
         await CheckInAsync(s1); // B does not come
@@ -155,7 +155,7 @@ public sealed class ReportSummaryTests : TwilioAppTest
         await App.RunFunctionAsync("DispatchSms"); // A and C (B's "we missed you" is skipped: B opted out)
         await DeliveryAsync("c", "delivered");
         At("2026-12-02T17:10");
-        await TextAsync("a", "1");
+        await ReplyAsync("a", "1");
 
         At("2026-12-03T09:00");
         await CheckInAsync(s5, s6);
@@ -167,7 +167,7 @@ public sealed class ReportSummaryTests : TwilioAppTest
         await App.RunFunctionAsync("DispatchSms"); // E (B's is skipped)
         await DeliveryAsync("e", "delivered");
         At("2026-12-06T17:10");
-        await TextAsync("e", "1");
+        await ReplyAsync("e", "1");
 
         At("2026-12-07T09:00");
         await CheckInAsync(s7, s8);
@@ -182,7 +182,7 @@ public sealed class ReportSummaryTests : TwilioAppTest
         App.Clock.Advance(TimeSpan.FromSeconds(30));
         await App.RunFunctionAsync("DispatchSms"); // A, for tomorrow afternoon
         At("2026-12-10T17:10");
-        await TextAsync("a", "1");
+        await ReplyAsync("a", "1");
 
         At("2026-12-11T10:00");
         await FileFormAsync(s5, "2026-12-11T09:55"); // due by 12-10 09:00: late
