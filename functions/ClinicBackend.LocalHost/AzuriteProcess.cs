@@ -45,12 +45,16 @@ public sealed partial class AzuriteProcess : IAsyncDisposable
     [GeneratedRegex(@"Azurite (Blob|Queue|Table) service successfully closed")]
     private static partial Regex ClosedLine();
 
-    /// <summary>Starts Azurite; <paramref name="defaultPorts"/> uses 10000-10002 (what UseDevelopmentStorage=true expects), else free ports.</summary>
-    public static Task<AzuriteProcess> StartAsync(string dataFolder, bool defaultPorts, Action<string>? log = null, CancellationToken ct = default) =>
-        defaultPorts ? StartAsync(dataFolder, 10000, 10001, 10002, log, ct) : StartAsync(dataFolder, 0, 0, 0, log, ct);
+    /// <summary>
+    /// Starts Azurite; <paramref name="defaultPorts"/> uses 10000-10002 (what UseDevelopmentStorage=true expects), else free ports.
+    /// <paramref name="inMemory"/> keeps its data in memory only: Azurite otherwise writes its whole table database to disk
+    /// every few seconds while rows change, which makes seeding hundreds of thousands of rows take very long.
+    /// </summary>
+    public static Task<AzuriteProcess> StartAsync(string dataFolder, bool defaultPorts, Action<string>? log = null, CancellationToken ct = default, bool inMemory = false) =>
+        defaultPorts ? StartAsync(dataFolder, 10000, 10001, 10002, log, ct, inMemory) : StartAsync(dataFolder, 0, 0, 0, log, ct, inMemory);
 
     /// <summary>Starts Azurite on these ports (0: a free one), e.g. again on the ports and data of one that was stopped.</summary>
-    public static async Task<AzuriteProcess> StartAsync(string dataFolder, int blobPort, int queuePort, int tablePort, Action<string>? log = null, CancellationToken ct = default)
+    public static async Task<AzuriteProcess> StartAsync(string dataFolder, int blobPort, int queuePort, int tablePort, Action<string>? log = null, CancellationToken ct = default, bool inMemory = false)
     {
         var root = RepositoryRoot.Find();
         var azuriteJs = await EnsureInstalledAsync(root, log, ct);
@@ -67,9 +71,13 @@ public sealed partial class AzuriteProcess : IAsyncDisposable
         foreach (var arg in new[]
                  {
                      Path.Combine(root, "functions", "ClinicBackend.LocalHost", "azurite-watchdog.mjs"), Environment.ProcessId.ToString(), azuriteJs,
-                     "--blobPort", ports[0], "--queuePort", ports[1], "--tablePort", ports[2], "--location", dataFolder,
+                     "--blobPort", ports[0], "--queuePort", ports[1], "--tablePort", ports[2],
                      "--skipApiVersionCheck", "--disableTelemetry", "--silent", "--loose",
                  })
+        {
+            start.ArgumentList.Add(arg);
+        }
+        foreach (var arg in inMemory ? ["--inMemoryPersistence"] : new[] { "--location", dataFolder })
         {
             start.ArgumentList.Add(arg);
         }
@@ -121,7 +129,7 @@ public sealed partial class AzuriteProcess : IAsyncDisposable
             Kill(process);
             throw;
         }
-        log?.Invoke($"Azurite listening: blob {found["Blob"]}, queue {found["Queue"]}, table {found["Table"]}; data in {dataFolder}");
+        log?.Invoke($"Azurite listening: blob {found["Blob"]}, queue {found["Queue"]}, table {found["Table"]}; {(inMemory ? "data in memory" : $"data in {dataFolder}")}");
         return new AzuriteProcess(process, closed.Task, dataFolder, found["Blob"], found["Queue"], found["Table"]);
     }
 

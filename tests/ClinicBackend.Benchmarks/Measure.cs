@@ -38,6 +38,10 @@ public static class Measure
             Percentile(latencies, 0.50), Percentile(latencies, 0.99));
     }
 
+    /// <summary>The machine's 1, 5 and 15 minute load averages: other work on it slows the emulator down.</summary>
+    public static string LoadAverage() =>
+        File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "unknown";
+
     private static double Percentile(double[] sorted, double p) =>
         sorted.Length == 0 ? 0 : sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(p * sorted.Length) - 1)];
 }

@@ -34,6 +34,7 @@ public sealed class OpenApiSchemaTests
         { typeof(AvailabilityResponse), "Availability" },
         { typeof(FlagResponse), "Flag" },
         { typeof(FlagsResponse), "Flags" },
+        { typeof(ReportSummaryResponse), "ReportSummary" },
         { typeof(ProblemBody), "Problem" },
         { typeof(WaitlistEntryResponse), "WaitlistEntry" },
         { typeof(WaitlistResponse), "Waitlist" },

@@ -102,6 +102,8 @@ public static class Keys
     /// <summary>A patient's SMS history: outbound ledger rows and inbound messages.</summary>
     public static string Message(string patientId, string messageId) => $"msg|{patientId}|{messageId}";
     public static string MessagePrefix(string patientId) => $"msg|{patientId}|";
+    /// <summary>Every patient's history (and the on-call pages) in one key range.</summary>
+    public const string MessagesPrefix = "msg|";
     /// <summary>
     /// An outbound text not yet known to be final, under the time it first fell due: the reconciler reads the
     /// ones overdue and re-enqueues any whose outbox message was lost.

@@ -129,16 +129,9 @@ public sealed class SweepService(ClinicData data, ReminderPlanner reminders, Esc
                 continue;
             }
             var course = patient.Value.Course;
-            if (course.IsPausedOn(today))
+            if (!course.HasLapsed(watch.Value.LastDate, today, clinic.CadenceGraceDays))
             {
-                continue; // a pause is no lapse; the watch is looked at again when it ends
-            }
-            var phase = course.PhaseOn(watch.Value.LastDate.PlusDays(1));
-            var allowed = course.AllowedGapDays(phase);
-            var gap = Period.Between(watch.Value.LastDate, today, PeriodUnits.Days).Days - course.PausedDays(watch.Value.LastDate.PlusDays(1), today.PlusDays(1));
-            if (gap <= allowed + clinic.CadenceGraceDays)
-            {
-                continue; // still within the grace: looked at again tomorrow
+                continue; // paused, or still within the grace: looked at again tomorrow
             }
             var booked = (await data.PatientSessionsAsync(clinic.Id, patient.Value.Id, ct, today)).Any(s => s.IsUpcoming && s.StartUtc > now);
             if (booked)
@@ -147,7 +140,7 @@ public sealed class SweepService(ClinicData data, ReminderPlanner reminders, Esc
             }
             var commit = new ClinicCommit(clinic.Id, Actor, now);
             var flag = Flag.For(FlagKinds.OverdueCadence, $"{patient.Value.Id}|{watch.Value.LastSessionId}", FlagSeverity.Normal, patient.Value.Id,
-                watch.Value.LastSessionId, now, CadenceDetail(phase, allowed, watch.Value.LastDate, gap, clinic.CadenceGraceDays));
+                watch.Value.LastSessionId, now, CadenceDetail(course, watch.Value.LastDate, today, clinic.CadenceGraceDays));
             var added = await FlagWrites.RaiseAsync(data, commit, flag, ct);
             commit.Delete(watch.Key, watch.ETag).Delete(Keys.CadencePointer(patient.Value.Id));
             // A conflict means a session was fulfilled meanwhile and moved the watch: nothing to flag.
@@ -156,16 +149,20 @@ public sealed class SweepService(ClinicData data, ReminderPlanner reminders, Esc
         return raised;
     }
 
-    public static string CadenceDetail(TreatmentPhase phase, int allowedDays, LocalDate last, int gapDays, int graceDays)
+    private static string CadenceDetail(TreatmentCourse course, LocalDate last, LocalDate today, int graceDays)
     {
+        var phase = course.PhaseOn(last.PlusDays(1));
+        var allowedDays = course.AllowedGapDays(phase);
         var expected = phase switch
         {
             TreatmentPhase.Induction => "twice a week (induction, weeks 1-4)",
             TreatmentPhase.Optimization => "weekly (optimisation, weeks 5-8)",
             _ => $"every {allowedDays} days (maintenance)",
         };
+        var days = Period.Between(last, today, PeriodUnits.Days).Days;
+        var paused = days - course.CadenceGapDays(last, today);
         var text = $"Expected a session {expected}, at most {allowedDays} days apart (plus {graceDays} days' grace). "
-            + $"The last completed session was {ClinicTime.FormatDate(last)}, {gapDays} days ago, and none is booked.";
+            + $"The last completed session was {ClinicTime.FormatDate(last)}, {days} days ago{(paused > 0 ? $" ({paused} of them paused)" : "")}, and none is booked.";
         return phase == TreatmentPhase.Maintenance
             ? text + " The label suggests considering a return to the previous frequency if symptoms have worsened; a clinician decides, the schedule is unchanged."
             : text + " A clinician decides what to do; the schedule is unchanged.";

@@ -58,6 +58,17 @@ public sealed record TreatmentCourse(LocalDate StartDate, int MaintenanceInterva
         return days;
     }
 
+    /// <summary>Days from the last fulfilled session to <paramref name="day"/>, paused days left out.</summary>
+    public int CadenceGapDays(LocalDate lastFulfilled, LocalDate day) =>
+        Period.Between(lastFulfilled, day, PeriodUnits.Days).Days - PausedDays(lastFulfilled.PlusDays(1), day.PlusDays(1));
+
+    /// <summary>
+    /// The cadence has lapsed on <paramref name="day"/>: the course is not paused that day, and the gap since the last
+    /// fulfilled session is longer than the phase after it allows plus the clinic's grace.
+    /// </summary>
+    public bool HasLapsed(LocalDate lastFulfilled, LocalDate day, int graceDays) =>
+        !IsPausedOn(day) && CadenceGapDays(lastFulfilled, day) > AllowedGapDays(PhaseOn(lastFulfilled.PlusDays(1))) + graceDays;
+
     /// <summary>The longest gap between sessions that the phase allows, in days.</summary>
     public int AllowedGapDays(TreatmentPhase phase) => phase switch
     {

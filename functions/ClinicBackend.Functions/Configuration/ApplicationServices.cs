@@ -9,6 +9,7 @@ using ClinicBackend.Application.Inbound;
 using ClinicBackend.Application.Outbound;
 using ClinicBackend.Application.Patients;
 using ClinicBackend.Application.Persistence;
+using ClinicBackend.Application.Reports;
 using ClinicBackend.Application.Runs;
 using ClinicBackend.Application.Sessions;
 using ClinicBackend.Application.Sweep;
@@ -47,6 +48,7 @@ public static class ApplicationServices
         services.AddSingleton<SessionService>();
         services.AddSingleton<ISessionObserver, SessionSideEffects>();
         services.AddSingleton<FlagService>();
+        services.AddSingleton<ReportService>();
         services.AddSingleton<InboundSmsService>();
         services.AddSingleton<InboundRouter>();
         services.AddSingleton<PatientReplies>();

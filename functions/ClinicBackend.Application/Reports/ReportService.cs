@@ -1,0 +1,86 @@
+using ClinicBackend.Application.Access;
+using ClinicBackend.Application.Persistence;
+using ClinicBackend.Application.Sweep;
+using ClinicBackend.Domain.Access;
+using ClinicBackend.Domain.Common;
+using ClinicBackend.Domain.Flags;
+using ClinicBackend.Domain.Messaging;
+using ClinicBackend.Domain.Patients;
+using ClinicBackend.Domain.Reports;
+using ClinicBackend.Domain.Time;
+using NodaTime;
+
+namespace ClinicBackend.Application.Reports;
+
+/// <summary>
+/// The clinic's summary of a range of days, for clinic admins. Five key-range queries in the clinic's partition,
+/// run together: the range's day index, the patients, the open flags, the cadence watches past due, and the SMS
+/// history (<c>msg|</c>: the ledger has no date in its keys, so this one reads every text the clinic has stored and
+/// keeps those dated in the range). Nothing is written.
+/// </summary>
+public sealed class ReportService(ClinicData data, ClinicAccess access, TimeProvider time)
+{
+    private IDocumentStore Store => data.Store;
+
+    public async Task<Result<SummaryReport>> SummaryAsync(Caller caller, string clinicId, string? from, string? to, CancellationToken ct)
+    {
+        var stored = await access.RequireAsync(caller, clinicId, Need.ClinicAdmin, ct);
+        if (!stored.IsSuccess)
+        {
+            return stored.Problem!;
+        }
+        var range = ReportRange.Parse(from, to);
+        if (!range.IsSuccess)
+        {
+            return range.Problem!;
+        }
+        var clinic = stored.Value.Value;
+        var now = time.Now();
+        var asOf = CadenceDay(range.Value, now.InZone(clinic.Zone).Date);
+
+        var sessions = data.SessionsOnDaysAsync(clinic.Id, range.Value.From, range.Value.To.PlusDays(1), ct);
+        var patients = Store.QueryPrefixAsync<Patient>(clinic.Id, Keys.PatientPrefix, ct);
+        var openFlags = Store.QueryPrefixAsync<Flag>(clinic.Id, Keys.FlagIndexPrefix(Names.Kebab(FlagStatus.Open)), ct);
+        // Only watches whose key date (their due date) is at least the grace before the cadence day can have lapsed.
+        var watches = Store.QueryRangeAsync<CadenceWatch>(clinic.Id, Keys.CadenceWatchPrefix, Keys.CadenceWatchTo(asOf.PlusDays(-clinic.CadenceGraceDays)), ct);
+        var messages = Store.QueryPrefixAsync<SmsMessage>(clinic.Id, Keys.MessagesPrefix, ct);
+        await Task.WhenAll(sessions, patients, openFlags, watches, messages);
+
+        var patientList = (await patients).Select(p => p.Value).ToList();
+        var lapsed = LapsedPatients((await openFlags).Select(f => f.Value), (await watches).Select(w => w.Value),
+            patientList.ToDictionary(p => p.Id, StringComparer.Ordinal), asOf, clinic.CadenceGraceDays, clinic.Zone);
+        return SummaryFigures.Compute(new SummaryInput(range.Value, clinic.Zone, now, await sessions, patientList, lapsed,
+            (await messages).Select(m => m.Value).ToList()));
+    }
+
+    /// <summary>
+    /// The day cadence is judged on: the range's last day, or today when the range reaches into the future
+    /// (a lapse cannot be known ahead).
+    /// </summary>
+    public static LocalDate CadenceDay(ReportRange range, LocalDate today) => range.To < today ? range.To : today;
+
+    /// <summary>
+    /// Patients whose treatment cadence had lapsed on <paramref name="day"/>: an open <c>overdue-cadence</c> flag raised
+    /// by then, or a cadence watch (their last fulfilled session) whose gap has run past what the phase allows plus
+    /// the clinic's grace by then, as the sweep judges it, whether or not a session is booked since (the sweep flags
+    /// only those with nothing booked). Resolving the flag ends the lapse until the next session sets a new watch; a
+    /// course paused on that day has not lapsed.
+    /// </summary>
+    public static IReadOnlySet<string> LapsedPatients(IEnumerable<Flag> openFlags, IEnumerable<CadenceWatch> watches,
+        IReadOnlyDictionary<string, Patient> patients, LocalDate day, int graceDays, DateTimeZone zone)
+    {
+        var lapsed = openFlags
+            .Where(f => f.Kind == FlagKinds.OverdueCadence && f.Status == FlagStatus.Open && f.PatientId is not null && f.CreatedAt.InZone(zone).Date <= day)
+            .Select(f => f.PatientId!)
+            .Where(id => !(patients.TryGetValue(id, out var patient) && patient.Course.IsPausedOn(day)))
+            .ToHashSet(StringComparer.Ordinal);
+        foreach (var watch in watches)
+        {
+            if (patients.TryGetValue(watch.PatientId, out var patient) && patient.Course.HasLapsed(watch.LastDate, day, graceDays))
+            {
+                lapsed.Add(watch.PatientId);
+            }
+        }
+        return lapsed;
+    }
+}

@@ -1,0 +1,161 @@
+using ClinicBackend.Domain.Messaging;
+using ClinicBackend.Domain.Patients;
+using ClinicBackend.Domain.Sessions;
+using NodaTime;
+
+namespace ClinicBackend.Domain.Reports;
+
+/// <summary>
+/// How each figure of the summary is defined, as pure functions of the rows read. The README's "Reports"
+/// section and openapi.json say the same in words.
+/// </summary>
+public static class SummaryFigures
+{
+    // History actions written by Session.Confirm and Session.MoveTo.
+    private const string ConfirmedBySms = "confirmed-by-sms";
+    private const string Rescheduled = "rescheduled";
+
+    /// <summary>The Reason PatientReplies records on an inbound row whose text opted the patient out (STOP and the like).</summary>
+    public const string OptedOutReply = "opted-out";
+
+    public static SummaryReport Compute(SummaryInput input)
+    {
+        var sessions = input.Sessions.Where(s => input.Range.Contains(s.Date)).ToList();
+        var counts = CountSessions(sessions);
+        return new SummaryReport(
+            input.Range,
+            counts,
+            NoShows(counts),
+            Confirmations(sessions, input.Now),
+            RemsForms(sessions),
+            Cadence(input.Patients, input.Range, input.Zone, input.LapsedPatientIds),
+            Sms(input.Messages, input.Range, input.Zone),
+            Weeks(sessions, input.Range));
+    }
+
+    public static SessionCounts CountSessions(IReadOnlyCollection<Session> sessions) => new(
+        sessions.Count(s => s.Status == SessionStatus.Booked),
+        sessions.Count(s => s.Status == SessionStatus.Arrived),
+        sessions.Count(s => s.Status == SessionStatus.Fulfilled),
+        sessions.Count(s => s.Status == SessionStatus.Cancelled),
+        sessions.Count(s => s.Status == SessionStatus.Noshow));
+
+    /// <summary>No-shows of the sessions that ended one way or the other: noshow / (fulfilled + noshow).</summary>
+    public static Share NoShows(SessionCounts counts) => new(counts.Noshow, counts.Fulfilled + counts.Noshow);
+
+    /// <summary>
+    /// Of the sessions that were due to be confirmed (not cancelled, and started by <paramref name="now"/>), those the
+    /// patient confirmed by text before the start (see <see cref="ConfirmedBeforeStart"/>).
+    /// </summary>
+    public static Share Confirmations(IReadOnlyCollection<Session> sessions, Instant now)
+    {
+        var due = sessions.Where(s => s.Status != SessionStatus.Cancelled && s.StartUtc <= now).ToList();
+        return new Share(due.Count(ConfirmedBeforeStart), due.Count);
+    }
+
+    /// <summary>
+    /// The history has a "confirmed-by-sms" change before the start, and no reschedule after it (a moved session
+    /// is confirmed again for its new time).
+    /// </summary>
+    public static bool ConfirmedBeforeStart(Session session)
+    {
+        var confirmed = false;
+        foreach (var change in session.History)
+        {
+            if (change.Action == Rescheduled)
+            {
+                confirmed = false;
+            }
+            else if (change.Action == ConfirmedBySms && change.At < session.StartUtc)
+            {
+                confirmed = true;
+            }
+        }
+        return confirmed;
+    }
+
+    /// <summary>Every fulfilled session owes a form: filed by its due time (start + 7 days), filed after it, or not filed yet.</summary>
+    public static RemsFormCounts RemsForms(IReadOnlyCollection<Session> sessions)
+    {
+        var fulfilled = sessions.Where(s => s.Status == SessionStatus.Fulfilled).ToList();
+        return new RemsFormCounts(
+            fulfilled.Count,
+            fulfilled.Count(s => s.RemsFormSubmittedAt is { } at && at <= s.RemsFormDueBy),
+            fulfilled.Count(s => s.RemsFormSubmittedAt is { } at && at > s.RemsFormDueBy),
+            fulfilled.Count(s => s.RemsFormSubmittedAt is null));
+    }
+
+    /// <summary>
+    /// A patient is in treatment on <paramref name="day"/> when active, registered by then and with a course that has
+    /// started by then.
+    /// </summary>
+    public static bool InTreatmentOn(Patient patient, LocalDate day, DateTimeZone zone) =>
+        patient.Active && patient.Course.StartDate <= day && patient.CreatedAt.InZone(zone).Date <= day;
+
+    /// <summary>The patients in treatment on the range's last day, by their phase that day, lapsed or on track.</summary>
+    public static CadenceCounts Cadence(IEnumerable<Patient> patients, ReportRange range, DateTimeZone zone, IReadOnlySet<string> lapsedPatientIds)
+    {
+        var inTreatment = patients.Where(p => InTreatmentOn(p, range.To, zone)).ToList();
+        var lapsed = inTreatment.Count(p => lapsedPatientIds.Contains(p.Id));
+        var phases = inTreatment.Select(p => p.Course.PhaseOn(range.To)).ToList();
+        return new CadenceCounts(inTreatment.Count, inTreatment.Count - lapsed, lapsed, new PhaseCounts(
+            phases.Count(p => p == TreatmentPhase.Induction),
+            phases.Count(p => p == TreatmentPhase.Optimization),
+            phases.Count(p => p == TreatmentPhase.Maintenance)));
+    }
+
+    /// <summary>
+    /// Patients' texts dated in the range (on-call pages are staff texts and are left out). Outbound texts are dated
+    /// by when Twilio took them (or, never sent, when they were due): <c>sent</c> = Twilio accepted them (they carry
+    /// its SID; simulated texts are not sent), <c>delivered</c> = Twilio reported delivered or read,
+    /// <c>undelivered</c> = Twilio reported undelivered or failed, or the send itself failed. Inbound texts are dated
+    /// by arrival: each is a reply. <c>optOuts</c> = replies that opted out plus texts Twilio refused with 21610.
+    /// </summary>
+    public static SmsCounts Sms(IEnumerable<SmsMessage> messages, ReportRange range, DateTimeZone zone)
+    {
+        int sent = 0, delivered = 0, undelivered = 0, optOuts = 0, replies = 0;
+        foreach (var message in messages.Where(m => m.Kind != SmsKinds.Page))
+        {
+            if (message.Direction == "inbound")
+            {
+                if (range.Contains(message.At.InZone(zone).Date))
+                {
+                    replies++;
+                    optOuts += message.Reason == OptedOutReply ? 1 : 0;
+                }
+                continue;
+            }
+            if (!range.Contains((message.SentAt ?? message.At).InZone(zone).Date))
+            {
+                continue;
+            }
+            sent += message.TwilioSid is not null ? 1 : 0;
+            delivered += message.Status is SmsStatus.Delivered or SmsStatus.Read ? 1 : 0;
+            undelivered += message.Status is SmsStatus.Undelivered or SmsStatus.Failed ? 1 : 0;
+            optOuts += message.ErrorCode == TwilioErrors.OptedOut ? 1 : 0;
+        }
+        return new SmsCounts(sent, delivered, undelivered, optOuts, replies);
+    }
+
+    /// <summary>Fulfilled, no-show and cancelled sessions per Monday-to-Sunday week covering the range.</summary>
+    public static IReadOnlyList<WeekCounts> Weeks(IEnumerable<Session> sessions, ReportRange range)
+    {
+        var starts = range.WeekStarts();
+        var counts = new int[starts.Count, 3];
+        foreach (var session in sessions.Where(s => range.Contains(s.Date)))
+        {
+            var column = session.Status switch
+            {
+                SessionStatus.Fulfilled => 0,
+                SessionStatus.Noshow => 1,
+                SessionStatus.Cancelled => 2,
+                _ => -1,
+            };
+            if (column >= 0)
+            {
+                counts[Period.Between(starts[0], ReportRange.WeekOf(session.Date), PeriodUnits.Days).Days / 7, column]++;
+            }
+        }
+        return starts.Select((monday, i) => new WeekCounts(monday, counts[i, 0], counts[i, 1], counts[i, 2])).ToList();
+    }
+}

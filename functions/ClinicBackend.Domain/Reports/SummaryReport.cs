@@ -1,0 +1,54 @@
+using ClinicBackend.Domain.Messaging;
+using ClinicBackend.Domain.Patients;
+using ClinicBackend.Domain.Sessions;
+using NodaTime;
+
+namespace ClinicBackend.Domain.Reports;
+
+/// <summary>Sessions of the range by status.</summary>
+public sealed record SessionCounts(int Booked, int Arrived, int Fulfilled, int Cancelled, int Noshow);
+
+/// <summary>A share: <see cref="Count"/> of <see cref="Of"/>, 0 when there is nothing to count.</summary>
+public sealed record Share(int Count, int Of)
+{
+    public double Value => Of == 0 ? 0 : (double)Count / Of;
+}
+
+/// <summary>The REMS monitoring forms of the range's fulfilled sessions.</summary>
+public sealed record RemsFormCounts(int Due, int FiledInTime, int FiledLate, int Open);
+
+public sealed record PhaseCounts(int Induction, int Optimization, int Maintenance);
+
+/// <summary>Patients in treatment, whether their cadence has lapsed, and their phase on the range's last day.</summary>
+public sealed record CadenceCounts(int Patients, int OnTrack, int Lapsed, PhaseCounts ByPhase);
+
+public sealed record SmsCounts(int Sent, int Delivered, int Undelivered, int OptOuts, int Replies);
+
+/// <summary>One Monday-to-Sunday week; only its days inside the range are counted.</summary>
+public sealed record WeekCounts(LocalDate WeekStart, int Fulfilled, int Noshow, int Cancelled);
+
+/// <summary>The clinic's summary of a range of days.</summary>
+public sealed record SummaryReport(
+    ReportRange Range,
+    SessionCounts Sessions,
+    Share NoShows,
+    Share Confirmations,
+    RemsFormCounts RemsForms,
+    CadenceCounts Cadence,
+    SmsCounts Sms,
+    IReadOnlyList<WeekCounts> Weeks);
+
+/// <summary>The rows a summary is computed from, already read.</summary>
+/// <param name="Now">Confirmations count only sessions that have started by then.</param>
+/// <param name="Sessions">The sessions whose clinic-local date is in the range (others are ignored).</param>
+/// <param name="Patients">The clinic's patients.</param>
+/// <param name="LapsedPatientIds">Patients whose treatment cadence has lapsed (decided from flags and cadence watches).</param>
+/// <param name="Messages">SMS history rows; those dated outside the range are ignored.</param>
+public sealed record SummaryInput(
+    ReportRange Range,
+    DateTimeZone Zone,
+    Instant Now,
+    IReadOnlyList<Session> Sessions,
+    IReadOnlyList<Patient> Patients,
+    IReadOnlySet<string> LapsedPatientIds,
+    IReadOnlyList<SmsMessage> Messages);

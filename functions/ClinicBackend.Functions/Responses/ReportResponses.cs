@@ -1,0 +1,44 @@
+using ClinicBackend.Domain.Reports;
+using ClinicBackend.Domain.Time;
+
+namespace ClinicBackend.Functions.Responses;
+
+/// <summary>Schema ReportSummary: the clinic's summary of a range of clinic-local days; rates are rounded to 4 decimals.</summary>
+public sealed record ReportSummaryResponse(
+    string From,
+    string To,
+    ReportSessionsResponse Sessions,
+    double NoShowRate,
+    double ConfirmationRate,
+    RemsFormCountsResponse RemsForms,
+    CadenceCountsResponse Cadence,
+    SmsCountsResponse Sms,
+    IReadOnlyList<WeekResponse> Weeks)
+{
+    public static ReportSummaryResponse Of(SummaryReport r) => new(
+        ClinicTime.FormatDate(r.Range.From),
+        ClinicTime.FormatDate(r.Range.To),
+        new ReportSessionsResponse(r.Sessions.Booked, r.Sessions.Arrived, r.Sessions.Fulfilled, r.Sessions.Cancelled, r.Sessions.Noshow),
+        Rate(r.NoShows),
+        Rate(r.Confirmations),
+        new RemsFormCountsResponse(r.RemsForms.Due, r.RemsForms.FiledInTime, r.RemsForms.FiledLate, r.RemsForms.Open),
+        new CadenceCountsResponse(r.Cadence.Patients, r.Cadence.OnTrack, r.Cadence.Lapsed,
+            new PhaseCountsResponse(r.Cadence.ByPhase.Induction, r.Cadence.ByPhase.Optimization, r.Cadence.ByPhase.Maintenance)),
+        new SmsCountsResponse(r.Sms.Sent, r.Sms.Delivered, r.Sms.Undelivered, r.Sms.OptOuts, r.Sms.Replies),
+        r.Weeks.Select(w => new WeekResponse(ClinicTime.FormatDate(w.WeekStart), w.Fulfilled, w.Noshow, w.Cancelled)).ToList());
+
+    private static double Rate(Share share) => Math.Round(share.Value, 4, MidpointRounding.AwayFromZero);
+}
+
+public sealed record ReportSessionsResponse(int Booked, int Arrived, int Fulfilled, int Cancelled, int Noshow);
+
+public sealed record RemsFormCountsResponse(int Due, int FiledInTime, int FiledLate, int Open);
+
+public sealed record CadenceCountsResponse(int Patients, int OnTrack, int Lapsed, PhaseCountsResponse ByPhase);
+
+public sealed record PhaseCountsResponse(int Induction, int Optimization, int Maintenance);
+
+public sealed record SmsCountsResponse(int Sent, int Delivered, int Undelivered, int OptOuts, int Replies);
+
+/// <summary>One Monday-to-Sunday week of the series (the first and last may be partial).</summary>
+public sealed record WeekResponse(string WeekStart, int Fulfilled, int Noshow, int Cancelled);
