@@ -11,9 +11,12 @@ public sealed class BenchmarkHost : IAsyncDisposable
     private const string Key = "benchmark-signing-key-0123456789abcdefghij";
     private readonly WebApplication _app;
 
-    private BenchmarkHost(WebApplication app, HttpClient http, string staffToken, string adminToken, BenchmarkClock clock)
+    private readonly string _connectionString;
+
+    private BenchmarkHost(WebApplication app, HttpClient http, string staffToken, string adminToken, BenchmarkClock clock, string connectionString)
     {
         _app = app;
+        _connectionString = connectionString;
         Http = http;
         StaffToken = staffToken;
         AdminToken = adminToken;
@@ -62,7 +65,7 @@ public sealed class BenchmarkHost : IAsyncDisposable
         var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 64 }) { BaseAddress = new Uri(address) };
         var staff = DevTokenCommand.Mint(Key, "bench-staff", ["Clinic.Staff"], TimeSpan.FromDays(3650), new DateTime(2020, 1, 1, 0, 0, 0, DateTimeKind.Utc));
         var admin = DevTokenCommand.Mint(Key, "bench-admin", ["Platform.Admin", "Clinic.Admin"], TimeSpan.FromDays(3650), new DateTime(2020, 1, 1, 0, 0, 0, DateTimeKind.Utc));
-        return new BenchmarkHost(app, http, staff, admin, clock);
+        return new BenchmarkHost(app, http, staff, admin, clock, azurite.ConnectionString);
     }
 
     public HttpRequestMessage Post(string path, object body, string? token = null)
@@ -109,10 +112,19 @@ public sealed class BenchmarkHost : IAsyncDisposable
         return (await response.Content.ReadFromJsonAsync<JsonObject>())!["id"]!.ToString();
     }
 
+    /// <summary>Stops the app and deletes its table and queues: Azurite scans a whole table for every range query, so rows left behind would slow the next benchmark.</summary>
     public async ValueTask DisposeAsync()
     {
         Http.Dispose();
+        var prefix = Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<ClinicBackend.Infrastructure.Storage.ClinicStorageOptions>>().Value.NamePrefix!;
+        var table = TableName;
         await _app.StopAsync();
         await _app.DisposeAsync();
+        await new Azure.Data.Tables.TableServiceClient(_connectionString).DeleteTableAsync(table);
+        var queues = new Azure.Storage.Queues.QueueServiceClient(_connectionString);
+        await foreach (var queue in queues.GetQueuesAsync(prefix: prefix))
+        {
+            await queues.DeleteQueueAsync(queue.Name);
+        }
     }
 }
