@@ -56,12 +56,12 @@ public sealed class CountingStore(IDocumentStore inner) : IDocumentStore
         return rows;
     }
 
-    public async Task CommitAsync(string partition, IReadOnlyList<Change> changes, CancellationToken ct)
+    public async Task<IReadOnlyList<string?>> CommitAsync(string partition, IReadOnlyList<Change> changes, CancellationToken ct)
     {
         var started = Stopwatch.GetTimestamp();
         try
         {
-            await inner.CommitAsync(partition, changes, ct);
+            return await inner.CommitAsync(partition, changes, ct);
         }
         catch (CommitConflictException)
         {
