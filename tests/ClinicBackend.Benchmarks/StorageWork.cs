@@ -46,6 +46,7 @@ public sealed class StorageWork(IReadOnlyList<StorageCall> reads, StorageCall tr
         }
     }
 
-    private static TableEntity Entity(string partition, string key, object value) =>
+    /// <summary>A row as the app stores it: the document as JSON in <c>Data</c>.</summary>
+    public static TableEntity Entity(string partition, string key, object value) =>
         new(partition, key) { ["Data"] = JsonSerializer.Serialize(value, value.GetType(), DocumentJson.Options) };
 }
