@@ -1,181 +1,182 @@
-using System.Net.Http.Headers;
-using System.Net.Http.Json;
-using System.Text.Json.Nodes;
+using System.Diagnostics;
+using System.Net;
 using Azure.Data.Tables;
 using ClinicBackend.LocalHost;
 
 namespace ClinicBackend.Benchmarks;
 
 /// <summary>
-/// Booking through the whole stack (HTTP, token validation, access check, capacity claims in one
-/// transaction) on the local host against Azurite, beside a bare conditional read-modify-write of one
-/// entity measured in the same run.
+/// Booking through the whole stack (HTTP, token validation, access check, capacity claims in one transaction)
+/// on the local host against Azurite: 1 and 16 clients on their own starts and days, beside a ceiling that
+/// issues the same storage work with the SDK; 16 clients racing for the same start; and one booking layer by layer.
 /// </summary>
 public static class BookingBenchmark
 {
-    public static async Task<IReadOnlyList<Measure.Result>> RunAsync(AzuriteProcess azurite, int perClient)
+    private const int Clients = 16;
+    private static readonly DateOnly FirstDay = new(2026, 12, 1);
+    /// <summary>Starts of 2-hour sessions that do not overlap, in the benchmark clinic's 07:00-20:00 day.</summary>
+    private static readonly string[] Starts = ["07:00", "09:00", "11:00", "13:00", "15:00", "17:00"];
+
+    /// <summary>
+    /// Each case runs on a fresh table of its own and makes the same number of bookings, so that every case sees
+    /// the same amount of data: Azurite scans the whole table for each range query.
+    /// </summary>
+    public static async Task<IReadOnlyList<string>> RunAsync(AzuriteProcess azurite, int perClient)
     {
-        var results = new List<Measure.Result>();
-        foreach (var clients in new[] { 1, 16 })
+        var bookings = Clients * perClient;
+        var lines = new List<string>();
+        var one = await OwnStartsAsync(azurite, 1, bookings);
+        var many = await OwnStartsAsync(azurite, Clients, bookings);
+        var (ceiling, work) = await CeilingAsync(azurite, bookings);
+        foreach (var r in new[] { one.Result, many.Result, ceiling })
         {
-            results.Add(await BareReadModifyWriteAsync(azurite, clients, perClient));
-            results.Add(await BookingsAsync(azurite, clients, perClient));
+            lines.Add(r.ToString());
         }
-        return results;
+        lines.Add($"  one booking: {Results.F(many.RequestsPerBooking)} storage requests and {Results.F(many.QueueCallsPerBooking)} queue calls; "
+            + $"the ceiling issues {work}");
+        var scaling = many.Result.PerSecond / one.Result.PerSecond;
+        var tail = many.Result.P99Ms / many.Result.P50Ms;
+        var ofCeiling = many.Result.PerSecond / ceiling.PerSecond;
+        lines.Add($"16 clients book at {Results.F(scaling, "F2")}x the rate of 1 client (goal: at least 1.5x); p99 is {Results.F(tail)}x p50 (goal: at most 5x); "
+            + $"{Results.Percent(ofCeiling)} of the SDK ceiling (goal: at least 50%)");
+        Results.Add("booking, 16 clients / 1 client (own starts and days)", $"{Results.F(scaling, "F2")}x ({Results.F(many.Result.PerSecond)}/s vs {Results.F(one.Result.PerSecond)}/s)", ">= 1.5x", scaling >= 1.5);
+        Results.Add("booking, 16 clients: p99 / p50", $"{Results.F(tail)}x ({Results.F(many.Result.P99Ms, "F0")} / {Results.F(many.Result.P50Ms, "F0")} ms)", "<= 5x", tail <= 5);
+        Results.Add("booking, 16 clients / SDK ceiling (same reads, same transaction)", $"{Results.Percent(ofCeiling)} ({Results.F(ceiling.PerSecond)}/s)", ">= 50%", ofCeiling >= 0.5);
+
+        await using var host = await BenchmarkHost.StartAsync(azurite, countStorage: true);
+        lines.AddRange(await ContendedAsync(host, rounds: Math.Max(4, perClient / 4)));
+        lines.AddRange(await BreakdownAsync(host, bookings: 30));
+        return lines;
     }
 
-    private static async Task<Measure.Result> BareReadModifyWriteAsync(AzuriteProcess azurite, int clients, int perClient)
+    private sealed record Run(Measure.Result Result, double RequestsPerBooking, double QueueCallsPerBooking);
+
+    /// <summary>Each client books its own days (client c on days c, c + clients, ...), several non-overlapping starts a day.</summary>
+    private static async Task<Run> OwnStartsAsync(AzuriteProcess azurite, int clients, int bookings)
     {
-        var table = new TableServiceClient(azurite.ConnectionString).GetTableClient("bare" + Guid.NewGuid().ToString("N")[..8]);
-        await table.CreateAsync();
-        for (var c = 0; c < clients; c++)
+        var perClient = bookings / clients;
+        if ((perClient - 1) / Starts.Length * clients + clients > 360)
         {
-            await table.AddEntityAsync(new TableEntity("p", $"row{c}") { ["Data"] = new string('x', 600), ["N"] = 0 });
+            throw new ArgumentException($"{perClient} bookings per client do not fit in a year of own days; use fewer.");
         }
-        return await Measure.RunAsync("bare conditional read-modify-write", clients, perClient, async (c, _) =>
+        await using var host = await BenchmarkHost.StartAsync(azurite, countStorage: true);
+        await WarmUpAsync(host);
+        var clinicId = await host.CreateClinicAsync(chairs: 50);
+        var patients = await RegisterAsync(host, clinicId, clients * Starts.Length);
+        var (requests, queue) = (host.Probe.Reset().Requests, host.Probe.QueueCalls);
+        var result = await Measure.RunAsync($"book, {clients} client(s) on own starts and days", clients, perClient, async (c, i) =>
         {
-            var entity = (await table.GetEntityAsync<TableEntity>("p", $"row{c}")).Value;
-            entity["N"] = (int)entity["N"] + 1;
-            await table.UpdateEntityAsync(entity, entity.ETag, TableUpdateMode.Replace);
+            var day = FirstDay.AddDays(c + clients * (i / Starts.Length));
+            return await BookAsync(host, clinicId, patients[c * Starts.Length + i % Starts.Length], day, Starts[i % Starts.Length]) == HttpStatusCode.Created;
+        });
+        await Task.Delay(500); // events are published after the response
+        return new Run(result, host.Probe.Reset().Requests / (double)bookings, (host.Probe.QueueCalls - queue) / (double)bookings);
+    }
+
+    private static async Task WarmUpAsync(BenchmarkHost host)
+    {
+        var clinicId = await host.CreateClinicAsync(chairs: 50);
+        var patient = (await RegisterAsync(host, clinicId, 1))[0];
+        for (var i = 0; i < 3; i++)
+        {
+            await BookAsync(host, clinicId, patient, FirstDay.AddDays(i), Starts[0]);
+        }
+    }
+
+    /// <summary>16 clients book the same start at the same moment, round after round, with chairs for all of them.</summary>
+    private static async Task<IReadOnlyList<string>> ContendedAsync(BenchmarkHost host, int rounds)
+    {
+        const int chairs = 20;
+        var clinicId = await host.CreateClinicAsync(chairs);
+        var patients = await RegisterAsync(host, clinicId, Clients);
+        var conflicts = host.Probe.Conflicts;
+        var latencies = new List<double>();
+        var created = 0;
+        var watch = Stopwatch.StartNew();
+        for (var round = 0; round < rounds; round++)
+        {
+            var day = FirstDay.AddDays(round);
+            var answers = await Task.WhenAll(Enumerable.Range(0, Clients).Select(c => Task.Run(async () =>
+            {
+                var started = Stopwatch.GetTimestamp();
+                var status = await BookAsync(host, clinicId, patients[c], day, "10:00");
+                return (status, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            })));
+            created += answers.Count(a => a.status == HttpStatusCode.Created);
+            latencies.AddRange(answers.Select(a => a.Item2));
+        }
+        var bookings = Clients * rounds;
+        var retries = (host.Probe.Conflicts - conflicts) / (double)bookings;
+        latencies.Sort();
+        Results.Add("booking, contended (16 clients, same start, 20 chairs): bookings that fit", $"{created} of {bookings}", "all", created == bookings);
+        Results.Add("booking, contended: retries per booking", Results.F(retries, "F2"), "< 2", retries < 2);
+        return
+        [
+            $"contended: 16 clients book the same start at once, {rounds} rounds, {chairs} chairs: {created} of {bookings} booked in {Results.F(watch.Elapsed.TotalSeconds)} s, "
+                + $"p50 {Results.F(latencies[latencies.Count / 2], "F0")} ms, p99 {Results.F(latencies[(int)Math.Ceiling(0.99 * latencies.Count) - 1], "F0")} ms; "
+                + $"{Results.F(retries, "F2")} retries per booking (goal: under 2)",
+        ];
+    }
+
+    /// <summary>
+    /// One booking is made and its storage calls recorded; then 16 clients issue the same work with the SDK
+    /// alone, as often as the booking cases book.
+    /// </summary>
+    private static async Task<(Measure.Result Result, string Work)> CeilingAsync(AzuriteProcess azurite, int bookings)
+    {
+        await using var host = await BenchmarkHost.StartAsync(azurite, countStorage: true);
+        await WarmUpAsync(host);
+        var clinicId = await host.CreateClinicAsync(chairs: 50);
+        var patient = (await RegisterAsync(host, clinicId, 1))[0];
+        await Task.Delay(500);
+        host.Probe.Calls.Clear();
+        host.Probe.Tracing = true;
+        await BookAsync(host, clinicId, patient, FirstDay, Starts[0]);
+        host.Probe.Tracing = false;
+        var work = StorageWork.Of(host.Probe.Calls.Where(c => c.Partition == clinicId).OrderBy(c => c.Started).ToList());
+        var table = new TableServiceClient(azurite.ConnectionString).GetTableClient(host.TableName);
+        var result = await Measure.RunAsync("SDK ceiling: a booking's reads, then its transaction", Clients, bookings / Clients, async (c, i) =>
+        {
+            await work.IssueAsync(table, $"ceiling{c:D2}{i:D5}|");
             return true;
         });
+        return (result, work.Describe());
     }
 
-    private static async Task<Measure.Result> BookingsAsync(AzuriteProcess azurite, int clients, int perClient)
+    /// <summary>Where the time of one booking goes: the request seen by its client, each storage call, and what is left.</summary>
+    private static async Task<IReadOnlyList<string>> BreakdownAsync(BenchmarkHost host, int bookings)
     {
-        await using var host = await BenchmarkHost.StartAsync(azurite);
         var clinicId = await host.CreateClinicAsync(chairs: 50);
-        // Each client books its own patients: patient p of client c gets one session a day, on consecutive weekdays.
-        var patients = new string[clients][];
-        for (var c = 0; c < clients; c++)
+        var patients = await RegisterAsync(host, clinicId, Starts.Length);
+        var token = await LayerTimings.TokenValidationAsync(host);
+        var access = await LayerTimings.AccessCheckAsync(host, clinicId);
+        await Task.Delay(500);
+        host.Probe.Calls.Clear();
+        host.Probe.Tracing = true;
+        var windows = new List<(long From, long To)>();
+        for (var i = 0; i < bookings; i++)
         {
-            patients[c] = new string[Math.Max(1, perClient / 40 + 1)];
-            for (var p = 0; p < patients[c].Length; p++)
-            {
-                patients[c][p] = await host.RegisterPatientAsync(clinicId);
-            }
+            var from = Stopwatch.GetTimestamp();
+            await BookAsync(host, clinicId, patients[i % Starts.Length], FirstDay.AddDays(i / Starts.Length), Starts[i % Starts.Length]);
+            windows.Add((from, Stopwatch.GetTimestamp()));
         }
-        var days = Weekdays(new DateOnly(2026, 12, 1), perClient).ToArray();
-        return await Measure.RunAsync("book a session (HTTP, whole stack)", clients, perClient, async (c, i) =>
-        {
-            var patient = patients[c][i / days.Length % patients[c].Length];
-            var start = $"{days[i % days.Length]:yyyy-MM-dd}T{8 + i / days.Length % 8:D2}:00";
-            using var response = await host.Http.SendAsync(host.Post($"/api/clinics/{clinicId}/sessions", new { patientId = patient, start }));
-            return response.StatusCode == System.Net.HttpStatusCode.Created;
-        });
+        await Task.Delay(500);
+        host.Probe.Tracing = false;
+        var calls = host.Probe.Calls.Where(c => c.Partition == clinicId || c.Op == StorageCall.Kind.Queue).ToList();
+        return LayerTimings.Describe(bookings, windows, calls, token, access);
     }
 
-    public static IEnumerable<DateOnly> Weekdays(DateOnly from, int count)
+    private static async Task<HttpStatusCode> BookAsync(BenchmarkHost host, string clinicId, string patientId, DateOnly day, string start)
     {
-        for (var d = from; count > 0; d = d.AddDays(1))
-        {
-            if (d.DayOfWeek is not (DayOfWeek.Saturday or DayOfWeek.Sunday))
-            {
-                count--;
-                yield return d;
-            }
-        }
-    }
-}
-
-/// <summary>The local host on a free port, on the benchmark's Azurite, with a Development key for tokens.</summary>
-public sealed class BenchmarkHost : IAsyncDisposable
-{
-    private const string Key = "benchmark-signing-key-0123456789abcdefghij";
-    private readonly WebApplication _app;
-
-    private BenchmarkHost(WebApplication app, HttpClient http, string staffToken, string adminToken)
-    {
-        _app = app;
-        Http = http;
-        StaffToken = staffToken;
-        AdminToken = adminToken;
+        using var response = await host.Http.SendAsync(host.Post($"/api/clinics/{clinicId}/sessions", new { patientId, start = $"{day:yyyy-MM-dd}T{start}" }));
+        return response.StatusCode;
     }
 
-    public HttpClient Http { get; }
-    public string StaffToken { get; }
-    public string AdminToken { get; }
-    public IServiceProvider Services => _app.Services;
-
-    public static async Task<BenchmarkHost> StartAsync(AzuriteProcess azurite, IDictionary<string, string?>? settings = null, DateTimeOffset? now = null, bool countStorage = false)
+    private static async Task<string[]> RegisterAsync(BenchmarkHost host, string clinicId, int count)
     {
-        var config = new Dictionary<string, string?>
-        {
-            ["urls"] = "http://127.0.0.1:0",
-            ["ClinicStorage:ConnectionString"] = azurite.ConnectionString,
-            ["ClinicStorage:NamePrefix"] = "b" + Guid.NewGuid().ToString("N")[..10],
-            ["LocalHost:RunTimers"] = "false",
-            ["Auth:DevSigningKey"] = Key,
-            ["Logging:LogLevel:Default"] = "Warning",
-        };
-        foreach (var (k, v) in settings ?? new Dictionary<string, string?>())
-        {
-            config[k] = v;
-        }
-        var builder = LocalFunctionsHost.CreateBuilder([], config, "Development");
-        builder.Services.AddSingleton<TimeProvider>(new Microsoft.Extensions.Time.Testing.FakeTimeProvider(now ?? new DateTimeOffset(2026, 11, 30, 15, 0, 0, TimeSpan.Zero)));
-        if (countStorage)
-        {
-            var registration = builder.Services.Last(d => d.ServiceType == typeof(ClinicBackend.Application.Persistence.IDocumentStore));
-            builder.Services.AddSingleton<ClinicBackend.Application.Persistence.IDocumentStore>(sp => new CountingStore((ClinicBackend.Application.Persistence.IDocumentStore)registration.ImplementationFactory!(sp)));
-        }
-        var app = LocalFunctionsHost.Build(builder);
-        await app.StartAsync();
-        var address = app.Urls.First();
-        var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 64 }) { BaseAddress = new Uri(address) };
-        var staff = DevTokenCommand.Mint(Key, "bench-staff", ["Clinic.Staff"], TimeSpan.FromDays(3650), new DateTime(2020, 1, 1, 0, 0, 0, DateTimeKind.Utc));
-        var admin = DevTokenCommand.Mint(Key, "bench-admin", ["Platform.Admin", "Clinic.Admin"], TimeSpan.FromDays(3650), new DateTime(2020, 1, 1, 0, 0, 0, DateTimeKind.Utc));
-        return new BenchmarkHost(app, http, staff, admin);
-    }
-
-    public HttpRequestMessage Post(string path, object body, string? token = null)
-    {
-        var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = JsonContent.Create(body) };
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token ?? StaffToken);
-        return request;
-    }
-
-    public async Task<string> CreateClinicAsync(int chairs, string? smsFrom = null, string timeZone = "America/New_York")
-    {
-        var hours = new[] { "07:00", "20:00" };
-        var body = new
-        {
-            name = "Benchmark Clinic", timeZone, country = "US", phone = "+12125550100",
-            smsFrom = smsFrom ?? "+1212555" + Random.Shared.Next(1000, 9999), chairs, sessionMinutes = 120, slotMinutes = 15,
-            openingHours = new { mon = hours, tue = hours, wed = hours, thu = hours, fri = hours, sat = hours, sun = hours },
-        };
-        using var created = await Http.SendAsync(Post("/api/clinics", body, AdminToken));
-        created.EnsureSuccessStatusCode();
-        var id = (await created.Content.ReadFromJsonAsync<JsonObject>())!["id"]!.ToString();
-        foreach (var (oid, role) in new[] { ("bench-staff", "Clinic.Staff"), ("bench-admin", "Clinic.Admin") })
-        {
-            var put = new HttpRequestMessage(HttpMethod.Put, $"/api/clinics/{id}/members/{oid}") { Content = JsonContent.Create(new { role }) };
-            put.Headers.Authorization = new AuthenticationHeaderValue("Bearer", AdminToken);
-            using var member = await Http.SendAsync(put);
-            member.EnsureSuccessStatusCode();
-        }
-        return id;
-    }
-
-    public async Task<string> RegisterPatientAsync(string clinicId, string? phone = null)
-    {
-        var body = new
-        {
-            givenName = "Pat", familyName = "Bench", phone = phone ?? "+1212" + Random.Shared.Next(2000000, 9999999), smsConsent = true, remsEnrolled = true,
-            course = new { startDate = "2026-10-01", maintenanceIntervalDays = 7 },
-        };
-        using var response = await Http.SendAsync(Post($"/api/clinics/{clinicId}/patients", body));
-        if (!response.IsSuccessStatusCode)
-        {
-            return await RegisterPatientAsync(clinicId); // a random phone collided; draw again
-        }
-        return (await response.Content.ReadFromJsonAsync<JsonObject>())!["id"]!.ToString();
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        Http.Dispose();
-        await _app.StopAsync();
-        await _app.DisposeAsync();
+        var ids = new string[count];
+        await Parallel.ForEachAsync(Enumerable.Range(0, count), new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (i, _) =>
+            ids[i] = await host.RegisterPatientAsync(clinicId));
+        return ids;
     }
 }

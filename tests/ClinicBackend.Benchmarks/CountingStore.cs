@@ -1,8 +1,24 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
 using ClinicBackend.Application.Persistence;
+using ClinicBackend.Domain.Events;
+using ClinicBackend.Domain.Messaging;
+using NodaTime;
 
 namespace ClinicBackend.Benchmarks;
 
-/// <summary>Counts storage requests and rows read: a measure of a run's work that does not depend on the emulator's speed.</summary>
+/// <summary>One storage or queue call seen by a probe: what it was, when it started (Stopwatch ticks) and how long it took.</summary>
+public sealed record StorageCall(string Label, long Started, double Ms, StorageCall.Kind Op, string Partition, string Key, string? ToKey, IReadOnlyList<Change>? Changes, int Rows)
+{
+    public enum Kind { Get, Range, Commit, Queue }
+
+    public long Ended => Started + (long)(Ms * Stopwatch.Frequency / 1000);
+}
+
+/// <summary>
+/// Counts storage requests, rows read and commit conflicts: a measure of a run's work that does not depend on
+/// the emulator's speed. While <see cref="Tracing"/> is on it also keeps every call with its timing.
+/// </summary>
 public sealed class CountingStore(IDocumentStore inner) : IDocumentStore
 {
     /// <summary>Table Storage (and Azurite) answer a query at most this many rows at a time; each further page is another request.</summary>
@@ -11,6 +27,17 @@ public sealed class CountingStore(IDocumentStore inner) : IDocumentStore
     private long _requests;
     private long _pages;
     private long _rowsRead;
+    private long _conflicts;
+    private long _queueCalls;
+
+    public ConcurrentQueue<StorageCall> Calls { get; } = new();
+
+    public bool Tracing { get; set; }
+
+    public long Conflicts => Interlocked.Read(ref _conflicts);
+
+    /// <summary>Queue calls (outbox puts, event publications) since the start; not storage requests.</summary>
+    public long QueueCalls => Interlocked.Read(ref _queueCalls);
 
     public (long Requests, long RowsRead) Reset()
     {
@@ -28,41 +55,125 @@ public sealed class CountingStore(IDocumentStore inner) : IDocumentStore
 
     public async Task<Stored<T>?> GetAsync<T>(string partition, string key, CancellationToken ct)
     {
-        Interlocked.Increment(ref _requests);
-        Interlocked.Increment(ref _pages);
+        var started = Stopwatch.GetTimestamp();
         var row = await inner.GetAsync<T>(partition, key, ct);
-        Interlocked.Add(ref _rowsRead, row is null ? 0 : 1);
+        Count(started, StorageCall.Kind.Get, partition, key, null, null, row is null ? 0 : 1);
         return row;
     }
 
-    public async Task<IReadOnlyList<Stored<T>>> QueryPrefixAsync<T>(string partition, string prefix, CancellationToken ct, int? take = null)
-    {
-        Interlocked.Increment(ref _requests);
-        var rows = await inner.QueryPrefixAsync<T>(partition, prefix, ct, take);
-        CountRows(rows.Count);
-        return rows;
-    }
+    public Task<IReadOnlyList<Stored<T>>> QueryPrefixAsync<T>(string partition, string prefix, CancellationToken ct, int? take = null) =>
+        QueryRangeAsync<T>(partition, prefix, Keys.PrefixEnd(prefix), ct, take);
 
     public async Task<IReadOnlyList<Stored<T>>> QueryRangeAsync<T>(string partition, string fromKey, string toKey, CancellationToken ct, int? take = null)
     {
-        Interlocked.Increment(ref _requests);
+        var started = Stopwatch.GetTimestamp();
         var rows = await inner.QueryRangeAsync<T>(partition, fromKey, toKey, ct, take);
-        CountRows(rows.Count);
+        Count(started, StorageCall.Kind.Range, partition, fromKey, toKey, null, rows.Count);
         return rows;
     }
 
-    public Task CommitAsync(string partition, IReadOnlyList<Change> changes, CancellationToken ct)
+    public async Task<IReadOnlyList<string?>> CommitAsync(string partition, IReadOnlyList<Change> changes, CancellationToken ct)
     {
-        Interlocked.Increment(ref _requests);
-        Interlocked.Increment(ref _pages);
-        return inner.CommitAsync(partition, changes, ct);
+        var started = Stopwatch.GetTimestamp();
+        try
+        {
+            return await inner.CommitAsync(partition, changes, ct);
+        }
+        catch (CommitConflictException)
+        {
+            Interlocked.Increment(ref _conflicts);
+            throw;
+        }
+        finally
+        {
+            Count(started, StorageCall.Kind.Commit, partition, changes[0].Key, null, changes, 0);
+        }
     }
 
     public Task<bool> PingAsync(CancellationToken ct) => inner.PingAsync(ct);
 
-    private void CountRows(int rows)
+    /// <summary>A queue call (outbox or event sink), traced beside the storage calls.</summary>
+    public void CountQueue(long started, string label)
     {
+        Interlocked.Increment(ref _queueCalls);
+        if (Tracing)
+        {
+            Calls.Enqueue(new StorageCall(label, started, Stopwatch.GetElapsedTime(started).TotalMilliseconds, StorageCall.Kind.Queue, "", "", null, null, 0));
+        }
+    }
+
+    private void Count(long started, StorageCall.Kind op, string partition, string key, string? toKey, IReadOnlyList<Change>? changes, int rows)
+    {
+        Interlocked.Increment(ref _requests);
         Interlocked.Add(ref _rowsRead, rows);
-        Interlocked.Add(ref _pages, Math.Max(1, (rows + RowsPerPage - 1) / RowsPerPage));
+        Interlocked.Add(ref _pages, op == StorageCall.Kind.Range ? Math.Max(1, (rows + RowsPerPage - 1) / RowsPerPage) : 1);
+        if (Tracing)
+        {
+            Calls.Enqueue(new StorageCall(LabelOf(op, key, changes), started, Stopwatch.GetElapsedTime(started).TotalMilliseconds, op, partition, key, toKey, changes, rows));
+        }
+    }
+
+    /// <summary>What a call is for, told by the row keys it touches.</summary>
+    private static string LabelOf(StorageCall.Kind op, string key, IReadOnlyList<Change>? changes)
+    {
+        var kind = key.Split('|')[0];
+        return op switch
+        {
+            StorageCall.Kind.Get => kind switch
+            {
+                "clinic" => "read clinic settings (access check)",
+                "member" => "read membership (access check)",
+                "patient" => "read patient",
+                "pday" => "read patient's claim on the day",
+                "msg" => "read reminder row (planned already?)",
+                _ => $"read {kind} row",
+            },
+            StorageCall.Kind.Range => kind == "chair" ? "read chair claims (range)" : $"read {kind} rows (range)",
+            _ when changes!.Any(c => c is Change.Insert && c.Key.StartsWith("session|", StringComparison.Ordinal)) =>
+                changes!.Any(c => c.Key.StartsWith("msg|", StringComparison.Ordinal))
+                    ? $"booking transaction with its reminder ({changes!.Count} rows)"
+                    : $"booking transaction ({changes!.Count} rows)",
+            _ when kind == "msg" => $"reminder transaction ({changes!.Count} rows)",
+            _ when kind == "event" => "delete published event row (after the response)",
+            _ => $"commit {kind} ({changes!.Count} rows)",
+        };
+    }
+
+    /// <summary>Wraps the app's store, outbox and event sink, so that every storage and queue call is counted here.</summary>
+    public static void Install(IServiceCollection services)
+    {
+        CountingStore? probe = null;
+        var store = services.Last(d => d.ServiceType == typeof(IDocumentStore));
+        services.AddSingleton<IDocumentStore>(sp => probe = new CountingStore((IDocumentStore)store.ImplementationFactory!(sp)));
+        var outbox = services.Last(d => d.ServiceType == typeof(ISmsOutbox));
+        services.AddSingleton<ISmsOutbox>(sp => new CountingOutbox((ISmsOutbox)outbox.ImplementationFactory!(sp), Probe(sp)));
+        var sink = services.Last(d => d.ServiceType == typeof(IClinicEventSink));
+        services.AddSingleton<IClinicEventSink>(sp => new CountingSink((IClinicEventSink)sink.ImplementationFactory!(sp), Probe(sp)));
+
+        CountingStore Probe(IServiceProvider sp) => probe ?? (CountingStore)sp.GetRequiredService<IDocumentStore>();
+    }
+
+    private sealed class CountingOutbox(ISmsOutbox inner, CountingStore probe) : ISmsOutbox
+    {
+        public async Task EnqueueAsync(OutboxMessage message, Instant sendAt, CancellationToken ct)
+        {
+            var started = Stopwatch.GetTimestamp();
+            await inner.EnqueueAsync(message, sendAt, ct);
+            probe.CountQueue(started, "queue put: the text's wake-up");
+        }
+
+        public Task<IReadOnlyList<IOutboxDelivery>> ReceiveAsync(int max, CancellationToken ct) => inner.ReceiveAsync(max, ct);
+
+        public Task<IReadOnlyList<IOutboxDelivery>> ReceiveDeadLetteredAsync(int max, CancellationToken ct) => inner.ReceiveDeadLetteredAsync(max, ct);
+    }
+
+    private sealed class CountingSink(IClinicEventSink inner, CountingStore probe) : IClinicEventSink
+    {
+        public async Task PublishAsync(IReadOnlyList<ClinicEvent> events, CancellationToken ct)
+        {
+            var started = Stopwatch.GetTimestamp();
+            await inner.PublishAsync(events, ct);
+            probe.CountQueue(started, "publish event (after the response)");
+        }
     }
 }

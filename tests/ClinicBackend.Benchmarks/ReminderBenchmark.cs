@@ -12,10 +12,7 @@ using NodaTime;
 
 namespace ClinicBackend.Benchmarks;
 
-/// <summary>
-/// Nightly planning against the ceiling of the storage it uses; planning time as history grows; dispatch
-/// throughput against a Twilio stand-in that allows N texts a second and answers 429 beyond.
-/// </summary>
+/// <summary>Nightly planning against the ceiling of the storage it uses; planning time as history grows.</summary>
 public static class ReminderBenchmark
 {
     // Monday 2026-11-30 00:30 in New York: the nightly run plans Tuesday's sessions.
@@ -105,43 +102,8 @@ public static class ReminderBenchmark
         return lines;
     }
 
-    public static async Task<IReadOnlyList<string>> DispatchAsync(AzuriteProcess azurite, int perSecond, int texts)
-    {
-        await using var twilio = await TwilioStandIn.StartAsync();
-        twilio.PerSecondLimit = perSecond;
-        var settings = twilio.Settings();
-        settings["Outbox:StorageQueueMaxDelay"] = "00:00:00";
-        // Tuesday 2026-12-01 17:00:30 in New York: Wednesday's reminders are due.
-        await using var host = await BenchmarkHost.StartAsync(azurite, settings, new DateTimeOffset(2026, 12, 1, 22, 0, 30, TimeSpan.Zero));
-        var store = host.Services.GetRequiredService<IDocumentStore>();
-        const int clinics = 10;
-        await SeedUpcomingAsync(store, clinics, texts / clinics, 0, 0, new LocalDate(2026, 12, 2));
-        await host.Services.GetRequiredService<ReminderPlanner>().PlanAllAsync(default);
-
-        var dispatcher = host.Services.GetRequiredService<SmsDispatcher>();
-        var watch = Stopwatch.StartNew();
-        var runs = 0;
-        while (twilio.Accepted.Count < texts && watch.Elapsed < TimeSpan.FromMinutes(3))
-        {
-            var summary = await dispatcher.DispatchAsync(TimeSpan.FromSeconds(50), default);
-            if (runs < 5 || Environment.GetEnvironmentVariable("BENCH_VERBOSE") == "1")
-            {
-                Console.WriteLine($"  run {runs}: {summary} after {watch.Elapsed.TotalSeconds:F1} s");
-            }
-            runs++;
-        }
-        var elapsed = watch.Elapsed.TotalSeconds;
-        var sent = twilio.Accepted.Count;
-        var distinct = twilio.Accepted.Select(t => t.StatusCallback).Distinct().Count(); // one callback URL per ledger row
-        var rate = sent / elapsed;
-        return
-        [
-            $"dispatch: stand-in allows {perSecond}/s; {sent} of {texts} texts accepted in {elapsed:F1} s over {runs} run(s) = {rate:F1}/s = {rate / perSecond:P0} of the limit (goal: at least 90%)",
-            $"          {twilio.Throttled} requests answered 429; {sent - distinct} doubled; {texts - distinct} lost; limiter settled at {host.Services.GetRequiredService<SendRateLimiter>().CurrentRate:F1}/s",
-        ];
-    }
-
-    private static async Task SeedUpcomingAsync(IDocumentStore store, int clinics, int sessionsPerClinic, int historyPerClinic, int idOffset, LocalDate? day = null)
+    /// <summary>Clinics with patients, one session each on <paramref name="day"/> (default tomorrow), and history before.</summary>
+    public static async Task SeedUpcomingAsync(IDocumentStore store, int clinics, int sessionsPerClinic, int historyPerClinic, int idOffset, LocalDate? day = null)
     {
         await Parallel.ForEachAsync(Enumerable.Range(0, clinics), new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (c, _) =>
         {

@@ -1,4 +1,5 @@
 using ClinicBackend.Application.Persistence;
+using ClinicBackend.Domain.Common;
 using ClinicBackend.Domain.Sessions;
 using ClinicBackend.Domain.Time;
 using NodaTime;
@@ -81,11 +82,46 @@ public sealed class BookingRulesTests
         var own = map.Assign(ticks, "a")!;
         Assert.All(own.Values, k => Assert.Equal(0, k));
         var shifted = BookingRules.Ticks(t0 + Duration.FromMinutes(30), t0 + Duration.FromMinutes(150)).ToList();
-        // 14:30-15:55 overlaps "a" (chair 1 left); 16:00-16:25 is empty (chair 0).
+        // 14:30-15:55 overlaps "a" (chair 1 left); 16:00-16:25 is empty ("c" takes its first choice).
         var assigned = map.Assign(shifted, "c")!;
         Assert.All(shifted.Where(t => t < t0 + Duration.FromMinutes(120)), t => Assert.Equal(1, assigned[t]));
-        Assert.All(shifted.Where(t => t >= t0 + Duration.FromMinutes(120)), t => Assert.Equal(0, assigned[t]));
+        Assert.All(shifted.Where(t => t >= t0 + Duration.FromMinutes(120)), t => Assert.Equal(ChairMap.FirstChoice("c", 2), assigned[t]));
         Assert.Equal(1, map.FreeOver(shifted));
+    }
+
+    [Fact]
+    public void Sessions_booked_at_once_try_different_chairs_first()
+    {
+        var firsts = Enumerable.Range(0, 16).Select(_ => ChairMap.FirstChoice(Ids.New(), 20)).ToList();
+        Assert.All(firsts, k => Assert.InRange(k, 0, 19));
+        Assert.True(firsts.Distinct().Count() >= 6, $"16 sessions chose only chairs {string.Join(", ", firsts.Distinct())} first");
+        Assert.Equal(ChairMap.FirstChoice("s1", 20), ChairMap.FirstChoice("s1", 20));
+    }
+
+    [Fact]
+    public void A_session_keeps_one_chair_and_goes_round_to_the_next_free_one_where_that_is_taken()
+    {
+        var t0 = Instant.FromUtc(2026, 12, 2, 14, 0);
+        var ticks = BookingRules.Ticks(t0, t0 + Duration.FromMinutes(60)).ToList();
+        const int chairs = 5;
+        var first = ChairMap.FirstChoice("s", chairs);
+        var map = new ChairMap(chairs);
+        map.Add(ticks[3], first, "other");
+        map.Add(ticks[3], (first + 1) % chairs, "another");
+        var assigned = map.Assign(ticks, "s")!;
+        Assert.All(ticks.Where(t => t != ticks[3]), t => Assert.Equal(first, assigned[t]));
+        Assert.Equal((first + 2) % chairs, assigned[ticks[3]]);
+    }
+
+    [Fact]
+    public void A_full_tick_refuses_even_when_claims_sit_above_a_reduced_chair_count()
+    {
+        var tick = Instant.FromUtc(2026, 12, 2, 14, 0);
+        var map = new ChairMap(2);
+        map.Add(tick, 0, "a");
+        map.Add(tick, 5, "b"); // claimed when the clinic had more chairs
+        Assert.Null(map.Assign([tick], "c"));
+        Assert.Equal(0, map.FreeOver([tick]));
     }
 
     [Fact]

@@ -30,6 +30,8 @@ public sealed partial class TwilioStandIn : IAsyncDisposable
     private int _requests;
     private int _listRequests;
     private int _throttled;
+    private int _inFlight;
+    private int _maxInFlight;
 
     private TwilioStandIn(WebApplication app) => _app = app;
 
@@ -57,6 +59,9 @@ public sealed partial class TwilioStandIn : IAsyncDisposable
 
     /// <summary>Message-list requests received.</summary>
     public int ListRequests => _listRequests;
+
+    /// <summary>The most send requests that were being answered at the same moment.</summary>
+    public int MaxInFlight => Volatile.Read(ref _maxInFlight);
 
     /// <summary>Send requests answered 429 by <see cref="PerSecondLimit"/>.</summary>
     public int Throttled => _throttled;
@@ -119,6 +124,22 @@ public sealed partial class TwilioStandIn : IAsyncDisposable
     }
 
     private async Task SendAsync(HttpContext http, string account)
+    {
+        var inFlight = Interlocked.Increment(ref _inFlight);
+        for (var max = _maxInFlight; inFlight > max && Interlocked.CompareExchange(ref _maxInFlight, inFlight, max) != max; max = _maxInFlight)
+        {
+        }
+        try
+        {
+            await AnswerSendAsync(http, account);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _inFlight);
+        }
+    }
+
+    private async Task AnswerSendAsync(HttpContext http, string account)
     {
         Interlocked.Increment(ref _requests);
         var form = await http.Request.ReadFormAsync();

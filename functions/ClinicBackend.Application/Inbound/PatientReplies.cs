@@ -163,7 +163,7 @@ public sealed class PatientReplies(ClinicData data, EscalationService escalation
         await data.CommitAsync(commit, ct);
         if (self is { Changed.Count: > 0 })
         {
-            await sessions.SessionsChangedAsync(clinic, self.Changed, ct);
+            await sessions.SessionsChangedAsync(commit, clinic, self.Changed, ct);
         }
         logger.LogInformation("Inbound text {MessageSid} for clinic {ClinicId}, patient {PatientId}: {Handling}", sid, clinic.Id, patient.Id, handling);
         return new InboundOutcome(reply, handling);

@@ -156,7 +156,8 @@ public sealed class DueTextHandler(ClinicData data, TextSender sender, ISmsGatew
         var clinicTask = run.ClinicAsync(data, message.ClinicId);
         var patientTask = sms.Kind == SmsKinds.Page ? Task.FromResult<Stored<Domain.Patients.Patient>?>(null) : data.PatientAsync(message.ClinicId, message.PatientId, ct);
         var sessionTask = sms.SessionId is null ? Task.FromResult<Stored<Session>?>(null) : data.SessionAsync(message.ClinicId, sms.SessionId, ct);
-        await Task.WhenAll(clinicTask, patientTask, sessionTask);
+        var quotaTask = sms.Kind == SmsKinds.Page ? Task.FromResult<IReadOnlyList<Stored<SmsQuota>>>([]) : QuotaRowsAsync(message.ClinicId, message.PatientId, now, ct);
+        await Task.WhenAll(clinicTask, patientTask, sessionTask, quotaTask);
         var clinic = (await clinicTask)?.Value;
         if (sms.Kind == SmsKinds.Page)
         {
@@ -165,7 +166,7 @@ public sealed class DueTextHandler(ClinicData data, TextSender sender, ISmsGatew
             return new DispatchFacts(clinic, null, null, sms, now, [], false, flag?.Value, optedOut);
         }
         var patient = (await patientTask)?.Value;
-        var quotaDays = clinic is null || patient is null ? [] : await QuotaDaysAsync(clinic.Id, patient.Id, now.InZone(patient.ZoneOr(clinic.Zone)).Date, ct);
+        var quotaDays = clinic is null || patient is null ? [] : QuotaDays(await quotaTask, now.InZone(patient.ZoneOr(clinic.Zone)).Date);
         var rebooked = clinic is not null && sms.Kind == SmsKinds.Missed
             && (await data.PatientSessionsAsync(clinic.Id, message.PatientId, ct, now.InZone(clinic.Zone).Date)).Any(s => s.IsUpcoming && s.StartUtc > now);
         var offer = sms.OfferId is null ? null : (await data.Store.GetAsync<Domain.Offers.Offer>(message.ClinicId, Keys.Offer(sms.OfferId), ct))?.Value;
@@ -179,11 +180,14 @@ public sealed class DueTextHandler(ClinicData data, TextSender sender, ISmsGatew
         return placed.IsSuccess && await data.HasFreeChairAsync(clinic, placed.Value.Start, placed.Value.End, ct);
     }
 
+    /// <summary>
+    /// The patient's quota rows of the last week in any time zone, read beside the patient (whose zone is not known
+    /// yet): every zone's date is within a day of UTC's, so the week starts no earlier than a week before UTC's date.
+    /// </summary>
+    private Task<IReadOnlyList<Stored<SmsQuota>>> QuotaRowsAsync(string clinicId, string patientId, Instant now, CancellationToken ct) =>
+        data.Store.QueryRangeAsync<SmsQuota>(clinicId, Keys.SmsQuota(patientId, now.InUtc().Date.PlusDays(-7)), Keys.PrefixEnd(Keys.SmsQuotaPrefix(patientId)), ct);
+
     /// <summary>The days (in the patient's zone) of the last week on which the patient already had an automated text.</summary>
-    private async Task<IReadOnlyCollection<LocalDate>> QuotaDaysAsync(string clinicId, string patientId, LocalDate today, CancellationToken ct)
-    {
-        var used = await data.Store.QueryRangeAsync<SmsQuota>(clinicId, Keys.SmsQuota(patientId, today.PlusDays(-6)),
-            Keys.PrefixEnd(Keys.SmsQuotaPrefix(patientId)), ct);
-        return used.Select(q => q.Value.Date).ToList();
-    }
+    private static List<LocalDate> QuotaDays(IReadOnlyList<Stored<SmsQuota>> rows, LocalDate today) =>
+        rows.Select(q => q.Value.Date).Where(d => d >= today.PlusDays(-6)).ToList();
 }

@@ -49,22 +49,43 @@ public sealed class ReminderPlanner(ClinicData data, TimeProvider time)
         return new PlanSummary(1, sessions.Count, outcomes.Count(o => o == "planned"), outcomes.Count(o => o == "exists"), outcomes.Count(o => o == "too-late"));
     }
 
-    /// <summary>Plans the day-before reminder of one session (after booking or rescheduling, and nightly).</summary>
+    /// <summary>Plans the day-before reminder of one session (after a change, and nightly) unless its row exists.</summary>
     public async Task<string> PlanDayBeforeAsync(Clinic clinic, Session session, Instant now, CancellationToken ct)
     {
-        if (!session.IsUpcoming || session.StartUtc <= now)
+        if (DayBeforeRow(clinic, session, now) is not { } row)
         {
             return "not-upcoming";
         }
-        var id = SmsMessage.ReminderId(session.Id, session.ScheduleVersion, SmsKinds.DayBefore);
-        if (await data.Store.GetAsync<SmsMessage>(clinic.Id, Keys.Message(session.PatientId, id), ct) is not null)
+        if (await data.Store.GetAsync<SmsMessage>(clinic.Id, Keys.Message(session.PatientId, row.Id), ct) is not null || !await PlanAsync(clinic.Id, row, ct))
         {
             return "exists";
         }
-        var sendAt = SmsSchedule.DayBefore(clinic, session.StartUtc, now);
-        var row = new SmsMessage
+        return row.Status == SmsStatus.Planned ? "planned" : "too-late";
+    }
+
+    /// <summary>
+    /// Plans the day-before reminder inside the unit of work that gives the session a new schedule version (a
+    /// booking or a move), so it commits with the change; a row for a new version cannot exist yet.
+    /// </summary>
+    public static void PlanDayBefore(ClinicCommit commit, Clinic clinic, Session session)
+    {
+        if (DayBeforeRow(clinic, session, commit.Now) is { } row)
         {
-            Id = id,
+            commit.PlanText(row);
+        }
+    }
+
+    /// <summary>The day-before reminder of a session still ahead: planned at its time, or skipped when no time is left.</summary>
+    private static SmsMessage? DayBeforeRow(Clinic clinic, Session session, Instant now)
+    {
+        if (!session.IsUpcoming || session.StartUtc <= now)
+        {
+            return null;
+        }
+        var sendAt = SmsSchedule.DayBefore(clinic, session.StartUtc, now);
+        return new SmsMessage
+        {
+            Id = SmsMessage.ReminderId(session.Id, session.ScheduleVersion, SmsKinds.DayBefore),
             PatientId = session.PatientId,
             Direction = "outbound",
             Kind = SmsKinds.DayBefore,
@@ -76,11 +97,6 @@ public sealed class ReminderPlanner(ClinicData data, TimeProvider time)
             ExpiresAt = session.StartUtc - SmsSchedule.MinimumLead,
             UpdatedAt = now,
         };
-        if (!await PlanAsync(clinic.Id, row, ct))
-        {
-            return "exists";
-        }
-        return sendAt is null ? "too-late" : "planned";
     }
 
     /// <summary>Plans the one "we missed you" text after a missed session, at the next allowed time.</summary>

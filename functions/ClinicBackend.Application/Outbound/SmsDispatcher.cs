@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 using ClinicBackend.Application.Operations;
 using ClinicBackend.Domain.Messaging;
 using Microsoft.Extensions.Logging;
@@ -39,52 +40,35 @@ public sealed record DispatchSummary(IReadOnlyDictionary<DispatchOutcome, int> C
     private static string Names(DispatchOutcome o) => Domain.Common.Names.Kebab(o);
 }
 
+/// <summary>How many texts one dispatcher works on at once (setting <c>Outbox__DispatchConcurrency</c>).</summary>
+public sealed record DispatchSettings(int Concurrency = DispatchSettings.DefaultConcurrency)
+{
+    public const int DefaultConcurrency = 32;
+    public const int MaxConcurrency = 256;
+}
+
 /// <summary>
-/// The outbox pump: receives due messages in batches and hands each to the <see cref="DueTextHandler"/>, a few
-/// at a time, until the run's budget is used up, the outbox has nothing new, or Twilio refuses our credentials.
+/// The outbox pump: receives due messages in batches and hands each to the <see cref="DueTextHandler"/>, at most
+/// <see cref="DispatchSettings.Concurrency"/> at a time, receiving the next batch while earlier texts are still
+/// being sent, until the run's budget is used up, the outbox has nothing new, or Twilio refuses our credentials.
 /// The budget only stops the receiving: every message already taken is finished.
 /// </summary>
-public sealed class SmsDispatcher(ISmsOutbox outbox, DueTextHandler handler, ILogger<SmsDispatcher> logger)
+public sealed class SmsDispatcher(ISmsOutbox outbox, DueTextHandler handler, DispatchSettings settings, ILogger<SmsDispatcher> logger)
 {
     public const int BatchSize = 32;
-    public const int Parallelism = 8;
 
     public async Task<DispatchSummary> DispatchAsync(TimeSpan budget, CancellationToken ct)
     {
         var counts = new ConcurrentDictionary<DispatchOutcome, int>();
-        var seen = new HashSet<string>();
         var run = new DispatchRun(budget);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
         stop.CancelAfter(budget);
-        try
-        {
-            while (!stop.IsCancellationRequested && !run.Unauthorized)
+        await Parallel.ForEachAsync(ReceiveAsync(run, stop.Token, ct), new ParallelOptions { MaxDegreeOfParallelism = settings.Concurrency, CancellationToken = CancellationToken.None },
+            async (delivery, _) =>
             {
-                var batch = await outbox.ReceiveAsync(BatchSize, stop.Token);
-                if (batch.Count == 0)
-                {
-                    break;
-                }
-                var fresh = 0;
-                await Parallel.ForEachAsync(batch.OrderBy(d => d.Message.DueAt ?? NodaTime.Instant.MinValue), new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = CancellationToken.None }, async (delivery, _) =>
-                {
-                    lock (seen)
-                    {
-                        fresh += seen.Add($"{delivery.Message.ClinicId}.{delivery.Message.MessageId}") ? 1 : 0;
-                    }
-                    var outcome = await HandleSafelyAsync(delivery, run, ct);
-                    counts.AddOrUpdate(outcome, 1, (_, n) => n + 1);
-                });
-                if (fresh == 0)
-                {
-                    break; // only messages this run already handled came back (deferred ones visible again)
-                }
-            }
-        }
-        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
-        {
-            // budget used up: what is left stays in the outbox for the next run
-        }
+                var outcome = await HandleSafelyAsync(delivery, run, ct);
+                counts.AddOrUpdate(outcome, 1, (_, n) => n + 1);
+            });
         if (run.Unauthorized)
         {
             logger.Alert(OperationalEvents.TwilioAuthenticationFailed,
@@ -92,6 +76,45 @@ public sealed class SmsDispatcher(ISmsOutbox outbox, DueTextHandler handler, ILo
                 run.TextsHeldForCredentials);
         }
         return new DispatchSummary(counts);
+    }
+
+    /// <summary>
+    /// Batches from the outbox, each by due time, until <paramref name="stop"/> (the budget), Twilio refusing our
+    /// credentials, an empty outbox, or a batch of nothing but messages this run already handled (deferred ones
+    /// visible again). Every message received is handed on.
+    /// </summary>
+    private async IAsyncEnumerable<IOutboxDelivery> ReceiveAsync(DispatchRun run, [EnumeratorCancellation] CancellationToken stop, CancellationToken ct)
+    {
+        var seen = new HashSet<string>();
+        while (!stop.IsCancellationRequested && !run.Unauthorized)
+        {
+            var batch = await ReceiveOrNothingAsync(stop, ct);
+            var fresh = 0;
+            foreach (var delivery in batch)
+            {
+                fresh += seen.Add($"{delivery.Message.ClinicId}.{delivery.Message.MessageId}") ? 1 : 0;
+            }
+            foreach (var delivery in batch.OrderBy(d => d.Message.DueAt ?? NodaTime.Instant.MinValue))
+            {
+                yield return delivery;
+            }
+            if (fresh == 0)
+            {
+                yield break;
+            }
+        }
+    }
+
+    private async Task<IReadOnlyList<IOutboxDelivery>> ReceiveOrNothingAsync(CancellationToken stop, CancellationToken ct)
+    {
+        try
+        {
+            return await outbox.ReceiveAsync(BatchSize, stop);
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            return []; // budget used up: what is left stays in the outbox for the next run
+        }
     }
 
     private async Task<DispatchOutcome> HandleSafelyAsync(IOutboxDelivery delivery, DispatchRun run, CancellationToken ct)

@@ -62,6 +62,7 @@ public sealed class TextSender(
             Reason = null,
             UpdatedAt = now,
         };
+        Stored<SmsMessage> claimedRow;
         try
         {
             List<Change> claim = [new Change.Replace(ledger.Key, claimed, row.ETag)];
@@ -69,7 +70,7 @@ public sealed class TextSender(
             {
                 claim.Add(new Change.Insert(Keys.SmsQuota(sms.PatientId, today), new SmsQuota(sms.Id, now, today)));
             }
-            await data.Store.CommitAsync(clinic.Id, claim, ct);
+            claimedRow = row with { Value = claimed, ETag = (await data.Store.CommitAsync(clinic.Id, claim, ct))[0]! };
         }
         catch (CommitConflictException)
         {
@@ -88,13 +89,15 @@ public sealed class TextSender(
             run.TwilioAnswered();
         }
         now = time.Now();
+        if (result is SendResult.Accepted accepted)
+        {
+            await RecordAcceptedAsync(ledger, accepted, now, ct, claimedRow);
+            await delivery.CompleteAsync(ct);
+            return DispatchOutcome.Sent;
+        }
         var current = (await ledger.ReadAsync(ct))!;
         switch (result)
         {
-            case SendResult.Accepted accepted:
-                await RecordAcceptedAsync(ledger, accepted, now, ct);
-                await delivery.CompleteAsync(ct);
-                return DispatchOutcome.Sent;
             case SendResult.Simulated:
                 await ledger.UpdateAsync(current, current.Value with { Status = SmsStatus.Simulated, SentAt = now, UpdatedAt = now }, ct);
                 logger.LogInformation("Simulated text {MessageId} of clinic {ClinicId}: {Segments} segment(s), not sent (no Twilio credentials).", sms.Id, clinic.Id, claimed.Segments);
@@ -153,17 +156,24 @@ public sealed class TextSender(
         }
     }
 
-    /// <summary>A status callback may have arrived first: keep whichever status is further along.</summary>
-    public Task RecordAcceptedAsync(TextLedger ledger, SendResult.Accepted accepted, Instant sentAt, CancellationToken ct) =>
-        Concurrency.RetryAsync(async () =>
+    /// <summary>
+    /// A status callback may have arrived first: keep whichever status is further along. Given the row as this
+    /// run's claim wrote it, the first attempt replaces that without a read; a callback since makes it read afresh.
+    /// </summary>
+    public Task RecordAcceptedAsync(TextLedger ledger, SendResult.Accepted accepted, Instant sentAt, CancellationToken ct, Stored<SmsMessage>? claimed = null)
+    {
+        var known = claimed;
+        return Concurrency.RetryAsync(async () =>
         {
-            var row = (await ledger.ReadAsync(ct))!;
+            var row = known ?? (await ledger.ReadAsync(ct))!;
+            known = null;
             var status = SmsStatus.Rank(accepted.Status) > SmsStatus.Rank(row.Value.Status) || row.Value.Status is SmsStatus.Sending or SmsStatus.Unsettled
                 ? accepted.Status
                 : row.Value.Status;
             await ledger.UpdateAsync(row, row.Value with { Status = status, TwilioSid = accepted.Sid, SentAt = sentAt, Reason = null, UpdatedAt = time.Now() }, ct);
             return true;
         }, () => false);
+    }
 
     private async Task<SendResult> SendWithInRunRetriesAsync(SmsRequest request, DispatchRun run, CancellationToken ct)
     {

@@ -43,6 +43,9 @@ public sealed class ClinicCommit(string clinicId, string actor, Instant now)
 
     public int Count => _changes.Count;
 
+    /// <summary>Whether this unit of work writes the row <paramref name="key"/>.</summary>
+    public bool Writes(string key) => _changes.Any(c => c.Key == key);
+
     public ClinicCommit Insert(string key, object value) => Add(new Change.Insert(key, value));
 
     public ClinicCommit Replace(string key, object value, string etag) => Add(new Change.Replace(key, value, etag));

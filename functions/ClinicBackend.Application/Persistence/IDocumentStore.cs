@@ -53,8 +53,11 @@ public interface IDocumentStore
     /// <summary>Rows with <paramref name="fromKey"/> &lt;= key &lt; <paramref name="toKey"/>, in key order.</summary>
     Task<IReadOnlyList<Stored<T>>> QueryRangeAsync<T>(string partition, string fromKey, string toKey, CancellationToken ct, int? take = null);
 
-    /// <summary>Applies every change or none; throws <see cref="CommitConflictException"/> on a conflict.</summary>
-    Task CommitAsync(string partition, IReadOnlyList<Change> changes, CancellationToken ct);
+    /// <summary>
+    /// Applies every change or none; throws <see cref="CommitConflictException"/> on a conflict. Returns the new
+    /// ETag of each change's row, in order (null for a delete), so a row just written can be replaced without a read.
+    /// </summary>
+    Task<IReadOnlyList<string?>> CommitAsync(string partition, IReadOnlyList<Change> changes, CancellationToken ct);
 
     /// <summary>True when storage answers.</summary>
     Task<bool> PingAsync(CancellationToken ct);

@@ -22,13 +22,19 @@ public sealed record Availability(Clinic Clinic, LocalDate Date, IReadOnlyList<F
 /// </summary>
 public sealed class BookingService(ClinicData data, ClinicAccess access, SessionUpdater updater, TimeProvider time, ISessionObserver observer)
 {
-    /// <summary>The rows a session change writes besides its chair claims: the session, its copies, day claims, audit, event.</summary>
-    private const int SessionChangeRows = 14;
+    /// <summary>The rows a session change writes besides its chair claims: the session, its copies, day claims, audit, event, reminder.</summary>
+    private const int SessionChangeRows = 16;
 
     public Task<Result<Session>> BookAsync(Caller caller, string clinicId, BookInput input, CancellationToken ct) =>
         Concurrency.RetryOnConflictAsync<Session>(async () =>
         {
-            var stored = await access.RequireAsync(caller, clinicId, Need.Staff, ct);
+            // The patient is read beside the access check, and looked at only once access is granted.
+            var accessTask = access.RequireAsync(caller, clinicId, Need.Staff, ct);
+            var patientTask = Ids.IsClinicId(clinicId) && Ids.IsGeneratedId(input.PatientId)
+                ? data.PatientAsync(clinicId, input.PatientId!, ct)
+                : Task.FromResult<Stored<Patient>?>(null);
+            await Task.WhenAll(accessTask, patientTask);
+            var stored = await accessTask;
             if (!stored.IsSuccess)
             {
                 return stored.Problem!;
@@ -45,7 +51,7 @@ public sealed class BookingService(ClinicData data, ClinicAccess access, Session
                 return placed.Problem!;
             }
             var (start, end) = placed.Value;
-            var patient = Ids.IsGeneratedId(input.PatientId) ? await data.PatientAsync(clinicId, input.PatientId!, ct) : null;
+            var patient = await patientTask;
             if (CheckPatient(patient?.Value) is { } refused)
             {
                 return refused;
@@ -57,8 +63,9 @@ public sealed class BookingService(ClinicData data, ClinicAccess access, Session
             {
                 return booked;
             }
+            observer.OnScheduled(commit, clinic, booked.Value);
             await data.CommitAsync(commit, ct);
-            await observer.SessionsChangedAsync(clinic, [booked.Value], ct);
+            await observer.SessionsChangedAsync(commit, clinic, [booked.Value], ct);
             return booked;
         });
 

@@ -32,7 +32,7 @@ public sealed record CourseBookingOutcome(IReadOnlyList<Session> Sessions, IRead
 /// and held (claims only); then every hold is confirmed, or in all-or-nothing mode with a conflict, released.
 /// Concurrent single bookings race on the same claim rows, so nothing is ever overbooked.
 /// </summary>
-public sealed class CourseBookingService(ClinicData data, ClinicAccess access, BookingService booking, CourseHolds holds, ISessionObserver observer, TimeProvider time)
+public sealed class CourseBookingService(ClinicData data, ClinicAccess access, BookingService booking, CourseHolds holds, TimeProvider time)
 {
     private static readonly string[] Modes = ["best-effort", "all-or-nothing"];
 
@@ -97,8 +97,7 @@ public sealed class CourseBookingService(ClinicData data, ClinicAccess access, B
         {
             return await ExpiredAsync(clinicId, course.Id, ct);
         }
-        await holds.ConfirmAsync(clinicId, course.Id, ct);
-        await observer.SessionsChangedAsync(clinic, held, ct);
+        await holds.ConfirmAsync(clinic, course.Id, ct);
         return new CourseBookingOutcome(held, conflicts);
     }
 

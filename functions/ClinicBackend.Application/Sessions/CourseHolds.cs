@@ -50,14 +50,19 @@ public sealed class CourseHolds(ClinicData data, ISessionObserver observer, Time
     public Task<bool> StartConfirmingAsync(string clinicId, string courseId, CancellationToken ct) =>
         MoveAsync(clinicId, courseId, CourseBookingStatus.Reserving, CourseBookingStatus.Confirming, ct);
 
-    /// <summary>Books every held session (skipping any already booked by a concurrent finisher) and closes the booking.</summary>
-    public async Task<IReadOnlyList<Session>> ConfirmAsync(string clinicId, string courseId, CancellationToken ct)
+    /// <summary>
+    /// Books every held session with its day-before reminder, each in one transaction (skipping any already booked by a
+    /// concurrent finisher), and closes the booking.
+    /// </summary>
+    public async Task<IReadOnlyList<Session>> ConfirmAsync(Clinic clinic, string courseId, CancellationToken ct)
     {
+        var clinicId = clinic.Id;
         var booked = new List<Session>();
         foreach (var hold in await data.Store.QueryPrefixAsync<CourseHold>(clinicId, Keys.CourseHoldPrefix(courseId), ct))
         {
             var commit = new ClinicCommit(clinicId, hold.Value.Session.History[0].By, time.Now());
             SessionWrites.InsertRecords(commit, hold.Value.Session);
+            observer.OnScheduled(commit, clinic, hold.Value.Session);
             commit.Delete(hold.Key, hold.ETag);
             if (await data.TryCommitAsync(commit, ct))
             {
@@ -105,10 +110,7 @@ public sealed class CourseHolds(ClinicData data, ISessionObserver observer, Time
                     await RollBackAsync(clinic.Id, course.Value.Id, ct);
                     break;
                 case CourseBookingStatus.Confirming:
-                    await ConfirmAsync(clinic.Id, course.Value.Id, ct);
-                    // Reminders of every session of the course: the request may have died before planning any.
-                    var sessions = await Task.WhenAll(course.Value.SessionIds.Select(id => data.SessionAsync(clinic.Id, id, ct)));
-                    await observer.SessionsChangedAsync(clinic, sessions.Where(s => s is not null).Select(s => s!.Value).ToList(), ct);
+                    await ConfirmAsync(clinic, course.Value.Id, ct);
                     break;
                 default:
                     await data.TryCommitAsync(new ClinicCommit(clinic.Id, Actors.System, time.Now()).Delete(due.Key, due.ETag), ct);

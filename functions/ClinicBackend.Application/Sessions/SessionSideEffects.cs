@@ -4,6 +4,7 @@ using ClinicBackend.Application.Sweep;
 using ClinicBackend.Application.Waitlist;
 using ClinicBackend.Domain.Clinics;
 using ClinicBackend.Domain.Flags;
+using ClinicBackend.Domain.Messaging;
 using ClinicBackend.Domain.Sessions;
 using ClinicBackend.Domain.Time;
 using Microsoft.Extensions.Logging;
@@ -13,11 +14,15 @@ namespace ClinicBackend.Application.Sessions;
 /// <summary>What else happens around session changes: reminders and the sweep's watches.</summary>
 public interface ISessionObserver
 {
+    /// <summary>Inside the unit of work that books a session or moves it (a new schedule version): its reminder commits with it.</summary>
+    void OnScheduled(ClinicCommit commit, Clinic clinic, Session scheduled);
+
     /// <summary>
-    /// After a commit: plan the reminders of the changed sessions, and offer freed chairs to the waitlist (best
-    /// effort: the nightly run plans what this misses, ExpireOffers offers what is left).
+    /// After <paramref name="committed"/>: plan the reminders of the changed sessions it did not plan itself, and
+    /// offer freed chairs to the waitlist (best effort: the nightly run plans what this misses, ExpireOffers
+    /// offers what is left).
     /// </summary>
-    Task SessionsChangedAsync(Clinic clinic, IReadOnlyList<Session> sessions, CancellationToken ct);
+    Task SessionsChangedAsync(ClinicCommit committed, Clinic clinic, IReadOnlyList<Session> sessions, CancellationToken ct);
 
     /// <summary>Inside the completing unit of work (the cadence and monitoring-form watches).</summary>
     Task OnCompletedAsync(ClinicCommit commit, Session fulfilled, CancellationToken ct);
@@ -29,9 +34,13 @@ public interface ISessionObserver
 public sealed class SessionSideEffects(ClinicData data, ReminderPlanner reminders, WaitlistOffers waitlist, TimeProvider time, ILogger<SessionSideEffects> logger)
     : ISessionObserver
 {
-    public async Task SessionsChangedAsync(Clinic clinic, IReadOnlyList<Session> sessions, CancellationToken ct)
+    public void OnScheduled(ClinicCommit commit, Clinic clinic, Session scheduled) => ReminderPlanner.PlanDayBefore(commit, clinic, scheduled);
+
+    public async Task SessionsChangedAsync(ClinicCommit committed, Clinic clinic, IReadOnlyList<Session> sessions, CancellationToken ct)
     {
-        foreach (var session in sessions.Where(s => s.IsUpcoming))
+        var unplanned = sessions.Where(s => s.IsUpcoming
+            && !committed.Writes(Keys.Message(s.PatientId, SmsMessage.ReminderId(s.Id, s.ScheduleVersion, SmsKinds.DayBefore))));
+        foreach (var session in unplanned)
         {
             try
             {

@@ -44,8 +44,12 @@ public sealed class SessionUpdater(ClinicData data, ClinicAccess access, TimePro
             }
             SessionWrites.Apply(commit, session, decided.Value, action);
             WaitlistWrites.NoteFreedSlot(commit, clinic, session.Value, decided.Value);
+            if (decided.Value.IsUpcoming && decided.Value.ScheduleVersion != session.Value.ScheduleVersion)
+            {
+                observer.OnScheduled(commit, clinic, decided.Value);
+            }
             await data.CommitAsync(commit, ct);
-            await observer.SessionsChangedAsync(clinic, [decided.Value], ct);
+            await observer.SessionsChangedAsync(commit, clinic, [decided.Value], ct);
             return decided;
         });
 }

@@ -3,9 +3,11 @@ using System.Diagnostics;
 namespace ClinicBackend.Domain.Messaging;
 
 /// <summary>
-/// Paces sends to what Twilio accepts, like TCP congestion control: the rate grows fast until the first
-/// 429 (slow start), then by about one text per second each second; a 429 burst cuts it by 15% once. It
-/// settles just under the account's limit instead of bouncing off it.
+/// Paces sends to what Twilio accepts, like TCP congestion control: the rate doubles every second until the
+/// first 429 (slow start), then grows by 2% a second; a 429 burst cuts it by 10% once. It settles just under
+/// the account's limit (about 95% of it on average) instead of bouncing off it. The rate grows only while
+/// senders queue for slots: a dispatcher held back by something else (storage) does not talk it up to a rate
+/// it never tried, which a burst after a stall would then hit at once.
 /// </summary>
 public sealed class SendRateLimiter(double initialPerSecond = 20, double minPerSecond = 0.5, double maxPerSecond = 500)
 {
@@ -14,6 +16,7 @@ public sealed class SendRateLimiter(double initialPerSecond = 20, double minPerS
     private long _nextSlot = Stopwatch.GetTimestamp();
     private long _lastDecrease;
     private bool _slowStart = true;
+    private bool _paced;
 
     public double CurrentRate
     {
@@ -33,6 +36,7 @@ public sealed class SendRateLimiter(double initialPerSecond = 20, double minPerS
         lock (_lock)
         {
             var now = Stopwatch.GetTimestamp();
+            _paced = _nextSlot > now;
             slot = Math.Max(now, _nextSlot);
             _nextSlot = slot + (long)(Stopwatch.Frequency / _rate);
         }
@@ -47,7 +51,10 @@ public sealed class SendRateLimiter(double initialPerSecond = 20, double minPerS
     {
         lock (_lock)
         {
-            _rate = Math.Min(maxPerSecond, _rate + (_slowStart ? 0.5 : 1 / _rate));
+            if (_paced)
+            {
+                _rate = Math.Min(maxPerSecond, _rate + (_slowStart ? 1 : 0.02));
+            }
         }
     }
 
@@ -59,7 +66,7 @@ public sealed class SendRateLimiter(double initialPerSecond = 20, double minPerS
             var now = Stopwatch.GetTimestamp();
             if (Stopwatch.GetElapsedTime(_lastDecrease, now) >= TimeSpan.FromSeconds(1))
             {
-                _rate = Math.Max(minPerSecond, _rate * 0.85);
+                _rate = Math.Max(minPerSecond, _rate * 0.9);
                 _lastDecrease = now;
                 _slowStart = false;
             }

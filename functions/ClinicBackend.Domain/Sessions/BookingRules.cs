@@ -115,9 +115,12 @@ public sealed class ChairMap(int chairs)
 
     /// <summary>
     /// A chair index for every tick, keeping a session's own claim where it has one; null when some tick is full.
+    /// Each session looks for a free chair from its own <see cref="FirstChoice"/> on, the same at every tick, so
+    /// sessions booked at the same moment mostly claim different chairs instead of all racing for the first one.
     /// </summary>
     public IReadOnlyDictionary<Instant, int>? Assign(IEnumerable<Instant> ticks, string sessionId)
     {
+        var first = FirstChoice(sessionId, chairs);
         var result = new Dictionary<Instant, int>();
         foreach (var tick in ticks)
         {
@@ -128,12 +131,11 @@ public sealed class ChairMap(int chairs)
                 result[tick] = mine.Key;
                 continue;
             }
-            var others = ks?.Count(p => p.Value != sessionId) ?? 0;
-            if (others >= chairs)
+            if ((ks?.Count ?? 0) >= chairs)
             {
-                return null;
+                return null; // full; claims of chair indices above a reduced chair count still count
             }
-            var k = Enumerable.Range(0, chairs).FirstOrDefault(i => ks is null || !ks.ContainsKey(i), -1);
+            var k = Enumerable.Range(0, chairs).Select(i => (first + i) % chairs).FirstOrDefault(i => ks is null || !ks.ContainsKey(i), -1);
             if (k < 0)
             {
                 return null;
@@ -141,6 +143,17 @@ public sealed class ChairMap(int chairs)
             result[tick] = k;
         }
         return result;
+    }
+
+    /// <summary>The chair a session tries first: spread over the chairs by its id (FNV-1a, the same in every process).</summary>
+    public static int FirstChoice(string sessionId, int chairs)
+    {
+        var hash = 2166136261u;
+        foreach (var c in sessionId)
+        {
+            hash = (hash ^ c) * 16777619u;
+        }
+        return (int)(hash % (uint)Math.Max(1, chairs));
     }
 
     private int FreeAtIgnoring(Instant tick, string sessionId) =>

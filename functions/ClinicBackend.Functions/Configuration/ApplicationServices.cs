@@ -60,6 +60,7 @@ public static class ApplicationServices
         services.AddSingleton<WaitlistService>();
         services.AddSingleton<ReminderPlanner>();
         services.AddSingleton<SmsDispatcher>();
+        services.AddSingleton(sp => new DispatchSettings(sp.GetRequiredService<IOptions<OutboxOptions>>().Value.DispatchConcurrency));
         services.AddSingleton<OutboxReconciler>();
         services.AddSingleton<DueTextHandler>();
         services.AddSingleton<TextSender>();

@@ -1,3 +1,4 @@
+using ClinicBackend.Application.Outbound;
 using ClinicBackend.Infrastructure.Messaging;
 using ClinicBackend.Infrastructure.Storage;
 using Microsoft.Extensions.Configuration;
@@ -92,6 +93,10 @@ public static class SettingsValidator
             (outbox.ServiceBusNamespace.Contains("://", StringComparison.Ordinal) || !outbox.ServiceBusNamespace.Contains('.', StringComparison.Ordinal)))
         {
             errors.Add("Outbox__ServiceBusNamespace must be a fully qualified namespace such as clinics.servicebus.windows.net (no scheme).");
+        }
+        if (outbox.DispatchConcurrency is < 1 or > DispatchSettings.MaxConcurrency)
+        {
+            errors.Add($"Outbox__DispatchConcurrency must be between 1 and {DispatchSettings.MaxConcurrency}: how many texts the dispatcher works on at once.");
         }
 
         var twilio = configuration.GetSection(TwilioOptions.Section).Get<TwilioOptions>() ?? new();

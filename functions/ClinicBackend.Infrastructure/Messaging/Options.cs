@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using ClinicBackend.Application.Outbound;
 using ClinicBackend.Domain.Messaging;
 
 namespace ClinicBackend.Infrastructure.Messaging;
@@ -20,6 +21,9 @@ public sealed class OutboxOptions
     /// the dispatcher defers anything that shows up early). Tests that move a fake clock set it to zero.
     /// </summary>
     public TimeSpan StorageQueueMaxDelay { get; set; } = TimeSpan.FromDays(7);
+
+    /// <summary>How many texts the dispatcher works on at once (its sends are still paced to what Twilio accepts).</summary>
+    public int DispatchConcurrency { get; set; } = DispatchSettings.DefaultConcurrency;
 
     public bool UsesServiceBus => !string.IsNullOrWhiteSpace(ServiceBusNamespace);
 }

@@ -49,11 +49,11 @@ public sealed class TableDocumentStore : IDocumentStore
         return results;
     }
 
-    public async Task CommitAsync(string partition, IReadOnlyList<Change> changes, CancellationToken ct)
+    public async Task<IReadOnlyList<string?>> CommitAsync(string partition, IReadOnlyList<Change> changes, CancellationToken ct)
     {
         if (changes.Count == 0)
         {
-            return;
+            return [];
         }
         if (changes.Count > IDocumentStore.MaxChangesPerCommit)
         {
@@ -62,13 +62,13 @@ public sealed class TableDocumentStore : IDocumentStore
         await EnsureTableAsync(ct);
         if (changes.Count == 1)
         {
-            await CommitOneAsync(partition, changes[0], ct);
-            return;
+            return [await CommitOneAsync(partition, changes[0], ct)];
         }
         var actions = changes.Select(change => ToAction(partition, change)).ToList();
         try
         {
-            await _table.SubmitTransactionAsync(actions, ct);
+            var responses = (await _table.SubmitTransactionAsync(actions, ct)).Value;
+            return changes.Select((change, i) => change is Change.Delete ? null : ETagOf(responses[i])).ToList();
         }
         catch (TableTransactionFailedException e)
         {
@@ -91,28 +91,25 @@ public sealed class TableDocumentStore : IDocumentStore
         }
     }
 
-    private async Task CommitOneAsync(string partition, Change change, CancellationToken ct)
+    private async Task<string?> CommitOneAsync(string partition, Change change, CancellationToken ct)
     {
         try
         {
             switch (change)
             {
                 case Change.Insert insert:
-                    await _table.AddEntityAsync(ToEntity(partition, insert.Key, insert.Value), ct);
-                    break;
+                    return ETagOf(await _table.AddEntityAsync(ToEntity(partition, insert.Key, insert.Value), ct));
                 case Change.Replace replace:
-                    await _table.UpdateEntityAsync(ToEntity(partition, replace.Key, replace.Value), new ETag(replace.ETag), TableUpdateMode.Replace, ct);
-                    break;
+                    return ETagOf(await _table.UpdateEntityAsync(ToEntity(partition, replace.Key, replace.Value), new ETag(replace.ETag), TableUpdateMode.Replace, ct));
                 case Change.Upsert upsert:
-                    await _table.UpsertEntityAsync(ToEntity(partition, upsert.Key, upsert.Value), TableUpdateMode.Replace, ct);
-                    break;
+                    return ETagOf(await _table.UpsertEntityAsync(ToEntity(partition, upsert.Key, upsert.Value), TableUpdateMode.Replace, ct));
                 case Change.Delete delete:
                     var response = await _table.DeleteEntityAsync(partition, delete.Key, delete.ETag is null ? ETag.All : new ETag(delete.ETag), ct);
                     if (response.Status == (int)HttpStatusCode.NotFound)
                     {
                         throw new CommitConflictException(0, delete.Key, CommitFailure.Changed);
                     }
-                    break;
+                    return null;
                 default:
                     throw new ArgumentOutOfRangeException(nameof(change));
             }
@@ -122,6 +119,8 @@ public sealed class TableDocumentStore : IDocumentStore
             throw conflict;
         }
     }
+
+    private static string? ETagOf(Response response) => response.Headers.ETag?.ToString();
 
     private static CommitConflictException? Conflict(int index, Change change, int status) => status switch
     {

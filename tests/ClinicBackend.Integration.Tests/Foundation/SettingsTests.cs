@@ -28,6 +28,7 @@ public sealed class SettingsTests
         { "Development", "ClinicStorage:ConnectionString", "garbage", "ClinicStorage__ConnectionString" },
         { "Development", "ClinicStorage:NamePrefix", "Bad-Prefix", "ClinicStorage__NamePrefix" },
         { "Development", "Outbox:ServiceBusNamespace", "sb://clinics.servicebus.windows.net/", "Outbox__ServiceBusNamespace" },
+        { "Development", "Outbox:DispatchConcurrency", "0", "Outbox__DispatchConcurrency" },
         { "Development", "Schedules:DispatchSms", "every minute", "Schedules__DispatchSms" },
         { "Development", "Schedules:NightlyReminders", "30 0 * * *", "Schedules__NightlyReminders" },
         { "Production", "Auth:DevSigningKey", "a-development-key-that-is-long-enough-1234", "Auth__DevSigningKey" },

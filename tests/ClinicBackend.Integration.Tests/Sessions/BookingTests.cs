@@ -91,6 +91,31 @@ public sealed class BookingTests : ClinicAppTest
     }
 
     [Fact]
+    public async Task Sixteen_concurrent_bookings_of_one_start_with_chairs_for_all_all_succeed_each_on_its_own_chair()
+    {
+        var clinic = await AddClinicAsync(new() { Chairs = 20 });
+        var patients = new List<string>();
+        for (var i = 0; i < 16; i++)
+        {
+            patients.Add(await clinic.RegisterPatientAsync());
+        }
+        var replies = await Task.WhenAll(patients.Select(p => clinic.BookAsync(p, "2026-12-02T09:00")));
+
+        var ids = replies.Select(r => r.Expect(201)["id"]!).ToHashSet();
+        Assert.Equal(16, ids.Count);
+        var claims = await StoredRows.ChairClaimsAsync(App, clinic.ClinicId);
+        Assert.All(claims.GroupBy(c => c.SessionId), held => Assert.Equal(24, held.Count()));
+        Assert.Equal(ids.Order(), claims.Select(c => c.SessionId).Distinct().Order());
+        foreach (var tick in claims.GroupBy(c => c.Key[..c.Key.LastIndexOf('|')]))
+        {
+            Assert.Equal(16, tick.Count()); // one row per chair index: never two sessions on one chair
+            Assert.All(tick, c => Assert.InRange(int.Parse(c.Key[(c.Key.LastIndexOf('|') + 1)..], System.Globalization.CultureInfo.InvariantCulture), 0, 19));
+        }
+        var day = (await clinic.GetAsync("/sessions?date=2026-12-02")).Expect(200).Json!["sessions"]!.AsArray();
+        Assert.Equal(16, day.Count);
+    }
+
+    [Fact]
     public async Task A_patient_has_one_live_session_a_day()
     {
         var patient = await Clinic.RegisterPatientAsync();

@@ -30,6 +30,26 @@ public sealed class TableDocumentStoreTests
     }
 
     [Fact]
+    public async Task A_commit_returns_the_new_etag_of_each_row_it_writes()
+    {
+        var store = await StoreAsync();
+        var single = await store.CommitAsync("p", [new Change.Insert("a", new Doc("a1"))], default);
+        Assert.Equal((await store.GetAsync<Doc>("p", "a", default))!.ETag, Assert.Single(single));
+        await store.CommitAsync("p", [new Change.Insert("gone", new Doc("x"))], default);
+
+        var batch = await store.CommitAsync("p",
+            [new Change.Replace("a", new Doc("a2"), single[0]!), new Change.Insert("b", new Doc("b1")), new Change.Delete("gone")], default);
+        Assert.Equal(3, batch.Count);
+        Assert.Equal((await store.GetAsync<Doc>("p", "a", default))!.ETag, batch[0]);
+        Assert.Equal((await store.GetAsync<Doc>("p", "b", default))!.ETag, batch[1]);
+        Assert.Null(batch[2]);
+        // The returned tag guards the next change like a read one: it passes once, then is stale.
+        await store.CommitAsync("p", [new Change.Replace("a", new Doc("a3"), batch[0]!)], default);
+        await Assert.ThrowsAsync<CommitConflictException>(() => store.CommitAsync("p", [new Change.Replace("a", new Doc("a4"), batch[0]!)], default));
+        Assert.Equal("a3", (await store.GetAsync<Doc>("p", "a", default))!.Value.Text);
+    }
+
+    [Fact]
     public async Task Racing_commits_claiming_one_row_let_exactly_one_through()
     {
         var store = await StoreAsync();

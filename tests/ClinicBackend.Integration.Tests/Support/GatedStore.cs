@@ -20,10 +20,10 @@ public sealed class GatedStore(IDocumentStore inner, GatedStore.Gate gate) : IDo
     public Task<IReadOnlyList<Stored<T>>> QueryRangeAsync<T>(string partition, string fromKey, string toKey, CancellationToken ct, int? take = null) =>
         inner.QueryRangeAsync<T>(partition, fromKey, toKey, ct, take);
 
-    public async Task CommitAsync(string partition, IReadOnlyList<Change> changes, CancellationToken ct)
+    public async Task<IReadOnlyList<string?>> CommitAsync(string partition, IReadOnlyList<Change> changes, CancellationToken ct)
     {
         await gate.PassAsync(changes);
-        await inner.CommitAsync(partition, changes, ct);
+        return await inner.CommitAsync(partition, changes, ct);
     }
 
     public Task<bool> PingAsync(CancellationToken ct) => inner.PingAsync(ct);

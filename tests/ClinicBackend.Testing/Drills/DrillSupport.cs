@@ -283,14 +283,15 @@ public sealed class DrillStore(IDocumentStore inner, Func<string, IReadOnlyList<
         return inner.QueryRangeAsync<T>(partition, fromKey, toKey, ct, take);
     }
 
-    public async Task CommitAsync(string partition, IReadOnlyList<Change> changes, CancellationToken ct)
+    public async Task<IReadOnlyList<string?>> CommitAsync(string partition, IReadOnlyList<Change> changes, CancellationToken ct)
     {
         Check(partition);
-        await inner.CommitAsync(partition, changes, ct);
+        var etags = await inner.CommitAsync(partition, changes, ct);
         if (afterCommit is not null)
         {
             await afterCommit(partition, changes);
         }
+        return etags;
     }
 
     public Task<bool> PingAsync(CancellationToken ct) => inner.PingAsync(ct);
@@ -305,10 +306,14 @@ public sealed class DrillStore(IDocumentStore inner, Func<string, IReadOnlyList<
     }
 }
 
-/// <summary>Booking plans no reminder, as when the process died right after the booking committed: the nightly run must plan it.</summary>
+/// <summary>Booking plans no reminder (as bookings made before reminders were planned with them): the nightly run must plan it.</summary>
 public sealed class NoPlanningAtBooking(ISessionObserver inner) : ISessionObserver
 {
-    public Task SessionsChangedAsync(Clinic clinic, IReadOnlyList<Session> sessions, CancellationToken ct) => Task.CompletedTask;
+    public void OnScheduled(ClinicCommit commit, Clinic clinic, Session scheduled)
+    {
+    }
+
+    public Task SessionsChangedAsync(ClinicCommit committed, Clinic clinic, IReadOnlyList<Session> sessions, CancellationToken ct) => Task.CompletedTask;
 
     public Task OnCompletedAsync(ClinicCommit commit, Session fulfilled, CancellationToken ct) => inner.OnCompletedAsync(commit, fulfilled, ct);
 

@@ -1,0 +1,157 @@
+using System.Diagnostics;
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+using Azure.Data.Tables;
+using Azure.Storage.Queues;
+using Azure.Storage.Queues.Models;
+using ClinicBackend.Application.Outbound;
+using ClinicBackend.Application.Persistence;
+using ClinicBackend.Domain.Messaging;
+using ClinicBackend.LocalHost;
+using ClinicBackend.Testing;
+using NodaTime;
+
+namespace ClinicBackend.Benchmarks;
+
+/// <summary>
+/// Dispatch throughput against a Twilio stand-in that allows N texts a second and answers 429 beyond, and a
+/// ceiling that does a send's storage work with the SDK alone: receive, read the ledger row, read patient,
+/// session and quota at once, claim (the row and the quota row in one transaction), record, delete the message.
+/// </summary>
+public static class DispatchBenchmark
+{
+    // Tuesday 2026-12-01 17:00:30 in New York: Wednesday's reminders are due.
+    private static readonly DateTimeOffset DueTime = new(2026, 12, 1, 22, 0, 30, TimeSpan.Zero);
+    private static readonly LocalDate Wednesday = new(2026, 12, 2);
+    private const int Clinics = 10;
+
+    /// <summary>Dispatch at <paramref name="perSecond"/>; with <paramref name="ceiling"/> also the SDK ceiling for as many texts.</summary>
+    public static async Task<IReadOnlyList<string>> RunAsync(AzuriteProcess azurite, int perSecond, int texts, bool ceiling)
+    {
+        var (lines, rate) = await DispatchAsync(azurite, perSecond, texts);
+        if (ceiling)
+        {
+            var (bare, line) = await CeilingAsync(azurite, texts);
+            lines.Add(line);
+            lines.Add($"dispatch at a {perSecond}/s limit runs at {Results.Percent(rate / bare)} of the SDK ceiling (goal: at least 50%)");
+            Results.Add($"dispatch, stand-in limit {perSecond}/s / SDK ceiling of a send's storage work", $"{Results.Percent(rate / bare)} ({Results.F(rate)}/s vs {Results.F(bare)}/s)", ">= 50%", rate / bare >= 0.5);
+        }
+        return lines;
+    }
+
+    private static async Task<(List<string> Lines, double Rate)> DispatchAsync(AzuriteProcess azurite, int perSecond, int texts)
+    {
+        await using var twilio = await TwilioStandIn.StartAsync();
+        twilio.PerSecondLimit = perSecond;
+        await using var host = await BenchmarkHost.StartAsync(azurite, twilio.Settings(), DueTime, countStorage: true);
+        await PlanAsync(host, texts);
+        host.Probe.Reset();
+        var dispatcher = host.Services.GetRequiredService<SmsDispatcher>();
+        var watch = Stopwatch.StartNew();
+        var runs = 0;
+        while (twilio.Accepted.Count < texts && watch.Elapsed < TimeSpan.FromMinutes(3))
+        {
+            var summary = await dispatcher.DispatchAsync(TimeSpan.FromSeconds(50), default);
+            if (runs < 3)
+            {
+                Console.WriteLine($"  run {runs}: {summary} after {watch.Elapsed.TotalSeconds:F1} s");
+            }
+            runs++;
+            if (summary.Received == 0)
+            {
+                await Task.Delay(TimeSpan.FromSeconds(1)); // texts deferred after 429s come due later; the timer would run each minute
+            }
+        }
+        var elapsed = watch.Elapsed.TotalSeconds;
+        var (requests, _) = host.Probe.Reset();
+        var sent = twilio.Accepted.Count;
+        var distinct = twilio.Accepted.Select(t => t.StatusCallback).Distinct().Count(); // one callback URL per ledger row
+        var rate = sent / elapsed;
+        var (doubled, lost) = (sent - distinct, texts - distinct);
+        var ofLimit = rate / perSecond;
+        if (perSecond <= 100)
+        {
+            Results.Add($"dispatch, stand-in limit {perSecond}/s", $"{Results.Percent(ofLimit)} of the limit ({Results.F(rate)}/s)", ">= 90%", ofLimit >= 0.9);
+        }
+        Results.Add($"dispatch, stand-in limit {perSecond}/s: texts doubled / lost", $"{doubled} / {lost} of {texts}", "0 / 0", doubled == 0 && lost == 0);
+        return (
+        [
+            $"dispatch: stand-in allows {perSecond}/s; {sent} of {texts} texts accepted in {elapsed:F1} s over {runs} run(s) = {rate:F1}/s = {Results.Percent(ofLimit)} of the limit"
+                + (perSecond <= 100 ? " (goal: at least 90%)" : ""),
+            $"          {twilio.Throttled} requests answered 429; {doubled} doubled; {lost} lost; limiter settled at {host.Services.GetRequiredService<SendRateLimiter>().CurrentRate:F1}/s; "
+                + $"{Results.F((double)requests / Math.Max(1, sent))} storage requests per text; at most {twilio.MaxInFlight} sends in flight",
+        ], rate);
+    }
+
+    /// <summary>A send's storage work with the SDK alone, as many at once as the dispatcher works on, for every planned text.</summary>
+    private static async Task<(double Rate, string Line)> CeilingAsync(AzuriteProcess azurite, int texts)
+    {
+        await using var host = await BenchmarkHost.StartAsync(azurite, now: DueTime);
+        await PlanAsync(host, texts);
+        var table = new TableServiceClient(azurite.ConnectionString).GetTableClient(host.TableName);
+        var prefix = host.TableName[..^"ClinicData".Length];
+        var queue = new QueueServiceClient(azurite.ConnectionString, new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 }).GetQueueClient(prefix + "sms-outbox");
+        var concurrency = host.Services.GetRequiredService<DispatchSettings>().Concurrency;
+        var done = 0;
+        var watch = Stopwatch.StartNew();
+        await Parallel.ForEachAsync(ReceiveAllAsync(queue), new ParallelOptions { MaxDegreeOfParallelism = concurrency }, async (message, _) =>
+        {
+            await SendStorageWorkAsync(table, queue, message);
+            Interlocked.Increment(ref done);
+        });
+        var rate = done / watch.Elapsed.TotalSeconds;
+        return (rate, $"SDK ceiling: a send's storage work for {done} texts, {concurrency} at once, in {watch.Elapsed.TotalSeconds:F1} s = {rate:F1}/s");
+    }
+
+    private static async Task SendStorageWorkAsync(TableClient table, QueueClient queue, QueueMessage message)
+    {
+        var text = JsonSerializer.Deserialize<OutboxMessage>(message.MessageText, DocumentJson.Options)!;
+        var ledger = (await table.GetEntityAsync<TableEntity>(text.ClinicId, Keys.Message(text.PatientId, text.MessageId))).Value;
+        var sms = JsonSerializer.Deserialize<SmsMessage>(ledger.GetString("Data"), DocumentJson.Options)!;
+        var today = sms.At.InUtc().Date;
+        await Task.WhenAll(
+            table.GetEntityIfExistsAsync<TableEntity>(text.ClinicId, Keys.Patient(text.PatientId)),
+            table.GetEntityIfExistsAsync<TableEntity>(text.ClinicId, Keys.Session(sms.SessionId!)),
+            CountAsync(table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter(
+                $"PartitionKey eq {text.ClinicId} and RowKey ge {Keys.SmsQuota(text.PatientId, today.PlusDays(-7))} and RowKey lt {Keys.PrefixEnd(Keys.SmsQuotaPrefix(text.PatientId))}"))));
+        var claimed = sms with { Status = SmsStatus.Sending, ClaimedAt = sms.At, Attempts = 1, QuotaDate = today };
+        var claim = await table.SubmitTransactionAsync(
+        [
+            new TableTransactionAction(TableTransactionActionType.UpdateReplace, StorageWork.Entity(text.ClinicId, ledger.RowKey, claimed), ledger.ETag),
+            new TableTransactionAction(TableTransactionActionType.Add, StorageWork.Entity(text.ClinicId, Keys.SmsQuota(text.PatientId, today), new SmsQuota(sms.Id, sms.At, today))),
+        ]);
+        await table.UpdateEntityAsync(StorageWork.Entity(text.ClinicId, ledger.RowKey, claimed with { Status = SmsStatus.Queued, TwilioSid = "SM" + new string('0', 32) }),
+            claim.Value[0].Headers.ETag!.Value, TableUpdateMode.Replace);
+        await queue.DeleteMessageAsync(message.MessageId, message.PopReceipt);
+    }
+
+    private static async IAsyncEnumerable<QueueMessage> ReceiveAllAsync(QueueClient queue, [EnumeratorCancellation] CancellationToken ct = default)
+    {
+        while (true)
+        {
+            var batch = (await queue.ReceiveMessagesAsync(32, TimeSpan.FromMinutes(2), ct)).Value;
+            if (batch.Length == 0)
+            {
+                yield break;
+            }
+            foreach (var message in batch)
+            {
+                yield return message;
+            }
+        }
+    }
+
+    private static async Task CountAsync(Azure.AsyncPageable<TableEntity> rows)
+    {
+        await foreach (var _ in rows)
+        {
+        }
+    }
+
+    /// <summary>Wednesday's sessions in <see cref="Clinics"/> clinics, and their reminders planned (due now).</summary>
+    private static async Task PlanAsync(BenchmarkHost host, int texts)
+    {
+        await ReminderBenchmark.SeedUpcomingAsync(host.Services.GetRequiredService<IDocumentStore>(), Clinics, texts / Clinics, 0, 0, Wednesday);
+        await host.Services.GetRequiredService<ReminderPlanner>().PlanAllAsync(default);
+    }
+}
