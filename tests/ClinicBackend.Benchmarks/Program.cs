@@ -2,8 +2,8 @@ using System.Text.Json;
 using ClinicBackend.Benchmarks;
 using ClinicBackend.LocalHost;
 
-// dotnet run -c Release --project tests/ClinicBackend.Benchmarks -- booking|inbound|planning|history|dispatch [--per-client N] [--per-second N] [--texts N]
-//   history also takes [--clinics N] [--history N] (past sessions a clinic at 1x; default 20 and 200)
+// dotnet run -c Release --project tests/ClinicBackend.Benchmarks -- booking|inbound|planning|history|dispatch|timers [--per-client N] [--per-second N] [--texts N]
+//   history also takes [--clinics N] [--history N] (past sessions a clinic at 1x; default 20 and 200); timers [--clinics N] (default 20)
 var which = args.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal)) ?? "booking";
 var perClient = args.SkipWhile(a => a != "--per-client").Skip(1).Select(int.Parse).FirstOrDefault(which == "inbound" ? 200 : 40);
 var perSecond = args.SkipWhile(a => a != "--per-second").Skip(1).Select(int.Parse).FirstOrDefault(50);
@@ -20,8 +20,9 @@ if (which is not "inbound")
         "booking" => await BookingBenchmark.RunAsync(azurite, perClient),
         "planning" => await ReminderBenchmark.PlanningAsync(azurite, clinics: 100, sessionsPerClinic: 40),
         "history" => await ReminderBenchmark.HistoryAsync(azurite, clinics: Option("--clinics", 20), sessionsPerClinic: 40, historyPerClinic: Option("--history", 200)),
+        "timers" => await TimerBenchmark.RunAsync(azurite, clinics: Option("--clinics", 20)),
         "dispatch" => await DispatchBenchmark.RunAsync(azurite, perSecond, texts: args.SkipWhile(a => a != "--texts").Skip(1).Select(int.Parse).FirstOrDefault(Math.Max(600, perSecond * 12)), ceiling: perSecond >= 200),
-        _ => throw new ArgumentException($"unknown benchmark '{which}' (booking, planning, history, dispatch)"),
+        _ => throw new ArgumentException($"unknown benchmark '{which}' (booking, planning, history, dispatch, timers)"),
     };
     lines.ToList().ForEach(Console.WriteLine);
     Directory.CreateDirectory(Path.Combine(RepositoryRoot.Find(), "benchmark-results"));
