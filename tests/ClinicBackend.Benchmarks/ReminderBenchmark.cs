@@ -173,7 +173,7 @@ public static class ReminderBenchmark
     /// Waits (with the SDK, uncounted) until the events a run committed are published and their rows deleted:
     /// the relay does that after the run returns, and those deletes are part of the run's work.
     /// </summary>
-    private static async Task EventsRelayedAsync(TableClient table, int clinics)
+    public static async Task EventsRelayedAsync(TableClient table, int clinics)
     {
         var deadline = Stopwatch.StartNew();
         for (var c = 0; c < clinics; c++)

@@ -62,6 +62,19 @@ public static class TimerBenchmark
         await runs.DispatchAsync(default);
         lines.Add(Line("DispatchSms, nothing due", Take(host), clinics));
 
+        // The evening's sweeps: from 20:00 the ride check reads tomorrow's unconfirmed sessions and their reminders.
+        var table = new Azure.Data.Tables.TableServiceClient(azurite.ConnectionString).GetTableClient(host.TableName);
+        host.Clock.Set(new DateTimeOffset(2026, 12, 2, 1, 15, 0, TimeSpan.Zero));
+        var sweep = await runs.SweepAsync(default);
+        await ReminderBenchmark.EventsRelayedAsync(table, clinics);
+        lines.Add(Line("SweepMissedSessions at 20:15, nobody confirmed", Take(host), clinics));
+        lines.Add($"  {sweep}");
+        host.Clock.Set(new DateTimeOffset(2026, 12, 2, 2, 15, 0, TimeSpan.Zero));
+        sweep = await runs.SweepAsync(default);
+        await ReminderBenchmark.EventsRelayedAsync(table, clinics);
+        lines.Add(Line("SweepMissedSessions at 21:15, flags raised already", Take(host), clinics));
+        lines.Add($"  {sweep}");
+
         // Twilio's status callbacks for each text sent: "sent", then "delivered".
         var delivery = host.Services.GetRequiredService<DeliveryStatusService>();
         var sent = new List<(TextRef Text, string Sid)>();
