@@ -2,10 +2,12 @@ using System.Text.Json;
 using ClinicBackend.Benchmarks;
 using ClinicBackend.LocalHost;
 
-// dotnet run -c Release --project tests/ClinicBackend.Benchmarks -- booking|inbound|planning|history|dispatch|faults|reports [--per-client N] [--per-second N] [--scale suite] [--runs N]
+// dotnet run -c Release --project tests/ClinicBackend.Benchmarks -- booking|inbound|planning|history|dispatch|timers|faults|reports [--per-client N] [--per-second N] [--texts N] [--scale suite] [--runs N]
+//   history also takes [--clinics N] [--history N] (past sessions a clinic at 1x; default 20 and 200); timers [--clinics N] (default 20)
 var which = args.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal)) ?? "booking";
 var perClient = args.SkipWhile(a => a != "--per-client").Skip(1).Select(int.Parse).FirstOrDefault(which == "inbound" ? 200 : 40);
 var perSecond = args.SkipWhile(a => a != "--per-second").Skip(1).Select(int.Parse).FirstOrDefault(50);
+int Option(string name, int fallback) => args.SkipWhile(a => a != name).Skip(1).Select(int.Parse).FirstOrDefault(fallback);
 
 var data = Path.Combine(Path.GetTempPath(), "clinic-bench-" + Guid.NewGuid().ToString("N"));
 // The reports benchmark seeds half a million rows: Azurite keeps them in memory rather than rewriting its database file every few seconds.
@@ -19,11 +21,12 @@ if (which is not "inbound")
     {
         "booking" => await BookingBenchmark.RunAsync(azurite, perClient),
         "planning" => await ReminderBenchmark.PlanningAsync(azurite, clinics: 100, sessionsPerClinic: 40),
-        "history" => await ReminderBenchmark.HistoryAsync(azurite, clinics: 20, sessionsPerClinic: 40, historyPerClinic: 200),
+        "history" => await ReminderBenchmark.HistoryAsync(azurite, clinics: Option("--clinics", 20), sessionsPerClinic: 40, historyPerClinic: Option("--history", 200)),
+        "timers" => await TimerBenchmark.RunAsync(azurite, clinics: Option("--clinics", 20)),
         "faults" => await FaultsAsync(azurite, args),
-        "reports" => await ReportBenchmark.RunAsync(azurite, runs: args.SkipWhile(a => a != "--runs").Skip(1).Select(int.Parse).FirstOrDefault(10)),
-        "dispatch" => await DispatchBenchmark.RunAsync(azurite, perSecond, texts: args.SkipWhile(a => a != "--texts").Skip(1).Select(int.Parse).FirstOrDefault(Math.Max(600, perSecond * 12)), ceiling: perSecond >= 200),
-        _ => throw new ArgumentException($"unknown benchmark '{which}' (booking, inbound, planning, history, dispatch, faults, reports)"),
+        "reports" => await ReportBenchmark.RunAsync(azurite, runs: Option("--runs", 10)),
+        "dispatch" => await DispatchBenchmark.RunAsync(azurite, perSecond, texts: Option("--texts", Math.Max(600, perSecond * 12)), ceiling: perSecond >= 200),
+        _ => throw new ArgumentException($"unknown benchmark '{which}' (booking, inbound, planning, history, dispatch, timers, faults, reports)"),
     };
     lines.ToList().ForEach(Console.WriteLine);
     Directory.CreateDirectory(Path.Combine(RepositoryRoot.Find(), "benchmark-results"));

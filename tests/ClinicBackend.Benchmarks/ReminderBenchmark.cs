@@ -4,6 +4,7 @@ using Azure.Storage.Queues;
 using ClinicBackend.Application.Inbound;
 using ClinicBackend.Application.Outbound;
 using ClinicBackend.Application.Persistence;
+using ClinicBackend.Application.Sweep;
 using ClinicBackend.Domain.Messaging;
 using ClinicBackend.Infrastructure.Storage;
 using ClinicBackend.LocalHost;
@@ -57,37 +58,26 @@ public static class ReminderBenchmark
         return lines;
     }
 
-    /// <summary>The same nightly run with little and with ten times more history: its work follows tomorrow's sessions only.</summary>
+    /// <summary>
+    /// The nightly run and the hourly sweep with little and with ten times more history: their work follows
+    /// tomorrow's sessions and what falls due, so storage requests and rows read must not change.
+    /// </summary>
     public static async Task<IReadOnlyList<string>> HistoryAsync(AzuriteProcess azurite, int clinics, int sessionsPerClinic, int historyPerClinic)
     {
         var lines = new List<string>();
+        var planning = new List<(long Requests, long RowsRead)>();
+        var sweeping = new List<(long Requests, long RowsRead)>();
         foreach (var history in new[] { historyPerClinic, historyPerClinic * 10 })
         {
             await using var host = await BenchmarkHost.StartAsync(azurite, now: NightlyRun, countStorage: true);
             var store = host.Services.GetRequiredService<IDocumentStore>();
-            var counter = (CountingStore)store;
             var seeding = Stopwatch.StartNew();
             await SeedUpcomingAsync(store, clinics, sessionsPerClinic, history, idOffset: 0);
-            var planner = host.Services.GetRequiredService<ReminderPlanner>();
-            var times = new List<double>();
-            var work = (Requests: 0L, RowsRead: 0L);
-            for (var run = 0; run < 3; run++)
-            {
-                // Each run plans from scratch: drop what the previous run wrote.
-                if (run > 0)
-                {
-                    await ForgetPlansAsync(store, clinics, sessionsPerClinic);
-                }
-                counter.Reset();
-                var watch = Stopwatch.StartNew();
-                var summary = await planner.PlanAllAsync(default);
-                times.Add(watch.Elapsed.TotalSeconds);
-                work = counter.Reset();
-                if (summary.Results.Sum(r => r.Planned) != clinics * sessionsPerClinic)
-                {
-                    throw new InvalidOperationException($"planned {summary.Results.Sum(r => r.Planned)}");
-                }
-            }
+            seeding.Stop();
+            var (work, times) = await PlanRunsAsync(host, clinics, sessionsPerClinic);
+            planning.Add(work);
+            var (sweepWork, sweepTimes, missed) = await SweepRunsAsync(host, new TableServiceClient(azurite.ConnectionString).GetTableClient(host.TableName), clinics, sessionsPerClinic);
+            sweeping.Add(sweepWork);
             // The same single key-range query (tomorrow's day index of one clinic), bare: how the emulator's cost grows.
             var bare = Stopwatch.StartNew();
             for (var i = 0; i < 50; i++)
@@ -95,12 +85,112 @@ public static class ReminderBenchmark
                 await store.QueryRangeAsync<ClinicBackend.Domain.Sessions.Session>("bc000", Keys.DayFrom(Tomorrow), Keys.DayTo(Tomorrow.PlusDays(1)), default);
             }
             var bareMs = bare.Elapsed.TotalMilliseconds / 50;
-            lines.Add($"history {history,5} past sessions/clinic: one bare day-index range query (40 rows) takes {bareMs:F1} ms on Azurite");
-            lines.Add($"history {history,5} past sessions/clinic ({clinics * history * 4,7} rows): nightly run {work.Requests} storage requests, {work.RowsRead} rows read; "
-                + $"median {times.Order().ElementAt(1):F2} s (runs {string.Join(", ", times.Select(t => t.ToString("F2")))}); seeding took {seeding.Elapsed.TotalSeconds:F0} s");
+            lines.Add($"history {history,5} past sessions/clinic ({clinics * history * 4,7} rows; seeded in {seeding.Elapsed.TotalSeconds:F0} s): one bare day-index range query (40 rows) takes {bareMs:F1} ms on Azurite");
+            lines.Add($"  nightly run: {work.Requests} storage requests, {work.RowsRead} rows read; median {Median(times):F2} s (runs {string.Join(", ", times.Select(t => t.ToString("F2")))})");
+            lines.Add($"  hourly sweep, 3 runs ({missed} no-shows): {sweepWork.Requests} storage requests, {sweepWork.RowsRead} rows read; median {Median(sweepTimes):F2} s a run");
         }
+        var (sameRun, sameSweep) = (planning[0] == planning[1], sweeping[0] == sweeping[1]);
+        lines.Add($"1x and 10x history: the nightly run's work is {(sameRun ? "the same" : "DIFFERENT")}, the sweep's is {(sameSweep ? "the same" : "DIFFERENT")} (goal: the same)");
+        Results.Add($"history, nightly run: storage requests / rows read at 1x and 10x history ({historyPerClinic} and {historyPerClinic * 10} past sessions a clinic)",
+            $"{planning[0].Requests} / {planning[0].RowsRead} and {planning[1].Requests} / {planning[1].RowsRead}", "the same", sameRun);
+        Results.Add("history, hourly sweep (3 runs): storage requests / rows read at 1x and 10x history",
+            $"{sweeping[0].Requests} / {sweeping[0].RowsRead} and {sweeping[1].Requests} / {sweeping[1].RowsRead}", "the same", sameSweep);
         return lines;
     }
+
+    /// <summary>Three nightly runs, each planning from scratch; the work of the last, and the time of each.</summary>
+    private static async Task<((long Requests, long RowsRead) Work, List<double> Times)> PlanRunsAsync(BenchmarkHost host, int clinics, int sessionsPerClinic)
+    {
+        var store = host.Services.GetRequiredService<IDocumentStore>();
+        var planner = host.Services.GetRequiredService<ReminderPlanner>();
+        var times = new List<double>();
+        var work = (Requests: 0L, RowsRead: 0L);
+        for (var run = 0; run < 3; run++)
+        {
+            // Each run plans from scratch: drop what the previous run wrote.
+            if (run > 0)
+            {
+                await ForgetPlansAsync(store, clinics, sessionsPerClinic);
+            }
+            host.Probe.Reset();
+            var watch = Stopwatch.StartNew();
+            var summary = await planner.PlanAllAsync(default);
+            times.Add(watch.Elapsed.TotalSeconds);
+            work = host.Probe.Reset();
+            if (summary.Results.Sum(r => r.Planned) != clinics * sessionsPerClinic)
+            {
+                throw new InvalidOperationException($"planned {summary.Results.Sum(r => r.Planned)}");
+            }
+        }
+        return (work, times);
+    }
+
+    /// <summary>
+    /// The sweep as it runs each hour, three times on tomorrow's evening (18:15, 19:15, 20:15 in New York), after
+    /// an uncounted run at 17:15 that marks the day's earlier sessions (nobody checked them in): each counted run
+    /// marks the sessions that ended in its hour as missed (3 a clinic of 40).
+    /// </summary>
+    private static async Task<((long Requests, long RowsRead) Work, List<double> Times, int Missed)> SweepRunsAsync(BenchmarkHost host, TableClient table, int clinics, int sessionsPerClinic)
+    {
+        var store = host.Services.GetRequiredService<IDocumentStore>();
+        var sweep = host.Services.GetRequiredService<SweepService>();
+        var first = new DateTimeOffset(2026, 12, 1, 23, 15, 0, TimeSpan.Zero);
+        var watermark = new SweepState(Instant.FromDateTimeOffset(first.AddHours(-1)) - Duration.FromMinutes(Seed.NewClinic("bc000").MissedGraceMinutes + 60));
+        for (var c = 0; c < clinics; c++)
+        {
+            await store.CommitAsync($"bc{c:D3}", [new Change.Upsert(Keys.SweepState, watermark)], default);
+        }
+        host.Clock.Set(first.AddHours(-1));
+        var backlog = await sweep.SweepAllAsync(default);
+        await EventsRelayedAsync(table, clinics);
+        if (backlog.FailedClinics.Count > 0 || backlog.Results.Sum(r => r.Missed) == 0)
+        {
+            throw new InvalidOperationException($"the first sweep marked {backlog.Results.Sum(r => r.Missed)} missed{backlog.Failures}");
+        }
+        var (requests, rows, missed) = (0L, 0L, 0);
+        var times = new List<double>();
+        for (var run = 0; run < 3; run++)
+        {
+            host.Clock.Set(first.AddHours(run));
+            host.Probe.Reset();
+            var watch = Stopwatch.StartNew();
+            var summary = await sweep.SweepAllAsync(default);
+            times.Add(watch.Elapsed.TotalSeconds);
+            await EventsRelayedAsync(table, clinics);
+            var work = host.Probe.Reset();
+            (requests, rows, missed) = (requests + work.Requests, rows + work.RowsRead, missed + summary.Results.Sum(r => r.Missed));
+        }
+        // Session i starts at 6 + i % 14 o'clock and lasts 2 hours: the runs find those ending at 17, 18 and 19.
+        var expected = clinics * Enumerable.Range(0, sessionsPerClinic).Count(i => i % 14 is 9 or 10 or 11);
+        if (missed != expected)
+        {
+            throw new InvalidOperationException($"3 sweeps marked {missed} missed, not {expected}");
+        }
+        return ((requests, rows), times, missed);
+    }
+
+    /// <summary>
+    /// Waits (with the SDK, uncounted) until the events a run committed are published and their rows deleted:
+    /// the relay does that after the run returns, and those deletes are part of the run's work.
+    /// </summary>
+    public static async Task EventsRelayedAsync(TableClient table, int clinics)
+    {
+        var deadline = Stopwatch.StartNew();
+        for (var c = 0; c < clinics; c++)
+        {
+            var filter = TableClient.CreateQueryFilter($"PartitionKey eq {$"bc{c:D3}"} and RowKey ge {Keys.PendingEventPrefix} and RowKey lt {Keys.PrefixEnd(Keys.PendingEventPrefix)}");
+            while (await table.QueryAsync<TableEntity>(filter, maxPerPage: 1, select: ["RowKey"]).AnyAsync())
+            {
+                if (deadline.Elapsed > TimeSpan.FromSeconds(60))
+                {
+                    throw new TimeoutException($"events of clinic bc{c:D3} still pending after 60 s");
+                }
+                await Task.Delay(20);
+            }
+        }
+    }
+
+    private static double Median(List<double> values) => values.Order().ElementAt(values.Count / 2);
 
     /// <summary>Clinics with patients, one session each on <paramref name="day"/> (default tomorrow), and history before.</summary>
     public static async Task SeedUpcomingAsync(IDocumentStore store, int clinics, int sessionsPerClinic, int historyPerClinic, int idOffset, LocalDate? day = null)
@@ -112,7 +202,7 @@ public static class ReminderBenchmark
             var patients = Enumerable.Range(0, sessionsPerClinic).Select(i => Seed.NewPatient(clinic.Id, i)).ToList();
             await Seed.RowsAsync(store, clinic.Id, patients.Select(p => (Change)new Change.Upsert(Keys.Patient(p.Id), p)));
             var upcoming = patients.Select((p, i) => Seed.NewSession(clinic, p.Id, (day ?? Tomorrow).At(new LocalTime(6 + i % 14, 0)), idOffset + i));
-            await Seed.RowsAsync(store, clinic.Id, upcoming.SelectMany(Seed.SessionRows));
+            await Seed.RowsAsync(store, clinic.Id, upcoming.SelectMany(Seed.BookedRows));
             var past = Enumerable.Range(0, historyPerClinic).Select(h =>
                 Seed.NewSession(clinic, patients[h % patients.Count].Id, Tomorrow.PlusDays(-2 - h / 14).At(new LocalTime(6 + h % 14, 0)), 1_000_000 + h));
             await Seed.RowsAsync(store, clinic.Id, past.SelectMany(Seed.HistoryRows));

@@ -85,6 +85,10 @@ public static class Seed
         new Change.Upsert(Keys.PatientSession(s.PatientId, s.Start, s.Id), s),
     ];
 
+    /// <summary>A booked session with the patient's claim on its day (it claims no chairs: <see cref="Session.Claims"/> is empty).</summary>
+    public static IEnumerable<Change> BookedRows(Session s) =>
+        SessionRows(s).Append(new Change.Upsert(Keys.PatientDayClaim(s.PatientId, s.Date), new PatientDayClaim(s.Id)));
+
     /// <summary>A past session that was reminded and fulfilled: what history looks like.</summary>
     public static IEnumerable<Change> HistoryRows(Session s) =>
         SessionRows(s with { Status = SessionStatus.Fulfilled }).Append(new Change.Upsert(
