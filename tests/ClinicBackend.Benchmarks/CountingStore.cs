@@ -72,6 +72,14 @@ public sealed class CountingStore(IDocumentStore inner) : IDocumentStore
         return rows;
     }
 
+    public async Task<WrittenRows<T>> QueryWrittenSinceAsync<T>(string partition, string fromKey, string toKey, DateTimeOffset? since, CancellationToken ct)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var rows = await inner.QueryWrittenSinceAsync<T>(partition, fromKey, toKey, since, ct);
+        Count(started, StorageCall.Kind.Range, partition, fromKey, toKey, null, rows.Rows.Count);
+        return rows;
+    }
+
     public async Task<IReadOnlyList<string?>> CommitAsync(string partition, IReadOnlyList<Change> changes, CancellationToken ct)
     {
         var started = Stopwatch.GetTimestamp();

@@ -81,7 +81,9 @@ public sealed class ReportFiguresTests
             SessionOn("2026-12-13T09:00", SessionStatus.Booked),
             SessionOn("2026-12-14T09:00", SessionStatus.Noshow), // the Monday after: outside
         ];
-        var report = SummaryFigures.Compute(new SummaryInput(Fortnight, NewYork, Utc("2026-12-10T00:00:00Z"), sessions, [], new HashSet<string>(), []));
+        var now = Utc("2026-12-10T00:00:00Z");
+        var days = sessions.Select(s => s.Date).Distinct().Select(d => SessionDay.Of(d, sessions, now)).ToList();
+        var report = SummaryFigures.Compute(new SummaryInput(Fortnight, NewYork, days, [], new HashSet<string>(), new SmsCounts(0, 0, 0, 0, 0)));
         Assert.Equal(new SessionCounts(Booked: 1, Arrived: 1, Fulfilled: 2, Cancelled: 1, Noshow: 1), report.Sessions);
         Assert.Equal(new[] { new WeekCounts(Date("2026-11-30"), 1, 1, 0), new WeekCounts(Date("2026-12-07"), 1, 0, 1) }, report.Weeks);
         Assert.Equal(new Share(1, 3), report.NoShows);
@@ -223,6 +225,11 @@ public sealed class ReportFiguresTests
             Text("in-stop", "inbound", SmsStatus.Received, "2026-12-02T22:10:00Z", reason: SummaryFigures.OptedOutReply),
             Text("in-before", "inbound", SmsStatus.Received, "2026-11-30T04:59:00Z", reason: SummaryFigures.OptedOutReply),
         ];
-        Assert.Equal(new SmsCounts(Sent: 6, Delivered: 3, Undelivered: 3, OptOuts: 2, Replies: 2), SummaryFigures.Sms(texts, Fortnight, NewYork));
+        var inRange = texts.Select(t => SummaryFigures.Tally(t, NewYork)).Where(t => t is { } tally && Fortnight.Contains(tally.Date)).Select(t => t!.Value.Tally);
+        Assert.Equal(new SmsCounts(Sent: 6, Delivered: 3, Undelivered: 3, OptOuts: 2, Replies: 2), SummaryFigures.CountTexts(inRange));
+        Assert.Null(SummaryFigures.Tally(texts.Single(t => t.Id == "page"), NewYork));
+        Assert.Equal((Date("2026-12-13"), SmsTally.Sent | SmsTally.Delivered), SummaryFigures.Tally(texts.Single(t => t.Id == "late-evening"), NewYork));
+        Assert.Equal((Date("2026-12-04"), SmsTally.Sent | SmsTally.Undelivered | SmsTally.OptOut), SummaryFigures.Tally(texts.Single(t => t.Id == "blocked"), NewYork));
+        Assert.Equal((Date("2026-12-12"), SmsTally.None), SummaryFigures.Tally(texts.Single(t => t.Id == "planned"), NewYork));
     }
 }

@@ -4,6 +4,12 @@ namespace ClinicBackend.Application.Persistence;
 /// <summary>A stored document with the concurrency tag of its row.</summary>
 public sealed record Stored<T>(string Key, T Value, string ETag);
 
+/// <summary>A stored document with the time storage last wrote its row (the row's server Timestamp).</summary>
+public sealed record Written<T>(Stored<T> Row, DateTimeOffset WrittenAt);
+
+/// <summary>Rows found by their write time, and storage's own clock when it answered (null when it did not say).</summary>
+public sealed record WrittenRows<T>(IReadOnlyList<Written<T>> Rows, DateTimeOffset? ReadAt);
+
 /// <summary>One row change inside an atomic commit to a single partition.</summary>
 public abstract record Change(string Key)
 {
@@ -52,6 +58,12 @@ public interface IDocumentStore
 
     /// <summary>Rows with <paramref name="fromKey"/> &lt;= key &lt; <paramref name="toKey"/>, in key order.</summary>
     Task<IReadOnlyList<Stored<T>>> QueryRangeAsync<T>(string partition, string fromKey, string toKey, CancellationToken ct, int? take = null);
+
+    /// <summary>
+    /// Rows with <paramref name="fromKey"/> &lt;= key &lt; <paramref name="toKey"/> that storage wrote at or after
+    /// <paramref name="since"/> (every row when null), with their write times, in key order.
+    /// </summary>
+    Task<WrittenRows<T>> QueryWrittenSinceAsync<T>(string partition, string fromKey, string toKey, DateTimeOffset? since, CancellationToken ct);
 
     /// <summary>
     /// Applies every change or none; throws <see cref="CommitConflictException"/> on a conflict. Returns the new

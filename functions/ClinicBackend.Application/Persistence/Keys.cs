@@ -138,6 +138,18 @@ public static class Keys
     public const string RemsWatchPrefix = "remsdue|";
     public static string RemsWatchTo(Instant dueInclusive) => $"remsdue|{TickText(dueInclusive)}}}";
 
+    /// <summary>
+    /// The report's stored rows of a clinic-local day, side by side so one range query reads a whole range's: its
+    /// session figures (past days), the mark that they changed, and its texts.
+    /// </summary>
+    public static string ReportDayFrom(LocalDate date) => $"rday|{ClinicTime.FormatDate(date)}|";
+    public static string ReportSessions(LocalDate date) => $"rday|{ClinicTime.FormatDate(date)}|sessions";
+    /// <summary>Written with every change to a day's sessions: that day's stored figures must be computed again.</summary>
+    public static string ReportDayChanged(LocalDate date) => $"rday|{ClinicTime.FormatDate(date)}|changed";
+    public static string ReportTexts(LocalDate date) => $"rday|{ClinicTime.FormatDate(date)}|texts";
+    /// <summary>Up to when the stored texts of the report are complete (storage's write time of the texts read).</summary>
+    public const string ReportTextsMark = "rsmsmark";
+
     /// <summary>Sweep progress of a clinic.</summary>
     public const string SweepState = "sweep";
 

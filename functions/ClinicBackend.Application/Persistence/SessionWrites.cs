@@ -3,8 +3,12 @@ using ClinicBackend.Domain.Common;
 using ClinicBackend.Domain.Events;
 using ClinicBackend.Domain.Sessions;
 using ClinicBackend.Domain.Time;
+using NodaTime;
 
 namespace ClinicBackend.Application.Persistence;
+
+/// <summary>A day whose sessions changed since the report last stored its figures.</summary>
+public sealed record ReportDayChanged(LocalDate Date, Instant At);
 
 /// <summary>How a session change is written: the session row under its ETag, its index copies, its audit record and its event.</summary>
 public static class SessionWrites
@@ -47,6 +51,7 @@ public static class SessionWrites
     {
         commit.Insert(Keys.Session(session.Id), session);
         commit.Upsert(Keys.DaySession(session.Start, session.Id), session);
+        MarkDayChanged(commit, session.Date);
         commit.Upsert(Keys.PatientSession(session.PatientId, session.Start, session.Id), session);
         commit.Audit("session.booked", "session", session.Id, null, session);
         commit.Event($"{session.Id}-v{session.Version}", EventTypes.SessionBooked, $"sessions/{session.Id}", Data(session, null));
@@ -71,6 +76,8 @@ public static class SessionWrites
             commit.Delete(oldDay);
         }
         commit.Upsert(newDay, after);
+        MarkDayChanged(commit, old.Date);
+        MarkDayChanged(commit, after.Date);
         var oldPatient = Keys.PatientSession(old.PatientId, old.Start, old.Id);
         var newPatient = Keys.PatientSession(after.PatientId, after.Start, after.Id);
         if (oldPatient != newPatient)
@@ -78,6 +85,19 @@ public static class SessionWrites
             commit.Delete(oldPatient);
         }
         commit.Upsert(newPatient, after);
+    }
+
+    /// <summary>
+    /// Tells the report that the day's stored figures are out of date, in the commit that changes them: an
+    /// unconditional write, so concurrent changes of one day never conflict over it.
+    /// </summary>
+    private static void MarkDayChanged(ClinicCommit commit, LocalDate date)
+    {
+        var key = Keys.ReportDayChanged(date);
+        if (!commit.Writes(key))
+        {
+            commit.Upsert(key, new ReportDayChanged(date, commit.Now));
+        }
     }
 
     private static JsonObject Data(Session s, Session? previous)

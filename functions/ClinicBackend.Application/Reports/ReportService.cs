@@ -13,12 +13,11 @@ using NodaTime;
 namespace ClinicBackend.Application.Reports;
 
 /// <summary>
-/// The clinic's summary of a range of days, for clinic admins. Five key-range queries in the clinic's partition,
-/// run together: the range's day index, the patients, the open flags, the cadence watches past due, and the SMS
-/// history (<c>msg|</c>: the ledger has no date in its keys, so this one reads every text the clinic has stored and
-/// keeps those dated in the range). Nothing is written.
+/// The clinic's summary of a range of days, for clinic admins. Key-range queries in the clinic's partition, run
+/// together: the session figures and the texts of the range as <see cref="ReportRollups"/> keeps them, the patients,
+/// the open flags and the cadence watches past due. Only the report's own stored figures are written.
 /// </summary>
-public sealed class ReportService(ClinicData data, ClinicAccess access, TimeProvider time)
+public sealed class ReportService(ClinicData data, ClinicAccess access, ReportRollups rollups, TimeProvider time)
 {
     private IDocumentStore Store => data.Store;
 
@@ -36,21 +35,21 @@ public sealed class ReportService(ClinicData data, ClinicAccess access, TimeProv
         }
         var clinic = stored.Value.Value;
         var now = time.Now();
-        var asOf = CadenceDay(range.Value, now.InZone(clinic.Zone).Date);
+        var today = now.InZone(clinic.Zone).Date;
+        var asOf = CadenceDay(range.Value, today);
 
-        var sessions = data.SessionsOnDaysAsync(clinic.Id, range.Value.From, range.Value.To.PlusDays(1), ct);
+        var figures = rollups.ReadAsync(clinic, range.Value, today, now, ct);
         var patients = Store.QueryPrefixAsync<Patient>(clinic.Id, Keys.PatientPrefix, ct);
         var openFlags = Store.QueryPrefixAsync<Flag>(clinic.Id, Keys.FlagIndexPrefix(Names.Kebab(FlagStatus.Open)), ct);
         // Only watches whose key date (their due date) is at least the grace before the cadence day can have lapsed.
         var watches = Store.QueryRangeAsync<CadenceWatch>(clinic.Id, Keys.CadenceWatchPrefix, Keys.CadenceWatchTo(asOf.PlusDays(-clinic.CadenceGraceDays)), ct);
-        var messages = Store.QueryPrefixAsync<SmsMessage>(clinic.Id, Keys.MessagesPrefix, ct);
-        await Task.WhenAll(sessions, patients, openFlags, watches, messages);
+        await Task.WhenAll(figures, patients, openFlags, watches);
 
         var patientList = (await patients).Select(p => p.Value).ToList();
         var lapsed = LapsedPatients((await openFlags).Select(f => f.Value), (await watches).Select(w => w.Value),
             patientList.ToDictionary(p => p.Id, StringComparer.Ordinal), asOf, clinic.CadenceGraceDays, clinic.Zone);
-        return SummaryFigures.Compute(new SummaryInput(range.Value, clinic.Zone, now, await sessions, patientList, lapsed,
-            (await messages).Select(m => m.Value).ToList()));
+        var (days, texts) = await figures;
+        return SummaryFigures.Compute(new SummaryInput(range.Value, clinic.Zone, days, patientList, lapsed, texts));
     }
 
     /// <summary>

@@ -22,8 +22,11 @@ public sealed record Availability(Clinic Clinic, LocalDate Date, IReadOnlyList<F
 /// </summary>
 public sealed class BookingService(ClinicData data, ClinicAccess access, SessionUpdater updater, TimeProvider time, ISessionObserver observer)
 {
-    /// <summary>The rows a session change writes besides its chair claims: the session, its copies, day claims, audit, event, reminder.</summary>
-    private const int SessionChangeRows = 16;
+    /// <summary>
+    /// The rows a session change writes besides its chair claims: the session, its copies, day claims, audit, event,
+    /// reminder, and the report's marks of the days it changes.
+    /// </summary>
+    private const int SessionChangeRows = 18;
 
     public Task<Result<Session>> BookAsync(Caller caller, string clinicId, BookInput input, CancellationToken ct) =>
         Concurrency.RetryOnConflictAsync<Session>(async () =>

@@ -20,18 +20,21 @@ public static class SummaryFigures
 
     public static SummaryReport Compute(SummaryInput input)
     {
-        var sessions = input.Sessions.Where(s => input.Range.Contains(s.Date)).ToList();
-        var counts = CountSessions(sessions);
+        var days = input.Days.Where(d => input.Range.Contains(d.Date)).ToList();
+        var counts = Sum(days.Select(d => d.Sessions));
         return new SummaryReport(
             input.Range,
             counts,
             NoShows(counts),
-            Confirmations(sessions, input.Now),
-            RemsForms(sessions),
+            new Share(days.Sum(d => d.Confirmations.Count), days.Sum(d => d.Confirmations.Of)),
+            new RemsFormCounts(days.Sum(d => d.RemsForms.Due), days.Sum(d => d.RemsForms.FiledInTime), days.Sum(d => d.RemsForms.FiledLate), days.Sum(d => d.RemsForms.Open)),
             Cadence(input.Patients, input.Range, input.Zone, input.LapsedPatientIds),
-            Sms(input.Messages, input.Range, input.Zone),
-            Weeks(sessions, input.Range));
+            input.Sms,
+            Weeks(days, input.Range));
     }
+
+    private static SessionCounts Sum(IEnumerable<SessionCounts> counts) => counts.Aggregate(new SessionCounts(0, 0, 0, 0, 0), (a, b) =>
+        new SessionCounts(a.Booked + b.Booked, a.Arrived + b.Arrived, a.Fulfilled + b.Fulfilled, a.Cancelled + b.Cancelled, a.Noshow + b.Noshow));
 
     public static SessionCounts CountSessions(IReadOnlyCollection<Session> sessions) => new(
         sessions.Count(s => s.Status == SessionStatus.Booked),
@@ -105,56 +108,55 @@ public static class SummaryFigures
     }
 
     /// <summary>
-    /// Patients' texts dated in the range (on-call pages are staff texts and are left out). Outbound texts are dated
-    /// by when Twilio took them (or, never sent, when they were due): <c>sent</c> = Twilio accepted them (they carry
-    /// its SID; simulated texts are not sent), <c>delivered</c> = Twilio reported delivered or read,
-    /// <c>undelivered</c> = Twilio reported undelivered or failed, or the send itself failed. Inbound texts are dated
-    /// by arrival: each is a reply. <c>optOuts</c> = replies that opted out plus texts Twilio refused with 21610.
+    /// The clinic-local day a patient's text counts on and what it adds (null for on-call pages, which are staff
+    /// texts). Outbound texts are dated by when Twilio took them (or, never sent, when they were due): <c>sent</c> =
+    /// Twilio accepted them (they carry its SID; simulated texts are not sent), <c>delivered</c> = Twilio reported
+    /// delivered or read, <c>undelivered</c> = Twilio reported undelivered or failed, or the send itself failed.
+    /// Inbound texts are dated by arrival: each is a reply. <c>optOuts</c> = replies that opted out plus texts Twilio
+    /// refused with 21610. A text that adds something keeps its day: it was sent, or it failed, at a fixed time.
     /// </summary>
-    public static SmsCounts Sms(IEnumerable<SmsMessage> messages, ReportRange range, DateTimeZone zone)
+    public static (LocalDate Date, SmsTally Tally)? Tally(SmsMessage message, DateTimeZone zone)
+    {
+        if (message.Kind == SmsKinds.Page)
+        {
+            return null;
+        }
+        if (message.Direction == "inbound")
+        {
+            return (message.At.InZone(zone).Date, SmsTally.Reply | (message.Reason == OptedOutReply ? SmsTally.OptOut : SmsTally.None));
+        }
+        var tally = (message.TwilioSid is not null ? SmsTally.Sent : SmsTally.None)
+            | (message.Status is SmsStatus.Delivered or SmsStatus.Read ? SmsTally.Delivered : SmsTally.None)
+            | (message.Status is SmsStatus.Undelivered or SmsStatus.Failed ? SmsTally.Undelivered : SmsTally.None)
+            | (message.ErrorCode == TwilioErrors.OptedOut ? SmsTally.OptOut : SmsTally.None);
+        return ((message.SentAt ?? message.At).InZone(zone).Date, tally);
+    }
+
+    public static SmsCounts CountTexts(IEnumerable<SmsTally> tallies)
     {
         int sent = 0, delivered = 0, undelivered = 0, optOuts = 0, replies = 0;
-        foreach (var message in messages.Where(m => m.Kind != SmsKinds.Page))
+        foreach (var tally in tallies)
         {
-            if (message.Direction == "inbound")
-            {
-                if (range.Contains(message.At.InZone(zone).Date))
-                {
-                    replies++;
-                    optOuts += message.Reason == OptedOutReply ? 1 : 0;
-                }
-                continue;
-            }
-            if (!range.Contains((message.SentAt ?? message.At).InZone(zone).Date))
-            {
-                continue;
-            }
-            sent += message.TwilioSid is not null ? 1 : 0;
-            delivered += message.Status is SmsStatus.Delivered or SmsStatus.Read ? 1 : 0;
-            undelivered += message.Status is SmsStatus.Undelivered or SmsStatus.Failed ? 1 : 0;
-            optOuts += message.ErrorCode == TwilioErrors.OptedOut ? 1 : 0;
+            sent += tally.HasFlag(SmsTally.Sent) ? 1 : 0;
+            delivered += tally.HasFlag(SmsTally.Delivered) ? 1 : 0;
+            undelivered += tally.HasFlag(SmsTally.Undelivered) ? 1 : 0;
+            optOuts += tally.HasFlag(SmsTally.OptOut) ? 1 : 0;
+            replies += tally.HasFlag(SmsTally.Reply) ? 1 : 0;
         }
         return new SmsCounts(sent, delivered, undelivered, optOuts, replies);
     }
 
     /// <summary>Fulfilled, no-show and cancelled sessions per Monday-to-Sunday week covering the range.</summary>
-    public static IReadOnlyList<WeekCounts> Weeks(IEnumerable<Session> sessions, ReportRange range)
+    public static IReadOnlyList<WeekCounts> Weeks(IEnumerable<SessionDay> days, ReportRange range)
     {
         var starts = range.WeekStarts();
         var counts = new int[starts.Count, 3];
-        foreach (var session in sessions.Where(s => range.Contains(s.Date)))
+        foreach (var day in days.Where(d => range.Contains(d.Date)))
         {
-            var column = session.Status switch
-            {
-                SessionStatus.Fulfilled => 0,
-                SessionStatus.Noshow => 1,
-                SessionStatus.Cancelled => 2,
-                _ => -1,
-            };
-            if (column >= 0)
-            {
-                counts[Period.Between(starts[0], ReportRange.WeekOf(session.Date), PeriodUnits.Days).Days / 7, column]++;
-            }
+            var week = Period.Between(starts[0], ReportRange.WeekOf(day.Date), PeriodUnits.Days).Days / 7;
+            counts[week, 0] += day.Sessions.Fulfilled;
+            counts[week, 1] += day.Sessions.Noshow;
+            counts[week, 2] += day.Sessions.Cancelled;
         }
         return starts.Select((monday, i) => new WeekCounts(monday, counts[i, 0], counts[i, 1], counts[i, 2])).ToList();
     }

@@ -1,6 +1,4 @@
-using ClinicBackend.Domain.Messaging;
 using ClinicBackend.Domain.Patients;
-using ClinicBackend.Domain.Sessions;
 using NodaTime;
 
 namespace ClinicBackend.Domain.Reports;
@@ -38,17 +36,15 @@ public sealed record SummaryReport(
     SmsCounts Sms,
     IReadOnlyList<WeekCounts> Weeks);
 
-/// <summary>The rows a summary is computed from, already read.</summary>
-/// <param name="Now">Confirmations count only sessions that have started by then.</param>
-/// <param name="Sessions">The sessions whose clinic-local date is in the range (others are ignored).</param>
+/// <summary>What a summary is computed from, already read.</summary>
+/// <param name="Days">The session figures of each clinic-local day of the range (days outside it are ignored).</param>
 /// <param name="Patients">The clinic's patients.</param>
 /// <param name="LapsedPatientIds">Patients whose treatment cadence has lapsed (decided from flags and cadence watches).</param>
-/// <param name="Messages">SMS history rows; those dated outside the range are ignored.</param>
+/// <param name="Sms">The patients' texts dated in the range.</param>
 public sealed record SummaryInput(
     ReportRange Range,
     DateTimeZone Zone,
-    Instant Now,
-    IReadOnlyList<Session> Sessions,
+    IReadOnlyList<SessionDay> Days,
     IReadOnlyList<Patient> Patients,
     IReadOnlySet<string> LapsedPatientIds,
-    IReadOnlyList<SmsMessage> Messages);
+    SmsCounts Sms);

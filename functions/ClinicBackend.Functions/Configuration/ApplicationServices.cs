@@ -49,6 +49,7 @@ public static class ApplicationServices
         services.AddSingleton<ISessionObserver, SessionSideEffects>();
         services.AddSingleton<FlagService>();
         services.AddSingleton<ReportService>();
+        services.AddSingleton<ReportRollups>();
         services.AddSingleton<InboundSmsService>();
         services.AddSingleton<InboundRouter>();
         services.AddSingleton<PatientReplies>();

@@ -14,6 +14,7 @@ public sealed class TableDocumentStore : IDocumentStore
 {
     private const string DataProperty = "Data";
     private static readonly string[] Selected = [DataProperty, "RowKey"];
+    private static readonly string[] SelectedWithTimestamp = [DataProperty, "RowKey", "Timestamp"];
     private readonly TableClient _table;
     private readonly SemaphoreSlim _createLock = new(1, 1);
     private volatile bool _created;
@@ -47,6 +48,22 @@ public sealed class TableDocumentStore : IDocumentStore
             }
         }
         return results;
+    }
+
+    public async Task<WrittenRows<T>> QueryWrittenSinceAsync<T>(string partition, string fromKey, string toKey, DateTimeOffset? since, CancellationToken ct)
+    {
+        await EnsureTableAsync(ct);
+        var filter = since is { } after
+            ? TableClient.CreateQueryFilter($"PartitionKey eq {partition} and RowKey ge {fromKey} and RowKey lt {toKey} and Timestamp ge {after}")
+            : TableClient.CreateQueryFilter($"PartitionKey eq {partition} and RowKey ge {fromKey} and RowKey lt {toKey}");
+        var results = new List<Written<T>>();
+        DateTimeOffset? readAt = null;
+        await foreach (var page in _table.QueryAsync<TableEntity>(filter, select: SelectedWithTimestamp, cancellationToken: ct).AsPages())
+        {
+            readAt ??= page.GetRawResponse().Headers.Date;
+            results.AddRange(page.Values.Select(entity => new Written<T>(ToStored<T>(entity), entity.Timestamp ?? DateTimeOffset.MinValue)));
+        }
+        return new WrittenRows<T>(results, readAt);
     }
 
     public async Task<IReadOnlyList<string?>> CommitAsync(string partition, IReadOnlyList<Change> changes, CancellationToken ct)

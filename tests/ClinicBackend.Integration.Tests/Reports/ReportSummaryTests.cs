@@ -227,6 +227,68 @@ public sealed class ReportSummaryTests : TwilioAppTest
         Assert.Equal([2, 2, 2], [chart.Bars("fulfilled"), chart.Bars("noshow"), chart.Bars("cancelled")]);
     }
 
+    [Fact]
+    public async Task Stored_figures_follow_later_changes_to_past_days_and_agree_with_a_fresh_computation()
+    {
+        At("2026-11-30T10:00");
+        var a = await PatientAsync("a", "2026-11-02");
+        var b = await PatientAsync("b", "2026-11-02");
+        var s1 = await BookAsync(a, "2026-11-30T14:00");
+        await BookAsync(b, "2026-12-01T09:00");
+        await BookAsync(a, "2026-12-03T09:00");
+        At("2026-11-30T14:00");
+        await CheckInAsync(s1);
+        At("2026-11-30T16:15");
+        await CompleteAsync(s1); // its form is filed later
+        At("2026-11-30T17:00");
+        App.Clock.Advance(TimeSpan.FromSeconds(30));
+        await App.RunFunctionAsync("DispatchSms"); // B's reminder, sent on the 30th
+        At("2026-12-01T11:30");
+        await App.RunFunctionAsync("SweepMissedSessions"); // B did not come
+
+        At("2026-12-02T10:00");
+        var first = await SummaryAsync();
+        AssertCounts(first["sessions"], ("booked", 1), ("fulfilled", 1), ("noshow", 1));
+        AssertCounts(first["remsForms"], ("due", 1), ("filedInTime", 0), ("open", 1));
+        AssertCounts(first["sms"], ("sent", 1), ("delivered", 0));
+        var stored = await StoredRows.PartitionAsync(App, Clinic.ClinicId, "r");
+        Assert.Contains("rday|2026-11-30|sessions", stored.Keys);
+        Assert.Contains("rday|2026-12-01|sessions", stored.Keys);
+        Assert.DoesNotContain("rday|2026-12-02|sessions", stored.Keys); // today is read from the day index
+        Assert.DoesNotContain("rday|2026-11-30|changed", stored.Keys);
+        Assert.DoesNotContain("rday|2026-12-01|changed", stored.Keys);
+        Assert.Contains("rday|2026-11-30|texts", stored.Keys);
+        Assert.Contains("rsmsmark", stored.Keys);
+
+        // Days already stored change afterwards: a form filed, a late delivery report, a no-show.
+        At("2026-12-03T11:30");
+        await App.RunFunctionAsync("SweepMissedSessions"); // A missed the 3rd
+        At("2026-12-04T10:00");
+        await FileFormAsync(s1, "2026-12-04T09:00");
+        await DeliveryAsync("b", "delivered");
+        Assert.Contains("rday|2026-11-30|changed", (await StoredRows.PartitionAsync(App, Clinic.ClinicId, "rday|")).Keys);
+
+        var second = await SummaryAsync();
+        AssertCounts(second["sessions"], ("booked", 0), ("fulfilled", 1), ("noshow", 2));
+        AssertCounts(second["remsForms"], ("due", 1), ("filedInTime", 1), ("open", 0));
+        AssertCounts(second["sms"], ("sent", 1), ("delivered", 1));
+        Assert.DoesNotContain("rday|2026-11-30|changed", (await StoredRows.PartitionAsync(App, Clinic.ClinicId, "rday|")).Keys);
+
+        // Without anything stored, the same report computed from the sessions and texts alone.
+        var table = StoredRows.Table(App);
+        foreach (var prefix in new[] { "rday|", "rsmsmark" })
+        {
+            foreach (var key in (await StoredRows.PartitionAsync(App, Clinic.ClinicId, prefix)).Keys)
+            {
+                await table.DeleteEntityAsync(Clinic.ClinicId, key);
+            }
+        }
+        Assert.Equal(second.ToJsonString(), (await SummaryAsync()).ToJsonString());
+    }
+
+    private async Task<JsonNode> SummaryAsync() =>
+        (await Clinic.GetAsync("/reports/summary?from=2026-11-30&to=2026-12-06", Clinic.Admin)).Expect(200).Json!;
+
     private async Task<Reply> GetAsync(string accept, string from, string to)
     {
         using var request = App.Request(HttpMethod.Get, $"{Clinic.Base}/reports/summary?from={from}&to={to}", Clinic.Admin);

@@ -20,6 +20,9 @@ public sealed class GatedStore(IDocumentStore inner, GatedStore.Gate gate) : IDo
     public Task<IReadOnlyList<Stored<T>>> QueryRangeAsync<T>(string partition, string fromKey, string toKey, CancellationToken ct, int? take = null) =>
         inner.QueryRangeAsync<T>(partition, fromKey, toKey, ct, take);
 
+    public Task<WrittenRows<T>> QueryWrittenSinceAsync<T>(string partition, string fromKey, string toKey, DateTimeOffset? since, CancellationToken ct) =>
+        inner.QueryWrittenSinceAsync<T>(partition, fromKey, toKey, since, ct);
+
     public async Task<IReadOnlyList<string?>> CommitAsync(string partition, IReadOnlyList<Change> changes, CancellationToken ct)
     {
         await gate.PassAsync(changes);

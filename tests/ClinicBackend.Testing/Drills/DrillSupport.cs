@@ -283,6 +283,12 @@ public sealed class DrillStore(IDocumentStore inner, Func<string, IReadOnlyList<
         return inner.QueryRangeAsync<T>(partition, fromKey, toKey, ct, take);
     }
 
+    public Task<WrittenRows<T>> QueryWrittenSinceAsync<T>(string partition, string fromKey, string toKey, DateTimeOffset? since, CancellationToken ct)
+    {
+        Check(partition);
+        return inner.QueryWrittenSinceAsync<T>(partition, fromKey, toKey, since, ct);
+    }
+
     public async Task<IReadOnlyList<string?>> CommitAsync(string partition, IReadOnlyList<Change> changes, CancellationToken ct)
     {
         Check(partition);

@@ -1,0 +1,233 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using ClinicBackend.Application.Persistence;
+using ClinicBackend.Domain.Clinics;
+using ClinicBackend.Domain.Messaging;
+using ClinicBackend.Domain.Reports;
+using NodaTime;
+
+namespace ClinicBackend.Application.Reports;
+
+/// <summary>The texts of one clinic-local day as the report keeps them: a short key of each text's row, with its <see cref="SmsTally"/>.</summary>
+public sealed record ReportTexts(LocalDate Date, Dictionary<string, int> Tallies);
+
+/// <summary>Texts written up to this storage time are in the report's stored texts.</summary>
+public sealed record ReportTextsMark(DateTimeOffset WrittenUpTo);
+
+/// <summary>
+/// The report's stored figures, so that a year's summary reads a few hundred rows rather than every session and text
+/// of the year. All of a day's rows sit under <c>rday|{date}|</c>, so one range query reads a whole range's:
+/// <list type="bullet">
+/// <item>sessions: the figures of each past clinic-local day, computed from the day index when missing or when a
+/// session change marked the day (written in the change's own commit); days from today on come from the day index;</item>
+/// <item>texts: each text's tally under the day it counts on, brought up to date from the texts storage wrote since
+/// the last update (found by the rows' write time, so the texts' own writes are untouched).</item>
+/// </list>
+/// Storing is conditional and best effort: a day stored from rows that changed meanwhile stays marked, and texts
+/// not stored stay after the mark, for the next report.
+/// </summary>
+public sealed class ReportRollups(ClinicData data)
+{
+    /// <summary>How far before storage's clock at the last read the next update starts: covers commits in flight meanwhile and clock skew.</summary>
+    public static readonly TimeSpan WriteTimeMargin = TimeSpan.FromMinutes(1);
+
+    private IDocumentStore Store => data.Store;
+
+    /// <summary>The session figures of every day of the range, and its texts' counts.</summary>
+    public async Task<(IReadOnlyList<SessionDay> Days, SmsCounts Texts)> ReadAsync(Clinic clinic, ReportRange range, LocalDate today, Instant now, CancellationToken ct)
+    {
+        var liveFrom = range.From > today ? range.From : today;
+        var live = range.To >= liveFrom ? data.SessionsOnDaysAsync(clinic.Id, liveFrom, range.To.PlusDays(1), ct) : null;
+        // The texts' mark before the stored days: an update that moves it has stored its days first, or its texts are read here again.
+        var mark = await Store.GetAsync<ReportTextsMark>(clinic.Id, Keys.ReportTextsMark, ct);
+        var storedTask = Store.QueryRangeAsync<JsonElement>(clinic.Id, Keys.ReportDayFrom(range.From), Keys.ReportDayFrom(range.To.PlusDays(1)), ct);
+        var writtenTask = Store.QueryWrittenSinceAsync<SmsMessage>(clinic.Id, Keys.MessagesPrefix, Keys.PrefixEnd(Keys.MessagesPrefix), mark?.Value.WrittenUpTo, ct);
+        var stored = new StoredDays(await storedTask);
+
+        var pastTo = range.To < today ? range.To : today.PlusDays(-1);
+        var past = range.From <= pastTo ? PastDaysAsync(clinic.Id, range.From, pastTo, stored, now, ct) : Task.FromResult<IReadOnlyList<SessionDay>>([]);
+        var texts = TextsAsync(clinic, range, stored, mark, await writtenTask, ct);
+        var days = (await past).ToList();
+        if (live is not null)
+        {
+            var sessions = await live;
+            days.AddRange(Dates(liveFrom, range.To).Select(date => SessionDay.Of(date, sessions, now)));
+        }
+        return (days, await texts);
+    }
+
+    /// <summary>The rows read under <c>rday|</c>, by day and kind.</summary>
+    private sealed class StoredDays
+    {
+        public StoredDays(IEnumerable<Stored<JsonElement>> rows)
+        {
+            foreach (var row in rows)
+            {
+                switch (row.Key[(row.Key.LastIndexOf('|') + 1)..])
+                {
+                    case "sessions":
+                        var day = Read<SessionDay>(row.Value);
+                        Sessions[day.Date] = day;
+                        break;
+                    case "changed":
+                        var changed = Read<ReportDayChanged>(row.Value);
+                        Changed[changed.Date] = new Stored<ReportDayChanged>(row.Key, changed, row.ETag);
+                        break;
+                    case "texts":
+                        var texts = Read<ReportTexts>(row.Value);
+                        Texts[texts.Date] = new Stored<ReportTexts>(row.Key, texts, row.ETag);
+                        break;
+                }
+            }
+        }
+
+        public Dictionary<LocalDate, SessionDay> Sessions { get; } = [];
+
+        public Dictionary<LocalDate, Stored<ReportDayChanged>> Changed { get; } = [];
+
+        public Dictionary<LocalDate, Stored<ReportTexts>> Texts { get; } = [];
+
+        private static T Read<T>(JsonElement json) => json.Deserialize<T>(DocumentJson.Options) ?? throw new InvalidDataException("An empty report row.");
+    }
+
+    private async Task<IReadOnlyList<SessionDay>> PastDaysAsync(string clinicId, LocalDate from, LocalDate to, StoredDays stored, Instant now, CancellationToken ct)
+    {
+        var stale = Dates(from, to).Where(d => !stored.Sessions.ContainsKey(d) || stored.Changed.ContainsKey(d)).ToList();
+        var runs = Runs(stale).Select(async run => (run, sessions: await data.SessionsOnDaysAsync(clinicId, run.From, run.To.PlusDays(1), ct))).ToList();
+        var computed = new List<SessionDay>();
+        foreach (var (run, sessions) in await Task.WhenAll(runs))
+        {
+            computed.AddRange(Dates(run.From, run.To).Select(date => SessionDay.Of(date, sessions, now)));
+        }
+        await SaveDaysAsync(clinicId, computed, stored.Changed, ct);
+        foreach (var day in computed)
+        {
+            stored.Sessions[day.Date] = day;
+        }
+        return Dates(from, to).Select(d => stored.Sessions[d]).ToList();
+    }
+
+    /// <summary>
+    /// Stores recomputed days, each with the removal of its change mark under the mark's ETag: a day changed again
+    /// meanwhile fails its commit and stays marked.
+    /// </summary>
+    private async Task SaveDaysAsync(string clinicId, IReadOnlyList<SessionDay> days, IReadOnlyDictionary<LocalDate, Stored<ReportDayChanged>> changed, CancellationToken ct)
+    {
+        // At most two rows a day, so a day and its mark always share a commit.
+        foreach (var chunk in days.Chunk(IDocumentStore.MaxChangesPerCommit / 2))
+        {
+            await TryCommitAsync(clinicId, chunk.SelectMany(day => changed.TryGetValue(day.Date, out var mark)
+                ? new Change[] { new Change.Upsert(Keys.ReportSessions(day.Date), day), new Change.Delete(mark.Key, mark.ETag) }
+                : [new Change.Upsert(Keys.ReportSessions(day.Date), day)]).ToList(), ct);
+        }
+    }
+
+    /// <summary>The texts dated in the range, after bringing the stored texts up to date with those written since the mark.</summary>
+    private async Task<SmsCounts> TextsAsync(Clinic clinic, ReportRange range, StoredDays storedDays, Stored<ReportTextsMark>? mark, WrittenRows<SmsMessage> written, CancellationToken ct)
+    {
+        var stored = storedDays.Texts;
+        var updates = new Dictionary<LocalDate, Dictionary<string, int>>();
+        foreach (var text in written.Rows)
+        {
+            if (SummaryFigures.Tally(text.Row.Value, clinic.Zone) is { } tally)
+            {
+                (updates.TryGetValue(tally.Date, out var day) ? day : updates[tally.Date] = [])[ShortKey(text.Row.Key)] = (int)tally.Tally;
+            }
+        }
+        var outside = updates.Keys.Where(d => !range.Contains(d)).Select(d => Store.GetAsync<ReportTexts>(clinic.Id, Keys.ReportTexts(d), ct)).ToList();
+        foreach (var row in await Task.WhenAll(outside))
+        {
+            if (row is not null)
+            {
+                stored[row.Value.Date] = row;
+            }
+        }
+
+        var changes = new List<Change>();
+        var current = new Dictionary<LocalDate, ReportTexts>(stored.ToDictionary(p => p.Key, p => p.Value.Value));
+        foreach (var (date, tallies) in updates)
+        {
+            var before = stored.TryGetValue(date, out var row) ? row.Value.Tallies : [];
+            var after = new Dictionary<string, int>(before, StringComparer.Ordinal);
+            foreach (var (key, tally) in tallies)
+            {
+                if (tally == (int)SmsTally.None)
+                {
+                    after.Remove(key);
+                }
+                else
+                {
+                    after[key] = tally;
+                }
+            }
+            if (after.Count == before.Count && after.All(p => before.TryGetValue(p.Key, out var t) && t == p.Value))
+            {
+                continue;
+            }
+            current[date] = new ReportTexts(date, after);
+            changes.Add(row is null ? new Change.Insert(Keys.ReportTexts(date), current[date]) : new Change.Replace(row.Key, current[date], row.ETag));
+        }
+        await SaveTextsAsync(clinic.Id, changes, mark, written, ct);
+        return SummaryFigures.CountTexts(current.Values.Where(t => range.Contains(t.Date)).SelectMany(t => t.Tallies.Values).Select(t => (SmsTally)t));
+    }
+
+    /// <summary>Stores the changed days, and only when all of them went in, moves the mark up to when storage answered.</summary>
+    private async Task SaveTextsAsync(string clinicId, IReadOnlyList<Change> changes, Stored<ReportTextsMark>? mark, WrittenRows<SmsMessage> written, CancellationToken ct)
+    {
+        foreach (var chunk in changes.Chunk(IDocumentStore.MaxChangesPerCommit))
+        {
+            if (!await TryCommitAsync(clinicId, chunk, ct))
+            {
+                return;
+            }
+        }
+        // Up to storage's clock when it answered, less the margin; without that clock, up to the newest write read.
+        var upTo = (written.ReadAt ?? (written.Rows.Count == 0 ? null : written.Rows.Max(w => w.WrittenAt))) - WriteTimeMargin;
+        if (upTo is { } next && (mark is null || next > mark.Value.WrittenUpTo))
+        {
+            var moved = new ReportTextsMark(next);
+            await TryCommitAsync(clinicId, [mark is null ? new Change.Insert(Keys.ReportTextsMark, moved) : new Change.Replace(mark.Key, moved, mark.ETag)], ct);
+        }
+    }
+
+    /// <summary>False when another report or a change got there first: what was not stored is computed again next time.</summary>
+    private async Task<bool> TryCommitAsync(string clinicId, IReadOnlyList<Change> changes, CancellationToken ct)
+    {
+        try
+        {
+            await Store.CommitAsync(clinicId, changes, ct);
+            return true;
+        }
+        catch (CommitConflictException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>A text's key in the stored texts: 12 characters of a hash of its row key.</summary>
+    public static string ShortKey(string rowKey) =>
+        Convert.ToBase64String(SHA256.HashData(Encoding.UTF8.GetBytes(rowKey)), 0, 9).Replace('+', '-').Replace('/', '_');
+
+    private static IEnumerable<LocalDate> Dates(LocalDate from, LocalDate to)
+    {
+        for (var date = from; date <= to; date = date.PlusDays(1))
+        {
+            yield return date;
+        }
+    }
+
+    private static IEnumerable<(LocalDate From, LocalDate To)> Runs(IReadOnlyList<LocalDate> dates)
+    {
+        for (var i = 0; i < dates.Count;)
+        {
+            var j = i;
+            while (j + 1 < dates.Count && dates[j + 1] == dates[j].PlusDays(1))
+            {
+                j++;
+            }
+            yield return (dates[i], dates[j]);
+            i = j + 1;
+        }
+    }
+}
