@@ -15,11 +15,26 @@ public sealed class SendRateLimiterTests
 
         limiter.Throttled();
         limiter.Throttled(); // the same burst
-        Assert.Equal(90.9, limiter.CurrentRate, 6);
+        Assert.Equal(50.5, limiter.CurrentRate, 6); // one text accepted in the last second: cut by half, no more
 
         await limiter.WaitAsync(default); // after a 429 the next slot leaves a gap
         limiter.Accepted();
-        Assert.Equal(90.92, limiter.CurrentRate, 6);
+        Assert.Equal(50.52, limiter.CurrentRate, 6);
+    }
+
+    [Theory]
+    [InlineData(90, 90)] // Twilio took 90 in the last second: that is its limit
+    [InlineData(99, 90)] // a cut is at least 10%
+    [InlineData(20, 50)] // and at most half
+    public void A_429_burst_cuts_the_rate_to_what_was_accepted_in_the_second_before(int acceptedLastSecond, double rateAfter)
+    {
+        var limiter = new SendRateLimiter(initialPerSecond: 100, maxPerSecond: 10_000);
+        for (var i = 0; i < acceptedLastSecond; i++)
+        {
+            limiter.Accepted(); // not paced: the rate stays
+        }
+        limiter.Throttled();
+        Assert.Equal(rateAfter, limiter.CurrentRate, 6);
     }
 
     [Fact]

@@ -56,7 +56,8 @@ public sealed class ReminderPlanner(ClinicData data, TimeProvider time)
         {
             return "not-upcoming";
         }
-        if (await data.Store.GetAsync<SmsMessage>(clinic.Id, Keys.Message(session.PatientId, row.Id), ct) is not null || !await PlanAsync(clinic.Id, row, ct))
+        // The insert itself finds a row that exists (a conflict, one request like a read would be).
+        if (!await PlanAsync(clinic.Id, row, ct))
         {
             return "exists";
         }

@@ -4,10 +4,11 @@ namespace ClinicBackend.Domain.Messaging;
 
 /// <summary>
 /// Paces sends to what Twilio accepts, like TCP congestion control: the rate doubles every second until the
-/// first 429 (slow start), then grows by 2% a second; a 429 burst cuts it by 10% once. It settles just under
-/// the account's limit (about 95% of it on average) instead of bouncing off it. The rate grows only while
-/// senders queue for slots: a dispatcher held back by something else (storage) does not talk it up to a rate
-/// it never tried, which a burst after a stall would then hit at once.
+/// first 429 (slow start), then grows by 2% a second. A 429 burst cuts it once, to what Twilio accepted in the
+/// second before (its limit, seen from here), by at least 10% and at most by half; so it settles at the account's
+/// limit instead of bouncing off it. The rate grows only while senders queue for slots: a dispatcher held back by
+/// something else (storage) does not talk it up to a rate it never tried, which a burst after a stall would then
+/// hit at once.
 /// </summary>
 public sealed class SendRateLimiter(double initialPerSecond = 20, double minPerSecond = 0.5, double maxPerSecond = 500)
 {
@@ -17,6 +18,7 @@ public sealed class SendRateLimiter(double initialPerSecond = 20, double minPerS
     private long _lastDecrease;
     private bool _slowStart = true;
     private bool _paced;
+    private readonly Queue<long> _acceptedLastSecond = new();
 
     public double CurrentRate
     {
@@ -51,6 +53,9 @@ public sealed class SendRateLimiter(double initialPerSecond = 20, double minPerS
     {
         lock (_lock)
         {
+            var now = Stopwatch.GetTimestamp();
+            _acceptedLastSecond.Enqueue(now);
+            ForgetOlderThanASecond(now);
             if (_paced)
             {
                 _rate = Math.Min(maxPerSecond, _rate + (_slowStart ? 1 : 0.02));
@@ -66,12 +71,21 @@ public sealed class SendRateLimiter(double initialPerSecond = 20, double minPerS
             var now = Stopwatch.GetTimestamp();
             if (Stopwatch.GetElapsedTime(_lastDecrease, now) >= TimeSpan.FromSeconds(1))
             {
-                _rate = Math.Max(minPerSecond, _rate * 0.9);
+                ForgetOlderThanASecond(now);
+                _rate = Math.Max(minPerSecond, Math.Min(_rate * 0.9, Math.Max(_acceptedLastSecond.Count, _rate * 0.5)));
                 _lastDecrease = now;
                 _slowStart = false;
             }
             // Leave a gap before the next send so the provider's window can drain.
             _nextSlot = Math.Max(_nextSlot, now + (long)(Stopwatch.Frequency / _rate));
+        }
+    }
+
+    private void ForgetOlderThanASecond(long now)
+    {
+        while (_acceptedLastSecond.TryPeek(out var at) && Stopwatch.GetElapsedTime(at, now) > TimeSpan.FromSeconds(1))
+        {
+            _acceptedLastSecond.Dequeue();
         }
     }
 }
