@@ -15,17 +15,8 @@ public sealed class ReportCadenceTests
 
     private static LocalDate Date(string text) => LocalDatePattern.Iso.Parse(text).Value;
 
-    private static Patient PatientWith(string id, string courseStart, int interval = 14) => new()
-    {
-        Id = id,
-        ClinicId = "riverside",
-        GivenName = "Ana",
-        FamilyName = "Silva",
-        Phone = "+12125550123",
-        SmsConsent = true,
-        RemsEnrolled = true,
-        Course = new TreatmentCourse(Date(courseStart), interval),
-    };
+    private static Patient PatientWith(string id, string courseStart, int interval = 14) =>
+        TestPatients.Ana() with { Id = id, Course = new TreatmentCourse(Date(courseStart), interval) };
 
     private static IReadOnlySet<string> Lapsed(Patient patient, string lastFulfilled, string day, int grace = 2) =>
         ReportService.LapsedPatients([], [new CadenceWatch(patient.Id, "s1", default, Date(lastFulfilled))],

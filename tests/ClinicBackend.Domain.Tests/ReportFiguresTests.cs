@@ -142,19 +142,8 @@ public sealed class ReportFiguresTests
         Assert.Equal(new RemsFormCounts(Due: 4, FiledInTime: 2, FiledLate: 1, Open: 1), SummaryFigures.RemsForms(sessions));
     }
 
-    private static Patient PatientFrom(string id, string courseStart, bool active = true, string createdAt = "2026-10-01T12:00:00Z") => new()
-    {
-        Id = id,
-        ClinicId = "riverside",
-        GivenName = "Ana",
-        FamilyName = "Silva",
-        Phone = "+12125550123",
-        SmsConsent = true,
-        RemsEnrolled = true,
-        Course = new TreatmentCourse(Date(courseStart), 14),
-        Active = active,
-        CreatedAt = Utc(createdAt),
-    };
+    private static Patient PatientFrom(string id, string courseStart, bool active = true, string createdAt = "2026-10-01T12:00:00Z") =>
+        TestPatients.Ana(active: active) with { Id = id, Course = new TreatmentCourse(Date(courseStart), 14), CreatedAt = Utc(createdAt) };
 
     [Fact]
     public void Cadence_counts_patients_in_treatment_on_the_last_day_by_phase_and_lapse()

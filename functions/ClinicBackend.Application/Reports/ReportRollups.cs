@@ -5,12 +5,16 @@ using ClinicBackend.Application.Persistence;
 using ClinicBackend.Domain.Clinics;
 using ClinicBackend.Domain.Messaging;
 using ClinicBackend.Domain.Reports;
+using Microsoft.Extensions.Logging;
 using NodaTime;
 
 namespace ClinicBackend.Application.Reports;
 
-/// <summary>The texts of one clinic-local day as the report keeps them: a short key of each text's row, with its <see cref="SmsTally"/>.</summary>
-public sealed record ReportTexts(LocalDate Date, Dictionary<string, int> Tallies);
+/// <summary>
+/// Texts of one clinic-local day as the report keeps them, in one of <see cref="ReportRollups.TextShards"/> rows: a
+/// short key of each text's row, with its <see cref="SmsTally"/>.
+/// </summary>
+public sealed record ReportTexts(LocalDate Date, int Shard, Dictionary<string, int> Tallies);
 
 /// <summary>Texts written up to this storage time are in the report's stored texts.</summary>
 public sealed record ReportTextsMark(DateTimeOffset WrittenUpTo);
@@ -27,8 +31,15 @@ public sealed record ReportTextsMark(DateTimeOffset WrittenUpTo);
 /// Storing is conditional and best effort: a day stored from rows that changed meanwhile stays marked, and texts
 /// not stored stay after the mark, for the next report.
 /// </summary>
-public sealed class ReportRollups(ClinicData data)
+public sealed class ReportRollups(ClinicData data, ILogger<ReportRollups> logger)
 {
+    /// <summary>
+    /// Rows a day's texts are spread over. About 2,400 texts fit one row's 64 KB (40 sessions a day send about 100);
+    /// past that, storing fails and is logged, and reports still answer, reading those texts each time. Raise it for
+    /// busier clinics: a range then reads this many rows a day.
+    /// </summary>
+    public const int TextShards = 1;
+
     /// <summary>How far before storage's clock at the last read the next update starts: covers commits in flight meanwhile and clock skew.</summary>
     public static readonly TimeSpan WriteTimeMargin = TimeSpan.FromMinutes(1);
 
@@ -46,7 +57,7 @@ public sealed class ReportRollups(ClinicData data)
         var stored = new StoredDays(await storedTask);
 
         var pastTo = range.To < today ? range.To : today.PlusDays(-1);
-        var past = range.From <= pastTo ? PastDaysAsync(clinic.Id, range.From, pastTo, stored, now, ct) : Task.FromResult<IReadOnlyList<SessionDay>>([]);
+        var past = range.From <= pastTo ? PastDaysAsync(clinic, range.From, pastTo, stored, now, ct) : Task.FromResult<IReadOnlyList<SessionDay>>([]);
         var texts = TextsAsync(clinic, range, stored, mark, await writtenTask, ct);
         var days = (await past).ToList();
         if (live is not null)
@@ -64,7 +75,7 @@ public sealed class ReportRollups(ClinicData data)
         {
             foreach (var row in rows)
             {
-                switch (row.Key[(row.Key.LastIndexOf('|') + 1)..])
+                switch (row.Key.Split('|')[2])
                 {
                     case "sessions":
                         var day = Read<SessionDay>(row.Value);
@@ -76,7 +87,7 @@ public sealed class ReportRollups(ClinicData data)
                         break;
                     case "texts":
                         var texts = Read<ReportTexts>(row.Value);
-                        Texts[texts.Date] = new Stored<ReportTexts>(row.Key, texts, row.ETag);
+                        Texts[(texts.Date, texts.Shard)] = new Stored<ReportTexts>(row.Key, texts, row.ETag);
                         break;
                 }
             }
@@ -86,21 +97,23 @@ public sealed class ReportRollups(ClinicData data)
 
         public Dictionary<LocalDate, Stored<ReportDayChanged>> Changed { get; } = [];
 
-        public Dictionary<LocalDate, Stored<ReportTexts>> Texts { get; } = [];
+        public Dictionary<(LocalDate Date, int Shard), Stored<ReportTexts>> Texts { get; } = [];
 
         private static T Read<T>(JsonElement json) => json.Deserialize<T>(DocumentJson.Options) ?? throw new InvalidDataException("An empty report row.");
     }
 
-    private async Task<IReadOnlyList<SessionDay>> PastDaysAsync(string clinicId, LocalDate from, LocalDate to, StoredDays stored, Instant now, CancellationToken ct)
+    private async Task<IReadOnlyList<SessionDay>> PastDaysAsync(Clinic clinic, LocalDate from, LocalDate to, StoredDays stored, Instant now, CancellationToken ct)
     {
         var stale = Dates(from, to).Where(d => !stored.Sessions.ContainsKey(d) || stored.Changed.ContainsKey(d)).ToList();
-        var runs = Runs(stale).Select(async run => (run, sessions: await data.SessionsOnDaysAsync(clinicId, run.From, run.To.PlusDays(1), ct))).ToList();
+        var runs = Runs(stale).Select(async run => (run, sessions: await data.SessionsOnDaysAsync(clinic.Id, run.From, run.To.PlusDays(1), ct))).ToList();
         var computed = new List<SessionDay>();
         foreach (var (run, sessions) in await Task.WhenAll(runs))
         {
             computed.AddRange(Dates(run.From, run.To).Select(date => SessionDay.Of(date, sessions, now)));
         }
-        await SaveDaysAsync(clinicId, computed, stored.Changed, ct);
+        // Days before the clinic existed are computed (nothing to read) but not stored.
+        var opened = clinic.CreatedAt.InZone(clinic.Zone).Date;
+        await SaveDaysAsync(clinic.Id, computed.Where(d => d.Date >= opened).ToList(), stored, ct);
         foreach (var day in computed)
         {
             stored.Sessions[day.Date] = day;
@@ -109,17 +122,27 @@ public sealed class ReportRollups(ClinicData data)
     }
 
     /// <summary>
-    /// Stores recomputed days, each with the removal of its change mark under the mark's ETag: a day changed again
-    /// meanwhile fails its commit and stays marked.
+    /// Stores recomputed days. A marked day is stored with the removal of its mark under the mark's ETag, a day not
+    /// stored yet as an insert: either fails when another report or a change came first, and the day is computed
+    /// again next time. A chunk that fails is tried again day by day.
     /// </summary>
-    private async Task SaveDaysAsync(string clinicId, IReadOnlyList<SessionDay> days, IReadOnlyDictionary<LocalDate, Stored<ReportDayChanged>> changed, CancellationToken ct)
+    private async Task SaveDaysAsync(string clinicId, IReadOnlyList<SessionDay> days, StoredDays stored, CancellationToken ct)
     {
+        IReadOnlyList<Change> ChangesOf(SessionDay day) => stored.Changed.TryGetValue(day.Date, out var mark)
+            ? [stored.Sessions.ContainsKey(day.Date) ? new Change.Upsert(Keys.ReportSessions(day.Date), day) : new Change.Insert(Keys.ReportSessions(day.Date), day), new Change.Delete(mark.Key, mark.ETag)]
+            : [new Change.Insert(Keys.ReportSessions(day.Date), day)];
+
         // At most two rows a day, so a day and its mark always share a commit.
         foreach (var chunk in days.Chunk(IDocumentStore.MaxChangesPerCommit / 2))
         {
-            await TryCommitAsync(clinicId, chunk.SelectMany(day => changed.TryGetValue(day.Date, out var mark)
-                ? new Change[] { new Change.Upsert(Keys.ReportSessions(day.Date), day), new Change.Delete(mark.Key, mark.ETag) }
-                : [new Change.Upsert(Keys.ReportSessions(day.Date), day)]).ToList(), ct);
+            if (await TryCommitAsync(clinicId, chunk.SelectMany(ChangesOf).ToList(), ct) || chunk.Length == 1)
+            {
+                continue;
+            }
+            foreach (var day in chunk)
+            {
+                await TryCommitAsync(clinicId, ChangesOf(day), ct);
+            }
         }
     }
 
@@ -127,28 +150,30 @@ public sealed class ReportRollups(ClinicData data)
     private async Task<SmsCounts> TextsAsync(Clinic clinic, ReportRange range, StoredDays storedDays, Stored<ReportTextsMark>? mark, WrittenRows<SmsMessage> written, CancellationToken ct)
     {
         var stored = storedDays.Texts;
-        var updates = new Dictionary<LocalDate, Dictionary<string, int>>();
+        var updates = new Dictionary<(LocalDate Date, int Shard), Dictionary<string, int>>();
         foreach (var text in written.Rows)
         {
             if (SummaryFigures.Tally(text.Row.Value, clinic.Zone) is { } tally)
             {
-                (updates.TryGetValue(tally.Date, out var day) ? day : updates[tally.Date] = [])[ShortKey(text.Row.Key)] = (int)tally.Tally;
+                var key = ShortKey(text.Row.Key);
+                var row = (tally.Date, ShardOf(key));
+                (updates.TryGetValue(row, out var day) ? day : updates[row] = [])[key] = (int)tally.Tally;
             }
         }
-        var outside = updates.Keys.Where(d => !range.Contains(d)).Select(d => Store.GetAsync<ReportTexts>(clinic.Id, Keys.ReportTexts(d), ct)).ToList();
+        var outside = updates.Keys.Where(r => !range.Contains(r.Date)).Select(r => Store.GetAsync<ReportTexts>(clinic.Id, Keys.ReportTexts(r.Date, r.Shard), ct)).ToList();
         foreach (var row in await Task.WhenAll(outside))
         {
             if (row is not null)
             {
-                stored[row.Value.Date] = row;
+                stored[(row.Value.Date, row.Value.Shard)] = row;
             }
         }
 
         var changes = new List<Change>();
-        var current = new Dictionary<LocalDate, ReportTexts>(stored.ToDictionary(p => p.Key, p => p.Value.Value));
-        foreach (var (date, tallies) in updates)
+        var current = stored.ToDictionary(p => p.Key, p => p.Value.Value);
+        foreach (var (at, tallies) in updates)
         {
-            var before = stored.TryGetValue(date, out var row) ? row.Value.Tallies : [];
+            var before = stored.TryGetValue(at, out var row) ? row.Value.Tallies : [];
             var after = new Dictionary<string, int>(before, StringComparer.Ordinal);
             foreach (var (key, tally) in tallies)
             {
@@ -165,8 +190,8 @@ public sealed class ReportRollups(ClinicData data)
             {
                 continue;
             }
-            current[date] = new ReportTexts(date, after);
-            changes.Add(row is null ? new Change.Insert(Keys.ReportTexts(date), current[date]) : new Change.Replace(row.Key, current[date], row.ETag));
+            current[at] = new ReportTexts(at.Date, at.Shard, after);
+            changes.Add(row is null ? new Change.Insert(Keys.ReportTexts(at.Date, at.Shard), current[at]) : new Change.Replace(row.Key, current[at], row.ETag));
         }
         await SaveTextsAsync(clinic.Id, changes, mark, written, ct);
         return SummaryFigures.CountTexts(current.Values.Where(t => range.Contains(t.Date)).SelectMany(t => t.Tallies.Values).Select(t => (SmsTally)t));
@@ -191,7 +216,10 @@ public sealed class ReportRollups(ClinicData data)
         }
     }
 
-    /// <summary>False when another report or a change got there first: what was not stored is computed again next time.</summary>
+    /// <summary>
+    /// False when another report or a change got there first, or storage refused the write: what was not stored is
+    /// computed again next time, and this report is answered from what it computed.
+    /// </summary>
     private async Task<bool> TryCommitAsync(string clinicId, IReadOnlyList<Change> changes, CancellationToken ct)
     {
         try
@@ -203,11 +231,18 @@ public sealed class ReportRollups(ClinicData data)
         {
             return false;
         }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            logger.LogWarning(e, "Storing the report's figures of clinic {ClinicId} failed; the next report computes them again.", clinicId);
+            return false;
+        }
     }
 
-    /// <summary>A text's key in the stored texts: 12 characters of a hash of its row key.</summary>
+    private static int ShardOf(string shortKey) => shortKey[0] % TextShards;
+
+    /// <summary>A text's key in the stored texts: 8 characters (48 bits) of a hash of its row key.</summary>
     public static string ShortKey(string rowKey) =>
-        Convert.ToBase64String(SHA256.HashData(Encoding.UTF8.GetBytes(rowKey)), 0, 9).Replace('+', '-').Replace('/', '_');
+        Convert.ToBase64String(SHA256.HashData(Encoding.UTF8.GetBytes(rowKey)), 0, 6).Replace('+', '-').Replace('/', '_');
 
     private static IEnumerable<LocalDate> Dates(LocalDate from, LocalDate to)
     {

@@ -28,6 +28,12 @@ public sealed class BookingService(ClinicData data, ClinicAccess access, Session
     /// </summary>
     private const int SessionChangeRows = 18;
 
+    /// <summary>
+    /// Rows a caller may add to a move's commit after it (a text reply taking a waitlist offer: the freed slot, the
+    /// offer, the entry and the reply's own records).
+    /// </summary>
+    private const int CallerRows = 12;
+
     public Task<Result<Session>> BookAsync(Caller caller, string clinicId, BookInput input, CancellationToken ct) =>
         Concurrency.RetryOnConflictAsync<Session>(async () =>
         {
@@ -199,7 +205,7 @@ public sealed class BookingService(ClinicData data, ClinicAccess access, Session
         {
             commit.Insert(claim, new ChairClaim(old.Id));
         }
-        if (released.Count + taken.Count + SessionChangeRows > IDocumentStore.MaxChangesPerCommit)
+        if (commit.Count + released.Count + SessionChangeRows + CallerRows > IDocumentStore.MaxChangesPerCommit)
         {
             commit.ReleaseAfterCommit(old.Id, released); // a long session moved to another day: too many rows for one transaction
         }

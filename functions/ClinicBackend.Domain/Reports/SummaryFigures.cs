@@ -109,7 +109,8 @@ public static class SummaryFigures
 
     /// <summary>
     /// The clinic-local day a patient's text counts on and what it adds (null for on-call pages, which are staff
-    /// texts). Outbound texts are dated by when Twilio took them (or, never sent, when they were due): <c>sent</c> =
+    /// texts). Outbound texts are dated by when they were handed to Twilio (the dispatcher's claim, moments before
+    /// Twilio took them, which a status callback arriving first cannot move; never sent, when they were due): <c>sent</c> =
     /// Twilio accepted them (they carry its SID; simulated texts are not sent), <c>delivered</c> = Twilio reported
     /// delivered or read, <c>undelivered</c> = Twilio reported undelivered or failed, or the send itself failed.
     /// Inbound texts are dated by arrival: each is a reply. <c>optOuts</c> = replies that opted out plus texts Twilio
@@ -129,7 +130,8 @@ public static class SummaryFigures
             | (message.Status is SmsStatus.Delivered or SmsStatus.Read ? SmsTally.Delivered : SmsTally.None)
             | (message.Status is SmsStatus.Undelivered or SmsStatus.Failed ? SmsTally.Undelivered : SmsTally.None)
             | (message.ErrorCode == TwilioErrors.OptedOut ? SmsTally.OptOut : SmsTally.None);
-        return ((message.SentAt ?? message.At).InZone(zone).Date, tally);
+        var dated = message.TwilioSid is not null ? message.ClaimedAt ?? message.SentAt ?? message.At : message.SentAt ?? message.At;
+        return (dated.InZone(zone).Date, tally);
     }
 
     public static SmsCounts CountTexts(IEnumerable<SmsTally> tallies)
