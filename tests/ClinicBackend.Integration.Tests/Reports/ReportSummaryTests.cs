@@ -25,6 +25,9 @@ public sealed class ReportSummaryTests : TwilioAppTest
     };
 
     private readonly Dictionary<string, string> _phones = [];
+    private readonly GatedStore.Gate _gate = new();
+
+    protected override void ConfigureServices(IServiceCollection services) => GatedStore.Install(services, _gate);
 
     /// <summary>Moves the app's clock to a New York wall-clock time (EST in this fortnight).</summary>
     private void At(string local) =>
@@ -284,6 +287,32 @@ public sealed class ReportSummaryTests : TwilioAppTest
             }
         }
         Assert.Equal(second.ToJsonString(), (await SummaryAsync()).ToJsonString());
+    }
+
+    [Fact]
+    public async Task A_report_that_read_a_day_before_it_changed_cannot_store_over_the_figures_of_a_later_report()
+    {
+        At("2026-11-30T10:00");
+        var s1 = await BookAsync(await PatientAsync("a", "2026-11-02"), "2026-11-30T14:00");
+        At("2026-11-30T14:00");
+        await CheckInAsync(s1);
+        At("2026-11-30T16:15");
+        await CompleteAsync(s1);
+        At("2026-12-02T10:00");
+        // Nothing stored and nothing marked for the 30th: as for a day whose last change came before any report.
+        foreach (var key in (await StoredRows.PartitionAsync(App, Clinic.ClinicId, "rday|")).Keys)
+        {
+            await StoredRows.Table(App).DeleteEntityAsync(Clinic.ClinicId, key);
+        }
+
+        var held = _gate.PauseNext(changes => changes.Any(c => c.Key == "rday|2026-11-30|sessions"));
+        var early = SummaryAsync(); // reads the 30th with its form still open, then waits to store it
+        await held.Reached;
+        await FileFormAsync(s1, "2026-12-02T09:00");
+        AssertCounts((await SummaryAsync())["remsForms"], ("filedInTime", 1), ("open", 0));
+        held.Release();
+        AssertCounts((await early)["remsForms"], ("filedInTime", 0), ("open", 1)); // what it read
+        AssertCounts((await SummaryAsync())["remsForms"], ("filedInTime", 1), ("open", 0)); // what stays stored
     }
 
     private async Task<JsonNode> SummaryAsync() =>
