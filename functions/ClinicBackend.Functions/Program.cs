@@ -1,6 +1,5 @@
 using ClinicBackend.Functions.Configuration;
 using ClinicBackend.Functions.Pipeline;
-using Microsoft.Azure.Functions.Worker;
 using Microsoft.Azure.Functions.Worker.Builder;
 using Microsoft.Extensions.Hosting;
 

@@ -1,14 +1,11 @@
 using System.Diagnostics;
 using Azure.Data.Tables;
 using Azure.Storage.Queues;
-using ClinicBackend.Application.Inbound;
 using ClinicBackend.Application.Outbound;
 using ClinicBackend.Application.Persistence;
 using ClinicBackend.Application.Sweep;
 using ClinicBackend.Domain.Messaging;
-using ClinicBackend.Infrastructure.Storage;
 using ClinicBackend.LocalHost;
-using ClinicBackend.Testing;
 using NodaTime;
 
 namespace ClinicBackend.Benchmarks;

@@ -1,16 +1,13 @@
-using ClinicBackend.Application.Access;
 using ClinicBackend.Application.Clinics;
 using ClinicBackend.Application.Flags;
 using ClinicBackend.Application.Inbound;
 using ClinicBackend.Application.Outbound;
 using ClinicBackend.Application.Patients;
 using ClinicBackend.Application.Persistence;
-using ClinicBackend.Application.Sessions;
 using ClinicBackend.Domain.Clinics;
 using ClinicBackend.Domain.Messaging;
 using ClinicBackend.Domain.Patients;
 using ClinicBackend.Domain.Sessions;
-using ClinicBackend.Infrastructure.Storage;
 using NodaTime;
 
 namespace ClinicBackend.Benchmarks;

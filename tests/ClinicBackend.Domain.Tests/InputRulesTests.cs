@@ -1,6 +1,4 @@
-using ClinicBackend.Application.Access;
 using ClinicBackend.Application.Clinics;
-using ClinicBackend.Application.Patients;
 using ClinicBackend.Application.Persistence;
 using ClinicBackend.Application.Runs;
 using ClinicBackend.Application.Sessions;

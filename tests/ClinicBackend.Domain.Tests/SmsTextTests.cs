@@ -1,4 +1,3 @@
-using ClinicBackend.Domain.Clinics;
 using ClinicBackend.Domain.Messaging;
 using NodaTime;
 

@@ -1,8 +1,6 @@
-using ClinicBackend.Application.Clinics;
 using ClinicBackend.Application.Flags;
 using ClinicBackend.Application.Patients;
 using ClinicBackend.Application.Persistence;
-using ClinicBackend.Application.Sessions;
 using ClinicBackend.Domain.Access;
 using ClinicBackend.Domain.Clinics;
 using ClinicBackend.Domain.Common;

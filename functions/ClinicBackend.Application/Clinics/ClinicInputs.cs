@@ -1,4 +1,3 @@
-using ClinicBackend.Application.Access;
 using ClinicBackend.Application.Flags;
 using ClinicBackend.Application.Patients;
 using ClinicBackend.Application.Persistence;

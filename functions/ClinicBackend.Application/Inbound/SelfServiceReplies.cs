@@ -8,7 +8,6 @@ using ClinicBackend.Domain.Messaging;
 using ClinicBackend.Domain.Offers;
 using ClinicBackend.Domain.Patients;
 using ClinicBackend.Domain.Sessions;
-using ClinicBackend.Domain.Time;
 using ClinicBackend.Domain.Waitlist;
 using NodaTime;
 

@@ -1,9 +1,7 @@
 using ClinicBackend.Application.Persistence;
 using ClinicBackend.Domain.Access;
-using ClinicBackend.Domain.Clinics;
 using ClinicBackend.Domain.Flags;
 using ClinicBackend.Domain.Messaging;
-using ClinicBackend.Domain.Patients;
 using ClinicBackend.Domain.Sessions;
 using ClinicBackend.Domain.Time;
 using Microsoft.Extensions.Logging;

@@ -1,4 +1,3 @@
-using ClinicBackend.Application.Access;
 using ClinicBackend.Application.Clinics;
 using ClinicBackend.Application.Flags;
 using ClinicBackend.Application.Patients;

@@ -4,7 +4,6 @@ using ClinicBackend.Application.Sweep;
 using ClinicBackend.Domain.Access;
 using ClinicBackend.Domain.Common;
 using ClinicBackend.Domain.Flags;
-using ClinicBackend.Domain.Messaging;
 using ClinicBackend.Domain.Patients;
 using ClinicBackend.Domain.Reports;
 using ClinicBackend.Domain.Time;

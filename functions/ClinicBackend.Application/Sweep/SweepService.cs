@@ -3,7 +3,6 @@ using ClinicBackend.Application.Outbound;
 using ClinicBackend.Application.Persistence;
 using ClinicBackend.Domain.Access;
 using ClinicBackend.Domain.Clinics;
-using ClinicBackend.Domain.Events;
 using ClinicBackend.Domain.Flags;
 using ClinicBackend.Domain.Messaging;
 using ClinicBackend.Domain.Patients;

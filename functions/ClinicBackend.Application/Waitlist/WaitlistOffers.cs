@@ -1,11 +1,9 @@
 using ClinicBackend.Application.Persistence;
 using ClinicBackend.Domain.Access;
 using ClinicBackend.Domain.Clinics;
-using ClinicBackend.Domain.Common;
 using ClinicBackend.Domain.Flags;
 using ClinicBackend.Domain.Messaging;
 using ClinicBackend.Domain.Offers;
-using ClinicBackend.Domain.Patients;
 using ClinicBackend.Domain.Sessions;
 using ClinicBackend.Domain.Time;
 using ClinicBackend.Domain.Waitlist;

@@ -1,4 +1,3 @@
-using ClinicBackend.Domain.Messaging;
 using ClinicBackend.Domain.Sessions;
 using NodaTime;
 

@@ -1,12 +1,9 @@
-using System.Security.Claims;
 using System.Text;
-using ClinicBackend.Domain.Access;
 using ClinicBackend.Functions.Configuration;
 using ClinicBackend.Functions.Http;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;

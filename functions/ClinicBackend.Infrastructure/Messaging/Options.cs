@@ -1,6 +1,5 @@
 using System.Text.RegularExpressions;
 using ClinicBackend.Application.Outbound;
-using ClinicBackend.Domain.Messaging;
 
 namespace ClinicBackend.Infrastructure.Messaging;
 

@@ -1,4 +1,3 @@
-using ClinicBackend.Domain.Messaging;
 using Twilio.Security;
 
 namespace ClinicBackend.Infrastructure.Messaging;

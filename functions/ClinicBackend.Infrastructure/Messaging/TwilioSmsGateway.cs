@@ -1,7 +1,6 @@
 using System.Globalization;
 using ClinicBackend.Domain.Clinics;
 using ClinicBackend.Domain.Messaging;
-using NodaTime;
 using Twilio.Base;
 using Twilio.Clients;
 using Twilio.Exceptions;

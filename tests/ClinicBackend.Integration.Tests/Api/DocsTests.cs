@@ -1,6 +1,5 @@
 using System.Text;
 using System.Text.RegularExpressions;
-using ClinicBackend.Integration.Tests.Support;
 
 namespace ClinicBackend.Integration.Tests.Api;
 

@@ -1,5 +1,4 @@
 using System.Text;
-using ClinicBackend.Integration.Tests.Support;
 
 namespace ClinicBackend.Integration.Tests.Api;
 

@@ -1,9 +1,7 @@
 using Azure.Storage.Queues;
-using ClinicBackend.Application.Inbound;
 using ClinicBackend.Application.Outbound;
 using ClinicBackend.Application.Persistence;
 using ClinicBackend.Domain.Messaging;
-using ClinicBackend.Infrastructure.Storage;
 using static ClinicBackend.Testing.TwilioStandIn;
 
 namespace ClinicBackend.Integration.Tests.Messaging;

@@ -1,8 +1,6 @@
-using ClinicBackend.Application.Inbound;
 using ClinicBackend.Application.Outbound;
 using ClinicBackend.Application.Persistence;
 using ClinicBackend.Domain.Messaging;
-using ClinicBackend.Infrastructure.Storage;
 
 namespace ClinicBackend.Integration.Tests.Messaging;
 

@@ -9,7 +9,6 @@ using ClinicBackend.Domain.Events;
 using ClinicBackend.Domain.Messaging;
 using ClinicBackend.Domain.Sessions;
 using ClinicBackend.LocalHost;
-using Microsoft.Extensions.Logging;
 
 namespace ClinicBackend.Testing.Drills;
 
