@@ -1,8 +1,3 @@
-using ClinicBackend.Application.Clinics;
-using ClinicBackend.Application.Flags;
-using ClinicBackend.Application.Inbound;
-using ClinicBackend.Application.Outbound;
-using ClinicBackend.Application.Patients;
 using ClinicBackend.Application.Persistence;
 using ClinicBackend.Domain.Clinics;
 using ClinicBackend.Domain.Messaging;

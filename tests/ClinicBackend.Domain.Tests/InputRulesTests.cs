@@ -1,6 +1,4 @@
 using ClinicBackend.Application.Clinics;
-using ClinicBackend.Application.Persistence;
-using ClinicBackend.Application.Runs;
 using ClinicBackend.Application.Sessions;
 using ClinicBackend.Domain.Clinics;
 using ClinicBackend.Domain.Common;

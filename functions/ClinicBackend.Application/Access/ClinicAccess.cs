@@ -1,5 +1,3 @@
-using ClinicBackend.Application.Flags;
-using ClinicBackend.Application.Patients;
 using ClinicBackend.Application.Persistence;
 using ClinicBackend.Domain.Access;
 using ClinicBackend.Domain.Clinics;

@@ -1,8 +1,3 @@
-using ClinicBackend.Application.Flags;
-using ClinicBackend.Application.Patients;
-using ClinicBackend.Application.Persistence;
-using ClinicBackend.Application.Runs;
-using ClinicBackend.Application.Sessions;
 using ClinicBackend.Domain.Clinics;
 using ClinicBackend.Domain.Common;
 using ClinicBackend.Domain.Patients;

@@ -2,7 +2,6 @@ using ClinicBackend.Application.Persistence;
 using ClinicBackend.Domain.Access;
 using ClinicBackend.Domain.Flags;
 using ClinicBackend.Domain.Messaging;
-using ClinicBackend.Domain.Sessions;
 using ClinicBackend.Domain.Time;
 using Microsoft.Extensions.Logging;
 using NodaTime;

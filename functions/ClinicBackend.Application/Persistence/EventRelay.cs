@@ -1,8 +1,3 @@
-using ClinicBackend.Application.Clinics;
-using ClinicBackend.Application.Flags;
-using ClinicBackend.Application.Patients;
-using ClinicBackend.Application.Persistence;
-using ClinicBackend.Application.Sessions;
 using ClinicBackend.Domain.Events;
 using Microsoft.Extensions.Logging;
 

@@ -1,5 +1,4 @@
 using System.Reflection;
-using ClinicBackend.Domain.Messaging;
 using ClinicBackend.Infrastructure.Messaging;
 using ClinicBackend.Infrastructure.Storage;
 

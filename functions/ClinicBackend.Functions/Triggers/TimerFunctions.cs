@@ -1,7 +1,3 @@
-using ClinicBackend.Application.Clinics;
-using ClinicBackend.Application.Flags;
-using ClinicBackend.Application.Patients;
-using ClinicBackend.Application.Persistence;
 using ClinicBackend.Application.Runs;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Logging;

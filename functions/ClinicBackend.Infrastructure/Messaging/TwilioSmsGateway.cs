@@ -1,7 +1,6 @@
 using System.Globalization;
 using ClinicBackend.Domain.Clinics;
 using ClinicBackend.Domain.Messaging;
-using Twilio.Base;
 using Twilio.Clients;
 using Twilio.Exceptions;
 using Twilio.Http;

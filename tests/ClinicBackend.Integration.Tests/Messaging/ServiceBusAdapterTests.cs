@@ -1,6 +1,5 @@
 using System.Text.Json.Nodes;
 using Azure.Messaging.ServiceBus;
-using ClinicBackend.Application.Outbound;
 using ClinicBackend.Domain.Events;
 using ClinicBackend.Domain.Messaging;
 using ClinicBackend.Infrastructure.Events;

@@ -8,7 +8,10 @@ namespace ClinicBackend.Integration.Tests.Reports;
 /// <summary>
 /// A fortnight at the clinic built through the API, the sweep and the Twilio stand-in, whose summary is known:
 /// eleven sessions in the range (and two after it), texts accepted, delivered, undelivered and refused, replies
-/// that confirm and one that opts out, forms filed in time, late and not at all, one lapse flagged and one not.
+/// that confirm and one that opts out, forms filed in time, late and not at all, one lapse flagged and one not. And the
+/// report's stored figures: changes to days already stored show in the next report, a report that read a day before it
+/// changed cannot store over a later one, and stored figures agree with a fresh computation. (Over 300 lines: these
+/// share the scenario's helpers.)
 /// </summary>
 public sealed class ReportSummaryTests : TwilioAppTest
 {
