@@ -146,8 +146,7 @@ public static class Keys
     public static string ReportSessions(LocalDate date) => $"rday|{ClinicTime.FormatDate(date)}|sessions";
     /// <summary>Written with every change to a day's sessions: that day's stored figures must be computed again.</summary>
     public static string ReportDayChanged(LocalDate date) => $"rday|{ClinicTime.FormatDate(date)}|changed";
-    /// <summary>One of a day's rows of texts (a shard by the texts' key hash, so a busy day stays within a row's size).</summary>
-    public static string ReportTexts(LocalDate date, int shard) => $"rday|{ClinicTime.FormatDate(date)}|texts|{shard}";
+    public static string ReportTexts(LocalDate date) => $"rday|{ClinicTime.FormatDate(date)}|texts";
     /// <summary>Up to when the stored texts of the report are complete (storage's write time of the texts read).</summary>
     public const string ReportTextsMark = "rsmsmark";
 

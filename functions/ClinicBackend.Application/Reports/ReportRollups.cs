@@ -11,10 +11,11 @@ using NodaTime;
 namespace ClinicBackend.Application.Reports;
 
 /// <summary>
-/// Texts of one clinic-local day as the report keeps them, in one of <see cref="ReportRollups.TextShards"/> rows: a
-/// short key of each text's row, with its <see cref="SmsTally"/>.
+/// The texts of one clinic-local day as the report keeps them: a short key of each text's row, with its
+/// <see cref="SmsTally"/>. About 2,400 texts fit the row's 64 KB (40 sessions a day send about 100); past that, storing
+/// fails and is logged, and reports still answer, reading those texts each time.
 /// </summary>
-public sealed record ReportTexts(LocalDate Date, int Shard, Dictionary<string, int> Tallies);
+public sealed record ReportTexts(LocalDate Date, Dictionary<string, int> Tallies);
 
 /// <summary>Texts written up to this storage time are in the report's stored texts.</summary>
 public sealed record ReportTextsMark(DateTimeOffset WrittenUpTo);
@@ -33,13 +34,6 @@ public sealed record ReportTextsMark(DateTimeOffset WrittenUpTo);
 /// </summary>
 public sealed class ReportRollups(ClinicData data, ILogger<ReportRollups> logger)
 {
-    /// <summary>
-    /// Rows a day's texts are spread over. About 2,400 texts fit one row's 64 KB (40 sessions a day send about 100);
-    /// past that, storing fails and is logged, and reports still answer, reading those texts each time. Raise it for
-    /// busier clinics: a range then reads this many rows a day.
-    /// </summary>
-    public const int TextShards = 1;
-
     /// <summary>How far before storage's clock at the last read the next update starts: covers commits in flight meanwhile and clock skew.</summary>
     public static readonly TimeSpan WriteTimeMargin = TimeSpan.FromMinutes(1);
 
@@ -87,7 +81,7 @@ public sealed class ReportRollups(ClinicData data, ILogger<ReportRollups> logger
                         break;
                     case "texts":
                         var texts = Read<ReportTexts>(row.Value);
-                        Texts[(texts.Date, texts.Shard)] = new Stored<ReportTexts>(row.Key, texts, row.ETag);
+                        Texts[texts.Date] = new Stored<ReportTexts>(row.Key, texts, row.ETag);
                         break;
                 }
             }
@@ -97,7 +91,7 @@ public sealed class ReportRollups(ClinicData data, ILogger<ReportRollups> logger
 
         public Dictionary<LocalDate, Stored<ReportDayChanged>> Changed { get; } = [];
 
-        public Dictionary<(LocalDate Date, int Shard), Stored<ReportTexts>> Texts { get; } = [];
+        public Dictionary<LocalDate, Stored<ReportTexts>> Texts { get; } = [];
 
         private static T Read<T>(JsonElement json) => json.Deserialize<T>(DocumentJson.Options) ?? throw new InvalidDataException("An empty report row.");
     }
@@ -150,30 +144,28 @@ public sealed class ReportRollups(ClinicData data, ILogger<ReportRollups> logger
     private async Task<SmsCounts> TextsAsync(Clinic clinic, ReportRange range, StoredDays storedDays, Stored<ReportTextsMark>? mark, WrittenRows<SmsMessage> written, CancellationToken ct)
     {
         var stored = storedDays.Texts;
-        var updates = new Dictionary<(LocalDate Date, int Shard), Dictionary<string, int>>();
+        var updates = new Dictionary<LocalDate, Dictionary<string, int>>();
         foreach (var text in written.Rows)
         {
             if (SummaryFigures.Tally(text.Row.Value, clinic.Zone) is { } tally)
             {
-                var key = ShortKey(text.Row.Key);
-                var row = (tally.Date, ShardOf(key));
-                (updates.TryGetValue(row, out var day) ? day : updates[row] = [])[key] = (int)tally.Tally;
+                (updates.TryGetValue(tally.Date, out var day) ? day : updates[tally.Date] = [])[ShortKey(text.Row.Key)] = (int)tally.Tally;
             }
         }
-        var outside = updates.Keys.Where(r => !range.Contains(r.Date)).Select(r => Store.GetAsync<ReportTexts>(clinic.Id, Keys.ReportTexts(r.Date, r.Shard), ct)).ToList();
+        var outside = updates.Keys.Where(d => !range.Contains(d)).Select(d => Store.GetAsync<ReportTexts>(clinic.Id, Keys.ReportTexts(d), ct)).ToList();
         foreach (var row in await Task.WhenAll(outside))
         {
             if (row is not null)
             {
-                stored[(row.Value.Date, row.Value.Shard)] = row;
+                stored[row.Value.Date] = row;
             }
         }
 
         var changes = new List<Change>();
         var current = stored.ToDictionary(p => p.Key, p => p.Value.Value);
-        foreach (var (at, tallies) in updates)
+        foreach (var (date, tallies) in updates)
         {
-            var before = stored.TryGetValue(at, out var row) ? row.Value.Tallies : [];
+            var before = stored.TryGetValue(date, out var row) ? row.Value.Tallies : [];
             var after = new Dictionary<string, int>(before, StringComparer.Ordinal);
             foreach (var (key, tally) in tallies)
             {
@@ -190,8 +182,8 @@ public sealed class ReportRollups(ClinicData data, ILogger<ReportRollups> logger
             {
                 continue;
             }
-            current[at] = new ReportTexts(at.Date, at.Shard, after);
-            changes.Add(row is null ? new Change.Insert(Keys.ReportTexts(at.Date, at.Shard), current[at]) : new Change.Replace(row.Key, current[at], row.ETag));
+            current[date] = new ReportTexts(date, after);
+            changes.Add(row is null ? new Change.Insert(Keys.ReportTexts(date), current[date]) : new Change.Replace(row.Key, current[date], row.ETag));
         }
         await SaveTextsAsync(clinic.Id, changes, mark, written, ct);
         return SummaryFigures.CountTexts(current.Values.Where(t => range.Contains(t.Date)).SelectMany(t => t.Tallies.Values).Select(t => (SmsTally)t));
@@ -237,8 +229,6 @@ public sealed class ReportRollups(ClinicData data, ILogger<ReportRollups> logger
             return false;
         }
     }
-
-    private static int ShardOf(string shortKey) => shortKey[0] % TextShards;
 
     /// <summary>A text's key in the stored texts: 8 characters (48 bits) of a hash of its row key.</summary>
     public static string ShortKey(string rowKey) =>

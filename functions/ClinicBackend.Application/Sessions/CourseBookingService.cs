@@ -121,15 +121,9 @@ public sealed class CourseBookingService(ClinicData data, ClinicAccess access, B
     /// <summary>Free starts near a refused one (that day, then the next), on days the patient has nothing booked.</summary>
     private async Task<IReadOnlyList<LocalDateTime>> AlternativesAsync(Clinic clinic, string patientId, LocalDateTime wanted, Instant now, CancellationToken ct)
     {
-        var days = new[] { wanted.Date, wanted.Date.PlusDays(1) };
-        var open = new List<LocalDate>();
-        foreach (var day in days)
-        {
-            if (await data.PatientDayClaimAsync(clinic.Id, patientId, day, ct) is null)
-            {
-                open.Add(day);
-            }
-        }
+        LocalDate[] days = [wanted.Date, wanted.Date.PlusDays(1)];
+        var claims = await Task.WhenAll(days.Select(day => data.PatientDayClaimAsync(clinic.Id, patientId, day, ct)));
+        var open = days.Where((_, i) => claims[i] is null).ToList();
         var grid = open.SelectMany(d => BookingRules.GridStarts(clinic, d)).Where(s => BookingRules.CheckStart(clinic, s.Start, s.End, now) is null).ToList();
         if (grid.Count == 0)
         {

@@ -37,7 +37,7 @@ public sealed class TableDocumentStore : IDocumentStore
     public async Task<IReadOnlyList<Stored<T>>> QueryRangeAsync<T>(string partition, string fromKey, string toKey, CancellationToken ct, int? take = null)
     {
         await EnsureTableAsync(ct);
-        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {partition} and RowKey ge {fromKey} and RowKey lt {toKey}");
+        var filter = RangeFilter(partition, fromKey, toKey);
         var results = new List<Stored<T>>();
         await foreach (var entity in _table.QueryAsync<TableEntity>(filter, maxPerPage: take is > 0 and < 1000 ? take : null, select: Selected, cancellationToken: ct))
         {
@@ -54,8 +54,8 @@ public sealed class TableDocumentStore : IDocumentStore
     {
         await EnsureTableAsync(ct);
         var filter = since is { } after
-            ? TableClient.CreateQueryFilter($"PartitionKey eq {partition} and RowKey ge {fromKey} and RowKey lt {toKey} and Timestamp ge {after}")
-            : TableClient.CreateQueryFilter($"PartitionKey eq {partition} and RowKey ge {fromKey} and RowKey lt {toKey}");
+            ? $"{RangeFilter(partition, fromKey, toKey)} and {TableClient.CreateQueryFilter($"Timestamp ge {after}")}"
+            : RangeFilter(partition, fromKey, toKey);
         var results = new List<Written<T>>();
         DateTimeOffset? readAt = null;
         await foreach (var page in _table.QueryAsync<TableEntity>(filter, select: SelectedWithTimestamp, cancellationToken: ct).AsPages())
@@ -65,6 +65,9 @@ public sealed class TableDocumentStore : IDocumentStore
         }
         return new WrittenRows<T>(results, readAt);
     }
+
+    private static string RangeFilter(string partition, string fromKey, string toKey) =>
+        TableClient.CreateQueryFilter($"PartitionKey eq {partition} and RowKey ge {fromKey} and RowKey lt {toKey}");
 
     public async Task<IReadOnlyList<string?>> CommitAsync(string partition, IReadOnlyList<Change> changes, CancellationToken ct)
     {
