@@ -50,6 +50,41 @@ public sealed class SendRateLimiterTests
     }
 
     [Fact]
+    public async Task The_rate_grows_no_further_than_twice_what_was_accepted_in_the_last_second()
+    {
+        var limiter = new SendRateLimiter(initialPerSecond: 10, maxPerSecond: 10_000);
+        await limiter.WaitAsync(default);
+        await limiter.WaitAsync(default); // queued: paced
+        for (var i = 0; i < 30; i++)
+        {
+            limiter.Accepted();
+        }
+        Assert.Equal(40, limiter.CurrentRate, 6); // slow start: one more for each text accepted
+        await Task.Delay(1100); // the burst leaves the last second
+        await limiter.WaitAsync(default);
+        await limiter.WaitAsync(default);
+        limiter.Accepted();
+        Assert.Equal(40, limiter.CurrentRate, 6); // one accepted in the last second: 40 is already past twice that
+    }
+
+    /// <summary>A rate raised while senders wait applies to those already waiting: slots are not reserved at the old rate.</summary>
+    [Fact]
+    public async Task A_higher_rate_shortens_the_wait_of_senders_already_queued()
+    {
+        var limiter = new SendRateLimiter(initialPerSecond: 1, maxPerSecond: 10_000);
+        await limiter.WaitAsync(default);
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        var second = limiter.WaitAsync(default); // its slot is a second away
+        var third = limiter.WaitAsync(default);
+        for (var i = 0; i < 10; i++)
+        {
+            limiter.Accepted(); // paced: up to twice what was accepted
+        }
+        await Task.WhenAll(second, third);
+        Assert.InRange(started.Elapsed, TimeSpan.FromSeconds(0.9), TimeSpan.FromSeconds(1.6)); // at the old rate the third would wait until 2 s
+    }
+
+    [Fact]
     public async Task The_rate_stays_within_its_bounds()
     {
         var limiter = new SendRateLimiter(initialPerSecond: 499.5, maxPerSecond: 500);

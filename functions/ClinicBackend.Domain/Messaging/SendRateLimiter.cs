@@ -6,15 +6,19 @@ namespace ClinicBackend.Domain.Messaging;
 /// Paces sends to what Twilio accepts, like TCP congestion control: the rate doubles every second until the
 /// first 429 (slow start), then grows by 2% a second. A 429 burst cuts it once, to what Twilio accepted in the
 /// second before (its limit, seen from here), by at least 10% and at most by half; so it settles at the account's
-/// limit instead of bouncing off it. The rate grows only while senders queue for slots: a dispatcher held back by
-/// something else (storage) does not talk it up to a rate it never tried, which a burst after a stall would then
-/// hit at once.
+/// limit instead of bouncing off it. The rate grows only while senders wait for their slots, and never past twice
+/// what Twilio accepted in the last second: a dispatcher held back by something else (storage) does not talk it up
+/// to a rate it never tried, which a burst after a stall would then hit at once.
 /// </summary>
 public sealed class SendRateLimiter(double initialPerSecond = 20, double minPerSecond = 0.5, double maxPerSecond = 500)
 {
     private readonly Lock _lock = new();
+    // Senders take slots one at a time, each spaced from the last at the rate of that moment, so a rate raised while
+    // many wait applies to all of them (slots reserved ahead would keep the old spacing).
+    private readonly SemaphoreSlim _turn = new(1, 1);
+    private readonly double _startRate = initialPerSecond;
     private double _rate = initialPerSecond;
-    private long _nextSlot = Stopwatch.GetTimestamp();
+    private long _lastSlot;
     private long _lastDecrease;
     private bool _slowStart = true;
     private bool _paced;
@@ -34,18 +38,28 @@ public sealed class SendRateLimiter(double initialPerSecond = 20, double minPerS
     /// <summary>Waits for the next send slot.</summary>
     public async Task WaitAsync(CancellationToken ct)
     {
-        long slot;
-        lock (_lock)
+        await _turn.WaitAsync(ct);
+        try
         {
-            var now = Stopwatch.GetTimestamp();
-            _paced = _nextSlot > now;
-            slot = Math.Max(now, _nextSlot);
-            _nextSlot = slot + (long)(Stopwatch.Frequency / _rate);
+            long slot;
+            lock (_lock)
+            {
+                var now = Stopwatch.GetTimestamp();
+                // From the planned slot, not from when the delay ended, so late wake-ups do not add up.
+                var due = _lastSlot == 0 ? now : _lastSlot + (long)(Stopwatch.Frequency / _rate);
+                _paced = due > now;
+                slot = Math.Max(now, due);
+                _lastSlot = slot;
+            }
+            var wait = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), slot);
+            if (wait > TimeSpan.Zero)
+            {
+                await Task.Delay(wait, ct);
+            }
         }
-        var wait = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), slot);
-        if (wait > TimeSpan.Zero)
+        finally
         {
-            await Task.Delay(wait, ct);
+            _turn.Release();
         }
     }
 
@@ -56,7 +70,7 @@ public sealed class SendRateLimiter(double initialPerSecond = 20, double minPerS
             var now = Stopwatch.GetTimestamp();
             _acceptedLastSecond.Enqueue(now);
             ForgetOlderThanASecond(now);
-            if (_paced)
+            if (_paced && _rate < 2 * Math.Max(_acceptedLastSecond.Count, _startRate))
             {
                 _rate = Math.Min(maxPerSecond, _rate + (_slowStart ? 1 : 0.02));
             }
@@ -77,7 +91,7 @@ public sealed class SendRateLimiter(double initialPerSecond = 20, double minPerS
                 _slowStart = false;
             }
             // Leave a gap before the next send so the provider's window can drain.
-            _nextSlot = Math.Max(_nextSlot, now + (long)(Stopwatch.Frequency / _rate));
+            _lastSlot = Math.Max(_lastSlot, now);
         }
     }
 
