@@ -99,7 +99,7 @@ public sealed class DueTextHandler(ClinicData data, TextSender sender, ISmsGatew
             return DispatchOutcome.Deferred;
         }
 
-        var facts = await LoadFactsAsync(delivery.Message, sms, run, now, ct);
+        var (facts, quota) = await LoadFactsAsync(delivery.Message, sms, run, now, ct);
         switch (DispatchRules.Decide(facts))
         {
             case DispatchDecision.Skip skip:
@@ -110,7 +110,7 @@ public sealed class DueTextHandler(ClinicData data, TextSender sender, ISmsGatew
                 await ledger.WakeLaterAsync(delivery, row, sms with { At = defer.Until, Reason = defer.Why, UpdatedAt = now }, defer.Until, now, ct);
                 return DispatchOutcome.Deferred;
             default:
-                return await sender.SendAsync(delivery, ledger, row, facts, run, ct);
+                return await sender.SendAsync(delivery, ledger, row, facts, quota, run, ct);
         }
     }
 
@@ -151,27 +151,29 @@ public sealed class DueTextHandler(ClinicData data, TextSender sender, ISmsGatew
         }
     }
 
-    private async Task<DispatchFacts> LoadFactsAsync(OutboxMessage message, SmsMessage sms, DispatchRun run, Instant now, CancellationToken ct)
+    /// <summary>What decides the text, and the patient's quota row that a send claims under its ETag.</summary>
+    private async Task<(DispatchFacts Facts, Stored<SmsQuota>? Quota)> LoadFactsAsync(OutboxMessage message, SmsMessage sms, DispatchRun run, Instant now, CancellationToken ct)
     {
         var clinicTask = run.ClinicAsync(data, message.ClinicId);
         var patientTask = sms.Kind == SmsKinds.Page ? Task.FromResult<Stored<Domain.Patients.Patient>?>(null) : data.PatientAsync(message.ClinicId, message.PatientId, ct);
         var sessionTask = sms.SessionId is null ? Task.FromResult<Stored<Session>?>(null) : data.SessionAsync(message.ClinicId, sms.SessionId, ct);
-        var quotaTask = sms.Kind == SmsKinds.Page ? Task.FromResult<IReadOnlyList<Stored<SmsQuota>>>([]) : QuotaRowsAsync(message.ClinicId, message.PatientId, now, ct);
+        var quotaTask = sms.Kind == SmsKinds.Page ? Task.FromResult<Stored<SmsQuota>?>(null) : data.Store.GetAsync<SmsQuota>(message.ClinicId, Keys.SmsQuota(message.PatientId), ct);
         await Task.WhenAll(clinicTask, patientTask, sessionTask, quotaTask);
         var clinic = (await clinicTask)?.Value;
         if (sms.Kind == SmsKinds.Page)
         {
             var flag = sms.FlagId is null ? null : await data.FlagAsync(message.ClinicId, sms.FlagId, ct);
             var optedOut = sms.To is not null && await data.Store.GetAsync<Escalation.ContactOptOut>(message.ClinicId, Keys.ContactOptOut(sms.To), ct) is not null;
-            return new DispatchFacts(clinic, null, null, sms, now, [], false, flag?.Value, optedOut);
+            return (new DispatchFacts(clinic, null, null, sms, now, [], false, flag?.Value, optedOut), null);
         }
         var patient = (await patientTask)?.Value;
-        var quotaDays = clinic is null || patient is null ? [] : QuotaDays(await quotaTask, now.InZone(patient.ZoneOr(clinic.Zone)).Date);
+        var quota = await quotaTask;
+        var quotaDays = clinic is null || patient is null || quota is null ? [] : quota.Value.DaysUsedSince(now.InZone(patient.ZoneOr(clinic.Zone)).Date.PlusDays(-6));
         var rebooked = clinic is not null && sms.Kind == SmsKinds.Missed
             && (await data.PatientSessionsAsync(clinic.Id, message.PatientId, ct, now.InZone(clinic.Zone).Date)).Any(s => s.IsUpcoming && s.StartUtc > now);
         var offer = sms.OfferId is null ? null : (await data.Store.GetAsync<Domain.Offers.Offer>(message.ClinicId, Keys.Offer(sms.OfferId), ct))?.Value;
         var chairFree = clinic is null || offer is not { Kind: Domain.Offers.OfferKind.Waitlist } || await IsFreeAsync(clinic, offer.Starts[0], ct);
-        return new DispatchFacts(clinic, patient, (await sessionTask)?.Value, sms, now, quotaDays, rebooked, Offer: offer, OfferChairFree: chairFree);
+        return (new DispatchFacts(clinic, patient, (await sessionTask)?.Value, sms, now, quotaDays, rebooked, Offer: offer, OfferChairFree: chairFree), quota);
     }
 
     private async Task<bool> IsFreeAsync(Clinic clinic, LocalDateTime start, CancellationToken ct)
@@ -179,15 +181,4 @@ public sealed class DueTextHandler(ClinicData data, TextSender sender, ISmsGatew
         var placed = BookingRules.Place(clinic, start, "start");
         return placed.IsSuccess && await data.HasFreeChairAsync(clinic, placed.Value.Start, placed.Value.End, ct);
     }
-
-    /// <summary>
-    /// The patient's quota rows of the last week in any time zone, read beside the patient (whose zone is not known
-    /// yet): every zone's date is within a day of UTC's, so the week starts no earlier than a week before UTC's date.
-    /// </summary>
-    private Task<IReadOnlyList<Stored<SmsQuota>>> QuotaRowsAsync(string clinicId, string patientId, Instant now, CancellationToken ct) =>
-        data.Store.QueryRangeAsync<SmsQuota>(clinicId, Keys.SmsQuota(patientId, now.InUtc().Date.PlusDays(-7)), Keys.PrefixEnd(Keys.SmsQuotaPrefix(patientId)), ct);
-
-    /// <summary>The days (in the patient's zone) of the last week on which the patient already had an automated text.</summary>
-    private static List<LocalDate> QuotaDays(IReadOnlyList<Stored<SmsQuota>> rows, LocalDate today) =>
-        rows.Select(q => q.Value.Date).Where(d => d >= today.PlusDays(-6)).ToList();
 }

@@ -35,28 +35,23 @@ public sealed class TextLedger(ClinicData data, TextRef text)
     public async Task UpdateReleasingQuotaAsync(Stored<SmsMessage> row, SmsMessage changed, LocalDate? quotaDay, CancellationToken ct)
     {
         var changes = new List<Change> { new Change.Replace(row.Key, changed, row.ETag) };
-        if (quotaDay is { } day && await data.Store.GetAsync<SmsQuota>(Text.ClinicId, Keys.SmsQuota(Text.PatientId, day), ct) is { } quota
-            && quota.Value.MessageId == Text.MessageId)
+        if (quotaDay is not null && await ReadQuotaAsync(ct) is { } quota && quota.Value.Holds(Text.MessageId))
         {
-            changes.Add(new Change.Delete(quota.Key, quota.ETag));
+            changes.Add(new Change.Replace(quota.Key, quota.Value.Release(Text.MessageId), quota.ETag));
         }
         await data.Store.CommitAsync(Text.ClinicId, changes, ct);
     }
 
-    /// <summary>Frees the patient's automated text of a day that a send did not use after all.</summary>
-    public async Task ReleaseQuotaAsync(LocalDate? day, CancellationToken ct)
-    {
-        if (day is null)
+    /// <summary>Frees the day this text used of the patient's automated texts: the send did not use it after all.</summary>
+    public Task ReleaseQuotaAsync(CancellationToken ct) =>
+        Concurrency.RetryAsync(async () =>
         {
-            return;
-        }
-        try
-        {
-            await data.Store.CommitAsync(Text.ClinicId, [new Change.Delete(Keys.SmsQuota(Text.PatientId, day.Value))], ct);
-        }
-        catch (CommitConflictException)
-        {
-            // already released
-        }
-    }
+            if (await ReadQuotaAsync(ct) is { } quota && quota.Value.Holds(Text.MessageId))
+            {
+                await data.Store.CommitAsync(Text.ClinicId, [new Change.Replace(quota.Key, quota.Value.Release(Text.MessageId), quota.ETag)], ct);
+            }
+            return true;
+        }, () => false); // still racing other texts of the patient: the day stays used, so fewer texts, never more
+
+    private Task<Stored<SmsQuota>?> ReadQuotaAsync(CancellationToken ct) => data.Store.GetAsync<SmsQuota>(Text.ClinicId, Keys.SmsQuota(Text.PatientId), ct);
 }

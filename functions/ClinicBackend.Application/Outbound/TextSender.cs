@@ -29,7 +29,7 @@ public sealed class TextSender(
     /// <summary>A 429 was never processed by Twilio: it is tried again in the same run, at the lower rate.</summary>
     private const int InRunAttemptsThrottled = 10;
 
-    public async Task<DispatchOutcome> SendAsync(IOutboxDelivery delivery, TextLedger ledger, Stored<SmsMessage> row, DispatchFacts facts, DispatchRun run, CancellationToken ct)
+    public async Task<DispatchOutcome> SendAsync(IOutboxDelivery delivery, TextLedger ledger, Stored<SmsMessage> row, DispatchFacts facts, Stored<SmsQuota>? quota, DispatchRun run, CancellationToken ct)
     {
         var (clinic, sms, now) = (facts.Clinic!, facts.Text, facts.Now);
         var recipient = facts.Recipient!;
@@ -65,7 +65,8 @@ public sealed class TextSender(
             List<Change> claim = [new Change.Replace(ledger.Key, claimed, row.ETag)];
             if (counted)
             {
-                claim.Add(new Change.Insert(Keys.SmsQuota(sms.PatientId, today), new SmsQuota(sms.Id, now, today)));
+                var used = (quota?.Value ?? SmsQuota.None).Use(sms.Id, now, today);
+                claim.Add(quota is null ? new Change.Insert(Keys.SmsQuota(sms.PatientId), used) : new Change.Replace(quota.Key, used, quota.ETag));
             }
             claimedRow = row with { Value = claimed, ETag = (await data.Store.CommitAsync(clinic.Id, claim, ct))[0]! };
         }
@@ -101,20 +102,20 @@ public sealed class TextSender(
                 await delivery.CompleteAsync(ct);
                 return DispatchOutcome.Simulated;
             case SendResult.Permanent permanent:
-                await ledger.ReleaseQuotaAsync(today, ct);
+                await ledger.ReleaseQuotaAsync(ct);
                 await OnPermanentAsync(ledger, current, permanent, now, ct);
                 await delivery.CompleteAsync(ct);
                 return DispatchOutcome.Failed;
             case SendResult.Unauthorized:
                 // Nothing is this text's fault: it stays planned as it was, and the run stops.
                 run.HoldForCredentials();
-                await ledger.ReleaseQuotaAsync(today, ct);
+                await ledger.ReleaseQuotaAsync(ct);
                 var retryAt = now + Duration.FromMinutes(1);
                 await ledger.WakeLaterAsync(delivery, current, sms with { WakeAt = retryAt, Reason = "held: Twilio refused the credentials (401)", UpdatedAt = now }, retryAt, now, ct);
                 return DispatchOutcome.Held;
             case SendResult.Throttled:
                 // Still throttled when the run's budget ran out: never processed by Twilio, so simply planned again.
-                await ledger.ReleaseQuotaAsync(today, ct);
+                await ledger.ReleaseQuotaAsync(ct);
                 var soon = now + Duration.FromSeconds(30);
                 await ledger.WakeLaterAsync(delivery, current, sms with { At = soon, Attempts = claimed.Attempts, Reason = "throttled by Twilio (429): trying again", ErrorCode = "429", UpdatedAt = now }, soon, now, ct);
                 return DispatchOutcome.Retried;

@@ -114,9 +114,8 @@ public static class Keys
 
     /// <summary>An inbound MessageSid already handled (idempotency for Twilio retries).</summary>
     public static string Inbound(string messageSid) => $"inbound|{messageSid}";
-    /// <summary>A patient's automated-text allowance for one local day.</summary>
-    public static string SmsQuota(string patientId, LocalDate date) => $"quota|{patientId}|{ClinicTime.FormatDate(date)}";
-    public static string SmsQuotaPrefix(string patientId) => $"quota|{patientId}|";
+    /// <summary>The days of the last week on which a patient had an automated text.</summary>
+    public static string SmsQuota(string patientId) => $"quota|{patientId}";
 
     /// <summary>Newest first.</summary>
     public static string Audit(Instant at, string id) => $"audit|{ReverseTicks(at)}|{id}";

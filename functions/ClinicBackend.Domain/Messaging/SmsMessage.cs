@@ -120,5 +120,26 @@ public sealed record SmsMessage
     public static string InboundId(string messageSid) => $"in-{messageSid}";
 }
 
-/// <summary>A claim on a patient's one automated text of a clinic-local day.</summary>
-public sealed record SmsQuota(string MessageId, Instant At, LocalDate Date);
+/// <summary>
+/// A patient's automated texts of the last week, one row for the patient: which text used which local day. A claim
+/// replaces the row under its ETag, so two texts claiming at once cannot both take a day or the week.
+/// </summary>
+public sealed record SmsQuota(IReadOnlyList<SmsQuotaDay> Days)
+{
+    public static readonly SmsQuota None = new([]);
+
+    /// <summary>The days used, from <paramref name="since"/> on.</summary>
+    public IReadOnlyList<LocalDate> DaysUsedSince(LocalDate since) => Days.Select(d => d.Date).Where(d => d >= since).ToList();
+
+    /// <summary>With <paramref name="date"/> used by the text; days older than a week before it are dropped.</summary>
+    public SmsQuota Use(string messageId, Instant at, LocalDate date) =>
+        new([.. Days.Where(d => d.Date >= date.PlusDays(-7) && d.MessageId != messageId), new SmsQuotaDay(messageId, at, date)]);
+
+    public bool Holds(string messageId) => Days.Any(d => d.MessageId == messageId);
+
+    /// <summary>Without the text's day: the send did not use it after all.</summary>
+    public SmsQuota Release(string messageId) => new(Days.Where(d => d.MessageId != messageId).ToList());
+}
+
+/// <summary>The local day on which a text used the patient's automated text.</summary>
+public sealed record SmsQuotaDay(string MessageId, Instant At, LocalDate Date);

@@ -159,13 +159,11 @@ public sealed class DispatchFailureTests : TwilioAppTest
         var store = App.Services.GetRequiredService<IDocumentStore>();
         // Daily: the patient already had an automated text on Tuesday: the reminder waits for Wednesday 08:00.
         var daily = await BookTomorrowAsync("2026-12-02T10:00");
-        await store.CommitAsync(Clinic.ClinicId, [new Change.Insert(Keys.SmsQuota(daily, new NodaTime.LocalDate(2026, 12, 1)), new SmsQuota("earlier", default, new NodaTime.LocalDate(2026, 12, 1)))], default);
+        await store.CommitAsync(Clinic.ClinicId, [new Change.Insert(Keys.SmsQuota(daily), SmsQuota.None.Use("earlier", default, new NodaTime.LocalDate(2026, 12, 1)))], default);
         // Weekly: three automated texts in the last days: nothing more may go before Wednesday's session.
         var weekly = await BookTomorrowAsync("2026-12-02T12:00");
-        foreach (var day in new[] { 27, 28, 29 })
-        {
-            await store.CommitAsync(Clinic.ClinicId, [new Change.Insert(Keys.SmsQuota(weekly, new NodaTime.LocalDate(2026, 11, day)), new SmsQuota($"earlier{day}", default, new NodaTime.LocalDate(2026, 11, day)))], default);
-        }
+        var week = new[] { 27, 28, 29 }.Aggregate(SmsQuota.None, (quota, day) => quota.Use($"earlier{day}", default, new NodaTime.LocalDate(2026, 11, day)));
+        await store.CommitAsync(Clinic.ClinicId, [new Change.Insert(Keys.SmsQuota(weekly), week)], default);
         App.Clock.SetUtcNow(TuesdayAt);
         await App.RunFunctionAsync("DispatchSms");
         Assert.Empty(Twilio.Accepted);
@@ -180,6 +178,59 @@ public sealed class DispatchFailureTests : TwilioAppTest
         App.Clock.SetUtcNow(new DateTimeOffset(2026, 12, 2, 13, 0, 10, TimeSpan.Zero));
         await App.RunFunctionAsync("DispatchSms");
         Assert.Single(Twilio.Accepted);
+    }
+
+    /// <summary>A second automated text for the patient, due with the reminder: a copy of its planned ledger row under another id.</summary>
+    private async Task<OutboxMessage> SecondTextAsync(string patient)
+    {
+        var store = App.Services.GetRequiredService<IDocumentStore>();
+        var reminder = (await store.QueryPrefixAsync<SmsMessage>(Clinic.ClinicId, Keys.MessagePrefix(patient), default)).Single().Value;
+        var second = reminder with { Id = reminder.Id + "-copy" };
+        await store.CommitAsync(Clinic.ClinicId,
+        [
+            new Change.Insert(Keys.Message(patient, second.Id), second),
+            new Change.Insert(Keys.PendingText(second.At, patient, second.Id), new PendingText(patient, second.Id)),
+        ], default);
+        return new OutboxMessage(Clinic.ClinicId, patient, second.Id, DueAt: second.At);
+    }
+
+    private Task WakeAsync(OutboxMessage text) => App.Services.GetRequiredService<ISmsOutbox>().EnqueueAsync(text, text.DueAt!.Value, default);
+
+    private async Task<SmsQuota?> QuotaAsync(string patient) =>
+        (await App.Services.GetRequiredService<IDocumentStore>().GetAsync<SmsQuota>(Clinic.ClinicId, Keys.SmsQuota(patient), default))?.Value;
+
+    [Fact]
+    public async Task Two_automated_texts_for_one_patient_at_once_use_the_day_once()
+    {
+        var patient = await BookTomorrowAsync();
+        await WakeAsync(await SecondTextAsync(patient));
+        App.Clock.SetUtcNow(TuesdayAt);
+        await App.RunFunctionAsync("DispatchSms");
+        await App.RunFunctionAsync("DispatchSms");
+        var sent = Assert.Single(Twilio.Accepted);
+        var day = Assert.Single((await QuotaAsync(patient))!.Days);
+        Assert.Equal(new NodaTime.LocalDate(2026, 12, 1), day.Date);
+        Assert.Contains(day.MessageId, sent.StatusCallback);
+        var waiting = (await Clinic.MessagesAsync(patient)).Single(m => m!["status"]!.ToString() != "queued")!;
+        Assert.Equal("planned", waiting["status"]!.ToString()); // deferred by the daily limit, or raced and left to the reconciler
+    }
+
+    [Fact]
+    public async Task A_text_twilio_refused_gives_the_patients_day_back()
+    {
+        var patient = await BookTomorrowAsync();
+        var second = await SecondTextAsync(patient);
+        Twilio.Then(Error(21211));
+        App.Clock.SetUtcNow(TuesdayAt);
+        await App.RunFunctionAsync("DispatchSms");
+        Assert.Equal("failed", (await LastMessageAsync(patient))["status"]!.ToString());
+        Assert.Empty((await QuotaAsync(patient))!.Days);
+
+        await WakeAsync(second);
+        await App.RunFunctionAsync("DispatchSms");
+        var sent = Assert.Single(Twilio.Accepted);
+        Assert.Contains(second.MessageId, sent.StatusCallback, StringComparison.Ordinal);
+        Assert.Equal(second.MessageId, Assert.Single((await QuotaAsync(patient))!.Days).MessageId);
     }
 
     [Fact]
