@@ -1,5 +1,5 @@
 using System.Collections.Concurrent;
-using System.Runtime.CompilerServices;
+using System.Threading.Channels;
 using ClinicBackend.Application.Operations;
 using ClinicBackend.Domain.Messaging;
 using Microsoft.Extensions.Logging;
@@ -49,13 +49,14 @@ public sealed record DispatchSettings(int Concurrency = DispatchSettings.Default
 
 /// <summary>
 /// The outbox pump: receives due messages in batches and hands each to the <see cref="DueTextHandler"/>, at most
-/// <see cref="DispatchSettings.Concurrency"/> at a time, receiving the next batch while earlier texts are still
+/// <see cref="DispatchSettings.Concurrency"/> at a time, with the next batch received while earlier texts are still
 /// being sent, until the run's budget is used up, the outbox has nothing new, or Twilio refuses our credentials.
 /// The budget only stops the receiving: every message already taken is finished.
 /// </summary>
 public sealed class SmsDispatcher(ISmsOutbox outbox, DueTextHandler handler, DispatchSettings settings, ILogger<SmsDispatcher> logger)
 {
     public const int BatchSize = 32;
+    private const int Receivers = 2;
 
     public async Task<DispatchSummary> DispatchAsync(TimeSpan budget, CancellationToken ct)
     {
@@ -63,12 +64,19 @@ public sealed class SmsDispatcher(ISmsOutbox outbox, DueTextHandler handler, Dis
         var run = new DispatchRun(budget);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
         stop.CancelAfter(budget);
-        await Parallel.ForEachAsync(ReceiveAsync(run, stop.Token, ct), new ParallelOptions { MaxDegreeOfParallelism = settings.Concurrency, CancellationToken = CancellationToken.None },
+        // Batches are received while earlier ones are handled, two receives at a time, so senders do not wait for a
+        // receive to come back (a receive of 32 can take as long as sending them).
+        var received = Channel.CreateBounded<IOutboxDelivery>(BatchSize);
+        var seen = new HashSet<string>();
+        var receiving = Task.WhenAll(Enumerable.Range(0, Receivers).Select(_ => ReceiveAsync(received.Writer, seen, run, stop.Token, ct)))
+            .ContinueWith(_ => received.Writer.TryComplete(), TaskScheduler.Default);
+        await Parallel.ForEachAsync(received.Reader.ReadAllAsync(CancellationToken.None), new ParallelOptions { MaxDegreeOfParallelism = settings.Concurrency, CancellationToken = CancellationToken.None },
             async (delivery, _) =>
             {
                 var outcome = await HandleSafelyAsync(delivery, run, ct);
                 counts.AddOrUpdate(outcome, 1, (_, n) => n + 1);
             });
+        await receiving;
         if (run.Unauthorized)
         {
             logger.Alert(OperationalEvents.TwilioAuthenticationFailed,
@@ -81,27 +89,36 @@ public sealed class SmsDispatcher(ISmsOutbox outbox, DueTextHandler handler, Dis
     /// <summary>
     /// Batches from the outbox, each by due time, until <paramref name="stop"/> (the budget), Twilio refusing our
     /// credentials, an empty outbox, or a batch of nothing but messages this run already handled (deferred ones
-    /// visible again). Every message received is handed on.
+    /// visible again). Every message received is handed on; a receive that fails ends the run with its error.
     /// </summary>
-    private async IAsyncEnumerable<IOutboxDelivery> ReceiveAsync(DispatchRun run, [EnumeratorCancellation] CancellationToken stop, CancellationToken ct)
+    private async Task ReceiveAsync(ChannelWriter<IOutboxDelivery> handlers, HashSet<string> seen, DispatchRun run, CancellationToken stop, CancellationToken ct)
     {
-        var seen = new HashSet<string>();
-        while (!stop.IsCancellationRequested && !run.Unauthorized)
+        try
         {
-            var batch = await ReceiveOrNothingAsync(stop, ct);
-            var fresh = 0;
-            foreach (var delivery in batch)
+            while (!stop.IsCancellationRequested && !run.Unauthorized)
             {
-                fresh += seen.Add($"{delivery.Message.ClinicId}.{delivery.Message.MessageId}") ? 1 : 0;
+                var batch = await ReceiveOrNothingAsync(stop, ct);
+                var fresh = 0;
+                lock (seen)
+                {
+                    foreach (var delivery in batch)
+                    {
+                        fresh += seen.Add($"{delivery.Message.ClinicId}.{delivery.Message.MessageId}") ? 1 : 0;
+                    }
+                }
+                foreach (var delivery in batch.OrderBy(d => d.Message.DueAt ?? NodaTime.Instant.MinValue))
+                {
+                    await handlers.WriteAsync(delivery, ct);
+                }
+                if (fresh == 0)
+                {
+                    return;
+                }
             }
-            foreach (var delivery in batch.OrderBy(d => d.Message.DueAt ?? NodaTime.Instant.MinValue))
-            {
-                yield return delivery;
-            }
-            if (fresh == 0)
-            {
-                yield break;
-            }
+        }
+        catch (Exception e)
+        {
+            handlers.TryComplete(e); // the handlers finish what they have, then the run ends with the error
         }
     }
 
