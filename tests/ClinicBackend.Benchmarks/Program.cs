@@ -11,7 +11,7 @@ int Option(string name, int fallback) => args.SkipWhile(a => a != name).Skip(1).
 
 var data = Path.Combine(Path.GetTempPath(), "clinic-bench-" + Guid.NewGuid().ToString("N"));
 // The reports benchmark seeds half a million rows: Azurite keeps them in memory rather than rewriting its database file every few seconds.
-var inMemory = which == "reports" || args.Contains("--in-memory");
+var inMemory = which == "reports";
 await using var azurite = await AzuriteProcess.StartAsync(data, defaultPorts: false, Console.WriteLine, inMemory: inMemory);
 Console.WriteLine($"machine: {Environment.ProcessorCount} cores, .NET {Environment.Version}; Azurite on loopback ({(inMemory ? "in memory" : "disk-backed")}); load average {Measure.LoadAverage()}");
 
