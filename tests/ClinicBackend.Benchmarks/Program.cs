@@ -34,11 +34,12 @@ if (which is not "inbound")
     await Results.WriteTableAsync(which, "dotnet run -c Release --project tests/ClinicBackend.Benchmarks -- " + string.Join(' ', args));
     return;
 }
-IReadOnlyList<Measure.Result> results = await InboundBenchmark.RunAsync(azurite, perClient);
+var (results, breakdown) = await InboundBenchmark.RunAsync(azurite, perClient);
 foreach (var result in results)
 {
     Console.WriteLine(result);
 }
+breakdown.ToList().ForEach(Console.WriteLine);
 var folder = Path.Combine(RepositoryRoot.Find(), "benchmark-results");
 Directory.CreateDirectory(folder);
 await File.WriteAllTextAsync(Path.Combine(folder, $"{which}-{DateTime.UtcNow:yyyyMMddTHHmmss}.json"),

@@ -37,12 +37,12 @@ public sealed class EscalationService(ClinicData data, ClinicAccess access, OnCa
             return false;
         }
         var escalated = flag.IsUrgent ? await pager.StepAsync(commit, clinic, flag, ct) : flag;
-        var raised = await FlagWrites.RaiseAsync(data, commit, escalated with { Version = flag.Version }, ct);
-        if (raised && escalated.Escalation.State != EscalationState.None)
+        FlagWrites.Add(commit, escalated with { Version = flag.Version });
+        if (escalated.Escalation.State != EscalationState.None)
         {
             commit.Audit(ActionOf(escalated), "flag", flag.Id, flag, escalated with { Version = flag.Version });
         }
-        return raised;
+        return true;
     }
 
     /// <summary>Makes an open flag urgent and starts its paging, in <paramref name="commit"/>.</summary>

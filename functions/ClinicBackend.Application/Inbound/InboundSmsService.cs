@@ -33,29 +33,48 @@ public sealed partial class InboundSmsService(ClinicData data, InboundRouter rou
         }
         var crisis = ReplyInterpreter.IsCrisis(form.GetValueOrDefault("Body") ?? "");
         var clinicId = await router.ClinicForAsync(form, to, ct);
-        var stored = clinicId is null ? null : await data.ClinicAsync(clinicId, ct);
-        if (stored is null)
+        if (clinicId is null)
         {
-            // Safety before the no-data rule: anyone in crisis gets the Lifeline.
-            return crisis ? new InboundOutcome(SmsTexts.CrisisFromUnknown, "crisis-unknown-number") : new InboundOutcome(SmsTexts.UnknownSender, "unknown-clinic-number");
+            return Unrouted(crisis);
+        }
+        // Read at once: the clinic's settings, the sender (Twilio's E.164 needs no region to parse, so the lookup need
+        // not wait for the clinic's country) and whether this MessageSid was handled before.
+        var clinicTask = data.ClinicAsync(clinicId, ct);
+        var international = from.StartsWith('+') ? PhoneFormat.ToE164(from, "US") : null;
+        var patientTask = international is null ? Task.FromResult<Stored<Patient>?>(null) : data.PatientByPhoneAsync(clinicId, international, ct);
+        var doneTask = data.Store.GetAsync<InboundRecord>(clinicId, Keys.Inbound(sid), ct);
+        await Task.WhenAll(clinicTask, patientTask, doneTask);
+        if (await clinicTask is not { } stored)
+        {
+            return Unrouted(crisis);
         }
         var clinic = stored.Value;
-        var e164 = PhoneFormat.ToE164(from, clinic.Country);
+        var e164 = international ?? PhoneFormat.ToE164(from, clinic.Country);
         var contact = e164 is null ? null : clinic.Escalation.ContactByPhone(e164);
-        var patient = e164 is null || contact is not null ? null : await data.PatientByPhoneAsync(clinic.Id, e164, ct);
+        var patient = e164 is null || contact is not null ? null
+            : international is not null ? await patientTask
+            : await data.PatientByPhoneAsync(clinic.Id, e164, ct);
         if (contact is null && patient is null && !crisis)
         {
             return new InboundOutcome(SmsTexts.UnknownSender, "unknown-sender");
         }
 
-        // A conflict is a concurrent retry of the same text, or a concurrent change to the patient or session: look again.
+        // A conflict is a concurrent retry of the same text, or a concurrent change to the patient or session: look
+        // again. The first attempt decides on the rows read above; every later one reads afresh.
+        var first = true;
         return await Concurrency.RetryAsync(async () =>
         {
-            var done = await data.Store.GetAsync<InboundRecord>(clinic.Id, Keys.Inbound(sid), ct);
+            var done = first ? await doneTask : await data.Store.GetAsync<InboundRecord>(clinic.Id, Keys.Inbound(sid), ct);
+            var patientRow = first ? patient : null;
+            first = false;
             return done is not null ? new InboundOutcome(done.Value.Reply, "repeat:" + done.Value.Handling)
                 : contact is not null ? await staff.ApplyAsync(clinic, contact, sid, form, ct)
-                : patient is not null ? await patients.ApplyAsync(clinic, patient.Value.Id, sid, form, ct)
+                : patient is not null ? await patients.ApplyAsync(clinic, patient.Value.Id, patientRow, sid, form, ct)
                 : await staff.ApplyUnknownSenderCrisisAsync(clinic, sid, from, ct);
         }, () => throw new InvalidOperationException("The inbound text could not be applied; Twilio will retry it."));
     }
+
+    /// <summary>No clinic has the number texted. Safety before the no-data rule: anyone in crisis gets the Lifeline.</summary>
+    private static InboundOutcome Unrouted(bool crisis) =>
+        crisis ? new InboundOutcome(SmsTexts.CrisisFromUnknown, "crisis-unknown-number") : new InboundOutcome(SmsTexts.UnknownSender, "unknown-clinic-number");
 }

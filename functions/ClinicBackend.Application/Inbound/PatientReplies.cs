@@ -21,15 +21,23 @@ public sealed class PatientReplies(ClinicData data, EscalationService escalation
 {
     public const int MaxStoredBody = 1600;
 
-    public async Task<InboundOutcome> ApplyAsync(Clinic clinic, string patientId, string sid, IReadOnlyDictionary<string, string> form, CancellationToken ct)
+    /// <param name="read">The patient's row, read for this attempt; null to read it here (a retry after a conflict must decide on fresh data).</param>
+    public async Task<InboundOutcome> ApplyAsync(Clinic clinic, string patientId, Stored<Patient>? read, string sid, IReadOnlyDictionary<string, string> form, CancellationToken ct)
     {
         var now = time.Now();
-        // Read again on every attempt: a retry after a conflict must decide on fresh data.
-        var patientRow = (await data.PatientAsync(clinic.Id, patientId, ct))!;
-        var patient = patientRow.Value;
         var body = form.GetValueOrDefault("Body") ?? "";
         var media = int.TryParse(form.GetValueOrDefault("NumMedia"), out var n) ? n : 0;
         var intent = ReplyInterpreter.Interpret(body, form.GetValueOrDefault("OptOutType"));
+        int? digit = intent is not (ReplyIntent.Crisis or ReplyIntent.OptOut or ReplyIntent.OptIn or ReplyIntent.Help)
+            && int.TryParse(ReplyInterpreter.Keyword(body), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var d) && d is >= 0 and <= Offer.MaxStarts
+            ? d : null;
+        // The patient, the next visit and the latest offer (what a digit answers), read at once.
+        var patientTask = read is null ? data.PatientAsync(clinic.Id, patientId, ct) : Task.FromResult<Stored<Patient>?>(read);
+        var upcomingTask = data.NextUpcomingSessionAsync(clinic, patientId, now, ct);
+        var latestTask = digit is not null ? selfService.LatestOfferAsync(clinic.Id, patientId, ct) : Task.FromResult<(Stored<Offer>?, Stored<OfferPointer>?)>((null, null));
+        await Task.WhenAll(patientTask, upcomingTask, latestTask);
+        var patientRow = (await patientTask)!;
+        var patient = patientRow.Value;
         var language = patient.Language;
         var actor = Actors.PatientSms;
         var commit = new ClinicCommit(clinic.Id, actor, now);
@@ -37,15 +45,13 @@ public sealed class PatientReplies(ClinicData data, EscalationService escalation
         string handling;
         Patient? changedPatient = null;
         SelfServiceOutcome? self = null;
-        var upcoming = await data.NextUpcomingSessionAsync(clinic, patient.Id, now, ct);
-        if (intent is not (ReplyIntent.Crisis or ReplyIntent.OptOut or ReplyIntent.OptIn or ReplyIntent.Help)
-            && int.TryParse(ReplyInterpreter.Keyword(body), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var digit) && digit is >= 0 and <= Offer.MaxStarts
-            && (await selfService.LatestOfferAsync(clinic.Id, patient.Id, ct)).Offer is { } latest)
+        var upcoming = await upcomingTask;
+        if (digit is { } answer && (await latestTask).Item1 is { } latest)
         {
             // The latest prompt decides what a digit means: an open offer's answer, or a late "1" to a chair offer.
             self = latest.Value.IsOpenAt(now)
-                ? await selfService.AnswerAsync(commit, clinic, patient, latest, digit, sid, ct)
-                : await selfService.LateAnswerAsync(commit, clinic, patient, latest.Value, digit, upcoming?.Value, ct);
+                ? await selfService.AnswerAsync(commit, clinic, patient, latest, answer, sid, ct)
+                : await selfService.LateAnswerAsync(commit, clinic, patient, latest.Value, answer, upcoming?.Value, ct);
         }
         if (self is null && intent == ReplyIntent.Reschedule && upcoming is not null)
         {
@@ -118,10 +124,10 @@ public sealed class PatientReplies(ClinicData data, EscalationService escalation
                 break;
             }
             case ReplyIntent.Reschedule:
-                await FlagWrites.RaiseAsync(data, commit, Flag.For(FlagKinds.RescheduleRequest, sid, FlagSeverity.Normal, patient.Id, upcoming?.Value.Id, now,
+                FlagWrites.Add(commit, Flag.For(FlagKinds.RescheduleRequest, sid, FlagSeverity.Normal, patient.Id, upcoming?.Value.Id, now,
                     upcoming is null
                         ? "The patient asked by text for a new appointment (no session is booked). Call them to book one."
-                        : $"The patient asked by text to reschedule the session of {ClinicTime.FormatMinute(upcoming.Value.Start)}. Call them to find a new time."), ct);
+                        : $"The patient asked by text to reschedule the session of {ClinicTime.FormatMinute(upcoming.Value.Start)}. Call them to find a new time."));
                 reply = upcoming is null ? SmsTexts.NoUpcomingVisit(clinic, language) : SmsTexts.RescheduleRequested(clinic, language);
                 handling = "reschedule-requested";
                 break;
@@ -130,9 +136,9 @@ public sealed class PatientReplies(ClinicData data, EscalationService escalation
                 handling = "confirm-without-session";
                 break;
             default:
-                await FlagWrites.RaiseAsync(data, commit, Flag.For(FlagKinds.PatientMessage, sid, FlagSeverity.Normal, patient.Id, upcoming?.Value.Id, now,
+                FlagWrites.Add(commit, Flag.For(FlagKinds.PatientMessage, sid, FlagSeverity.Normal, patient.Id, upcoming?.Value.Id, now,
                     (body.Length == 0 ? "The patient sent a message without text" : $"The patient wrote: \"{Excerpt(body)}\"")
-                    + (media > 0 ? $" ({media} picture or file attached)." : ".") + " Reply or call them."), ct);
+                    + (media > 0 ? $" ({media} picture or file attached)." : ".") + " Reply or call them."));
                 reply = SmsTexts.FreeTextReceived(clinic, language);
                 handling = "patient-message";
                 break;

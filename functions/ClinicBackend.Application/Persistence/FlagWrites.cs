@@ -21,11 +21,21 @@ public static class FlagWrites
         {
             return false;
         }
+        Add(commit, flag);
+        return true;
+    }
+
+    /// <summary>
+    /// Adds a flag that does not exist (looked up just before, or new by construction, as a flag named after an inbound
+    /// text is: that text's MessageSid record in the same unit of work refuses a second handling). If it did exist,
+    /// the commit fails on the flag's key.
+    /// </summary>
+    public static void Add(ClinicCommit commit, Flag flag)
+    {
         commit.Insert(Keys.Flag(flag.Id), flag);
         commit.Insert(Keys.FlagIndex(Status(flag), flag.CreatedAt, flag.Id), flag);
         commit.Audit("flag.raised", "flag", flag.Id, null, flag);
         commit.Event($"flag-{flag.Id}-raised", EventTypes.FlagRaised, $"flags/{flag.Id}", Data(flag));
-        return true;
     }
 
     /// <summary>Raises a flag in a unit of work of its own; false when it existed already.</summary>
