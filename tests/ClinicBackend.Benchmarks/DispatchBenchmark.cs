@@ -149,15 +149,19 @@ public static class DispatchBenchmark
         var ledger = (await table.GetEntityAsync<TableEntity>(text.ClinicId, Keys.Message(text.PatientId, text.MessageId))).Value;
         var sms = JsonSerializer.Deserialize<SmsMessage>(ledger.GetString("Data"), DocumentJson.Options)!;
         var today = sms.At.InUtc().Date;
+        var quota = table.GetEntityIfExistsAsync<TableEntity>(text.ClinicId, Keys.SmsQuota(text.PatientId));
         await Task.WhenAll(
             table.GetEntityIfExistsAsync<TableEntity>(text.ClinicId, Keys.Patient(text.PatientId)),
             table.GetEntityIfExistsAsync<TableEntity>(text.ClinicId, Keys.Session(sms.SessionId!)),
-            table.GetEntityIfExistsAsync<TableEntity>(text.ClinicId, Keys.SmsQuota(text.PatientId)));
+            quota);
         var claimed = sms with { Status = SmsStatus.Sending, ClaimedAt = sms.At, Attempts = 1, QuotaDate = today };
+        var used = StorageWork.Entity(text.ClinicId, Keys.SmsQuota(text.PatientId), SmsQuota.None.Use(sms.Id, sms.At, today));
         var claim = await table.SubmitTransactionAsync(
         [
             new TableTransactionAction(TableTransactionActionType.UpdateReplace, StorageWork.Entity(text.ClinicId, ledger.RowKey, claimed), ledger.ETag),
-            new TableTransactionAction(TableTransactionActionType.Add, StorageWork.Entity(text.ClinicId, Keys.SmsQuota(text.PatientId), SmsQuota.None.Use(sms.Id, sms.At, today))),
+            await quota is { HasValue: true } found
+                ? new TableTransactionAction(TableTransactionActionType.UpdateReplace, used, found.Value!.ETag)
+                : new TableTransactionAction(TableTransactionActionType.Add, used),
         ]);
         await table.UpdateEntityAsync(StorageWork.Entity(text.ClinicId, ledger.RowKey, claimed with { Status = SmsStatus.Queued, TwilioSid = "SM" + new string('0', 32) }),
             claim.Value[0].Headers.ETag!.Value, TableUpdateMode.Replace);
@@ -180,10 +184,20 @@ public static class DispatchBenchmark
         }
     }
 
-    /// <summary>Wednesday's sessions in <see cref="Clinics"/> clinics, and their reminders planned (due now).</summary>
+    /// <summary>
+    /// Wednesday's sessions in <see cref="Clinics"/> clinics, and their reminders planned (due now). Each patient has had
+    /// texts before (a quota row, its days older than a week), as patients on maintenance have.
+    /// </summary>
     private static async Task PlanAsync(BenchmarkHost host, int texts)
     {
-        await ReminderBenchmark.SeedUpcomingAsync(host.Services.GetRequiredService<IDocumentStore>(), Clinics, texts / Clinics, 0, 0, Wednesday);
+        var store = host.Services.GetRequiredService<IDocumentStore>();
+        await ReminderBenchmark.SeedUpcomingAsync(store, Clinics, texts / Clinics, 0, 0, Wednesday);
+        for (var c = 0; c < Clinics; c++)
+        {
+            var clinicId = Seed.NewClinic($"bc{c:D3}").Id;
+            var earlier = SmsQuota.None.Use("earlier", default, Wednesday.PlusDays(-10));
+            await Seed.RowsAsync(store, clinicId, Enumerable.Range(0, texts / Clinics).Select(i => (Change)new Change.Upsert(Keys.SmsQuota(Seed.NewPatient(clinicId, i).Id), earlier)));
+        }
         await host.Services.GetRequiredService<ReminderPlanner>().PlanAllAsync(default);
     }
 }

@@ -22,6 +22,7 @@ public sealed class SmsQuotaTests
         var quota = SmsQuota.None.Use("a", default, Tuesday.PlusDays(-1)).Use("b", default, Tuesday).Use("b", default, Tuesday.PlusDays(1));
         Assert.Equal([Tuesday.PlusDays(-1), Tuesday.PlusDays(1)], quota.DaysUsedSince(Tuesday.PlusDays(-6))); // claimed again on another day: the newer claim
         Assert.True(quota.Holds("b"));
+        Assert.Equal([Tuesday.PlusDays(-1)], quota.DaysUsedSince(Tuesday.PlusDays(-6), besides: "b")); // its own claim does not hold a text back
         var released = quota.Release("b");
         Assert.False(released.Holds("b"));
         Assert.Equal(["a"], released.Days.Select(d => d.MessageId));

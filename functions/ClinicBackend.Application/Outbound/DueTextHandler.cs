@@ -146,34 +146,50 @@ public sealed class DueTextHandler(ClinicData data, TextSender sender, ISmsGatew
                     Reason = $"not found in Twilio after {sms.ErrorCode ?? "an interrupted send"}: sending again",
                     QuotaDate = null,
                     UpdatedAt = now,
-                }, sms.QuotaDate, ct);
+                }, sms.QuotaDate is not null, ct);
                 return null;
         }
     }
 
-    /// <summary>What decides the text, and the patient's quota row that a send claims under its ETag.</summary>
-    private async Task<(DispatchFacts Facts, Stored<SmsQuota>? Quota)> LoadFactsAsync(OutboxMessage message, SmsMessage sms, DispatchRun run, Instant now, CancellationToken ct)
+    /// <summary>What decides the text, and the patient's automated texts that a send claims.</summary>
+    private async Task<(DispatchFacts Facts, PatientQuota Quota)> LoadFactsAsync(OutboxMessage message, SmsMessage sms, DispatchRun run, Instant now, CancellationToken ct)
     {
         var clinicTask = run.ClinicAsync(data, message.ClinicId);
         var patientTask = sms.Kind == SmsKinds.Page ? Task.FromResult<Stored<Domain.Patients.Patient>?>(null) : data.PatientAsync(message.ClinicId, message.PatientId, ct);
         var sessionTask = sms.SessionId is null ? Task.FromResult<Stored<Session>?>(null) : data.SessionAsync(message.ClinicId, sms.SessionId, ct);
-        var quotaTask = sms.Kind == SmsKinds.Page ? Task.FromResult<Stored<SmsQuota>?>(null) : data.Store.GetAsync<SmsQuota>(message.ClinicId, Keys.SmsQuota(message.PatientId), ct);
+        var quotaTask = sms.Kind == SmsKinds.Page ? Task.FromResult<PatientQuota>(new(null, SmsQuota.None)) : QuotaAsync(message.ClinicId, message.PatientId, now, ct);
         await Task.WhenAll(clinicTask, patientTask, sessionTask, quotaTask);
         var clinic = (await clinicTask)?.Value;
         if (sms.Kind == SmsKinds.Page)
         {
             var flag = sms.FlagId is null ? null : await data.FlagAsync(message.ClinicId, sms.FlagId, ct);
             var optedOut = sms.To is not null && await data.Store.GetAsync<Escalation.ContactOptOut>(message.ClinicId, Keys.ContactOptOut(sms.To), ct) is not null;
-            return (new DispatchFacts(clinic, null, null, sms, now, [], false, flag?.Value, optedOut), null);
+            return (new DispatchFacts(clinic, null, null, sms, now, [], false, flag?.Value, optedOut), new(null, SmsQuota.None));
         }
         var patient = (await patientTask)?.Value;
         var quota = await quotaTask;
-        var quotaDays = clinic is null || patient is null || quota is null ? [] : quota.Value.DaysUsedSince(now.InZone(patient.ZoneOr(clinic.Zone)).Date.PlusDays(-6));
+        var quotaDays = clinic is null || patient is null ? [] : quota.Days.DaysUsedSince(now.InZone(patient.ZoneOr(clinic.Zone)).Date.PlusDays(-6), besides: sms.Id);
         var rebooked = clinic is not null && sms.Kind == SmsKinds.Missed
             && (await data.PatientSessionsAsync(clinic.Id, message.PatientId, ct, now.InZone(clinic.Zone).Date)).Any(s => s.IsUpcoming && s.StartUtc > now);
         var offer = sms.OfferId is null ? null : (await data.Store.GetAsync<Domain.Offers.Offer>(message.ClinicId, Keys.Offer(sms.OfferId), ct))?.Value;
         var chairFree = clinic is null || offer is not { Kind: Domain.Offers.OfferKind.Waitlist } || await IsFreeAsync(clinic, offer.Starts[0], ct);
         return (new DispatchFacts(clinic, patient, (await sessionTask)?.Value, sms, now, quotaDays, rebooked, Offer: offer, OfferChairFree: chairFree), quota);
+    }
+
+    /// <summary>
+    /// The patient's quota row. A patient without one may still have rows of the layout before 2026-11-27, one per day
+    /// (<c>quota|{patientId}|{date}</c>): the last week of those is read instead, and the claim writes it as the row.
+    /// That read happens once a patient; it can go when every deployment has run a week on the row.
+    /// </summary>
+    private async Task<PatientQuota> QuotaAsync(string clinicId, string patientId, Instant now, CancellationToken ct)
+    {
+        if (await data.Store.GetAsync<SmsQuota>(clinicId, Keys.SmsQuota(patientId), ct) is { } row)
+        {
+            return new PatientQuota(row, row.Value);
+        }
+        var perDay = Keys.SmsQuota(patientId) + "|";
+        var days = await data.Store.QueryRangeAsync<SmsQuotaDay>(clinicId, perDay + ClinicTime.FormatDate(now.InUtc().Date.PlusDays(-8)), Keys.PrefixEnd(perDay), ct);
+        return new PatientQuota(null, new SmsQuota(days.Select(d => d.Value).ToList()));
     }
 
     private async Task<bool> IsFreeAsync(Clinic clinic, LocalDateTime start, CancellationToken ct)
@@ -182,3 +198,6 @@ public sealed class DueTextHandler(ClinicData data, TextSender sender, ISmsGatew
         return placed.IsSuccess && await data.HasFreeChairAsync(clinic, placed.Value.Start, placed.Value.End, ct);
     }
 }
+
+/// <summary>A patient's automated texts of the last week, and the row they were read from (null: none yet, so a claim inserts it).</summary>
+public sealed record PatientQuota(Stored<SmsQuota>? Row, SmsQuota Days);

@@ -56,7 +56,6 @@ public sealed record DispatchSettings(int Concurrency = DispatchSettings.Default
 public sealed class SmsDispatcher(ISmsOutbox outbox, DueTextHandler handler, DispatchSettings settings, ILogger<SmsDispatcher> logger)
 {
     public const int BatchSize = 32;
-    private const int Receivers = 2;
 
     public async Task<DispatchSummary> DispatchAsync(TimeSpan budget, CancellationToken ct)
     {
@@ -64,12 +63,10 @@ public sealed class SmsDispatcher(ISmsOutbox outbox, DueTextHandler handler, Dis
         var run = new DispatchRun(budget);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
         stop.CancelAfter(budget);
-        // Batches are received while earlier ones are handled, two receives at a time, so senders do not wait for a
-        // receive to come back (a receive of 32 can take as long as sending them).
-        var received = Channel.CreateBounded<IOutboxDelivery>(BatchSize);
-        var seen = new HashSet<string>();
-        var receiving = Task.WhenAll(Enumerable.Range(0, Receivers).Select(_ => ReceiveAsync(received.Writer, seen, run, stop.Token, ct)))
-            .ContinueWith(_ => received.Writer.TryComplete(), TaskScheduler.Default);
+        // The next batch is received while this one is handled, so senders do not wait for a receive to come back;
+        // one message waits in the channel and one batch in the receiver's hand, so few leases wait unworked.
+        var received = Channel.CreateBounded<IOutboxDelivery>(1);
+        var receiving = ReceiveAsync(received.Writer, run, stop.Token, ct);
         await Parallel.ForEachAsync(received.Reader.ReadAllAsync(CancellationToken.None), new ParallelOptions { MaxDegreeOfParallelism = settings.Concurrency, CancellationToken = CancellationToken.None },
             async (delivery, _) =>
             {
@@ -91,34 +88,29 @@ public sealed class SmsDispatcher(ISmsOutbox outbox, DueTextHandler handler, Dis
     /// credentials, an empty outbox, or a batch of nothing but messages this run already handled (deferred ones
     /// visible again). Every message received is handed on; a receive that fails ends the run with its error.
     /// </summary>
-    private async Task ReceiveAsync(ChannelWriter<IOutboxDelivery> handlers, HashSet<string> seen, DispatchRun run, CancellationToken stop, CancellationToken ct)
+    private async Task ReceiveAsync(ChannelWriter<IOutboxDelivery> handlers, DispatchRun run, CancellationToken stop, CancellationToken ct)
     {
+        var seen = new HashSet<string>();
         try
         {
             while (!stop.IsCancellationRequested && !run.Unauthorized)
             {
                 var batch = await ReceiveOrNothingAsync(stop, ct);
-                var fresh = 0;
-                lock (seen)
-                {
-                    foreach (var delivery in batch)
-                    {
-                        fresh += seen.Add($"{delivery.Message.ClinicId}.{delivery.Message.MessageId}") ? 1 : 0;
-                    }
-                }
+                var fresh = batch.Count(delivery => seen.Add($"{delivery.Message.ClinicId}.{delivery.Message.MessageId}"));
                 foreach (var delivery in batch.OrderBy(d => d.Message.DueAt ?? NodaTime.Instant.MinValue))
                 {
                     await handlers.WriteAsync(delivery, ct);
                 }
                 if (fresh == 0)
                 {
-                    return;
+                    break;
                 }
             }
+            handlers.Complete();
         }
         catch (Exception e)
         {
-            handlers.TryComplete(e); // the handlers finish what they have, then the run ends with the error
+            handlers.Complete(e); // the handlers finish what they have, then the run ends with the error
         }
     }
 

@@ -28,25 +28,35 @@ public sealed class TextLedger(ClinicData data, TextRef text)
     }
 
     /// <summary>
-    /// Writes the row (back to planned) and frees its claim on the patient's automated text of <paramref name="quotaDay"/>
-    /// in one transaction, so the row is never planned while its own claim still uses the day (which would defer or drop
-    /// it). Only a claim this text holds is freed; a conflict on either row changes nothing.
+    /// Writes the row (back to planned) and frees the day its claim used of the patient's automated texts, in one
+    /// transaction, so the row is never planned while its own claim still uses the day (which would defer or drop it).
+    /// Another text changing the patient's quota row meanwhile is read again; a conflict on this text's row changes nothing.
     /// </summary>
-    public async Task UpdateReleasingQuotaAsync(Stored<SmsMessage> row, SmsMessage changed, LocalDate? quotaDay, CancellationToken ct)
+    public async Task UpdateReleasingQuotaAsync(Stored<SmsMessage> row, SmsMessage changed, bool holdsQuota, CancellationToken ct)
     {
-        var changes = new List<Change> { new Change.Replace(row.Key, changed, row.ETag) };
-        if (quotaDay is not null && await ReadQuotaAsync(ct) is { } quota && quota.Value.Holds(Text.MessageId))
+        for (var attempt = 1; ; attempt++)
         {
-            changes.Add(new Change.Replace(quota.Key, quota.Value.Release(Text.MessageId), quota.ETag));
+            var changes = new List<Change> { new Change.Replace(row.Key, changed, row.ETag) };
+            if (holdsQuota && await ReadQuotaAsync(ct) is { } quota && quota.Value.Holds(Text.MessageId))
+            {
+                changes.Add(new Change.Replace(quota.Key, quota.Value.Release(Text.MessageId), quota.ETag));
+            }
+            try
+            {
+                await data.Store.CommitAsync(Text.ClinicId, changes, ct);
+                return;
+            }
+            catch (CommitConflictException conflict) when (conflict.Key == Keys.SmsQuota(Text.PatientId) && attempt < Concurrency.MaxAttempts)
+            {
+            }
         }
-        await data.Store.CommitAsync(Text.ClinicId, changes, ct);
     }
 
     /// <summary>Frees the day this text used of the patient's automated texts: the send did not use it after all.</summary>
-    public Task ReleaseQuotaAsync(CancellationToken ct) =>
+    public Task ReleaseQuotaAsync(bool holdsQuota, CancellationToken ct) =>
         Concurrency.RetryAsync(async () =>
         {
-            if (await ReadQuotaAsync(ct) is { } quota && quota.Value.Holds(Text.MessageId))
+            if (holdsQuota && await ReadQuotaAsync(ct) is { } quota && quota.Value.Holds(Text.MessageId))
             {
                 await data.Store.CommitAsync(Text.ClinicId, [new Change.Replace(quota.Key, quota.Value.Release(Text.MessageId), quota.ETag)], ct);
             }

@@ -29,7 +29,7 @@ public sealed class TextSender(
     /// <summary>A 429 was never processed by Twilio: it is tried again in the same run, at the lower rate.</summary>
     private const int InRunAttemptsThrottled = 10;
 
-    public async Task<DispatchOutcome> SendAsync(IOutboxDelivery delivery, TextLedger ledger, Stored<SmsMessage> row, DispatchFacts facts, Stored<SmsQuota>? quota, DispatchRun run, CancellationToken ct)
+    public async Task<DispatchOutcome> SendAsync(IOutboxDelivery delivery, TextLedger ledger, Stored<SmsMessage> row, DispatchFacts facts, PatientQuota quota, DispatchRun run, CancellationToken ct)
     {
         var (clinic, sms, now) = (facts.Clinic!, facts.Text, facts.Now);
         var recipient = facts.Recipient!;
@@ -65,14 +65,20 @@ public sealed class TextSender(
             List<Change> claim = [new Change.Replace(ledger.Key, claimed, row.ETag)];
             if (counted)
             {
-                var used = (quota?.Value ?? SmsQuota.None).Use(sms.Id, now, today);
-                claim.Add(quota is null ? new Change.Insert(Keys.SmsQuota(sms.PatientId), used) : new Change.Replace(quota.Key, used, quota.ETag));
+                var used = quota.Days.Use(sms.Id, now, today);
+                claim.Add(quota.Row is { } stored ? new Change.Replace(stored.Key, used, stored.ETag) : new Change.Insert(Keys.SmsQuota(sms.PatientId), used));
             }
             claimedRow = row with { Value = claimed, ETag = (await data.Store.CommitAsync(clinic.Id, claim, ct))[0]! };
         }
+        catch (CommitConflictException conflict) when (conflict.Key == Keys.SmsQuota(sms.PatientId))
+        {
+            // Another text of the patient claimed or gave back a day meanwhile: this one is decided again on the new row.
+            await ledger.WakeLaterAsync(delivery, row, sms with { Reason = "the patient's automated texts changed meanwhile: deciding again", UpdatedAt = now }, now, now, ct);
+            return DispatchOutcome.Deferred;
+        }
         catch (CommitConflictException)
         {
-            // Another dispatcher claimed it, or another text took the patient's text of the day: the reconciler wakes it again if need be.
+            // Another dispatcher claimed it: that one finishes it, and the reconciler wakes it again if need be.
             await delivery.CompleteAsync(ct);
             return DispatchOutcome.Raced;
         }
@@ -102,20 +108,20 @@ public sealed class TextSender(
                 await delivery.CompleteAsync(ct);
                 return DispatchOutcome.Simulated;
             case SendResult.Permanent permanent:
-                await ledger.ReleaseQuotaAsync(ct);
+                await ledger.ReleaseQuotaAsync(counted, ct);
                 await OnPermanentAsync(ledger, current, permanent, now, ct);
                 await delivery.CompleteAsync(ct);
                 return DispatchOutcome.Failed;
             case SendResult.Unauthorized:
                 // Nothing is this text's fault: it stays planned as it was, and the run stops.
                 run.HoldForCredentials();
-                await ledger.ReleaseQuotaAsync(ct);
+                await ledger.ReleaseQuotaAsync(counted, ct);
                 var retryAt = now + Duration.FromMinutes(1);
                 await ledger.WakeLaterAsync(delivery, current, sms with { WakeAt = retryAt, Reason = "held: Twilio refused the credentials (401)", UpdatedAt = now }, retryAt, now, ct);
                 return DispatchOutcome.Held;
             case SendResult.Throttled:
                 // Still throttled when the run's budget ran out: never processed by Twilio, so simply planned again.
-                await ledger.ReleaseQuotaAsync(ct);
+                await ledger.ReleaseQuotaAsync(counted, ct);
                 var soon = now + Duration.FromSeconds(30);
                 await ledger.WakeLaterAsync(delivery, current, sms with { At = soon, Attempts = claimed.Attempts, Reason = "throttled by Twilio (429): trying again", ErrorCode = "429", UpdatedAt = now }, soon, now, ct);
                 return DispatchOutcome.Retried;

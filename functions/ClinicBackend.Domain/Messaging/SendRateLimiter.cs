@@ -6,9 +6,9 @@ namespace ClinicBackend.Domain.Messaging;
 /// Paces sends to what Twilio accepts, like TCP congestion control: the rate doubles every second until the
 /// first 429 (slow start), then grows by 2% a second. A 429 burst cuts it once, to what Twilio accepted in the
 /// second before (its limit, seen from here), by at least 10% and at most by half; so it settles at the account's
-/// limit instead of bouncing off it. The rate grows only while senders wait for their slots, and never past twice
-/// what Twilio accepted in the last second: a dispatcher held back by something else (storage) does not talk it up
-/// to a rate it never tried, which a burst after a stall would then hit at once.
+/// limit instead of bouncing off it. The rate grows only while senders wait for their slots, and only while it is
+/// below twice what Twilio accepted in the last second (or twice the starting rate): a dispatcher held back by
+/// something else (storage) does not talk it up to a rate it never tried, which a burst after a stall would then hit.
 /// </summary>
 public sealed class SendRateLimiter(double initialPerSecond = 20, double minPerSecond = 0.5, double maxPerSecond = 500)
 {

@@ -128,8 +128,9 @@ public sealed record SmsQuota(IReadOnlyList<SmsQuotaDay> Days)
 {
     public static readonly SmsQuota None = new([]);
 
-    /// <summary>The days used, from <paramref name="since"/> on.</summary>
-    public IReadOnlyList<LocalDate> DaysUsedSince(LocalDate since) => Days.Select(d => d.Date).Where(d => d >= since).ToList();
+    /// <summary>The days used from <paramref name="since"/> on by texts other than <paramref name="besides"/> (a text's own claim never holds it back).</summary>
+    public IReadOnlyList<LocalDate> DaysUsedSince(LocalDate since, string? besides = null) =>
+        Days.Where(d => d.Date >= since && d.MessageId != besides).Select(d => d.Date).ToList();
 
     /// <summary>With <paramref name="date"/> used by the text; days older than a week before it are dropped.</summary>
     public SmsQuota Use(string messageId, Instant at, LocalDate date) =>

@@ -10,6 +10,9 @@ namespace ClinicBackend.Integration.Tests.Messaging;
 public sealed class DispatchFailureTests : TwilioAppTest
 {
     private static readonly DateTimeOffset TuesdayAt = new(2026, 12, 1, 22, 0, 30, TimeSpan.Zero);
+    private readonly GatedStore.Gate _gate = new();
+
+    protected override void ConfigureServices(IServiceCollection services) => GatedStore.Install(services, _gate);
 
     private async Task<string> BookTomorrowAsync(string start = "2026-12-02T09:00")
     {
@@ -180,6 +183,24 @@ public sealed class DispatchFailureTests : TwilioAppTest
         Assert.Single(Twilio.Accepted);
     }
 
+    [Fact]
+    public async Task Days_in_the_per_day_quota_rows_of_the_earlier_layout_still_count()
+    {
+        var store = App.Services.GetRequiredService<IDocumentStore>();
+        var patient = await BookTomorrowAsync("2026-12-02T12:00");
+        foreach (var day in new[] { 27, 28, 29 })
+        {
+            var date = new NodaTime.LocalDate(2026, 11, day);
+            await store.CommitAsync(Clinic.ClinicId, [new Change.Insert($"{Keys.SmsQuota(patient)}|2026-11-{day}", new SmsQuotaDay($"earlier{day}", default, date))], default);
+        }
+        App.Clock.SetUtcNow(TuesdayAt);
+        await App.RunFunctionAsync("DispatchSms");
+        Assert.Empty(Twilio.Accepted);
+        var dropped = await LastMessageAsync(patient);
+        Assert.Equal("skipped", dropped["status"]!.ToString());
+        Assert.Contains("weekly limit", dropped["reason"]!.ToString());
+    }
+
     /// <summary>A second automated text for the patient, due with the reminder: a copy of its planned ledger row under another id.</summary>
     private async Task<OutboxMessage> SecondTextAsync(string patient)
     {
@@ -213,6 +234,30 @@ public sealed class DispatchFailureTests : TwilioAppTest
         Assert.Contains(day.MessageId, sent.StatusCallback);
         var waiting = (await Clinic.MessagesAsync(patient)).Single(m => m!["status"]!.ToString() != "queued")!;
         Assert.Equal("planned", waiting["status"]!.ToString()); // deferred by the daily limit, or raced and left to the reconciler
+    }
+
+    [Fact]
+    public async Task A_claim_that_finds_the_patients_quota_row_changed_is_decided_again()
+    {
+        var patient = await BookTomorrowAsync();
+        await WakeAsync(await SecondTextAsync(patient));
+        // The first claim waits with the empty quota it read; the other text meanwhile takes the day.
+        var held = _gate.PauseNext(changes => changes.Any(c => c.Key == Keys.SmsQuota(patient)));
+        App.Clock.SetUtcNow(TuesdayAt);
+        var run = App.RunFunctionAsync("DispatchSms");
+        await held.Reached;
+        for (var i = 0; i < 300 && Twilio.Accepted.IsEmpty; i++)
+        {
+            await Task.Delay(50);
+        }
+        held.Release();
+        await run;
+        await App.RunFunctionAsync("DispatchSms");
+
+        Assert.Single(Twilio.Accepted);
+        var waiting = (await Clinic.MessagesAsync(patient)).Single(m => m!["status"]!.ToString() != "queued")!;
+        Assert.Equal("planned", waiting["status"]!.ToString());
+        Assert.Contains("daily limit", waiting["reason"]!.ToString()); // decided again on the new row, not left for the reconciler
     }
 
     [Fact]
