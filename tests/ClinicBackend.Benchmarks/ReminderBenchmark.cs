@@ -198,6 +198,9 @@ public static class ReminderBenchmark
             await Seed.ClinicAsync(store, clinic);
             var patients = Enumerable.Range(0, sessionsPerClinic).Select(i => Seed.NewPatient(clinic.Id, i)).ToList();
             await Seed.RowsAsync(store, clinic.Id, patients.Select(p => (Change)new Change.Upsert(Keys.Patient(p.Id), p)));
+            // Patients on maintenance have had texts before: each has its quota row, its days older than a week.
+            var earlier = SmsQuota.None.Use("earlier", default, Tomorrow.PlusDays(-30));
+            await Seed.RowsAsync(store, clinic.Id, patients.Select(p => (Change)new Change.Upsert(Keys.SmsQuota(p.Id), earlier)));
             var upcoming = patients.Select((p, i) => Seed.NewSession(clinic, p.Id, (day ?? Tomorrow).At(new LocalTime(6 + i % 14, 0)), idOffset + i));
             await Seed.RowsAsync(store, clinic.Id, upcoming.SelectMany(Seed.BookedRows));
             var past = Enumerable.Range(0, historyPerClinic).Select(h =>
