@@ -56,7 +56,7 @@ public static class TimerBenchmark
         host.Clock.Set(Due.AddMinutes(3));
         await runs.DispatchAsync(default);
         var after = Take(host);
-        lines.Add(Line("DispatchSms, next run (reconciler drops the sent texts)", after, clinics));
+        lines.Add(Line("DispatchSms, next run (sent texts left the pending index)", after, clinics));
         lines.Add($"  {Results.F((double)after.Requests / Math.Max(1, twilio.Accepted.Count))} requests a text sent before");
         host.Clock.Set(Due.AddMinutes(4));
         await runs.DispatchAsync(default);

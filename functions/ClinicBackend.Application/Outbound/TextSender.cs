@@ -163,10 +163,12 @@ public sealed class TextSender(
     /// <summary>
     /// A status callback may have arrived first: keep whichever status is further along. Given the row as this
     /// run's claim wrote it, the first attempt replaces that without a read; a callback since makes it read afresh.
+    /// The same commit deletes the text's pending-text index row, so the reconciler's next run does not read it again.
     /// </summary>
     public Task RecordAcceptedAsync(TextLedger ledger, SendResult.Accepted accepted, Instant sentAt, CancellationToken ct, Stored<SmsMessage>? claimed = null)
     {
         var known = claimed;
+        var pendingGone = false;
         return Concurrency.RetryAsync(async () =>
         {
             var row = known ?? (await ledger.ReadAsync(ct))!;
@@ -174,7 +176,19 @@ public sealed class TextSender(
             var status = SmsStatus.Rank(accepted.Status) > SmsStatus.Rank(row.Value.Status) || row.Value.Status is SmsStatus.Sending or SmsStatus.Unsettled
                 ? accepted.Status
                 : row.Value.Status;
-            await ledger.UpdateAsync(row, row.Value with { Status = status, TwilioSid = accepted.Sid, SentAt = sentAt, Reason = null, UpdatedAt = time.Now() }, ct);
+            var recorded = row.Value with { Status = status, TwilioSid = accepted.Sid, SentAt = sentAt, Reason = null, UpdatedAt = time.Now(), PendingAt = null };
+            var pending = row.Value.PendingAt is { } due && !pendingGone ? Keys.PendingText(due, row.Value.PatientId, row.Value.Id) : null;
+            try
+            {
+                await data.Store.CommitAsync(ledger.Text.ClinicId, pending is null
+                    ? [new Change.Replace(row.Key, recorded, row.ETag)]
+                    : [new Change.Replace(row.Key, recorded, row.ETag), new Change.Delete(pending)], ct);
+            }
+            catch (CommitConflictException conflict) when (conflict.Key == pending)
+            {
+                pendingGone = true; // the reconciler removed it already: record without it
+                throw;
+            }
             return true;
         }, () => false);
     }

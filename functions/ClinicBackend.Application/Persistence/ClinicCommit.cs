@@ -87,7 +87,7 @@ public sealed class ClinicCommit(string clinicId, string actor, Instant now)
     public ClinicCommit PlanText(SmsMessage row)
     {
         var planned = row.Status == SmsStatus.Planned;
-        Insert(Keys.Message(row.PatientId, row.Id), planned ? row with { WakeAt = row.At } : row);
+        Insert(Keys.Message(row.PatientId, row.Id), planned ? row with { WakeAt = row.At, PendingAt = row.At } : row);
         if (planned)
         {
             Upsert(Keys.PendingText(row.At, row.PatientId, row.Id), new PendingText(row.PatientId, row.Id));

@@ -184,6 +184,32 @@ public sealed class DispatchFailureTests : TwilioAppTest
     }
 
     [Fact]
+    public async Task The_commit_that_records_a_send_takes_the_text_out_of_the_pending_index()
+    {
+        var patient = await BookTomorrowAsync();
+        Assert.Single(await StoredRows.PartitionAsync(App, Clinic.ClinicId, Keys.PendingTextPrefix));
+        App.Clock.SetUtcNow(TuesdayAt);
+        await App.RunFunctionAsync("DispatchSms");
+        Assert.Single(Twilio.Accepted);
+        Assert.Equal("queued", (await LastMessageAsync(patient))["status"]!.ToString());
+        Assert.Empty(await StoredRows.PartitionAsync(App, Clinic.ClinicId, Keys.PendingTextPrefix)); // nothing left for the reconciler to read
+    }
+
+    [Fact]
+    public async Task A_send_whose_pending_row_is_gone_already_is_still_recorded()
+    {
+        var patient = await BookTomorrowAsync();
+        var pending = Assert.Single(await StoredRows.PartitionAsync(App, Clinic.ClinicId, Keys.PendingTextPrefix));
+        await App.Services.GetRequiredService<IDocumentStore>().CommitAsync(Clinic.ClinicId, [new Change.Delete(pending.Key)], default);
+        App.Clock.SetUtcNow(TuesdayAt);
+        await App.RunFunctionAsync("DispatchSms");
+        var sent = Assert.Single(Twilio.Accepted);
+        var row = await LastMessageAsync(patient);
+        Assert.Equal("queued", row["status"]!.ToString());
+        Assert.Equal(sent.Sid, row["twilioSid"]!.ToString());
+    }
+
+    [Fact]
     public async Task Days_in_the_per_day_quota_rows_of_the_earlier_layout_still_count()
     {
         var store = App.Services.GetRequiredService<IDocumentStore>();
