@@ -6,7 +6,7 @@ namespace ClinicBackend.Testing;
 
 /// <summary>
 /// GET Messages.json: the accepted texts, newest first, filtered by To, From and the day sent, in Twilio's paged format.
-/// A listed text counts as sent at the moment it was accepted.
+/// A listed text counts as sent at the moment it was accepted, with <see cref="ListedStatus"/>.
 /// </summary>
 public sealed partial class TwilioStandIn
 {
@@ -17,6 +17,9 @@ public sealed partial class TwilioStandIn
 
     /// <summary>Accepted texts, oldest first; lock it to read or write.</summary>
     private readonly List<SentText> _listed = [];
+
+    /// <summary>The status listed texts have ("sent" unless a test wants one still in Twilio's queue).</summary>
+    public string ListedStatus { get; set; } = "sent";
 
     /// <summary>When set, asked about every authenticated list request: an error to answer, or null to list.</summary>
     public Func<Answer.Error?>? ListRule { get; set; }
@@ -54,7 +57,7 @@ public sealed partial class TwilioStandIn
         var filters = query.Where(q => !PagingKeys.Contains(q.Key)).ToArray();
         await http.Response.WriteAsJsonAsync(new Dictionary<string, object?>
         {
-            ["messages"] = onPage.Select(t => MessageJson(t, "sent", dateSent: t.At)).ToArray(),
+            ["messages"] = onPage.Select(t => MessageJson(t, ListedStatus, dateSent: t.At)).ToArray(),
             ["uri"] = PageUri(filters, pageSize, page, query["PageToken"]),
             ["first_page_uri"] = PageUri(filters, pageSize, 0, null),
             ["next_page_uri"] = first + onPage.Length < newestFirst.Length ? PageUri(filters, pageSize, page + 1, "PA" + onPage[^1].Sid) : null,

@@ -163,7 +163,8 @@ public sealed class TextSender(
     /// <summary>
     /// A status callback may have arrived first: keep whichever status is further along. Given the row as this
     /// run's claim wrote it, the first attempt replaces that without a read; a callback since makes it read afresh.
-    /// The same commit deletes the text's pending-text index row, so the reconciler's next run does not read it again.
+    /// When the status is final, the same commit deletes the text's pending-text index row, so the reconciler's next run
+    /// does not read it again.
     /// </summary>
     public Task RecordAcceptedAsync(TextLedger ledger, SendResult.Accepted accepted, Instant sentAt, CancellationToken ct, Stored<SmsMessage>? claimed = null)
     {
@@ -176,8 +177,10 @@ public sealed class TextSender(
             var status = SmsStatus.Rank(accepted.Status) > SmsStatus.Rank(row.Value.Status) || row.Value.Status is SmsStatus.Sending or SmsStatus.Unsettled
                 ? accepted.Status
                 : row.Value.Status;
-            var recorded = row.Value with { Status = status, TwilioSid = accepted.Sid, SentAt = sentAt, Reason = null, UpdatedAt = time.Now(), PendingAt = null };
-            var pending = row.Value.PendingAt is { } due && !pendingGone ? Keys.PendingText(due, row.Value.PatientId, row.Value.Id) : null;
+            // Only a final status leaves the pending index: a text Twilio lists as still sending stays in the reconciler's view.
+            var final = SmsStatus.IsFinal(status);
+            var recorded = row.Value with { Status = status, TwilioSid = accepted.Sid, SentAt = sentAt, Reason = null, UpdatedAt = time.Now(), PendingAt = final ? null : row.Value.PendingAt };
+            var pending = final && row.Value.PendingAt is { } due && !pendingGone ? Keys.PendingText(due, row.Value.PatientId, row.Value.Id) : null;
             try
             {
                 await data.Store.CommitAsync(ledger.Text.ClinicId, pending is null
@@ -190,7 +193,13 @@ public sealed class TextSender(
                 throw;
             }
             return true;
-        }, () => false);
+        }, () =>
+        {
+            // The row keeps its claim: the reconciler wakes it, and the lookup in Twilio records the send then.
+            logger.LogWarning("Recording the send of text {MessageId} of clinic {ClinicId} lost {Attempts} races; it is settled by lookup later.",
+                ledger.Text.MessageId, ledger.Text.ClinicId, Concurrency.MaxAttempts);
+            return false;
+        });
     }
 
     private async Task<SendResult> SendWithInRunRetriesAsync(SmsRequest request, DispatchRun run, CancellationToken ct)

@@ -109,7 +109,7 @@ public sealed record SmsMessage
     public Instant? WakeAt { get; init; }
     /// <summary>The generation of that outbox message (its duplicate-detection id includes it).</summary>
     public int Generation { get; init; }
-    /// <summary>The due time its pending-text index row is keyed by, until the commit that records its send deletes that row.</summary>
+    /// <summary>The due time its pending-text index row is keyed by; cleared when the commit that records its send deletes that row (the reconciler deletes the rows of texts that ended otherwise).</summary>
     public Instant? PendingAt { get; init; }
     public string? ErrorCode { get; init; }
     public Instant UpdatedAt { get; init; }

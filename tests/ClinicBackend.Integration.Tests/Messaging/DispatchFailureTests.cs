@@ -196,6 +196,47 @@ public sealed class DispatchFailureTests : TwilioAppTest
     }
 
     [Fact]
+    public async Task A_text_twilio_lists_as_still_sending_stays_in_the_pending_index_until_it_is_final()
+    {
+        var patient = await BookTomorrowAsync();
+        Twilio.Then(new Answer.AcceptThenStall(TimeSpan.FromSeconds(4))); // the client gives up after 2 s
+        App.Clock.SetUtcNow(TuesdayAt);
+        await App.RunFunctionAsync("DispatchSms");
+        Assert.Equal("unsettled", (await LastMessageAsync(patient))["status"]!.ToString());
+
+        Twilio.ListedStatus = "sending";
+        App.Clock.Advance(TimeSpan.FromMinutes(2));
+        await App.RunFunctionAsync("DispatchSms");
+        Assert.Equal("sending", (await LastMessageAsync(patient))["status"]!.ToString());
+        Assert.Single(await StoredRows.PartitionAsync(App, Clinic.ClinicId, Keys.PendingTextPrefix)); // still in the reconciler's view
+
+        Twilio.ListedStatus = "sent";
+        App.Clock.Advance(TimeSpan.FromMinutes(15)); // the reconciler wakes it; its claim is stale, so it is looked up again
+        await App.RunFunctionAsync("DispatchSms");
+        Assert.Equal("sent", (await LastMessageAsync(patient))["status"]!.ToString());
+        Assert.Single(Twilio.Accepted);
+        Assert.Empty(await StoredRows.PartitionAsync(App, Clinic.ClinicId, Keys.PendingTextPrefix));
+    }
+
+    [Fact]
+    public async Task A_text_planned_before_its_row_kept_the_pending_time_is_cleaned_by_the_reconciler_as_before()
+    {
+        var store = App.Services.GetRequiredService<IDocumentStore>();
+        var patient = await BookTomorrowAsync();
+        var row = (await store.QueryPrefixAsync<SmsMessage>(Clinic.ClinicId, Keys.MessagePrefix(patient), default)).Single();
+        await store.CommitAsync(Clinic.ClinicId, [new Change.Replace(row.Key, row.Value with { PendingAt = null }, row.ETag)], default);
+        App.Clock.SetUtcNow(TuesdayAt);
+        await App.RunFunctionAsync("DispatchSms");
+        Assert.Equal("queued", (await LastMessageAsync(patient))["status"]!.ToString());
+        Assert.Single(await StoredRows.PartitionAsync(App, Clinic.ClinicId, Keys.PendingTextPrefix));
+
+        App.Clock.Advance(TimeSpan.FromMinutes(15));
+        await App.RunFunctionAsync("DispatchSms");
+        Assert.Empty(await StoredRows.PartitionAsync(App, Clinic.ClinicId, Keys.PendingTextPrefix));
+        Assert.Single(Twilio.Accepted);
+    }
+
+    [Fact]
     public async Task A_send_whose_pending_row_is_gone_already_is_still_recorded()
     {
         var patient = await BookTomorrowAsync();
