@@ -10,6 +10,7 @@ var perSecond = args.SkipWhile(a => a != "--per-second").Skip(1).Select(int.Pars
 int Option(string name, int fallback) => args.SkipWhile(a => a != name).Skip(1).Select(int.Parse).FirstOrDefault(fallback);
 
 var data = Path.Combine(Path.GetTempPath(), "clinic-bench-" + Guid.NewGuid().ToString("N"));
+using var removeData = new FolderRemoval(data); // declared before Azurite, so removed after it stops
 // The reports benchmark seeds half a million rows: Azurite keeps them in memory rather than rewriting its database file every few seconds.
 var inMemory = which == "reports";
 await using var azurite = await AzuriteProcess.StartAsync(data, defaultPorts: false, Console.WriteLine, inMemory: inMemory);
@@ -44,13 +45,6 @@ var folder = Path.Combine(RepositoryRoot.Find(), "benchmark-results");
 Directory.CreateDirectory(folder);
 await File.WriteAllTextAsync(Path.Combine(folder, $"{which}-{DateTime.UtcNow:yyyyMMddTHHmmss}.json"),
     JsonSerializer.Serialize(results.Select(r => new { r.Name, r.Clients, r.Operations, r.Failures, r.Seconds, r.PerSecond, r.P50Ms, r.P99Ms }), new JsonSerializerOptions { WriteIndented = true }));
-try
-{
-    Directory.Delete(data, recursive: true);
-}
-catch (IOException)
-{
-}
 
 static async Task<IReadOnlyList<string>> FaultsAsync(AzuriteProcess azurite, string[] args)
 {
@@ -61,4 +55,19 @@ static async Task<IReadOnlyList<string>> FaultsAsync(AzuriteProcess azurite, str
         Environment.ExitCode = 1;
     }
     return lines;
+}
+
+/// <summary>Deletes the benchmark's Azurite folder when the run ends, however it ends.</summary>
+internal sealed class FolderRemoval(string path) : IDisposable
+{
+    public void Dispose()
+    {
+        try
+        {
+            Directory.Delete(path, recursive: true);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+        }
+    }
 }
