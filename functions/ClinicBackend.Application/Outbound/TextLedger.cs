@@ -48,6 +48,7 @@ public sealed class TextLedger(ClinicData data, TextRef text)
             }
             catch (CommitConflictException conflict) when (conflict.Key == Keys.SmsQuota(Text.PatientId) && attempt < Concurrency.MaxAttempts)
             {
+                // another text of the patient changed the quota row: read it again
             }
         }
     }
