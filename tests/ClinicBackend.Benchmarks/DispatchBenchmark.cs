@@ -9,7 +9,6 @@ using ClinicBackend.Application.Persistence;
 using ClinicBackend.Domain.Messaging;
 using ClinicBackend.LocalHost;
 using ClinicBackend.Testing;
-using NodaTime;
 
 namespace ClinicBackend.Benchmarks;
 
@@ -20,9 +19,6 @@ namespace ClinicBackend.Benchmarks;
 /// </summary>
 public static class DispatchBenchmark
 {
-    // Tuesday 2026-12-01 17:00:30 in New York: Wednesday's reminders are due.
-    private static readonly DateTimeOffset DueTime = new(2026, 12, 1, 22, 0, 30, TimeSpan.Zero);
-    private static readonly LocalDate Wednesday = new(2026, 12, 2);
     private const int Clinics = 10;
 
     /// <summary>Dispatch at <paramref name="perSecond"/>; with <paramref name="ceiling"/> also the SDK ceiling for as many texts.</summary>
@@ -44,7 +40,7 @@ public static class DispatchBenchmark
         await WarmUpAsync(azurite);
         await using var twilio = await TwilioStandIn.StartAsync();
         twilio.PerSecondLimit = perSecond;
-        await using var host = await BenchmarkHost.StartAsync(azurite, twilio.Settings(), DueTime, countStorage: true);
+        await using var host = await BenchmarkHost.StartAsync(azurite, twilio.Settings(), Seed.RemindersDue, countStorage: true);
         await PlanAsync(host, texts);
         host.Probe.Reset();
         var dispatcher = host.Services.GetRequiredService<SmsDispatcher>();
@@ -97,7 +93,7 @@ public static class DispatchBenchmark
     private static async Task WarmUpAsync(AzuriteProcess azurite)
     {
         await using var twilio = await TwilioStandIn.StartAsync();
-        await using var host = await BenchmarkHost.StartAsync(azurite, twilio.Settings(), DueTime);
+        await using var host = await BenchmarkHost.StartAsync(azurite, twilio.Settings(), Seed.RemindersDue);
         await PlanAsync(host, 100);
         await host.Services.GetRequiredService<SmsDispatcher>().DispatchAsync(TimeSpan.FromSeconds(50), default);
     }
@@ -126,7 +122,7 @@ public static class DispatchBenchmark
     /// <summary>A send's storage work with the SDK alone, as many at once as the dispatcher works on, for every planned text.</summary>
     private static async Task<(double Rate, string Line)> CeilingAsync(AzuriteProcess azurite, int texts)
     {
-        await using var host = await BenchmarkHost.StartAsync(azurite, now: DueTime);
+        await using var host = await BenchmarkHost.StartAsync(azurite, now: Seed.RemindersDue);
         await PlanAsync(host, texts);
         var table = new TableServiceClient(azurite.ConnectionString).GetTableClient(host.TableName);
         var prefix = host.TableName[..^"ClinicData".Length];
@@ -187,7 +183,7 @@ public static class DispatchBenchmark
     /// <summary>Wednesday's sessions in <see cref="Clinics"/> clinics, and their reminders planned (due now).</summary>
     private static async Task PlanAsync(BenchmarkHost host, int texts)
     {
-        await ReminderBenchmark.SeedUpcomingAsync(host.Services.GetRequiredService<IDocumentStore>(), Clinics, texts / Clinics, 0, 0, Wednesday);
+        await ReminderBenchmark.SeedUpcomingAsync(host.Services.GetRequiredService<IDocumentStore>(), Clinics, texts / Clinics, 0, 0, Seed.Wednesday);
         await host.Services.GetRequiredService<ReminderPlanner>().PlanAllAsync(default);
     }
 }

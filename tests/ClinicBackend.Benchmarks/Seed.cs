@@ -10,6 +10,10 @@ namespace ClinicBackend.Benchmarks;
 /// <summary>Writes clinics, patients, sessions and history straight into the store, in the app's own row formats.</summary>
 public static class Seed
 {
+    /// <summary>Tuesday 2026-12-01 17:00:30 in New York: the day-before reminders of Wednesday's sessions are due.</summary>
+    public static readonly DateTimeOffset RemindersDue = new(2026, 12, 1, 22, 0, 30, TimeSpan.Zero);
+    public static readonly LocalDate Wednesday = new(2026, 12, 2);
+
     public static Clinic NewClinic(string id, int chairs = 50) => new()
     {
         Id = id,

@@ -15,9 +15,6 @@ namespace ClinicBackend.Benchmarks;
 /// </summary>
 public static class TimerBenchmark
 {
-    // Tuesday 2026-12-01 17:00:30 in New York: Wednesday's reminders are planned now and due at once.
-    private static readonly DateTimeOffset Due = new(2026, 12, 1, 22, 0, 30, TimeSpan.Zero);
-    private static readonly LocalDate Wednesday = new(2026, 12, 2);
     private const int SessionsPerClinic = 40;
 
     private sealed record Work(long Requests, long RowsRead, long RowsWritten, long QueueCalls)
@@ -30,10 +27,10 @@ public static class TimerBenchmark
     {
         var lines = new List<string> { $"timers: {clinics} clinics x {SessionsPerClinic} sessions (New York), one run each; storage work counted, not timed" };
         await using var twilio = await TwilioStandIn.StartAsync();
-        await using var host = await BenchmarkHost.StartAsync(azurite, twilio.Settings(), Due, countStorage: true);
+        await using var host = await BenchmarkHost.StartAsync(azurite, twilio.Settings(), Seed.RemindersDue, countStorage: true);
         var store = host.Services.GetRequiredService<IDocumentStore>();
         var runs = host.Services.GetRequiredService<ScheduledRuns>();
-        await ReminderBenchmark.SeedUpcomingAsync(store, clinics, SessionsPerClinic, 0, 0, Wednesday);
+        await ReminderBenchmark.SeedUpcomingAsync(store, clinics, SessionsPerClinic, 0, 0, Seed.Wednesday);
         host.Probe.Tracing = true;
         var texts = clinics * SessionsPerClinic;
 
@@ -53,12 +50,12 @@ public static class TimerBenchmark
         lines.Add($"  {summary}; {twilio.Accepted.Count} accepted by the stand-in; {Results.F((double)burst.Requests / Math.Max(1, twilio.Accepted.Count))} requests a text");
 
         // The reconciler reads pending rows due a minute ago or more: 3 minutes on, every text planned above is.
-        host.Clock.Set(Due.AddMinutes(3));
+        host.Clock.Set(Seed.RemindersDue.AddMinutes(3));
         await runs.DispatchAsync(default);
         var after = Take(host);
         lines.Add(Line("DispatchSms, next run (sent texts left the pending index)", after, clinics));
         lines.Add($"  {Results.F((double)after.Requests / Math.Max(1, twilio.Accepted.Count))} requests a text sent before");
-        host.Clock.Set(Due.AddMinutes(4));
+        host.Clock.Set(Seed.RemindersDue.AddMinutes(4));
         await runs.DispatchAsync(default);
         lines.Add(Line("DispatchSms, nothing due", Take(host), clinics));
 
@@ -83,7 +80,7 @@ public static class TimerBenchmark
             var clinic = Seed.NewClinic($"bc{c:D3}");
             for (var i = 0; i < SessionsPerClinic; i++)
             {
-                var session = Seed.NewSession(clinic, Seed.NewPatient(clinic.Id, i).Id, Wednesday.At(new LocalTime(6 + i % 14, 0)), i);
+                var session = Seed.NewSession(clinic, Seed.NewPatient(clinic.Id, i).Id, Seed.Wednesday.At(new LocalTime(6 + i % 14, 0)), i);
                 var text = new TextRef(clinic.Id, session.PatientId, SmsMessage.ReminderId(session.Id, 1, SmsKinds.DayBefore));
                 if ((await store.GetAsync<SmsMessage>(text.ClinicId, Keys.Message(text.PatientId, text.MessageId), default))?.Value.TwilioSid is { } sid)
                 {

@@ -34,7 +34,7 @@ public sealed class PatientReplies(ClinicData data, EscalationService escalation
         // The patient, the next visit and the latest offer (what a digit answers), read at once.
         var patientTask = read is null ? data.PatientAsync(clinic.Id, patientId, ct) : Task.FromResult<Stored<Patient>?>(read);
         var upcomingTask = data.NextUpcomingSessionAsync(clinic, patientId, now, ct);
-        var latestTask = digit is not null ? selfService.LatestOfferAsync(clinic.Id, patientId, ct) : Task.FromResult<(Stored<Offer>?, Stored<OfferPointer>?)>((null, null));
+        var latestTask = digit is not null ? selfService.LatestOfferAsync(clinic.Id, patientId, ct) : Task.FromResult<(Stored<Offer>? Offer, Stored<OfferPointer>? Pointer)>((null, null));
         await Task.WhenAll(patientTask, upcomingTask, latestTask);
         var patientRow = (await patientTask)!;
         var patient = patientRow.Value;
@@ -46,7 +46,7 @@ public sealed class PatientReplies(ClinicData data, EscalationService escalation
         Patient? changedPatient = null;
         SelfServiceOutcome? self = null;
         var upcoming = await upcomingTask;
-        if (digit is { } answer && (await latestTask).Item1 is { } latest)
+        if (digit is { } answer && (await latestTask).Offer is { } latest)
         {
             // The latest prompt decides what a digit means: an open offer's answer, or a late "1" to a chair offer.
             self = latest.Value.IsOpenAt(now)

@@ -187,8 +187,8 @@ public sealed class DueTextHandler(ClinicData data, TextSender sender, ISmsGatew
         {
             return new PatientQuota(row, row.Value);
         }
-        var perDay = Keys.SmsQuota(patientId) + "|";
-        var days = await data.Store.QueryRangeAsync<SmsQuotaDay>(clinicId, perDay + ClinicTime.FormatDate(now.InUtc().Date.PlusDays(-8)), Keys.PrefixEnd(perDay), ct);
+        var days = await data.Store.QueryRangeAsync<SmsQuotaDay>(clinicId,
+            Keys.PerDaySmsQuota(patientId, now.InUtc().Date.PlusDays(-8)), Keys.PerDaySmsQuotaEnd(patientId), ct);
         return new PatientQuota(null, new SmsQuota(days.Select(d => d.Value).ToList()));
     }
 

@@ -116,6 +116,9 @@ public static class Keys
     public static string Inbound(string messageSid) => $"inbound|{messageSid}";
     /// <summary>The days of the last week on which a patient had an automated text.</summary>
     public static string SmsQuota(string patientId) => $"quota|{patientId}";
+    /// <summary>The rows of the layout before 2026-11-27, one a day: <c>quota|{patientId}|{date}</c>.</summary>
+    public static string PerDaySmsQuota(string patientId, LocalDate date) => $"quota|{patientId}|{ClinicTime.FormatDate(date)}";
+    public static string PerDaySmsQuotaEnd(string patientId) => PrefixEnd($"quota|{patientId}|");
 
     /// <summary>Newest first.</summary>
     public static string Audit(Instant at, string id) => $"audit|{ReverseTicks(at)}|{id}";

@@ -258,7 +258,7 @@ public sealed class DispatchFailureTests : TwilioAppTest
         foreach (var day in new[] { 27, 28, 29 })
         {
             var date = new NodaTime.LocalDate(2026, 11, day);
-            await store.CommitAsync(Clinic.ClinicId, [new Change.Insert($"{Keys.SmsQuota(patient)}|2026-11-{day}", new SmsQuotaDay($"earlier{day}", default, date))], default);
+            await store.CommitAsync(Clinic.ClinicId, [new Change.Insert(Keys.PerDaySmsQuota(patient, date), new SmsQuotaDay($"earlier{day}", default, date))], default);
         }
         App.Clock.SetUtcNow(TuesdayAt);
         await App.RunFunctionAsync("DispatchSms");
