@@ -11,6 +11,9 @@ namespace ClinicBackend.Application.Inbound;
 /// </summary>
 public sealed class InboundRouter(ClinicData data)
 {
+    /// <summary>Services whose carrier is on record. A record is never changed or removed, so it is looked up once per process.</summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte> _recordedServices = new(StringComparer.Ordinal);
+
     public async Task<string?> ClinicForAsync(IReadOnlyDictionary<string, string> form, string to, CancellationToken ct)
     {
         var service = form.GetValueOrDefault("MessagingServiceSid") is { } sid && ClinicRules.IsMessagingServiceSid(sid) ? sid : null;
@@ -27,6 +30,10 @@ public sealed class InboundRouter(ClinicData data)
 
     private async Task RememberTrafficAsync(string service, string clinicId, CancellationToken ct)
     {
+        if (_recordedServices.ContainsKey(service))
+        {
+            return;
+        }
         if (await data.ServiceTrafficOwnerAsync(service, ct) is null)
         {
             try
@@ -38,6 +45,7 @@ public sealed class InboundRouter(ClinicData data)
                 // recorded by a concurrent text
             }
         }
+        _recordedServices.TryAdd(service, 0);
     }
 
     private static bool IsE164(string to) => to.StartsWith('+') && to.Length is > 2 and <= 16 && to[1..].All(char.IsAsciiDigit);

@@ -38,12 +38,14 @@ public sealed partial class InboundSmsService(ClinicData data, InboundRouter rou
             return Unrouted(crisis);
         }
         // Read at once: the clinic's settings, the sender (Twilio's E.164 needs no region to parse, so the lookup need
-        // not wait for the clinic's country) and whether this MessageSid was handled before.
+        // not wait for the clinic's country) and whether this MessageSid was handled before. The sender is looked up
+        // among patients before the clinic's on-call contacts are known; for a contact that lookup is not awaited.
         var clinicTask = data.ClinicAsync(clinicId, ct);
         var international = from.StartsWith('+') ? PhoneFormat.ToE164(from, "US") : null;
         var patientTask = international is null ? Task.FromResult<Stored<Patient>?>(null) : data.PatientByPhoneAsync(clinicId, international, ct);
+        _ = patientTask.ContinueWith(static t => t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
         var doneTask = data.Store.GetAsync<InboundRecord>(clinicId, Keys.Inbound(sid), ct);
-        await Task.WhenAll(clinicTask, patientTask, doneTask);
+        await Task.WhenAll(clinicTask, doneTask);
         if (await clinicTask is not { } stored)
         {
             return Unrouted(crisis);

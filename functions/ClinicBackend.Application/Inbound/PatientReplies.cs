@@ -31,9 +31,12 @@ public sealed class PatientReplies(ClinicData data, EscalationService escalation
         int? digit = intent is not (ReplyIntent.Crisis or ReplyIntent.OptOut or ReplyIntent.OptIn or ReplyIntent.Help)
             && int.TryParse(ReplyInterpreter.Keyword(body), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var d) && d is >= 0 and <= Offer.MaxStarts
             ? d : null;
-        // The patient, the next visit and the latest offer (what a digit answers), read at once.
+        // The patient, the next visit and the latest offer (what a digit answers), read at once. Opting out or in and
+        // asking for help concern no visit, so they skip its lookup (a key range query).
         var patientTask = read is null ? data.PatientAsync(clinic.Id, patientId, ct) : Task.FromResult<Stored<Patient>?>(read);
-        var upcomingTask = data.NextUpcomingSessionAsync(clinic, patientId, now, ct);
+        var upcomingTask = intent is ReplyIntent.OptOut or ReplyIntent.OptIn or ReplyIntent.Help
+            ? Task.FromResult<Stored<Domain.Sessions.Session>?>(null)
+            : data.NextUpcomingSessionAsync(clinic, patientId, now, ct);
         var latestTask = digit is not null ? selfService.LatestOfferAsync(clinic.Id, patientId, ct) : Task.FromResult<(Stored<Offer>? Offer, Stored<OfferPointer>? Pointer)>((null, null));
         await Task.WhenAll(patientTask, upcomingTask, latestTask);
         var patientRow = (await patientTask)!;

@@ -10,6 +10,10 @@ namespace ClinicBackend.Integration.Tests.Hardening;
 /// </summary>
 public sealed class InboundRoutingTests : TwilioAppTest
 {
+    private readonly GatedStore.Gate _store = new();
+
+    protected override void ConfigureServices(IServiceCollection services) => GatedStore.Install(services, _store);
+
     private static string NewServiceSid() => "MG" + Guid.NewGuid().ToString("N");
 
     private async Task<string?> TextAsync(Dictionary<string, string> fields)
@@ -43,6 +47,24 @@ public sealed class InboundRoutingTests : TwilioAppTest
         await TextAsync(TwilioRequests.Inbound(phone, Clinic.SmsFrom, "still late", messagingServiceSid: service));
         Assert.Equal(2, (await Clinic.FlagsAsync("patient-message")).Count);
         Assert.Empty(await other.FlagsAsync());
+    }
+
+    [Fact]
+    public async Task A_services_carrier_is_looked_up_until_it_is_on_record_and_not_after()
+    {
+        var service = NewServiceSid();
+        var phone = Fixtures.UniquePhone();
+        await Clinic.RegisterPatientAsync(phone: phone);
+        for (var i = 0; i < 3; i++)
+        {
+            await TextAsync(TwilioRequests.Inbound(phone, Clinic.SmsFrom, $"running late {i}", messagingServiceSid: service));
+        }
+        Assert.Equal(3, (await Clinic.FlagsAsync("patient-message")).Count);
+        Assert.Single(_store.PointReads, key => key.Contains(service, StringComparison.Ordinal));
+
+        // On record for this clinic: another clinic still cannot take the service.
+        var other = await AddClinicAsync();
+        (await App.SendAsync(HttpMethod.Patch, other.Base, other.Admin, new { smsFrom = service })).ExpectProblem(409, "sms-number-in-use");
     }
 
     [Fact]

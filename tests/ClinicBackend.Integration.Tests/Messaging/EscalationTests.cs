@@ -22,7 +22,13 @@ public sealed class EscalationTests : TwilioAppTest
         Adjust = body => body["escalation"] = new { contacts = new[] { new { name = "Dr. Lee", phone = Lee }, new { name = "Nurse Kim", phone = "(212) 555-0151" } }, ackMinutes = 10 },
     };
 
-    protected override void ConfigureServices(IServiceCollection services) => services.AddSingleton<Microsoft.Extensions.Logging.ILoggerProvider>(_logs);
+    private readonly GatedStore.Gate _store = new();
+
+    protected override void ConfigureServices(IServiceCollection services)
+    {
+        services.AddSingleton<Microsoft.Extensions.Logging.ILoggerProvider>(_logs);
+        GatedStore.Install(services, _store);
+    }
 
     private string _patient = null!;
 
@@ -88,6 +94,20 @@ public sealed class EscalationTests : TwilioAppTest
         var audit = (await Clinic.GetAsync("/audit?limit=200", Clinic.Admin)).Json!["entries"]!.AsArray().Select(e => e!["action"]!.ToString()).ToList();
         Assert.Equal(2, audit.Count(a => a == "flag.paged"));
         Assert.Contains("flag.acknowledged", audit);
+    }
+
+    [Fact]
+    public async Task A_contacts_ack_does_not_depend_on_looking_the_number_up_among_patients()
+    {
+        await TextAsync(PatientPhone, "I want to end my life tonight");
+        await App.RunFunctionAsync("DispatchSms");
+        var page = Assert.Single(PagesTo(Lee));
+
+        // The patient lookup by phone starts before the clinic's contacts are known; for a contact its failure is moot.
+        _store.FailPointReads = key => key.StartsWith("tel|", StringComparison.Ordinal);
+        Assert.Contains("Dr. Lee", await TextAsync(Lee, $"ACK {CodeOf(page)}"));
+        Assert.Equal("acknowledged", (await CrisisFlagAsync())["escalation"]!["state"]!.ToString());
+        Assert.Contains(_store.PointReads, key => key.StartsWith("tel|", StringComparison.Ordinal));
     }
 
     [Fact]

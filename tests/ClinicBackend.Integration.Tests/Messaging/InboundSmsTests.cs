@@ -135,6 +135,24 @@ public sealed class InboundSmsTests : TwilioAppTest
     }
 
     [Fact]
+    public async Task A_text_names_the_visit_it_concerns_and_opting_out_or_asking_for_help_names_none()
+    {
+        await TextAsync("C");
+        await TextAsync("is parking free?");
+        await TextAsync("HELP");
+        await TextAsync("STOP");
+        await TextAsync("START");
+        var inbound = (await Clinic.MessagesAsync(_patient)).Where(m => m!["direction"]!.ToString() == "inbound")
+            .ToDictionary(m => m!["body"]!.ToString(), m => m!["sessionId"]?.ToString());
+        Assert.Equal(5, inbound.Count);
+        Assert.Equal(_session, inbound["C"]);
+        Assert.Equal(_session, inbound["is parking free?"]);
+        Assert.Null(inbound["HELP"]);
+        Assert.Null(inbound["STOP"]);
+        Assert.Null(inbound["START"]);
+    }
+
+    [Fact]
     public async Task Help_gets_theClinic_name_and_phone()
     {
         var (_, reply) = await TextAsync("HELP");

@@ -6,13 +6,18 @@ namespace ClinicBackend.Integration.Tests.Support;
 /// <summary>
 /// The app's store, with a gate that holds one chosen commit back until the test releases it (for races where
 /// a step reads, then another step commits, then the first one commits), or fails it as if the process died there.
+/// It also lists the keys of point reads, and can fail the ones chosen.
 /// </summary>
 public sealed class GatedStore(IDocumentStore inner, GatedStore.Gate gate) : IDocumentStore
 {
     public static void Install(IServiceCollection services, Gate gate) =>
         services.Decorate<IDocumentStore>((inner, _) => new GatedStore(inner, gate));
 
-    public Task<Stored<T>?> GetAsync<T>(string partition, string key, CancellationToken ct) => inner.GetAsync<T>(partition, key, ct);
+    public Task<Stored<T>?> GetAsync<T>(string partition, string key, CancellationToken ct)
+    {
+        gate.PointReads.Enqueue(key);
+        return gate.FailsRead(key) ? throw new InvalidOperationException("Simulated storage failure on this read.") : inner.GetAsync<T>(partition, key, ct);
+    }
 
     public Task<IReadOnlyList<Stored<T>>> QueryPrefixAsync<T>(string partition, string prefix, CancellationToken ct, int? take = null) =>
         inner.QueryPrefixAsync<T>(partition, prefix, ct, take);
@@ -37,6 +42,14 @@ public sealed class GatedStore(IDocumentStore inner, GatedStore.Gate gate) : IDo
         private Pause? _armed;
         private Func<IReadOnlyList<Change>, bool>? _crash;
         private int _crashCountdown;
+
+        /// <summary>The row key of every point read, in order.</summary>
+        public System.Collections.Concurrent.ConcurrentQueue<string> PointReads { get; } = new();
+
+        /// <summary>Point reads of the keys that match throw, as storage failing would.</summary>
+        public Func<string, bool>? FailPointReads { get; set; }
+
+        internal bool FailsRead(string key) => FailPointReads?.Invoke(key) == true;
 
         public Pause PauseNext(Func<IReadOnlyList<Change>, bool> matches) => _armed = new Pause(matches);
 
