@@ -40,7 +40,7 @@ public sealed class InboundRouter(ClinicData data)
             {
                 await data.Store.CommitAsync(Keys.Directory, [new Change.Insert(Keys.ServiceTraffic(service), new ServiceTraffic(clinicId))], ct);
             }
-            catch (CommitConflictException)
+            catch (CommitConflictException e) when (e.Failure == CommitFailure.AlreadyExists)
             {
                 // recorded by a concurrent text
             }

@@ -16,7 +16,9 @@ public sealed class GatedStore(IDocumentStore inner, GatedStore.Gate gate) : IDo
     public Task<Stored<T>?> GetAsync<T>(string partition, string key, CancellationToken ct)
     {
         gate.PointReads.Enqueue(key);
-        return gate.FailsRead(key) ? throw new InvalidOperationException("Simulated storage failure on this read.") : inner.GetAsync<T>(partition, key, ct);
+        return gate.FailsRead(key)
+            ? Task.FromException<Stored<T>?>(new InvalidOperationException("Simulated storage failure on this read."))
+            : inner.GetAsync<T>(partition, key, ct);
     }
 
     public Task<IReadOnlyList<Stored<T>>> QueryPrefixAsync<T>(string partition, string prefix, CancellationToken ct, int? take = null) =>
