@@ -37,9 +37,9 @@ public sealed class TextLedger(ClinicData data, TextRef text)
         for (var attempt = 1; ; attempt++)
         {
             var changes = new List<Change> { new Change.Replace(row.Key, changed, row.ETag) };
-            if (holdsQuota && await ReadQuotaAsync(ct) is { } quota && quota.Value.Holds(Text.MessageId))
+            if (holdsQuota && await QuotaReleaseAsync(ct) is { } release)
             {
-                changes.Add(new Change.Replace(quota.Key, quota.Value.Release(Text.MessageId), quota.ETag));
+                changes.Add(release);
             }
             try
             {
@@ -57,12 +57,16 @@ public sealed class TextLedger(ClinicData data, TextRef text)
     public Task ReleaseQuotaAsync(bool holdsQuota, CancellationToken ct) =>
         Concurrency.RetryAsync(async () =>
         {
-            if (holdsQuota && await ReadQuotaAsync(ct) is { } quota && quota.Value.Holds(Text.MessageId))
+            if (holdsQuota && await QuotaReleaseAsync(ct) is { } release)
             {
-                await data.Store.CommitAsync(Text.ClinicId, [new Change.Replace(quota.Key, quota.Value.Release(Text.MessageId), quota.ETag)], ct);
+                await data.Store.CommitAsync(Text.ClinicId, [release], ct);
             }
             return true;
         }, () => false); // still racing other texts of the patient: the day stays used, so fewer texts, never more
 
-    private Task<Stored<SmsQuota>?> ReadQuotaAsync(CancellationToken ct) => data.Store.GetAsync<SmsQuota>(Text.ClinicId, Keys.SmsQuota(Text.PatientId), ct);
+    /// <summary>The patient's quota row without this text's day, under the ETag read; null when the row holds no day of it.</summary>
+    private async Task<Change?> QuotaReleaseAsync(CancellationToken ct) =>
+        await data.Store.GetAsync<SmsQuota>(Text.ClinicId, Keys.SmsQuota(Text.PatientId), ct) is { } quota && quota.Value.Holds(Text.MessageId)
+            ? new Change.Replace(quota.Key, quota.Value.Release(Text.MessageId), quota.ETag)
+            : null;
 }

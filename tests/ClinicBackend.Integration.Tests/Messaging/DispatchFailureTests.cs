@@ -14,6 +14,10 @@ public sealed class DispatchFailureTests : TwilioAppTest
 
     protected override void ConfigureServices(IServiceCollection services) => GatedStore.Install(services, _gate);
 
+    private IDocumentStore Store => App.Services.GetRequiredService<IDocumentStore>();
+
+    private Task<SortedDictionary<string, StoredRow>> PendingRowsAsync() => StoredRows.PartitionAsync(App, Clinic.ClinicId, Keys.PendingTextPrefix);
+
     private async Task<string> BookTomorrowAsync(string start = "2026-12-02T09:00")
     {
         var patient = await Clinic.RegisterPatientAsync();
@@ -159,14 +163,13 @@ public sealed class DispatchFailureTests : TwilioAppTest
     [Fact]
     public async Task The_daily_and_weekly_limits_defer_or_drop_automated_texts()
     {
-        var store = App.Services.GetRequiredService<IDocumentStore>();
         // Daily: the patient already had an automated text on Tuesday: the reminder waits for Wednesday 08:00.
         var daily = await BookTomorrowAsync("2026-12-02T10:00");
-        await store.CommitAsync(Clinic.ClinicId, [new Change.Insert(Keys.SmsQuota(daily), SmsQuota.None.Use("earlier", default, new NodaTime.LocalDate(2026, 12, 1)))], default);
+        await Store.CommitAsync(Clinic.ClinicId, [new Change.Insert(Keys.SmsQuota(daily), SmsQuota.None.Use("earlier", default, new NodaTime.LocalDate(2026, 12, 1)))], default);
         // Weekly: three automated texts in the last days: nothing more may go before Wednesday's session.
         var weekly = await BookTomorrowAsync("2026-12-02T12:00");
         var week = new[] { 27, 28, 29 }.Aggregate(SmsQuota.None, (quota, day) => quota.Use($"earlier{day}", default, new NodaTime.LocalDate(2026, 11, day)));
-        await store.CommitAsync(Clinic.ClinicId, [new Change.Insert(Keys.SmsQuota(weekly), week)], default);
+        await Store.CommitAsync(Clinic.ClinicId, [new Change.Insert(Keys.SmsQuota(weekly), week)], default);
         App.Clock.SetUtcNow(TuesdayAt);
         await App.RunFunctionAsync("DispatchSms");
         Assert.Empty(Twilio.Accepted);
@@ -187,12 +190,12 @@ public sealed class DispatchFailureTests : TwilioAppTest
     public async Task The_commit_that_records_a_send_takes_the_text_out_of_the_pending_index()
     {
         var patient = await BookTomorrowAsync();
-        Assert.Single(await StoredRows.PartitionAsync(App, Clinic.ClinicId, Keys.PendingTextPrefix));
+        Assert.Single(await PendingRowsAsync());
         App.Clock.SetUtcNow(TuesdayAt);
         await App.RunFunctionAsync("DispatchSms");
         Assert.Single(Twilio.Accepted);
         Assert.Equal("queued", (await LastMessageAsync(patient))["status"]!.ToString());
-        Assert.Empty(await StoredRows.PartitionAsync(App, Clinic.ClinicId, Keys.PendingTextPrefix)); // nothing left for the reconciler to read
+        Assert.Empty(await PendingRowsAsync()); // nothing left for the reconciler to read
     }
 
     [Fact]
@@ -208,31 +211,30 @@ public sealed class DispatchFailureTests : TwilioAppTest
         App.Clock.Advance(TimeSpan.FromMinutes(2));
         await App.RunFunctionAsync("DispatchSms");
         Assert.Equal("sending", (await LastMessageAsync(patient))["status"]!.ToString());
-        Assert.Single(await StoredRows.PartitionAsync(App, Clinic.ClinicId, Keys.PendingTextPrefix)); // still in the reconciler's view
+        Assert.Single(await PendingRowsAsync()); // still in the reconciler's view
 
         Twilio.ListedStatus = "sent";
         App.Clock.Advance(TimeSpan.FromMinutes(15)); // the reconciler wakes it; its claim is stale, so it is looked up again
         await App.RunFunctionAsync("DispatchSms");
         Assert.Equal("sent", (await LastMessageAsync(patient))["status"]!.ToString());
         Assert.Single(Twilio.Accepted);
-        Assert.Empty(await StoredRows.PartitionAsync(App, Clinic.ClinicId, Keys.PendingTextPrefix));
+        Assert.Empty(await PendingRowsAsync());
     }
 
     [Fact]
     public async Task A_text_planned_before_its_row_kept_the_pending_time_is_cleaned_by_the_reconciler_as_before()
     {
-        var store = App.Services.GetRequiredService<IDocumentStore>();
         var patient = await BookTomorrowAsync();
-        var row = (await store.QueryPrefixAsync<SmsMessage>(Clinic.ClinicId, Keys.MessagePrefix(patient), default)).Single();
-        await store.CommitAsync(Clinic.ClinicId, [new Change.Replace(row.Key, row.Value with { PendingAt = null }, row.ETag)], default);
+        var row = (await Store.QueryPrefixAsync<SmsMessage>(Clinic.ClinicId, Keys.MessagePrefix(patient), default)).Single();
+        await Store.CommitAsync(Clinic.ClinicId, [new Change.Replace(row.Key, row.Value with { PendingAt = null }, row.ETag)], default);
         App.Clock.SetUtcNow(TuesdayAt);
         await App.RunFunctionAsync("DispatchSms");
         Assert.Equal("queued", (await LastMessageAsync(patient))["status"]!.ToString());
-        Assert.Single(await StoredRows.PartitionAsync(App, Clinic.ClinicId, Keys.PendingTextPrefix));
+        Assert.Single(await PendingRowsAsync());
 
         App.Clock.Advance(TimeSpan.FromMinutes(15));
         await App.RunFunctionAsync("DispatchSms");
-        Assert.Empty(await StoredRows.PartitionAsync(App, Clinic.ClinicId, Keys.PendingTextPrefix));
+        Assert.Empty(await PendingRowsAsync());
         Assert.Single(Twilio.Accepted);
     }
 
@@ -240,8 +242,8 @@ public sealed class DispatchFailureTests : TwilioAppTest
     public async Task A_send_whose_pending_row_is_gone_already_is_still_recorded()
     {
         var patient = await BookTomorrowAsync();
-        var pending = Assert.Single(await StoredRows.PartitionAsync(App, Clinic.ClinicId, Keys.PendingTextPrefix));
-        await App.Services.GetRequiredService<IDocumentStore>().CommitAsync(Clinic.ClinicId, [new Change.Delete(pending.Key)], default);
+        var pending = Assert.Single(await PendingRowsAsync());
+        await Store.CommitAsync(Clinic.ClinicId, [new Change.Delete(pending.Key)], default);
         App.Clock.SetUtcNow(TuesdayAt);
         await App.RunFunctionAsync("DispatchSms");
         var sent = Assert.Single(Twilio.Accepted);
@@ -253,12 +255,11 @@ public sealed class DispatchFailureTests : TwilioAppTest
     [Fact]
     public async Task Days_in_the_per_day_quota_rows_of_the_earlier_layout_still_count()
     {
-        var store = App.Services.GetRequiredService<IDocumentStore>();
         var patient = await BookTomorrowAsync("2026-12-02T12:00");
         foreach (var day in new[] { 27, 28, 29 })
         {
             var date = new NodaTime.LocalDate(2026, 11, day);
-            await store.CommitAsync(Clinic.ClinicId, [new Change.Insert(Keys.PerDaySmsQuota(patient, date), new SmsQuotaDay($"earlier{day}", default, date))], default);
+            await Store.CommitAsync(Clinic.ClinicId, [new Change.Insert(Keys.PerDaySmsQuota(patient, date), new SmsQuotaDay($"earlier{day}", default, date))], default);
         }
         App.Clock.SetUtcNow(TuesdayAt);
         await App.RunFunctionAsync("DispatchSms");
@@ -271,10 +272,9 @@ public sealed class DispatchFailureTests : TwilioAppTest
     /// <summary>A second automated text for the patient, due with the reminder: a copy of its planned ledger row under another id.</summary>
     private async Task<OutboxMessage> SecondTextAsync(string patient)
     {
-        var store = App.Services.GetRequiredService<IDocumentStore>();
-        var reminder = (await store.QueryPrefixAsync<SmsMessage>(Clinic.ClinicId, Keys.MessagePrefix(patient), default)).Single().Value;
+        var reminder = (await Store.QueryPrefixAsync<SmsMessage>(Clinic.ClinicId, Keys.MessagePrefix(patient), default)).Single().Value;
         var second = reminder with { Id = reminder.Id + "-copy" };
-        await store.CommitAsync(Clinic.ClinicId,
+        await Store.CommitAsync(Clinic.ClinicId,
         [
             new Change.Insert(Keys.Message(patient, second.Id), second),
             new Change.Insert(Keys.PendingText(second.At, patient, second.Id), new PendingText(patient, second.Id)),
@@ -285,7 +285,7 @@ public sealed class DispatchFailureTests : TwilioAppTest
     private Task WakeAsync(OutboxMessage text) => App.Services.GetRequiredService<ISmsOutbox>().EnqueueAsync(text, text.DueAt!.Value, default);
 
     private async Task<SmsQuota?> QuotaAsync(string patient) =>
-        (await App.Services.GetRequiredService<IDocumentStore>().GetAsync<SmsQuota>(Clinic.ClinicId, Keys.SmsQuota(patient), default))?.Value;
+        (await Store.GetAsync<SmsQuota>(Clinic.ClinicId, Keys.SmsQuota(patient), default))?.Value;
 
     [Fact]
     public async Task Two_automated_texts_for_one_patient_at_once_use_the_day_once()
