@@ -80,8 +80,14 @@ public sealed class BenchmarkHost : IAsyncDisposable
         var hours = new[] { "07:00", "20:00" };
         var body = new
         {
-            name = "Benchmark Clinic", timeZone, country = "US", phone = "+12125550100",
-            smsFrom = smsFrom ?? "+1212555" + Random.Shared.Next(1000, 9999), chairs, sessionMinutes = 120, slotMinutes = 15,
+            name = "Benchmark Clinic",
+            timeZone,
+            country = "US",
+            phone = "+12125550100",
+            smsFrom = smsFrom ?? "+1212555" + Random.Shared.Next(1000, 9999),
+            chairs,
+            sessionMinutes = 120,
+            slotMinutes = 15,
             openingHours = new { mon = hours, tue = hours, wed = hours, thu = hours, fri = hours, sat = hours, sun = hours },
         };
         using var created = await Http.SendAsync(Post("/api/clinics", body, AdminToken));
@@ -101,7 +107,11 @@ public sealed class BenchmarkHost : IAsyncDisposable
     {
         var body = new
         {
-            givenName = "Pat", familyName = "Bench", phone = phone ?? "+1212" + Random.Shared.Next(2000000, 9999999), smsConsent = true, remsEnrolled = true,
+            givenName = "Pat",
+            familyName = "Bench",
+            phone = phone ?? "+1212" + Random.Shared.Next(2000000, 9999999),
+            smsConsent = true,
+            remsEnrolled = true,
             course = new { startDate = "2026-10-01", maintenanceIntervalDays = 7 },
         };
         using var response = await Http.SendAsync(Post($"/api/clinics/{clinicId}/patients", body));

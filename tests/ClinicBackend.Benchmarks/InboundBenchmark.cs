@@ -28,8 +28,12 @@ public static class InboundBenchmark
             var sid = $"SM{Interlocked.Increment(ref sequence):D32}";
             var fields = new Dictionary<string, string>
             {
-                ["MessageSid"] = sid, ["AccountSid"] = TwilioStandIn.AccountSid, ["From"] = phones[client],
-                ["To"] = smsFrom, ["Body"] = bodies[i % bodies.Length], ["NumMedia"] = "0",
+                ["MessageSid"] = sid,
+                ["AccountSid"] = TwilioStandIn.AccountSid,
+                ["From"] = phones[client],
+                ["To"] = smsFrom,
+                ["Body"] = bodies[i % bodies.Length],
+                ["NumMedia"] = "0",
             };
             using var request = new HttpRequestMessage(HttpMethod.Post, "/api/sms/inbound") { Content = new FormUrlEncodedContent(fields) };
             request.Headers.TryAddWithoutValidation("X-Twilio-Signature", TwilioRequests.Sign(settings["Twilio:PublicBaseUrl"] + "/api/sms/inbound", fields));

@@ -91,8 +91,16 @@ public static class Seed
             Keys.Message(s.PatientId, SmsMessage.ReminderId(s.Id, 1, SmsKinds.DayBefore)),
             new SmsMessage
             {
-                Id = SmsMessage.ReminderId(s.Id, 1, SmsKinds.DayBefore), PatientId = s.PatientId, Direction = "outbound", Kind = SmsKinds.DayBefore,
-                SessionId = s.Id, SessionVersion = 1, Status = SmsStatus.Delivered, At = s.StartUtc - Duration.FromHours(16),
-                Body = new string('x', 150), Segments = 1, TwilioSid = "SM" + new string('0', 32),
+                Id = SmsMessage.ReminderId(s.Id, 1, SmsKinds.DayBefore),
+                PatientId = s.PatientId,
+                Direction = "outbound",
+                Kind = SmsKinds.DayBefore,
+                SessionId = s.Id,
+                SessionVersion = 1,
+                Status = SmsStatus.Delivered,
+                At = s.StartUtc - Duration.FromHours(16),
+                Body = new string('x', 150),
+                Segments = 1,
+                TwilioSid = "SM" + new string('0', 32),
             }));
 }

@@ -97,7 +97,9 @@ public sealed class YearSeed
                 }
                 session = session with
                 {
-                    CheckedInAt = session.StartUtc, CompletedAt = session.StartUtc + Duration.FromMinutes(125), RemsFormSubmittedAt = filed,
+                    CheckedInAt = session.StartUtc,
+                    CompletedAt = session.StartUtc + Duration.FromMinutes(125),
+                    RemsFormSubmittedAt = filed,
                     Monitoring = new MonitoringRecord(56, new(128, 82), new(134, 86), new(126, 80), 125, null),
                 };
                 _lastFulfilled[patient.Id] = day;
@@ -156,9 +158,18 @@ public sealed class YearSeed
         Texts++;
         Records.Add(new Change.Upsert(Keys.Message(session.PatientId, id), new SmsMessage
         {
-            Id = id, PatientId = session.PatientId, Direction = "outbound", Kind = kind, SessionId = session.Id, SessionVersion = 1,
-            Status = status, At = at, SentAt = handedOver ? at + Duration.FromSeconds(2) : null, UpdatedAt = at + Duration.FromMinutes(1),
-            Body = status == SmsStatus.Skipped ? null : new string('x', 150), Segments = 1,
+            Id = id,
+            PatientId = session.PatientId,
+            Direction = "outbound",
+            Kind = kind,
+            SessionId = session.Id,
+            SessionVersion = 1,
+            Status = status,
+            At = at,
+            SentAt = handedOver ? at + Duration.FromSeconds(2) : null,
+            UpdatedAt = at + Duration.FromMinutes(1),
+            Body = status == SmsStatus.Skipped ? null : new string('x', 150),
+            Segments = 1,
             TwilioSid = handedOver ? $"SM{Texts:D32}" : null,
             ErrorCode = status == SmsStatus.Undelivered ? "30003" : status == SmsStatus.Failed ? TwilioErrors.OptedOut : null,
             ExpiresAt = session.StartUtc - SmsSchedule.MinimumLead,
@@ -171,8 +182,17 @@ public sealed class YearSeed
         Texts++;
         Records.Add(new Change.Upsert(Keys.Message(session.PatientId, id), new SmsMessage
         {
-            Id = id, PatientId = session.PatientId, Direction = "inbound", Kind = SmsKinds.Inbound, SessionId = session.Id, Body = body,
-            Segments = 1, Status = SmsStatus.Received, Reason = handling, At = at, UpdatedAt = at,
+            Id = id,
+            PatientId = session.PatientId,
+            Direction = "inbound",
+            Kind = SmsKinds.Inbound,
+            SessionId = session.Id,
+            Body = body,
+            Segments = 1,
+            Status = SmsStatus.Received,
+            Reason = handling,
+            At = at,
+            UpdatedAt = at,
         }));
     }
 

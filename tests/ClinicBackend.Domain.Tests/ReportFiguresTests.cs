@@ -177,18 +177,18 @@ public sealed class ReportFiguresTests
 
     private static SmsMessage Text(string id, string direction, string status, string at, string? sentAt = null, string? sid = null,
         string kind = SmsKinds.DayBefore, string? reason = null, string? errorCode = null) => new()
-    {
-        Id = id,
-        PatientId = kind == SmsKinds.Page ? "oncall" : "p1",
-        Direction = direction,
-        Kind = direction == "inbound" ? SmsKinds.Inbound : kind,
-        Status = status,
-        At = Utc(at),
-        SentAt = sentAt is null ? null : Utc(sentAt),
-        TwilioSid = sid,
-        Reason = reason,
-        ErrorCode = errorCode,
-    };
+        {
+            Id = id,
+            PatientId = kind == SmsKinds.Page ? "oncall" : "p1",
+            Direction = direction,
+            Kind = direction == "inbound" ? SmsKinds.Inbound : kind,
+            Status = status,
+            At = Utc(at),
+            SentAt = sentAt is null ? null : Utc(sentAt),
+            TwilioSid = sid,
+            Reason = reason,
+            ErrorCode = errorCode,
+        };
 
     [Fact]
     public void Texts_are_counted_on_the_clinic_local_day_they_went_or_came()

@@ -2,7 +2,7 @@ using System.Net;
 
 namespace ClinicBackend.Testing;
 
-/// <summary>A body sent with Transfer-Encoding: chunked (no Content-Length), written in pieces of <paramref name="chunkSize"/> bytes.</summary>
+/// <summary>A body sent with Transfer-Encoding: chunked (no Content-Length), written in pieces of a given size.</summary>
 public sealed class ChunkedContent : HttpContent
 {
     private readonly byte[] _bytes;

@@ -129,12 +129,30 @@ public sealed class PatientService(ClinicData data, ClinicAccess access, Patient
         var creating = existing is null;
         if (creating)
         {
-            if (string.IsNullOrWhiteSpace(input.GivenName)) errors.Add("givenName", "givenName is required.");
-            if (string.IsNullOrWhiteSpace(input.FamilyName)) errors.Add("familyName", "familyName is required.");
-            if (input.Phone is null) errors.Add("phone", "phone is required.");
-            if (input.SmsConsent is null) errors.Add("smsConsent", "smsConsent is required: true only if the patient agreed to receive texts.");
-            if (input.RemsEnrolled is null) errors.Add("remsEnrolled", "remsEnrolled is required.");
-            if (input.Course?.StartDate is null) errors.Add("course.startDate", "course.startDate is required (YYYY-MM-DD).");
+            if (string.IsNullOrWhiteSpace(input.GivenName))
+            {
+                errors.Add("givenName", "givenName is required.");
+            }
+            if (string.IsNullOrWhiteSpace(input.FamilyName))
+            {
+                errors.Add("familyName", "familyName is required.");
+            }
+            if (input.Phone is null)
+            {
+                errors.Add("phone", "phone is required.");
+            }
+            if (input.SmsConsent is null)
+            {
+                errors.Add("smsConsent", "smsConsent is required: true only if the patient agreed to receive texts.");
+            }
+            if (input.RemsEnrolled is null)
+            {
+                errors.Add("remsEnrolled", "remsEnrolled is required.");
+            }
+            if (input.Course?.StartDate is null)
+            {
+                errors.Add("course.startDate", "course.startDate is required (YYYY-MM-DD).");
+            }
         }
         CheckName(input.GivenName, "givenName", errors);
         CheckName(input.FamilyName, "familyName", errors);

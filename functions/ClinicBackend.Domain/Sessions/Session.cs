@@ -109,17 +109,17 @@ public sealed record Session
 
     public static Session Book(string id, string clinicId, string patientId, ZonedDateTime start, ZonedDateTime end,
         IReadOnlyList<string> claims, Instant now, string actor) => new()
-    {
-        Id = id,
-        ClinicId = clinicId,
-        PatientId = patientId,
-        Start = start.LocalDateTime,
-        StartUtc = start.ToInstant(),
-        End = end.LocalDateTime,
-        EndUtc = end.ToInstant(),
-        Claims = claims,
-        History = [new SessionChange(now, actor, "booked", ClinicTime.FormatMinute(start.LocalDateTime))],
-    };
+        {
+            Id = id,
+            ClinicId = clinicId,
+            PatientId = patientId,
+            Start = start.LocalDateTime,
+            StartUtc = start.ToInstant(),
+            End = end.LocalDateTime,
+            EndUtc = end.ToInstant(),
+            Claims = claims,
+            History = [new SessionChange(now, actor, "booked", ClinicTime.FormatMinute(start.LocalDateTime))],
+        };
 
     /// <summary>Moves a booked session to a new start; the patient confirms again and its reminders are planned anew.</summary>
     public Result<Session> MoveTo(ZonedDateTime start, ZonedDateTime end, IReadOnlyList<string> claims, Instant now, string actor)

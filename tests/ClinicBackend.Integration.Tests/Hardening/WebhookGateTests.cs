@@ -127,7 +127,9 @@ public sealed class WebhookGateTests : TwilioAppTest
         (await TwilioRequests.PostSignedAsync(App, "/api/sms/inbound", fields)).ExpectProblem(403, "other-account");
         var status = new Dictionary<string, string>
         {
-            ["MessageSid"] = "SM" + new string('a', 32), ["MessageStatus"] = "undelivered", ["ErrorCode"] = "30003",
+            ["MessageSid"] = "SM" + new string('a', 32),
+            ["MessageStatus"] = "undelivered",
+            ["ErrorCode"] = "30003",
         };
         if (accountSid is not null)
         {

@@ -72,7 +72,11 @@ public sealed class DispatchConcurrencyTests : TwilioAppTest
         var sent = Assert.Single(Twilio.Accepted);
         (await TwilioRequests.PostSignedAsync(App, new Uri(sent.StatusCallback!).PathAndQuery, new Dictionary<string, string>
         {
-            ["MessageSid"] = sent.Sid, ["AccountSid"] = AccountSid, ["MessageStatus"] = "delivered", ["To"] = sent.To, ["From"] = sent.From!,
+            ["MessageSid"] = sent.Sid,
+            ["AccountSid"] = AccountSid,
+            ["MessageStatus"] = "delivered",
+            ["To"] = sent.To,
+            ["From"] = sent.From!,
         })).Expect(204);
         await dispatch;
 

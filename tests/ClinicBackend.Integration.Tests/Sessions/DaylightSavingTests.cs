@@ -6,8 +6,13 @@ public sealed class DaylightSavingTests : ClinicAppTest
     private static void OpenAroundTheClock(Dictionary<string, object?> body) =>
         body["openingHours"] = new Dictionary<string, string[]?>
         {
-            ["mon"] = ["00:00", "23:59"], ["tue"] = ["00:00", "23:59"], ["wed"] = ["00:00", "23:59"], ["thu"] = ["00:00", "23:59"],
-            ["fri"] = ["00:00", "23:59"], ["sat"] = ["00:00", "23:59"], ["sun"] = ["00:00", "23:59"],
+            ["mon"] = ["00:00", "23:59"],
+            ["tue"] = ["00:00", "23:59"],
+            ["wed"] = ["00:00", "23:59"],
+            ["thu"] = ["00:00", "23:59"],
+            ["fri"] = ["00:00", "23:59"],
+            ["sat"] = ["00:00", "23:59"],
+            ["sun"] = ["00:00", "23:59"],
         };
 
     [Theory]

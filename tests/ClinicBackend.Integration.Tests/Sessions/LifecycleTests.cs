@@ -53,15 +53,21 @@ public sealed class LifecycleTests : ClinicAppTest
         App.Clock.Advance(TimeSpan.FromMinutes(121));
         (await Clinic.PostAsync($"/sessions/{id}/complete", new
         {
-            doseMg = 84, bloodPressure = new { preDose = "128/82", postDose40Min = "134/86", discharge = "126/80" }, monitoringMinutes = 110,
+            doseMg = 84,
+            bloodPressure = new { preDose = "128/82", postDose40Min = "134/86", discharge = "126/80" },
+            monitoringMinutes = 110,
         })).ExpectProblem(422, "monitoring-too-short");
         (await Clinic.PostAsync($"/sessions/{id}/complete", new
         {
-            doseMg = 70, bloodPressure = new { preDose = "128/82", postDose40Min = "134/86", discharge = "126/80" }, monitoringMinutes = 130,
+            doseMg = 70,
+            bloodPressure = new { preDose = "128/82", postDose40Min = "134/86", discharge = "126/80" },
+            monitoringMinutes = 130,
         })).ExpectProblem(422, "dose-not-on-label");
         (await Clinic.PostAsync($"/sessions/{id}/complete", new
         {
-            doseMg = 56, bloodPressure = new { preDose = "128", postDose40Min = "134/86", discharge = "80/126" }, monitoringMinutes = 130,
+            doseMg = 56,
+            bloodPressure = new { preDose = "128", postDose40Min = "134/86", discharge = "80/126" },
+            monitoringMinutes = 130,
         })).ExpectProblem(400, "validation");
         Assert.Equal("arrived", (await Clinic.GetAsync($"/sessions/{id}")).Expect(200)["status"]);
     }

@@ -63,8 +63,13 @@ public sealed class SweepTests
         await using var app = await TestApp.StartAsync(Utc("2027-04-01T00:00:00Z"));
         static void LateHours(Dictionary<string, object?> body) => body["openingHours"] = new Dictionary<string, string[]?>
         {
-            ["mon"] = ["08:00", "23:55"], ["tue"] = ["08:00", "23:55"], ["wed"] = ["08:00", "23:55"], ["thu"] = ["08:00", "23:55"],
-            ["fri"] = ["08:00", "23:55"], ["sat"] = ["00:00", "23:55"], ["sun"] = ["00:00", "23:55"],
+            ["mon"] = ["08:00", "23:55"],
+            ["tue"] = ["08:00", "23:55"],
+            ["wed"] = ["08:00", "23:55"],
+            ["thu"] = ["08:00", "23:55"],
+            ["fri"] = ["08:00", "23:55"],
+            ["sat"] = ["00:00", "23:55"],
+            ["sun"] = ["00:00", "23:55"],
         };
         var newYork = await Scenario.CreateAsync(app, new() { Adjust = LateHours });
         var sydney = await Scenario.CreateAsync(app, new() { TimeZone = "Australia/Sydney", Country = "AU", Phone = "+61291234567", SmsFrom = "+61291234500", Adjust = LateHours });
@@ -116,8 +121,13 @@ public sealed class SweepTests
         {
             Adjust = b => b["openingHours"] = new Dictionary<string, string[]?>
             {
-                ["mon"] = ["08:00", "18:00"], ["tue"] = ["08:00", "18:00"], ["wed"] = ["08:00", "18:00"], ["thu"] = ["08:00", "18:00"],
-                ["fri"] = ["08:00", "18:00"], ["sat"] = ["08:00", "18:00"], ["sun"] = ["08:00", "18:00"],
+                ["mon"] = ["08:00", "18:00"],
+                ["tue"] = ["08:00", "18:00"],
+                ["wed"] = ["08:00", "18:00"],
+                ["thu"] = ["08:00", "18:00"],
+                ["fri"] = ["08:00", "18:00"],
+                ["sat"] = ["08:00", "18:00"],
+                ["sun"] = ["08:00", "18:00"],
             },
         });
         var patient = await clinic.RegisterPatientAsync(startDate: courseStart, interval: interval);
@@ -217,8 +227,11 @@ public sealed class SweepTests
         Assert.Equal(2, twilio.Accepted.Count);
         var fields = new Dictionary<string, string>
         {
-            ["MessageSid"] = "SM" + new string('7', 32), ["AccountSid"] = TwilioStandIn.AccountSid,
-            ["From"] = "+12125550166", ["To"] = clinic.SmsFrom, ["Body"] = "1",
+            ["MessageSid"] = "SM" + new string('7', 32),
+            ["AccountSid"] = TwilioStandIn.AccountSid,
+            ["From"] = "+12125550166",
+            ["To"] = clinic.SmsFrom,
+            ["Body"] = "1",
         };
         (await TwilioRequests.PostSignedAsync(app, "/api/sms/inbound", fields)).Expect(200);
 
