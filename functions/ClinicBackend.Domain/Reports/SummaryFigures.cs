@@ -6,8 +6,8 @@ using NodaTime;
 namespace ClinicBackend.Domain.Reports;
 
 /// <summary>
-/// How each figure of the summary is defined, as pure functions of the rows read. The README's "Reports"
-/// section and openapi.json say the same in words.
+/// How each figure of the summary is defined, as pure functions of the rows read. docs/reports.md and openapi.json
+/// say the same in words.
 /// </summary>
 public static class SummaryFigures
 {
