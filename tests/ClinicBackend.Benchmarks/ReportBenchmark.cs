@@ -3,7 +3,6 @@ using System.Net.Http.Headers;
 using System.Text.Json.Nodes;
 using ClinicBackend.Application.Persistence;
 using ClinicBackend.Application.Reports;
-using ClinicBackend.Application.Sweep;
 using ClinicBackend.Domain.Flags;
 using ClinicBackend.Domain.Messaging;
 using ClinicBackend.Domain.Patients;

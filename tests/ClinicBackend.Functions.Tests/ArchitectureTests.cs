@@ -62,7 +62,42 @@ public sealed class ArchitectureTests
         Assert.Empty(NamespaceGraph.Circles(edges.Where(e => e.To != "A").ToList()));
     }
 
+    [Fact]
+    public void Only_the_persistence_floor_reaches_the_store()
+    {
+        var calls = StoreCalls.Outside("ClinicBackend.Application.Persistence", Projects.Select(AssemblyPath));
+        Assert.True(calls.Count == 0, "Store calls outside ClinicBackend.Application.Persistence (give each a named operation there):\n" + string.Join("\n", calls));
+    }
+
     private static string AssemblyPath(string name) => Path.Combine(AppContext.BaseDirectory, name + ".dll");
+}
+
+/// <summary>Calls of the document store's members (or of <c>ClinicData.Store</c>) in method bodies, by the calling method.</summary>
+public static class StoreCalls
+{
+    private const string Port = "ClinicBackend.Application.Persistence.IDocumentStore";
+    private const string Data = "ClinicBackend.Application.Persistence.ClinicData";
+
+    /// <summary>Every call from a type outside <paramref name="allowed"/>, except the store's own implementations (they call their inner client, not the port).</summary>
+    public static List<string> Outside(string allowed, IEnumerable<string> assemblyPaths)
+    {
+        var found = new List<string>();
+        foreach (var module in assemblyPaths.Select(p => ModuleDefinition.ReadModule(p)))
+        {
+            var types = module.GetTypes().Where(t => NamespaceGraph.Outermost(t).Namespace is { } ns
+                && ns.StartsWith("ClinicBackend", StringComparison.Ordinal) && ns != allowed && !ImplementsPort(NamespaceGraph.Outermost(t).Resolve()));
+            foreach (var method in types.SelectMany(t => t.Methods).Where(m => m.HasBody))
+            {
+                found.AddRange(method.Body.Instructions
+                    .Select(i => i.Operand as MethodReference)
+                    .Where(m => m is not null && (m.DeclaringType.GetElementType().FullName == Port || (m.DeclaringType.FullName == Data && m.Name == "get_Store")))
+                    .Select(m => $"{method.DeclaringType.FullName}.{method.Name} calls {m!.DeclaringType.Name}.{m.Name}"));
+            }
+        }
+        return found.Distinct().ToList();
+    }
+
+    private static bool ImplementsPort(TypeDefinition? type) => type?.Interfaces.Any(i => i.InterfaceType.FullName == Port) == true;
 }
 
 public sealed record Dependency(string From, string To);
@@ -153,7 +188,7 @@ public sealed class NamespaceGraph
         return result;
     }
 
-    private static TypeReference Outermost(TypeReference type)
+    public static TypeReference Outermost(TypeReference type)
     {
         while (type.DeclaringType is not null)
         {

@@ -11,8 +11,6 @@ namespace ClinicBackend.Application.Clinics;
 /// <summary>Clinics, their settings and their audit trail.</summary>
 public sealed class ClinicService(ClinicData data, ClinicAccess access, TimeProvider time)
 {
-    private IDocumentStore Store => data.Store;
-
     public async Task<Result<Clinic>> CreateAsync(Caller caller, ClinicInput input, CancellationToken ct)
     {
         if (!caller.IsPlatformAdmin)
@@ -111,8 +109,7 @@ public sealed class ClinicService(ClinicData data, ClinicAccess access, TimeProv
         {
             return Problem.Validation("limit", "limit must be between 1 and 1000.");
         }
-        var entries = await Store.QueryPrefixAsync<AuditEntry>(clinicId, Keys.AuditPrefix, ct, limit ?? 100);
-        return entries.Select(e => e.Value).ToList();
+        return (await data.AuditAsync(clinicId, limit ?? 100, ct)).ToList();
     }
 
     /// <summary>An on-call contact's texts are read as staff replies: their number may not be a patient's of this clinic.</summary>
@@ -139,54 +136,30 @@ public sealed class ClinicService(ClinicData data, ClinicAccess access, TimeProv
         {
             return SmsNumberInUse();
         }
-        var key = Keys.SmsRoute(smsFrom);
-        for (var attempt = 0; attempt < 3; attempt++)
+        return await Concurrency.RetryAsync<Problem?>(async () =>
         {
-            var current = await Store.GetAsync<SmsRoute>(Keys.Directory, key, ct);
-            try
+            var current = await data.SmsRouteAsync(smsFrom, ct);
+            if (current?.Value.ClinicId == clinicId)
             {
-                if (current is null)
-                {
-                    await Store.CommitAsync(Keys.Directory, [new Change.Insert(key, new SmsRoute(clinicId))], ct);
-                    return null;
-                }
-                if (current.Value.ClinicId == clinicId)
-                {
-                    return null;
-                }
-                var owner = await data.ClinicAsync(current.Value.ClinicId, ct);
-                if (owner is not null && owner.Value.SmsFrom == smsFrom)
-                {
-                    return SmsNumberInUse();
-                }
-                // A claim left behind by an interrupted change: take it over.
-                await Store.CommitAsync(Keys.Directory, [new Change.Replace(key, new SmsRoute(clinicId), current.ETag)], ct);
                 return null;
             }
-            catch (CommitConflictException)
+            if (current is not null && await data.ClinicAsync(current.Value.ClinicId, ct) is { } owner && owner.Value.SmsFrom == smsFrom)
             {
-                // someone else claimed or changed it meanwhile: look again
+                return SmsNumberInUse();
             }
-        }
-        return Concurrency.Busy;
+            // None yet, or a claim left behind by an interrupted change: take it over.
+            await data.ClaimSmsRouteAsync(smsFrom, clinicId, current, ct);
+            return null;
+        }, () => Concurrency.Busy, attempts: 3); // someone else claimed or changed it meanwhile: look again
     }
 
     private async Task ReleaseSmsRouteAsync(string clinicId, string smsFrom, CancellationToken ct)
     {
-        var current = await Store.GetAsync<SmsRoute>(Keys.Directory, Keys.SmsRoute(smsFrom), ct);
-        if (current is not null && current.Value.ClinicId == clinicId)
+        if (await data.SmsRouteAsync(smsFrom, ct) is { } current && current.Value.ClinicId == clinicId)
         {
-            try
-            {
-                await Store.CommitAsync(Keys.Directory, [new Change.Delete(current.Key, current.ETag)], ct);
-            }
-            catch (CommitConflictException)
-            {
-                // changed meanwhile: it is no longer ours to release
-            }
+            await data.ReleaseSmsRouteAsync(current, ct);
         }
     }
 
-    private Task ListInDirectoryAsync(string clinicId, CancellationToken ct) =>
-        Store.CommitAsync(Keys.Directory, [new Change.Upsert(Keys.DirectoryClinic(clinicId), new DirectoryEntry(clinicId))], ct);
+    private Task ListInDirectoryAsync(string clinicId, CancellationToken ct) => data.ListClinicAsync(clinicId, ct);
 }

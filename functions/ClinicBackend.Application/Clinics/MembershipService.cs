@@ -14,9 +14,6 @@ public sealed class MemberInput
 /// <summary>A membership as it now is, and whether the call created it.</summary>
 public sealed record MemberChange(Membership Member, bool Created);
 
-/// <summary>The clinic's admins, in one row: every change of an admin membership replaces it under its ETag.</summary>
-public sealed record AdminRoster(IReadOnlyList<string> ObjectIds);
-
 /// <summary>
 /// Who may work in a clinic. User ids are normalised (a GUID in one spelling), and a clinic always keeps an
 /// admin: every change that adds or removes an admin rewrites the admin roster in the same unit of work, so of
@@ -118,7 +115,7 @@ public sealed class MembershipService(ClinicData data, ClinicAccess access, Time
     /// <summary>The roster row as read (with its ETag), or the admins of the member list when no roster exists yet.</summary>
     private async Task<Roster> RosterAsync(string clinicId, CancellationToken ct)
     {
-        var row = await data.Store.GetAsync<AdminRoster>(clinicId, Keys.AdminRoster, ct);
+        var row = await data.AdminRosterAsync(clinicId, ct);
         if (row is not null)
         {
             return new Roster(row.Value.ObjectIds, row.ETag);

@@ -60,7 +60,7 @@ public sealed class EscalationService(ClinicData data, ClinicAccess access, OnCa
     public async Task<EscalationSummary> RunClinicAsync(Clinic clinic, CancellationToken ct)
     {
         var now = time.Now();
-        var due = await data.Store.QueryRangeAsync<EscalationWatch>(clinic.Id, Keys.EscalationWatchPrefix, Keys.EscalationWatchTo(now), ct);
+        var due = await data.EscalationsDueAsync(clinic.Id, now, ct);
         var (paged, exhausted) = (0, 0);
         foreach (var watch in due)
         {
@@ -125,11 +125,11 @@ public sealed class EscalationService(ClinicData data, ClinicAccess access, OnCa
         string? flagId;
         if (code is not null)
         {
-            flagId = (await data.Store.GetAsync<PageCode>(clinic.Id, Keys.PageCode(code), ct))?.Value.FlagId;
+            flagId = (await data.PageCodeAsync(clinic.Id, code, ct))?.Value.FlagId;
         }
         else
         {
-            var open = await data.Store.QueryPrefixAsync<ContactPage>(clinic.Id, Keys.ContactPagePrefix(contact.Phone), ct);
+            var open = await data.ContactPagesAsync(clinic.Id, contact.Phone, ct);
             if (open.Count > 1)
             {
                 return new StaffReply(SmsTexts.PagesAmbiguous(clinic), "ack-ambiguous");

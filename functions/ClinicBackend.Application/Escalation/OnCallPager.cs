@@ -9,18 +9,6 @@ using NodaTime;
 
 namespace ClinicBackend.Application.Escalation;
 
-/// <summary>When the escalation of a flag is due next; the EscalateFlags run reads the due ones.</summary>
-public sealed record EscalationWatch(string FlagId);
-
-/// <summary>A page's short code: ACK with it takes the flag.</summary>
-public sealed record PageCode(string FlagId);
-
-/// <summary>A contact was paged for a flag: a bare ACK from that contact means the one flag open for them.</summary>
-public sealed record ContactPage(string FlagId, string Code);
-
-/// <summary>An on-call contact texted STOP: no page goes to them until they text START.</summary>
-public sealed record ContactOptOut(Instant At);
-
 /// <summary>
 /// Takes an urgent flag one step of its escalation inside a unit of work: pages the next contact (the page is a
 /// planned text in the same transaction, sent through the ledger and outbox like every text), waits for the
@@ -33,8 +21,7 @@ public sealed class OnCallPager(ClinicData data, ILogger<OnCallPager> logger)
 
     /// <summary>The contacts who texted STOP to the clinic's number.</summary>
     public async Task<IReadOnlySet<string>> OptedOutContactsAsync(string clinicId, CancellationToken ct) =>
-        (await data.Store.QueryPrefixAsync<ContactOptOut>(clinicId, Keys.ContactOptOutPrefix, ct))
-            .Select(r => r.Key[Keys.ContactOptOutPrefix.Length..]).ToHashSet(StringComparer.Ordinal);
+        await data.OptedOutContactsAsync(clinicId, ct);
 
     /// <summary>The flag after the next step (unchanged when there is none); the step's rows are added to <paramref name="commit"/>.</summary>
     public async Task<Flag> StepAsync(ClinicCommit commit, Clinic clinic, Flag flag, CancellationToken ct)
@@ -108,17 +95,21 @@ public sealed class OnCallPager(ClinicData data, ILogger<OnCallPager> logger)
         commit.Insert(Keys.EscalationWatch(next, flag.Id), new EscalationWatch(flag.Id));
     }
 
-    /// <summary>A four-digit code no open page of the clinic uses (an insert conflict in the commit decides a race).</summary>
+    /// <summary>
+    /// A four-digit code no open page of the clinic uses: a code in use would fail the commit's insert, so it counts
+    /// as a lost race and another is drawn, at most 20 times; the insert conflict in the commit decides a race.
+    /// </summary>
     private async Task<string> NewCodeAsync(ClinicCommit commit, string flagId, CancellationToken ct)
     {
-        for (var attempt = 0; ; attempt++)
+        var code = "";
+        await Concurrency.RetryAsync(async () =>
         {
-            var code = RandomNumberGenerator.GetInt32(1000, 10000).ToString(System.Globalization.CultureInfo.InvariantCulture);
-            if (attempt >= 20 || await data.Store.GetAsync<PageCode>(commit.ClinicId, Keys.PageCode(code), ct) is null)
-            {
-                commit.Insert(Keys.PageCode(code), new PageCode(flagId));
-                return code;
-            }
-        }
+            code = RandomNumberGenerator.GetInt32(1000, 10000).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return await data.PageCodeAsync(commit.ClinicId, code, ct) is null
+                ? true
+                : throw new CommitConflictException(0, Keys.PageCode(code), CommitFailure.AlreadyExists);
+        }, exhausted: () => false, attempts: 20);
+        commit.Insert(Keys.PageCode(code), new PageCode(flagId));
+        return code;
     }
 }

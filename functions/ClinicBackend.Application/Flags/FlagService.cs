@@ -63,12 +63,11 @@ public sealed class FlagService(ClinicData data, ClinicAccess access, PatientRea
     private async Task<List<Flag>> NewestAsync(string clinicId, string status, string? kind, int take, CancellationToken ct)
     {
         const int page = 200;
-        var prefix = Keys.FlagIndexPrefix(status);
         var found = new List<Flag>();
-        var from = prefix;
+        string? from = null;
         while (found.Count < take)
         {
-            var rows = await data.Store.QueryRangeAsync<Flag>(clinicId, from, Keys.PrefixEnd(prefix), ct, kind is null ? take : page);
+            var rows = await data.FlagIndexAsync(clinicId, status, from, kind is null ? take : page, ct);
             found.AddRange(rows.Select(r => r.Value).Where(f => kind is null || f.Kind == kind));
             if (kind is null || rows.Count < page)
             {
@@ -124,8 +123,7 @@ public sealed class FlagService(ClinicData data, ClinicAccess access, PatientRea
         var patient = await data.PatientAsync(clinicId, patientId, ct);
         if (patient is not null && patient.Value.PausedByFlagId == flagId)
         {
-            var otherCrisis = (await data.Store.QueryPrefixAsync<Flag>(clinicId, Keys.FlagIndexPrefix("open"), ct))
-                .Select(f => f.Value)
+            var otherCrisis = (await data.OpenFlagsAsync(clinicId, ct))
                 .FirstOrDefault(f => f.Kind == FlagKinds.Crisis && f.PatientId == patientId && f.Id != flagId);
             var resumed = patient.Value with { PausedByFlagId = otherCrisis?.Id, Version = patient.Value.Version + 1 };
             commit.Replace(Keys.Patient(patientId), resumed, patient.ETag);

@@ -36,14 +36,7 @@ public sealed class InboundRouter(ClinicData data)
         }
         if (await data.ServiceTrafficOwnerAsync(service, ct) is null)
         {
-            try
-            {
-                await data.Store.CommitAsync(Keys.Directory, [new Change.Insert(Keys.ServiceTraffic(service), new ServiceTraffic(clinicId))], ct);
-            }
-            catch (CommitConflictException e) when (e.Failure == CommitFailure.AlreadyExists)
-            {
-                // recorded by a concurrent text
-            }
+            await data.RecordServiceTrafficAsync(service, clinicId, ct); // false: recorded by a concurrent text
         }
         _recordedServices.TryAdd(service, 0);
     }

@@ -2,15 +2,11 @@ using System.Text.RegularExpressions;
 using ClinicBackend.Application.Persistence;
 using ClinicBackend.Domain.Messaging;
 using ClinicBackend.Domain.Patients;
-using NodaTime;
 
 namespace ClinicBackend.Application.Inbound;
 
 /// <summary>The answer to an inbound text: the reply (null for none) and what was done, for logs without content.</summary>
 public sealed record InboundOutcome(string? Reply, string Handling);
-
-/// <summary>The answer stored for a MessageSid, so Twilio's retry gets the same reply and changes nothing.</summary>
-public sealed record InboundRecord(string MessageSid, string? Reply, string Handling, Instant At);
 
 /// <summary>
 /// An inbound text: routed by the number texted (<c>To</c>) to a clinic, then by the sender (<c>From</c>): an
@@ -44,7 +40,7 @@ public sealed partial class InboundSmsService(ClinicData data, InboundRouter rou
         var international = from.StartsWith('+') ? PhoneFormat.ToE164(from, "US") : null;
         var patientTask = international is null ? Task.FromResult<Stored<Patient>?>(null) : data.PatientByPhoneAsync(clinicId, international, ct);
         _ = patientTask.ContinueWith(static t => t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
-        var doneTask = data.Store.GetAsync<InboundRecord>(clinicId, Keys.Inbound(sid), ct);
+        var doneTask = data.InboundAsync(clinicId, sid, ct);
         await Task.WhenAll(clinicTask, doneTask);
         if (await clinicTask is not { } stored)
         {
@@ -66,7 +62,7 @@ public sealed partial class InboundSmsService(ClinicData data, InboundRouter rou
         var first = true;
         return await Concurrency.RetryAsync(async () =>
         {
-            var done = first ? await doneTask : await data.Store.GetAsync<InboundRecord>(clinic.Id, Keys.Inbound(sid), ct);
+            var done = first ? await doneTask : await data.InboundAsync(clinic.Id, sid, ct);
             var patientRow = first ? patient : null;
             first = false;
             return done is not null ? new InboundOutcome(done.Value.Reply, "repeat:" + done.Value.Handling)

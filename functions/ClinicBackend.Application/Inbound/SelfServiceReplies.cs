@@ -35,9 +35,7 @@ public sealed class SelfServiceReplies(ClinicData data, BookingService booking, 
     /// <summary>The patient's latest offer, read with its ETag, when it is still open.</summary>
     public async Task<(Stored<Offer>? Offer, Stored<OfferPointer>? Pointer)> LatestOfferAsync(string clinicId, string patientId, CancellationToken ct)
     {
-        var pointer = await data.Store.GetAsync<OfferPointer>(clinicId, Keys.PatientOffer(patientId), ct);
-        var offer = pointer is null ? null : await data.Store.GetAsync<Offer>(clinicId, Keys.Offer(pointer.Value.OfferId), ct);
-        return (offer, pointer);
+        return await data.LatestOfferAsync(clinicId, patientId, ct);
     }
 
     /// <summary>Offers starts for the visit; null when self-service is off, the visit is too near, or nothing is free.</summary>
@@ -127,14 +125,14 @@ public sealed class SelfServiceReplies(ClinicData data, BookingService booking, 
         {
             return null;
         }
-        var text = await data.Store.GetAsync<SmsMessage>(clinic.Id, Keys.Message(patient.Id, SmsMessage.OfferTextId(offer.Id)), ct);
+        var text = await data.MessageAsync(clinic.Id, patient.Id, SmsMessage.OfferTextId(offer.Id), ct);
         if (text?.Value.SentAt is null)
         {
             return null; // the patient never got the offer
         }
         if (upcoming is not null)
         {
-            var reminder = await data.Store.GetAsync<SmsMessage>(clinic.Id, Keys.Message(patient.Id, SmsMessage.ReminderId(upcoming.Id, upcoming.ScheduleVersion, SmsKinds.DayBefore)), ct);
+            var reminder = await data.MessageAsync(clinic.Id, patient.Id, SmsMessage.ReminderId(upcoming.Id, upcoming.ScheduleVersion, SmsKinds.DayBefore), ct);
             if (reminder?.Value.SentAt > text.Value.SentAt)
             {
                 return null; // the reminder is the latest prompt: "1" confirms
@@ -157,11 +155,11 @@ public sealed class SelfServiceReplies(ClinicData data, BookingService booking, 
 
     private async Task CompleteWaitlistAsync(ClinicCommit commit, string clinicId, Offer offer, CancellationToken ct)
     {
-        if (offer.WaitlistEntryId is { } entryId && await data.Store.GetAsync<WaitlistEntry>(clinicId, Keys.WaitlistEntry(entryId), ct) is { } entry)
+        if (offer.WaitlistEntryId is { } entryId && await data.WaitlistEntryAsync(clinicId, entryId, ct) is { } entry)
         {
             WaitlistWrites.Update(commit, entry, entry.Value.With(WaitlistStatus.Booked));
         }
-        if (offer.SlotKey is { } slotKey && await data.Store.GetAsync<FreedSlot>(clinicId, slotKey, ct) is { } slot)
+        if (offer.SlotKey is { } slotKey && await data.FreedSlotAsync(clinicId, slotKey, ct) is { } slot)
         {
             commit.Delete(slotKey, slot.ETag);
         }

@@ -31,7 +31,7 @@ public sealed class StaffReplies(ClinicData data, EscalationService escalation, 
                 answer = new StaffReply(SmsTexts.OptedOut(clinic, "en"), "contact-opted-out");
                 break;
             case ReplyIntent.OptIn:
-                if (await data.Store.GetAsync<ContactOptOut>(clinic.Id, Keys.ContactOptOut(contact.Phone), ct) is not null)
+                if (await data.ContactOptedOutAsync(clinic.Id, contact.Phone, ct))
                 {
                     escalation.SetContactOptOut(commit, contact, optedOut: false);
                 }

@@ -157,13 +157,13 @@ public sealed class DueTextHandler(ClinicData data, TextSender sender, ISmsGatew
         var clinicTask = run.ClinicAsync(data, message.ClinicId);
         var patientTask = sms.Kind == SmsKinds.Page ? Task.FromResult<Stored<Domain.Patients.Patient>?>(null) : data.PatientAsync(message.ClinicId, message.PatientId, ct);
         var sessionTask = sms.SessionId is null ? Task.FromResult<Stored<Session>?>(null) : data.SessionAsync(message.ClinicId, sms.SessionId, ct);
-        var quotaTask = sms.Kind == SmsKinds.Page ? Task.FromResult<PatientQuota>(new(null, SmsQuota.None)) : QuotaAsync(message.ClinicId, message.PatientId, now, ct);
+        var quotaTask = sms.Kind == SmsKinds.Page ? Task.FromResult<PatientQuota>(new(null, SmsQuota.None)) : new TextLedger(data, message.Text).QuotaAsync(now, ct);
         await Task.WhenAll(clinicTask, patientTask, sessionTask, quotaTask);
         var clinic = (await clinicTask)?.Value;
         if (sms.Kind == SmsKinds.Page)
         {
             var flag = sms.FlagId is null ? null : await data.FlagAsync(message.ClinicId, sms.FlagId, ct);
-            var optedOut = sms.To is not null && await data.Store.GetAsync<Escalation.ContactOptOut>(message.ClinicId, Keys.ContactOptOut(sms.To), ct) is not null;
+            var optedOut = sms.To is not null && await data.ContactOptedOutAsync(message.ClinicId, sms.To, ct);
             return (new DispatchFacts(clinic, null, null, sms, now, [], false, flag?.Value, optedOut), new(null, SmsQuota.None));
         }
         var patient = (await patientTask)?.Value;
@@ -171,25 +171,9 @@ public sealed class DueTextHandler(ClinicData data, TextSender sender, ISmsGatew
         var quotaDays = clinic is null || patient is null ? [] : quota.Days.DaysUsedSince(now.InZone(patient.ZoneOr(clinic.Zone)).Date.PlusDays(-6), besides: sms.Id);
         var rebooked = clinic is not null && sms.Kind == SmsKinds.Missed
             && (await data.PatientSessionsAsync(clinic.Id, message.PatientId, ct, now.InZone(clinic.Zone).Date)).Any(s => s.IsUpcoming && s.StartUtc > now);
-        var offer = sms.OfferId is null ? null : (await data.Store.GetAsync<Domain.Offers.Offer>(message.ClinicId, Keys.Offer(sms.OfferId), ct))?.Value;
+        var offer = sms.OfferId is null ? null : (await data.OfferAsync(message.ClinicId, sms.OfferId, ct))?.Value;
         var chairFree = clinic is null || offer is not { Kind: Domain.Offers.OfferKind.Waitlist } || await IsFreeAsync(clinic, offer.Starts[0], ct);
         return (new DispatchFacts(clinic, patient, (await sessionTask)?.Value, sms, now, quotaDays, rebooked, Offer: offer, OfferChairFree: chairFree), quota);
-    }
-
-    /// <summary>
-    /// The patient's quota row. A patient without one may still have rows of the layout before 2026-11-27, one per day
-    /// (<c>quota|{patientId}|{date}</c>): the last week of those is read instead, and the claim writes it as the row.
-    /// That read happens once a patient; it can go when every deployment has run a week on the row.
-    /// </summary>
-    private async Task<PatientQuota> QuotaAsync(string clinicId, string patientId, Instant now, CancellationToken ct)
-    {
-        if (await data.Store.GetAsync<SmsQuota>(clinicId, Keys.SmsQuota(patientId), ct) is { } row)
-        {
-            return new PatientQuota(row, row.Value);
-        }
-        var days = await data.Store.QueryRangeAsync<SmsQuotaDay>(clinicId,
-            Keys.PerDaySmsQuota(patientId, now.InUtc().Date.PlusDays(-8)), Keys.PerDaySmsQuotaEnd(patientId), ct);
-        return new PatientQuota(null, new SmsQuota(days.Select(d => d.Value).ToList()));
     }
 
     private async Task<bool> IsFreeAsync(Clinic clinic, LocalDateTime start, CancellationToken ct)
@@ -198,6 +182,3 @@ public sealed class DueTextHandler(ClinicData data, TextSender sender, ISmsGatew
         return placed.IsSuccess && await data.HasFreeChairAsync(clinic, placed.Value.Start, placed.Value.End, ct);
     }
 }
-
-/// <summary>A patient's automated texts of the last week, and the row they were read from (null: none yet, so a claim inserts it).</summary>
-public sealed record PatientQuota(Stored<SmsQuota>? Row, SmsQuota Days);

@@ -44,7 +44,7 @@ public sealed class OutboxReconciler(ClinicData data, ISmsOutbox outbox, TimePro
     public async Task<ReconcileSummary> ReconcileClinicAsync(Clinic clinic, CancellationToken ct)
     {
         var now = time.Now();
-        var overdue = await data.Store.QueryRangeAsync<PendingText>(clinic.Id, Keys.PendingTextPrefix, Keys.PendingTextTo(now - PageGrace), ct);
+        var overdue = await data.PendingTextsAsync(clinic.Id, now - PageGrace, ct);
         var (reenqueued, cleaned) = (0, 0);
         foreach (var pending in overdue)
         {
@@ -52,7 +52,7 @@ public sealed class OutboxReconciler(ClinicData data, ISmsOutbox outbox, TimePro
             var row = await ledger.ReadAsync(ct);
             if (row is null || SmsStatus.IsFinal(row.Value.Status))
             {
-                cleaned += await TryDeleteAsync(clinic.Id, pending, ct) ? 1 : 0;
+                cleaned += await data.DropPendingTextAsync(clinic.Id, pending, ct) ? 1 : 0;
                 continue;
             }
             var wake = row.Value.WakeAt ?? row.Value.At;
@@ -115,18 +115,5 @@ public sealed class OutboxReconciler(ClinicData data, ISmsOutbox outbox, TimePro
         logger.LogInformation("Re-enqueued text {MessageId} of clinic {ClinicId} ({Status}, due {At}) as generation {Generation}.",
             row.Value.Id, ledger.Text.ClinicId, row.Value.Status, ClinicTime.FormatUtc(row.Value.At), next.Generation);
         return true;
-    }
-
-    private async Task<bool> TryDeleteAsync(string clinicId, Stored<PendingText> pending, CancellationToken ct)
-    {
-        try
-        {
-            await data.Store.CommitAsync(clinicId, [new Change.Delete(pending.Key, pending.ETag)], ct);
-            return true;
-        }
-        catch (CommitConflictException)
-        {
-            return false;
-        }
     }
 }

@@ -62,15 +62,9 @@ public sealed class TextSender(
         Stored<SmsMessage> claimedRow;
         try
         {
-            List<Change> claim = [new Change.Replace(ledger.Key, claimed, row.ETag)];
-            if (counted)
-            {
-                var used = quota.Days.Use(sms.Id, now, today);
-                claim.Add(quota.Row is { } stored ? new Change.Replace(stored.Key, used, stored.ETag) : new Change.Insert(Keys.SmsQuota(sms.PatientId), used));
-            }
-            claimedRow = row with { Value = claimed, ETag = (await data.Store.CommitAsync(clinic.Id, claim, ct))[0]! };
+            claimedRow = await ledger.ClaimAsync(row, claimed, quota, counted ? quota.Days.Use(sms.Id, now, today) : null, ct);
         }
-        catch (CommitConflictException conflict) when (conflict.Key == Keys.SmsQuota(sms.PatientId))
+        catch (CommitConflictException conflict) when (ledger.IsQuotaConflict(conflict))
         {
             // Another text of the patient claimed or gave back a day meanwhile: this one is decided again on the new row.
             await ledger.WakeLaterAsync(delivery, row, sms with { Reason = "the patient's automated texts changed meanwhile: deciding again", UpdatedAt = now }, now, now, ct);
@@ -183,9 +177,7 @@ public sealed class TextSender(
             var pending = final && row.Value.PendingAt is { } due && !pendingGone ? Keys.PendingText(due, row.Value.PatientId, row.Value.Id) : null;
             try
             {
-                await data.Store.CommitAsync(ledger.Text.ClinicId, pending is null
-                    ? [new Change.Replace(row.Key, recorded, row.ETag)]
-                    : [new Change.Replace(row.Key, recorded, row.ETag), new Change.Delete(pending)], ct);
+                await ledger.RecordAsync(row, recorded, pending, ct);
             }
             catch (CommitConflictException conflict) when (conflict.Key == pending)
             {

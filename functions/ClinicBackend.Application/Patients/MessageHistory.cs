@@ -21,8 +21,8 @@ public sealed class MessageHistory(ClinicData data, ClinicAccess access, Patient
         {
             return Problem.NotFound("patient");
         }
-        var rows = await data.Store.QueryPrefixAsync<SmsMessage>(clinicId, Keys.MessagePrefix(patientId), ct);
+        var rows = await data.MessagesAsync(clinicId, patientId, ct);
         reads.Record(clinicId, caller.ObjectId, patientId, "messages", time.Now());
-        return rows.Select(r => r.Value).OrderByDescending(m => m.At).ToList();
+        return rows.OrderByDescending(m => m.At).ToList();
     }
 }

@@ -21,11 +21,18 @@ public sealed record ServiceTraffic(string ClinicId);
 
 /// <summary>
 /// The clinic data: typed reads (every one a point read or a key-range query inside one partition) and the
-/// commit of a <see cref="ClinicCommit"/>, after which its events are published.
+/// commit of a <see cref="ClinicCommit"/>, after which its events are published. The few writes that are not a
+/// unit of work (directory rows, the text ledger, the report's stored figures, finished watches) are named
+/// operations of this floor too: the store itself is reached only from <c>ClinicBackend.Application.Persistence</c>
+/// (an architecture test checks it).
 /// </summary>
-public sealed class ClinicData(IDocumentStore store, EventRelay events, ISmsOutbox outbox, ILogger<ClinicData> logger)
+public sealed partial class ClinicData(IDocumentStore store, EventRelay events, ISmsOutbox outbox, ILogger<ClinicData> logger)
 {
-    public IDocumentStore Store => store;
+    /// <summary>The store, for this floor only.</summary>
+    internal IDocumentStore Store => store;
+
+    /// <summary>True when storage answers.</summary>
+    public Task<bool> PingAsync(CancellationToken ct) => store.PingAsync(ct);
 
     public EventRelay Events => events;
 

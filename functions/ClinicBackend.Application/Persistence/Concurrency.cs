@@ -9,26 +9,31 @@ public static class Concurrency
 
     /// <summary>
     /// Runs <paramref name="attempt"/> until it completes without a <see cref="CommitConflictException"/>,
-    /// at most <see cref="MaxAttempts"/> times (with a short random pause after the first races); then
-    /// returns <paramref name="exhausted"/>.
+    /// at most <paramref name="attempts"/> times (with a short random pause after the first races); then
+    /// returns <paramref name="exhausted"/>, or, when that is null, lets the last conflict through.
+    /// Only conflicts that <paramref name="retryWhen"/> accepts (all when null) are tried again; others pass through at once.
     /// </summary>
-    public static async Task<T> RetryAsync<T>(Func<Task<T>> attempt, Func<T> exhausted)
+    public static async Task<T> RetryAsync<T>(Func<Task<T>> attempt, Func<T>? exhausted, int attempts = MaxAttempts,
+        Func<CommitConflictException, bool>? retryWhen = null)
     {
-        for (var i = 0; i < MaxAttempts; i++)
+        for (var i = 0; ; i++)
         {
             try
             {
                 return await attempt();
             }
-            catch (CommitConflictException)
+            catch (CommitConflictException conflict) when ((retryWhen is null || retryWhen(conflict)) && (i + 1 < attempts || exhausted is not null))
             {
+                if (i + 1 >= attempts)
+                {
+                    return exhausted!();
+                }
                 if (i >= 2)
                 {
                     await Task.Delay(Random.Shared.Next(5, 20 * i));
                 }
             }
         }
-        return exhausted();
     }
 
     /// <summary>An API operation: after <see cref="MaxAttempts"/> lost races the caller is told to try again.</summary>

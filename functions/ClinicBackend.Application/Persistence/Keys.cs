@@ -145,6 +145,7 @@ public static class Keys
     /// session figures (past days), the mark that they changed, and its texts.
     /// </summary>
     public static string ReportDayFrom(LocalDate date) => $"rday|{ClinicTime.FormatDate(date)}|";
+    public const string ReportDayPrefix = "rday|";
     public static string ReportSessions(LocalDate date) => $"rday|{ClinicTime.FormatDate(date)}|sessions";
     /// <summary>Written with every change to a day's sessions: that day's stored figures must be computed again.</summary>
     public static string ReportDayChanged(LocalDate date) => $"rday|{ClinicTime.FormatDate(date)}|changed";

@@ -10,15 +10,6 @@ using NodaTime;
 
 namespace ClinicBackend.Application.Reports;
 
-/// <summary>
-/// The texts of one clinic-local day as the report keeps them: a short key of each text's row, with its
-/// <see cref="SmsTally"/>. About 2,400 texts fit the row's 64 KB (40 sessions a day send about 100); past that, storing
-/// fails and is logged, and reports still answer, reading those texts each time.
-/// </summary>
-public sealed record ReportTexts(LocalDate Date, Dictionary<string, int> Tallies);
-
-/// <summary>Texts written up to this storage time are in the report's stored texts.</summary>
-public sealed record ReportTextsMark(DateTimeOffset WrittenUpTo);
 
 /// <summary>
 /// The report's stored figures, so that a year's summary reads a few hundred rows rather than every session and text
@@ -37,17 +28,15 @@ public sealed class ReportRollups(ClinicData data, ILogger<ReportRollups> logger
     /// <summary>How far before storage's clock at the last read the next update starts: covers commits in flight meanwhile and clock skew.</summary>
     public static readonly TimeSpan WriteTimeMargin = TimeSpan.FromMinutes(1);
 
-    private IDocumentStore Store => data.Store;
-
     /// <summary>The session figures of every day of the range, and its texts' counts.</summary>
     public async Task<(IReadOnlyList<SessionDay> Days, SmsCounts Texts)> ReadAsync(Clinic clinic, ReportRange range, LocalDate today, Instant now, CancellationToken ct)
     {
         var liveFrom = range.From > today ? range.From : today;
         var live = range.To >= liveFrom ? data.SessionsOnDaysAsync(clinic.Id, liveFrom, range.To.PlusDays(1), ct) : null;
         // The texts' mark before the stored days: an update that moves it has stored its days first, or its texts are read here again.
-        var mark = await Store.GetAsync<ReportTextsMark>(clinic.Id, Keys.ReportTextsMark, ct);
-        var storedTask = Store.QueryRangeAsync<JsonElement>(clinic.Id, Keys.ReportDayFrom(range.From), Keys.ReportDayFrom(range.To.PlusDays(1)), ct);
-        var writtenTask = Store.QueryWrittenSinceAsync<SmsMessage>(clinic.Id, Keys.MessagesPrefix, Keys.PrefixEnd(Keys.MessagesPrefix), mark?.Value.WrittenUpTo, ct);
+        var mark = await data.ReportTextsMarkAsync(clinic.Id, ct);
+        var storedTask = data.ReportDayRowsAsync(clinic.Id, range.From, range.To.PlusDays(1), ct);
+        var writtenTask = data.TextsWrittenSinceAsync(clinic.Id, mark?.Value.WrittenUpTo, ct);
         var stored = new StoredDays(await storedTask);
 
         var pastTo = range.To < today ? range.To : today.PlusDays(-1);
@@ -152,7 +141,7 @@ public sealed class ReportRollups(ClinicData data, ILogger<ReportRollups> logger
                 (updates.TryGetValue(tally.Date, out var day) ? day : updates[tally.Date] = [])[ShortKey(text.Row.Key)] = (int)tally.Tally;
             }
         }
-        var outside = updates.Keys.Where(d => !range.Contains(d)).Select(d => Store.GetAsync<ReportTexts>(clinic.Id, Keys.ReportTexts(d), ct)).ToList();
+        var outside = updates.Keys.Where(d => !range.Contains(d)).Select(d => data.ReportTextsAsync(clinic.Id, d, ct)).ToList();
         foreach (var row in await Task.WhenAll(outside))
         {
             if (row is not null)
@@ -216,12 +205,7 @@ public sealed class ReportRollups(ClinicData data, ILogger<ReportRollups> logger
     {
         try
         {
-            await Store.CommitAsync(clinicId, changes, ct);
-            return true;
-        }
-        catch (CommitConflictException)
-        {
-            return false;
+            return await data.TryStoreReportRowsAsync(clinicId, changes, ct);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {

@@ -1,6 +1,5 @@
 using ClinicBackend.Application.Access;
 using ClinicBackend.Application.Persistence;
-using ClinicBackend.Application.Sweep;
 using ClinicBackend.Domain.Access;
 using ClinicBackend.Domain.Common;
 using ClinicBackend.Domain.Flags;
@@ -18,8 +17,6 @@ namespace ClinicBackend.Application.Reports;
 /// </summary>
 public sealed class ReportService(ClinicData data, ClinicAccess access, ReportRollups rollups, TimeProvider time)
 {
-    private IDocumentStore Store => data.Store;
-
     public async Task<Result<SummaryReport>> SummaryAsync(Caller caller, string clinicId, string? from, string? to, CancellationToken ct)
     {
         var stored = await access.RequireAsync(caller, clinicId, Need.ClinicAdmin, ct);
@@ -38,14 +35,14 @@ public sealed class ReportService(ClinicData data, ClinicAccess access, ReportRo
         var asOf = CadenceDay(range.Value, today);
 
         var figures = rollups.ReadAsync(clinic, range.Value, today, now, ct);
-        var patients = Store.QueryPrefixAsync<Patient>(clinic.Id, Keys.PatientPrefix, ct);
-        var openFlags = Store.QueryPrefixAsync<Flag>(clinic.Id, Keys.FlagIndexPrefix(Names.Kebab(FlagStatus.Open)), ct);
+        var patients = data.PatientsAsync(clinic.Id, ct);
+        var openFlags = data.OpenFlagsAsync(clinic.Id, ct);
         // Only watches whose key date (their due date) is at least the grace before the cadence day can have lapsed.
-        var watches = Store.QueryRangeAsync<CadenceWatch>(clinic.Id, Keys.CadenceWatchPrefix, Keys.CadenceWatchTo(asOf.PlusDays(-clinic.CadenceGraceDays)), ct);
+        var watches = data.CadenceWatchesDueAsync(clinic.Id, asOf.PlusDays(-clinic.CadenceGraceDays), ct);
         await Task.WhenAll(figures, patients, openFlags, watches);
 
-        var patientList = (await patients).Select(p => p.Value).ToList();
-        var lapsed = LapsedPatients((await openFlags).Select(f => f.Value), (await watches).Select(w => w.Value),
+        var patientList = (await patients).ToList();
+        var lapsed = LapsedPatients(await openFlags, (await watches).Select(w => w.Value),
             patientList.ToDictionary(p => p.Id, StringComparer.Ordinal), asOf, clinic.CadenceGraceDays, clinic.Zone);
         var (days, texts) = await figures;
         return SummaryFigures.Compute(new SummaryInput(range.Value, clinic.Zone, days, patientList, lapsed, texts));

@@ -8,12 +8,6 @@ using NodaTime;
 
 namespace ClinicBackend.Application.Sessions;
 
-/// <summary>A course session reserved but not yet booked: its chair and day claims are in place, nothing else is.</summary>
-public sealed record CourseHold(Session Session);
-
-/// <summary>Points at a course booking.</summary>
-public sealed record CourseBookingPointer(string CourseId);
-
 /// <summary>
 /// The two phases of a course booking, each step one transaction. Holding a session inserts only its claims
 /// (and checks the booking is still reserving), so capacity stays exact and nothing shows; confirming writes the
@@ -33,7 +27,7 @@ public sealed class CourseHolds(ClinicData data, ISessionObserver observer, Time
     /// <summary>Holds a decided session for the booking; false when the booking no longer reserves (it expired).</summary>
     public async Task<bool> HoldAsync(string clinicId, string courseId, Session session, CancellationToken ct)
     {
-        var course = await data.Store.GetAsync<CourseBooking>(clinicId, Keys.CourseBooking(courseId), ct);
+        var course = await data.CourseBookingAsync(clinicId, courseId, ct);
         if (course is not { Value.Status: CourseBookingStatus.Reserving })
         {
             return false;
@@ -58,7 +52,7 @@ public sealed class CourseHolds(ClinicData data, ISessionObserver observer, Time
     {
         var clinicId = clinic.Id;
         var booked = new List<Session>();
-        foreach (var hold in await data.Store.QueryPrefixAsync<CourseHold>(clinicId, Keys.CourseHoldPrefix(courseId), ct))
+        foreach (var hold in await data.CourseHoldsAsync(clinicId, courseId, ct))
         {
             var commit = new ClinicCommit(clinicId, hold.Value.Session.History[0].By, time.Now());
             SessionWrites.InsertRecords(commit, hold.Value.Session);
@@ -76,17 +70,17 @@ public sealed class CourseHolds(ClinicData data, ISessionObserver observer, Time
     /// <summary>Releases every hold of a booking that is reserving (or already rolling back); false once it confirms.</summary>
     public async Task<bool> RollBackAsync(string clinicId, string courseId, CancellationToken ct)
     {
-        var course = await data.Store.GetAsync<CourseBooking>(clinicId, Keys.CourseBooking(courseId), ct);
+        var course = await data.CourseBookingAsync(clinicId, courseId, ct);
         if (course?.Value.Status == CourseBookingStatus.Reserving)
         {
             await MoveAsync(clinicId, courseId, CourseBookingStatus.Reserving, CourseBookingStatus.RollingBack, ct);
-            course = await data.Store.GetAsync<CourseBooking>(clinicId, Keys.CourseBooking(courseId), ct);
+            course = await data.CourseBookingAsync(clinicId, courseId, ct);
         }
         if (course?.Value.Status != CourseBookingStatus.RollingBack)
         {
             return course?.Value.Status == CourseBookingStatus.RolledBack;
         }
-        foreach (var hold in await data.Store.QueryPrefixAsync<CourseHold>(clinicId, Keys.CourseHoldPrefix(courseId), ct))
+        foreach (var hold in await data.CourseHoldsAsync(clinicId, courseId, ct))
         {
             var commit = new ClinicCommit(clinicId, Actors.System, time.Now());
             SessionWrites.ReleaseClaims(commit, hold.Value.Session);
@@ -101,9 +95,9 @@ public sealed class CourseHolds(ClinicData data, ISessionObserver observer, Time
     public async Task<int> FinishAbandonedAsync(Clinic clinic, CancellationToken ct)
     {
         var finished = 0;
-        foreach (var due in await data.Store.QueryRangeAsync<CourseBookingPointer>(clinic.Id, Keys.CourseExpiryPrefix, Keys.CourseExpiryTo(time.Now()), ct))
+        foreach (var due in await data.CourseBookingsDueAsync(clinic.Id, time.Now(), ct))
         {
-            var course = await data.Store.GetAsync<CourseBooking>(clinic.Id, Keys.CourseBooking(due.Value.CourseId), ct);
+            var course = await data.CourseBookingAsync(clinic.Id, due.Value.CourseId, ct);
             switch (course?.Value.Status)
             {
                 case CourseBookingStatus.Reserving or CourseBookingStatus.RollingBack:
@@ -125,7 +119,7 @@ public sealed class CourseHolds(ClinicData data, ISessionObserver observer, Time
     private Task<bool> MoveAsync(string clinicId, string courseId, CourseBookingStatus from, CourseBookingStatus to, CancellationToken ct) =>
         Concurrency.RetryAsync(async () =>
         {
-            var course = await data.Store.GetAsync<CourseBooking>(clinicId, Keys.CourseBooking(courseId), ct);
+            var course = await data.CourseBookingAsync(clinicId, courseId, ct);
             if (course?.Value.Status != from)
             {
                 return course?.Value.Status == to;

@@ -21,9 +21,6 @@ public sealed record SweepSummary(int Clinics, int Missed, int Overdue, int Rems
     public static readonly SweepSummary Zero = new(0, 0, 0, 0, 0, 0);
 }
 
-/// <summary>How far the missed-session sweep has got: every session ending (plus grace) before this was looked at.</summary>
-public sealed record SweepState(Instant MissedUpTo);
-
 /// <summary>
 /// Finds patients falling off their treatment: missed sessions, lapsed cadence, monitoring forms not filed,
 /// rides not confirmed. It flags for a clinician and never changes a schedule. Each part reads only what
@@ -35,8 +32,6 @@ public sealed class SweepService(ClinicData data, ReminderPlanner reminders, Esc
     private const string Actor = Actors.Sweep;
     /// <summary>A clinic's first sweep looks this far back.</summary>
     public static readonly Duration FirstLookBack = Duration.FromDays(14);
-
-    private IDocumentStore Store => data.Store;
 
     public Task<ClinicRunReport<SweepSummary>> SweepAllAsync(CancellationToken ct) =>
         data.ForEachClinicAsync("SweepMissedSessions", SweepClinicAsync, ct);
@@ -57,7 +52,7 @@ public sealed class SweepService(ClinicData data, ReminderPlanner reminders, Esc
     {
         var grace = Duration.FromMinutes(clinic.MissedGraceMinutes);
         var cutoff = now - grace; // sessions ending at or before this are missed if nobody checked them in
-        var state = await Store.GetAsync<SweepState>(clinic.Id, Keys.SweepState, ct);
+        var state = await data.SweepStateAsync(clinic.Id, ct);
         var from = state?.Value.MissedUpTo ?? Instant.Max(clinic.CreatedAt, now - FirstLookBack);
         if (from >= cutoff)
         {
@@ -74,8 +69,7 @@ public sealed class SweepService(ClinicData data, ReminderPlanner reminders, Esc
         {
             missed += await MarkMissedAsync(clinic, candidate.Id, cutoff, now, ct) ? 1 : 0;
         }
-        var next = new SweepState(cutoff);
-        await Store.CommitAsync(clinic.Id, [state is null ? new Change.Insert(Keys.SweepState, next) : new Change.Replace(Keys.SweepState, next, state.ETag)], ct);
+        await data.SaveSweepStateAsync(clinic.Id, state, new SweepState(cutoff), ct);
         return missed;
     }
 
@@ -117,14 +111,14 @@ public sealed class SweepService(ClinicData data, ReminderPlanner reminders, Esc
     private async Task<int> SweepCadenceAsync(Clinic clinic, Instant now, CancellationToken ct)
     {
         var today = now.InZone(clinic.Zone).Date;
-        var due = await Store.QueryRangeAsync<CadenceWatch>(clinic.Id, Keys.CadenceWatchPrefix, Keys.CadenceWatchTo(today), ct);
+        var due = await data.CadenceWatchesDueAsync(clinic.Id, today, ct);
         var raised = 0;
         foreach (var watch in due)
         {
             var patient = await data.PatientAsync(clinic.Id, watch.Value.PatientId, ct);
             if (patient is null || !patient.Value.Active)
             {
-                await EndWatchAsync(clinic.Id, watch, ct);
+                await data.EndCadenceWatchAsync(clinic.Id, watch, ct);
                 continue;
             }
             var course = patient.Value.Course;
@@ -167,21 +161,10 @@ public sealed class SweepService(ClinicData data, ReminderPlanner reminders, Esc
             : text + " A clinician decides what to do; the schedule is unchanged.";
     }
 
-    private async Task EndWatchAsync(string clinicId, Stored<CadenceWatch> watch, CancellationToken ct)
-    {
-        try
-        {
-            await Store.CommitAsync(clinicId, [new Change.Delete(watch.Key, watch.ETag), new Change.Delete(Keys.CadencePointer(watch.Value.PatientId))], ct);
-        }
-        catch (CommitConflictException)
-        {
-        }
-    }
-
     /// <summary>Fulfilled sessions without a filed monitoring form: a flag at 5 days, urgent at 7.</summary>
     private async Task<(int Due, int Urgent)> SweepRemsAsync(Clinic clinic, Instant now, CancellationToken ct)
     {
-        var due = await Store.QueryRangeAsync<RemsWatch>(clinic.Id, Keys.RemsWatchPrefix, Keys.RemsWatchTo(now), ct);
+        var due = await data.RemsWatchesDueAsync(clinic.Id, now, ct);
         var (raised, escalated) = (0, 0);
         foreach (var watch in due)
         {
@@ -221,8 +204,7 @@ public sealed class SweepService(ClinicData data, ReminderPlanner reminders, Esc
         // Confirmed, declined by text (the clinic calls about the reschedule anyway) or a ride confirmed by phone: no check.
         foreach (var session in sessions.Where(s => s.IsUpcoming && s.StartUtc > now && s.Confirmation == Confirmation.NeedsAction && s.RideConfirmedAt is null))
         {
-            var reminder = await Store.GetAsync<SmsMessage>(clinic.Id,
-                Keys.Message(session.PatientId, SmsMessage.ReminderId(session.Id, session.ScheduleVersion, SmsKinds.DayBefore)), ct);
+            var reminder = await data.MessageAsync(clinic.Id, session.PatientId, SmsMessage.ReminderId(session.Id, session.ScheduleVersion, SmsKinds.DayBefore), ct);
             if (reminder is null || !SmsStatus.IsHandedOver(reminder.Value.Status))
             {
                 continue; // the patient was never asked

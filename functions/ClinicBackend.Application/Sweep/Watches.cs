@@ -8,14 +8,6 @@ using NodaTime;
 
 namespace ClinicBackend.Application.Sweep;
 
-/// <summary>A patient's last fulfilled session; the sweep reads it from its due date on.</summary>
-public sealed record CadenceWatch(string PatientId, string LastSessionId, Instant LastStartUtc, LocalDate LastDate);
-
-public sealed record CadencePointer(string Key);
-
-/// <summary>A fulfilled session whose monitoring form is not filed yet. Stage 1 is due at 5 days, stage 2 at 7.</summary>
-public sealed record RemsWatch(string SessionId, string PatientId, int Stage);
-
 /// <summary>
 /// Watch rows keyed by when they fall due, so the sweep reads only what is due (a key-range query), never
 /// the whole history. They are written in the same commit as the session change that starts them.
@@ -38,18 +30,13 @@ public static class Watches
         {
             return;
         }
-        var pointer = await data.Store.GetAsync<CadencePointer>(commit.ClinicId, Keys.CadencePointer(fulfilled.PatientId), ct);
-        if (pointer is not null)
+        if (await data.CadenceWatchAsync(commit.ClinicId, fulfilled.PatientId, ct) is { } current)
         {
-            var current = await data.Store.GetAsync<CadenceWatch>(commit.ClinicId, pointer.Value.Key, ct);
-            if (current is not null && current.Value.LastStartUtc >= fulfilled.StartUtc)
+            if (current.Value.LastStartUtc >= fulfilled.StartUtc)
             {
                 return; // a later session already set the watch
             }
-            if (current is not null)
-            {
-                commit.Delete(current.Key);
-            }
+            commit.Delete(current.Key);
         }
         var key = Keys.CadenceWatch(CadenceDue(patient.Value.Course, fulfilled.Date), fulfilled.PatientId);
         commit.Upsert(key, new CadenceWatch(fulfilled.PatientId, fulfilled.Id, fulfilled.StartUtc, fulfilled.Date));
@@ -62,7 +49,7 @@ public static class Watches
         foreach (var due in new[] { filed.StartUtc + RemsFirstNotice, filed.StartUtc + RemsDeadline })
         {
             var key = Keys.RemsWatch(due, filed.Id);
-            if (await data.Store.GetAsync<RemsWatch>(commit.ClinicId, key, ct) is not null)
+            if (await data.RemsWatchAsync(commit.ClinicId, key, ct) is not null)
             {
                 commit.Delete(key);
             }

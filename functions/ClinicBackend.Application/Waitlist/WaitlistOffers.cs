@@ -36,7 +36,7 @@ public sealed class WaitlistOffers(ClinicData data, TimeProvider time)
     public async Task<int> OfferFreedSlotsAsync(Clinic clinic, CancellationToken ct)
     {
         var offered = 0;
-        foreach (var slot in await data.Store.QueryPrefixAsync<FreedSlot>(clinic.Id, Keys.FreedSlotPrefix, ct))
+        foreach (var slot in await data.FreedSlotsAsync(clinic.Id, ct))
         {
             offered += await Concurrency.RetryAsync(() => OfferSlotAsync(clinic, slot.Key, ct), () => false) ? 1 : 0;
         }
@@ -51,11 +51,11 @@ public sealed class WaitlistOffers(ClinicData data, TimeProvider time)
     {
         var now = time.Now();
         var expired = 0;
-        foreach (var due in await data.Store.QueryRangeAsync<OfferPointer>(clinic.Id, Keys.OfferExpiryPrefix, Keys.OfferExpiryTo(now), ct))
+        foreach (var due in await data.OffersDueAsync(clinic.Id, now, ct))
         {
             expired += await Concurrency.RetryAsync(async () =>
             {
-                var offer = await data.Store.GetAsync<Offer>(clinic.Id, Keys.Offer(due.Value.OfferId), ct);
+                var offer = await data.OfferAsync(clinic.Id, due.Value.OfferId, ct);
                 if (offer is null || offer.Value.Status != OfferStatus.Open)
                 {
                     return 0;
@@ -85,11 +85,11 @@ public sealed class WaitlistOffers(ClinicData data, TimeProvider time)
         {
             return;
         }
-        if (entryBackToWaiting && offer.Value.WaitlistEntryId is { } entryId && await data.Store.GetAsync<WaitlistEntry>(clinicId, Keys.WaitlistEntry(entryId), ct) is { Value.Status: WaitlistStatus.Offered } entry)
+        if (entryBackToWaiting && offer.Value.WaitlistEntryId is { } entryId && await data.WaitlistEntryAsync(clinicId, entryId, ct) is { Value.Status: WaitlistStatus.Offered } entry)
         {
             WaitlistWrites.Update(commit, entry, entry.Value.With(WaitlistStatus.Waiting));
         }
-        if (offer.Value.SlotKey is { } slotKey && await data.Store.GetAsync<FreedSlot>(clinicId, slotKey, ct) is { } slot && slot.Value.HeldByOfferId == offer.Value.Id)
+        if (offer.Value.SlotKey is { } slotKey && await data.FreedSlotAsync(clinicId, slotKey, ct) is { } slot && slot.Value.HeldByOfferId == offer.Value.Id)
         {
             commit.Replace(slotKey, slot.Value with { HeldByOfferId = null }, slot.ETag);
         }
@@ -98,7 +98,7 @@ public sealed class WaitlistOffers(ClinicData data, TimeProvider time)
     private async Task<bool> OfferSlotAsync(Clinic clinic, string slotKey, CancellationToken ct)
     {
         var now = time.Now();
-        var slot = await data.Store.GetAsync<FreedSlot>(clinic.Id, slotKey, ct);
+        var slot = await data.FreedSlotAsync(clinic.Id, slotKey, ct);
         if (slot is null || slot.Value.HeldByOfferId is not null)
         {
             return false;
@@ -111,11 +111,11 @@ public sealed class WaitlistOffers(ClinicData data, TimeProvider time)
             await data.TryCommitAsync(commit, ct);
             return false;
         }
-        var entries = await data.Store.QueryPrefixAsync<WaitlistEntry>(clinic.Id, Keys.WaitlistIndexPrefix("waiting"), ct, EntriesConsidered);
+        var entries = await data.WaitlistAsync(clinic.Id, "waiting", EntriesConsidered, ct);
         var keep = false; // somebody may take it later (they hold another offer, or had their offers for today)
-        foreach (var candidate in entries.Select(e => e.Value).Where(e => e.Holds(slot.Value.Start) && !slot.Value.OfferedEntryIds.Contains(e.Id)))
+        foreach (var candidate in entries.Where(e => e.Holds(slot.Value.Start) && !slot.Value.OfferedEntryIds.Contains(e.Id)))
         {
-            var entry = await data.Store.GetAsync<WaitlistEntry>(clinic.Id, Keys.WaitlistEntry(candidate.Id), ct);
+            var entry = await data.WaitlistEntryAsync(clinic.Id, candidate.Id, ct);
             var patient = await data.PatientAsync(clinic.Id, candidate.PatientId, ct);
             if (entry is null || patient is null)
             {
@@ -125,9 +125,8 @@ public sealed class WaitlistOffers(ClinicData data, TimeProvider time)
             var sendAt = SmsSchedule.NextAllowed(clinic.Reminders, zone, now);
             var today = sendAt.InZone(zone).Date;
             var dayClaim = await data.PatientDayClaimAsync(clinic.Id, patient.Value.Id, slot.Value.Start.Date, ct);
-            var offersToday = (await data.Store.QueryPrefixAsync<OfferPointer>(clinic.Id, Keys.OfferDayPrefix(patient.Value.Id, today), ct)).Count;
-            var pointer = await data.Store.GetAsync<OfferPointer>(clinic.Id, Keys.PatientOffer(patient.Value.Id), ct);
-            var previous = pointer is null ? null : await data.Store.GetAsync<Offer>(clinic.Id, Keys.Offer(pointer.Value.OfferId), ct);
+            var offersToday = await data.OffersOnDayAsync(clinic.Id, patient.Value.Id, today, ct);
+            var (previous, pointer) = await data.LatestOfferAsync(clinic.Id, patient.Value.Id, ct);
             var holds = previous is { Value.Kind: OfferKind.Waitlist } && previous.Value.IsOpenAt(now);
             var otherSession = dayClaim is not null && dayClaim.Value.SessionId != entry.Value.SessionId;
             if (WaitlistRules.WhyNot(entry.Value, patient.Value, slot.Value.Start, otherSession, offersToday, holds) is { } why)
@@ -172,8 +171,8 @@ public sealed class WaitlistOffers(ClinicData data, TimeProvider time)
             await data.CommitAsync(commit, ct);
             return true;
         }
-        keep |= (await data.Store.QueryPrefixAsync<WaitlistEntry>(clinic.Id, Keys.WaitlistIndexPrefix("offered"), ct, EntriesConsidered))
-            .Any(e => e.Value.Holds(slot.Value.Start) && !slot.Value.OfferedEntryIds.Contains(e.Value.Id));
+        keep |= (await data.WaitlistAsync(clinic.Id, "offered", EntriesConsidered, ct))
+            .Any(e => e.Holds(slot.Value.Start) && !slot.Value.OfferedEntryIds.Contains(e.Id));
         if (!keep)
         {
             commit.Delete(slotKey, slot.ETag); // nobody on the list may take it

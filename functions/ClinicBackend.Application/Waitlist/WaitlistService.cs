@@ -126,7 +126,7 @@ public sealed class WaitlistService(ClinicData data, ClinicAccess access, Waitli
         var entries = new List<WaitlistEntry>();
         foreach (var s in status is null ? statuses : [status])
         {
-            entries.AddRange((await data.Store.QueryPrefixAsync<WaitlistEntry>(clinicId, Keys.WaitlistIndexPrefix(s), ct, MaxListed)).Select(e => e.Value));
+            entries.AddRange(await data.WaitlistAsync(clinicId, s, MaxListed, ct));
         }
         return entries.OrderBy(e => e.CreatedAt).Take(MaxListed).ToList();
     }
@@ -140,7 +140,7 @@ public sealed class WaitlistService(ClinicData data, ClinicAccess access, Waitli
             {
                 return stored.Problem!;
             }
-            var entry = Ids.IsGeneratedId(entryId) ? await data.Store.GetAsync<WaitlistEntry>(clinicId, Keys.WaitlistEntry(entryId), ct) : null;
+            var entry = Ids.IsGeneratedId(entryId) ? await data.WaitlistEntryAsync(clinicId, entryId, ct) : null;
             if (entry is null)
             {
                 return Problem.NotFound("waitlist entry");
@@ -151,8 +151,7 @@ public sealed class WaitlistService(ClinicData data, ClinicAccess access, Waitli
             }
             var commit = new ClinicCommit(clinicId, caller.ObjectId, time.Now());
             if (entry.Value.Status == WaitlistStatus.Offered
-                && (await data.Store.GetAsync<OfferPointer>(clinicId, Keys.PatientOffer(entry.Value.PatientId), ct)) is { } pointer
-                && await data.Store.GetAsync<Offer>(clinicId, Keys.Offer(pointer.Value.OfferId), ct) is { Value.Status: OfferStatus.Open } offer
+                && (await data.LatestOfferAsync(clinicId, entry.Value.PatientId, ct)).Offer is { Value.Status: OfferStatus.Open } offer
                 && offer.Value.WaitlistEntryId == entry.Value.Id)
             {
                 await offers.CloseAsync(commit, clinicId, offer, OfferStatus.Declined, ct, entryBackToWaiting: false);

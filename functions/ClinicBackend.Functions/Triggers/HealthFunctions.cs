@@ -6,7 +6,7 @@ using Microsoft.Azure.Functions.Worker;
 
 namespace ClinicBackend.Functions.Triggers;
 
-public sealed class HealthFunctions(IDocumentStore store)
+public sealed class HealthFunctions(ClinicData data)
 {
     private static readonly TimeSpan StorageTimeout = TimeSpan.FromSeconds(5);
 
@@ -18,7 +18,7 @@ public sealed class HealthFunctions(IDocumentStore store)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
         timeout.CancelAfter(StorageTimeout);
-        return await store.PingAsync(timeout.Token)
+        return await data.PingAsync(timeout.Token)
             ? ApiResult.Ok(new { status = "ok" })
             : ApiResult.Json(StatusCodes.Status503ServiceUnavailable, new { status = "unavailable", detail = "Table storage does not answer." });
     }

@@ -401,7 +401,7 @@ public static class FaultDrills
                 await FlagWrites.RaiseAsync(data, commit, Flag.For(FlagKinds.PatientMessage, $"drill-{i}", FlagSeverity.Normal, drill.Texts[i % texts].PatientId, null, now,
                     "A reply to look at, written during the broker outage."), default);
             }
-            await data.Store.CommitAsync(clinic.ClinicId, commit.Changes, default);
+            await store.CommitAsync(clinic.ClinicId, commit.Changes, default);
         }
         foreach (var delivery in await drill.TakeWakeUpsAsync())
         {
@@ -412,7 +412,7 @@ public static class FaultDrills
         {
             await Task.Delay(100);
         }
-        var pending = (await data.Store.QueryPrefixAsync<ClinicEvent>(clinic.ClinicId, Keys.PendingEventPrefix, default)).Select(e => e.Value.Id).ToHashSet();
+        var pending = (await store.QueryPrefixAsync<ClinicEvent>(clinic.ClinicId, Keys.PendingEventPrefix, default)).Select(e => e.Value.Id).ToHashSet();
         sink.Down = false;
         store.BrokenPartition = broken.ClinicId;
 
@@ -434,7 +434,7 @@ public static class FaultDrills
 
         var batches = sender.Sent.ToList();
         var relayed = batches.SelectMany(b => b).GroupBy(m => m.MessageId).ToDictionary(g => g.Key, g => g.Count());
-        var left = (await data.Store.QueryPrefixAsync<ClinicEvent>(clinic.ClinicId, Keys.PendingEventPrefix, default)).Count;
+        var left = (await store.QueryPrefixAsync<ClinicEvent>(clinic.ClinicId, Keys.PendingEventPrefix, default)).Count;
         var largest = batches.Count == 0 ? 0 : batches.Max(b => b.Sum(m => (long)m.Body.ToMemory().Length));
         return await drill.ResultAsync("g", "600 events backlog; a clinic's storage throws",
             new DrillCheck("relayed once", pending.Count >= events && pending.All(id => relayed.GetValueOrDefault(id) == 1) && left == 0,
