@@ -93,4 +93,29 @@ public sealed class ReplyInterpreterTests
         Assert.Equal(ReplyIntent.FreeText, ReplyInterpreter.Interpret(new string('a', 10_000)));
         Assert.Equal(ReplyIntent.Crisis, ReplyInterpreter.Interpret(new string('a', 5_000) + " I want to die " + new string('b', 5_000)));
     }
+
+    [Theory]
+    [InlineData("1", ReplyIntent.Confirm, 1)]
+    [InlineData(" 2. ", ReplyIntent.Reschedule, 2)]
+    [InlineData("3", ReplyIntent.FreeText, 3)]
+    [InlineData("0", ReplyIntent.FreeText, 0)]
+    [InlineData("4", ReplyIntent.FreeText, null)] // no offer has a fourth start
+    [InlineData("11", ReplyIntent.FreeText, null)]
+    [InlineData("C", ReplyIntent.Confirm, null)]
+    [InlineData("1 I want to die", ReplyIntent.Crisis, null)] // a crisis never answers an offer
+    public void A_text_is_read_once_with_the_digit_it_may_answer_an_offer_with(string body, ReplyIntent intent, int? digit)
+    {
+        var reading = ReplyInterpreter.Read(body);
+        Assert.Equal(intent, reading.Intent);
+        Assert.Equal(digit, reading.Digit);
+        Assert.Equal(intent == ReplyIntent.Crisis, reading.IsCrisis);
+    }
+
+    [Fact]
+    public void Twilios_own_opt_out_classification_is_no_digit_even_for_a_digit_text()
+    {
+        var reading = ReplyInterpreter.Read("1", optOutType: "STOP");
+        Assert.Equal(ReplyIntent.OptOut, reading.Intent);
+        Assert.Null(reading.Digit);
+    }
 }

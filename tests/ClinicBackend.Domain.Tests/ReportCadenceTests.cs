@@ -1,5 +1,5 @@
-using ClinicBackend.Application.Reports;
 using ClinicBackend.Application.Persistence;
+using ClinicBackend.Application.Reports;
 using ClinicBackend.Domain.Flags;
 using ClinicBackend.Domain.Patients;
 using ClinicBackend.Domain.Reports;

@@ -2,7 +2,6 @@ using ClinicBackend.Application.Access;
 using ClinicBackend.Application.Persistence;
 using ClinicBackend.Domain.Access;
 using ClinicBackend.Domain.Common;
-using ClinicBackend.Domain.Time;
 
 namespace ClinicBackend.Application.Clinics;
 
@@ -19,16 +18,11 @@ public sealed record MemberChange(Membership Member, bool Created);
 /// admin: every change that adds or removes an admin rewrites the admin roster in the same unit of work, so of
 /// two admins demoting each other at once, one wins and the other is refused.
 /// </summary>
-public sealed class MembershipService(ClinicData data, ClinicAccess access, TimeProvider time)
+public sealed class MembershipService(ClinicData data, ClinicAccess access, ClinicUpdates updates)
 {
     public Task<Result<MemberChange>> PutMemberAsync(Caller caller, string clinicId, string oid, MemberInput input, CancellationToken ct) =>
-        Concurrency.RetryOnConflictAsync<MemberChange>(async () =>
+        updates.RunAsync<MemberChange>(caller, clinicId, Need.ManageMembers, async (_, commit) =>
         {
-            var clinic = await access.RequireAsync(caller, clinicId, Need.ManageMembers, ct);
-            if (!clinic.IsSuccess)
-            {
-                return clinic.Problem!;
-            }
             if (!Ids.IsObjectId(oid))
             {
                 return Problem.Validation("oid", "Give the user's Entra ID object id (a GUID).");
@@ -37,24 +31,22 @@ public sealed class MembershipService(ClinicData data, ClinicAccess access, Time
             {
                 return Problem.Validation("role", $"role must be {AppRoles.ClinicAdmin} or {AppRoles.ClinicStaff}.");
             }
-            oid = Ids.NormalizeObjectId(oid);
-            var now = time.Now();
-            var existingTask = data.MemberAsync(clinicId, oid, ct);
+            var id = Ids.NormalizeObjectId(oid);
+            var existingTask = data.MemberAsync(clinicId, id, ct);
             var rosterTask = RosterAsync(clinicId, ct);
             var (existing, roster) = (await existingTask, await rosterTask);
             if (existing is not null && existing.Value.Role == input.Role)
             {
                 return new MemberChange(existing.Value, Created: false);
             }
-            var commit = new ClinicCommit(clinicId, caller.ObjectId, now);
             var wasAdmin = existing?.Value.Role == AppRoles.ClinicAdmin;
             var isAdmin = input.Role == AppRoles.ClinicAdmin;
             if (wasAdmin != isAdmin)
             {
-                var admins = roster.Admins.Where(a => a != oid).ToList();
+                var admins = roster.Admins.Where(a => a != id).ToList();
                 if (isAdmin)
                 {
-                    admins.Add(oid);
+                    admins.Add(id);
                 }
                 else if (admins.Count == 0)
                 {
@@ -64,43 +56,33 @@ public sealed class MembershipService(ClinicData data, ClinicAccess access, Time
             }
             if (existing is null)
             {
-                var member = new Membership(oid, input.Role!, now, caller.ObjectId);
-                await data.CommitAsync(commit.Insert(Keys.Member(oid), member).Audit("member.added", "member", oid, null, member), ct);
+                var member = new Membership(id, input.Role!, commit.Now, caller.ObjectId);
+                commit.Insert(Keys.Member(id), member).Audit("member.added", "member", id, null, member);
                 return new MemberChange(member, Created: true);
             }
             var changed = existing.Value with { Role = input.Role!, Version = existing.Value.Version + 1 };
-            await data.CommitAsync(commit.Replace(Keys.Member(oid), changed, existing.ETag).Audit("member.role-changed", "member", oid, existing.Value, changed), ct);
+            commit.Replace(Keys.Member(id), changed, existing.ETag).Audit("member.role-changed", "member", id, existing.Value, changed);
             return new MemberChange(changed, Created: false);
-        });
+        }, ct);
 
     public Task<Result<Membership>> DeleteMemberAsync(Caller caller, string clinicId, string oid, CancellationToken ct) =>
-        Concurrency.RetryOnConflictAsync<Membership>(async () =>
+        updates.ChangeAsync<Membership, Membership>(caller, clinicId, Need.ManageMembers, Entities.Member, oid, ifMatch: null, async change =>
         {
-            var clinic = await access.RequireAsync(caller, clinicId, Need.ManageMembers, ct);
-            if (!clinic.IsSuccess)
-            {
-                return clinic.Problem!;
-            }
-            oid = Ids.IsObjectId(oid) ? Ids.NormalizeObjectId(oid) : oid;
-            var existing = Ids.IsObjectId(oid) ? await data.MemberAsync(clinicId, oid, ct) : null;
-            if (existing is null)
-            {
-                return Problem.NotFound("member");
-            }
-            var commit = new ClinicCommit(clinicId, caller.ObjectId, time.Now());
+            var (existing, commit) = (change.Current, change.Commit);
+            var id = Ids.NormalizeObjectId(oid);
             if (existing.Value.Role == AppRoles.ClinicAdmin)
             {
                 var roster = await RosterAsync(clinicId, ct);
-                var admins = roster.Admins.Where(a => a != oid).ToList();
+                var admins = roster.Admins.Where(a => a != id).ToList();
                 if (admins.Count == 0)
                 {
                     return LastAdmin();
                 }
                 roster.Write(commit, admins);
             }
-            await data.CommitAsync(commit.Delete(Keys.Member(oid), existing.ETag).Audit("member.removed", "member", oid, existing.Value, null), ct);
+            commit.Delete(Keys.Member(id), existing.ETag).Audit("member.removed", "member", id, existing.Value, null);
             return existing.Value;
-        });
+        }, ct);
 
     public async Task<Result<IReadOnlyList<Membership>>> MembersAsync(Caller caller, string clinicId, CancellationToken ct)
     {

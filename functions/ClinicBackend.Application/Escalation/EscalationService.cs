@@ -27,7 +27,7 @@ public sealed record StaffReply(string Reply, string Handling);
 /// takes each due flag its next step, and a contact (ACK by text) or a member (the API) takes the flag, which
 /// stops the paging. Every page, acknowledgement and step is in the flag's history and in the audit.
 /// </summary>
-public sealed class EscalationService(ClinicData data, ClinicAccess access, OnCallPager pager, TimeProvider time)
+public sealed class EscalationService(ClinicData data, ClinicUpdates updates, OnCallPager pager, TimeProvider time)
 {
     /// <summary>Raises a new flag in <paramref name="commit"/>, paging at once when it is urgent; false when it existed.</summary>
     public async Task<bool> RaiseAsync(ClinicCommit commit, Clinic clinic, Flag flag, CancellationToken ct)
@@ -91,30 +91,8 @@ public sealed class EscalationService(ClinicData data, ClinicAccess access, OnCa
 
     /// <summary>A member takes an urgent flag through the API. Taking it again answers the flag unchanged.</summary>
     public Task<Result<Flag>> AcknowledgeAsync(Caller caller, string clinicId, string flagId, int? ifMatch, CancellationToken ct) =>
-        Concurrency.RetryOnConflictAsync<Flag>(async () =>
-        {
-            var stored = await access.RequireAsync(caller, clinicId, Need.Staff, ct);
-            if (!stored.IsSuccess)
-            {
-                return stored.Problem!;
-            }
-            var flag = Ids.IsGeneratedId(flagId) ? await data.FlagAsync(clinicId, flagId, ct) : null;
-            if (flag is null)
-            {
-                return Problem.NotFound("flag");
-            }
-            if (Concurrency.CheckIfMatch(ifMatch, flag.Value.Version) is { } stale)
-            {
-                return stale;
-            }
-            var commit = new ClinicCommit(clinicId, caller.ObjectId, time.Now());
-            var taken = Acknowledge(commit, flag, caller.ObjectId);
-            if (taken.IsSuccess && taken.Value != flag.Value)
-            {
-                await data.CommitAsync(commit, ct);
-            }
-            return taken;
-        });
+        updates.ChangeAsync<Flag, Flag>(caller, clinicId, Need.Staff, Entities.Flag, flagId, ifMatch,
+            change => Task.FromResult(Acknowledge(change.Commit, change.Current, caller.ObjectId)), ct);
 
     /// <summary>
     /// A text from an on-call contact: <c>ACK 4821</c> takes the flag with that code; a bare <c>ACK</c> the one flag open

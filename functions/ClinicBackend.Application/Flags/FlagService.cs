@@ -15,7 +15,7 @@ public sealed class ResolveInput
 }
 
 /// <summary>The clinic's follow-up list.</summary>
-public sealed class FlagService(ClinicData data, ClinicAccess access, PatientReads reads, TimeProvider time)
+public sealed class FlagService(ClinicData data, ClinicAccess access, ClinicUpdates updates, PatientReads reads, TimeProvider time)
 {
     public const int DefaultLimit = 100;
     public const int MaxLimit = 500;
@@ -79,43 +79,27 @@ public sealed class FlagService(ClinicData data, ClinicAccess access, PatientRea
     }
 
     public Task<Result<Flag>> ResolveAsync(Caller caller, string clinicId, string flagId, ResolveInput input, int? ifMatch, CancellationToken ct) =>
-        Concurrency.RetryOnConflictAsync<Flag>(async () =>
+        updates.ChangeAsync<Flag, Flag>(caller, clinicId, Need.Staff, Entities.Flag, flagId, ifMatch, async change =>
         {
-            var stored = await access.RequireAsync(caller, clinicId, Need.Staff, ct);
-            if (!stored.IsSuccess)
-            {
-                return stored.Problem!;
-            }
-            var flag = Ids.IsGeneratedId(flagId) ? await data.FlagAsync(clinicId, flagId, ct) : null;
-            if (flag is null)
-            {
-                return Problem.NotFound("flag");
-            }
-            if (Concurrency.CheckIfMatch(ifMatch, flag.Value.Version) is { } stale)
-            {
-                return stale;
-            }
+            var (flag, commit) = (change.Current, change.Commit);
             if (!PlainText.IsValid(input.Note, 2000, multiline: true))
             {
                 return Problem.Validation("note", "Say what was done, in 1 to 2000 printable characters (line breaks allowed).");
             }
-            var now = time.Now();
-            var decided = flag.Value.Resolve(input.Note!.Trim(), caller.ObjectId, now);
+            var decided = flag.Value.Resolve(input.Note!.Trim(), caller.ObjectId, commit.Now);
             if (!decided.IsSuccess)
             {
                 return decided;
             }
             var resolved = decided.Value;
-            var commit = new ClinicCommit(clinicId, caller.ObjectId, now);
             OnCallPager.End(commit, flag.Value); // resolving stops the paging
             FlagWrites.Update(commit, flag.Value, resolved, flag.ETag, "flag.resolved", EventTypes.FlagResolved, $"flag-{flagId}-resolved");
             if (resolved.Kind == FlagKinds.Crisis && resolved.PatientId is { } patientId)
             {
                 await ResumeTextsAsync(commit, clinicId, patientId, flagId, ct);
             }
-            await data.CommitAsync(commit, ct);
             return resolved;
-        });
+        }, ct);
 
     /// <summary>Automated texts resume when the crisis flag that paused them is resolved and no other crisis flag of the patient is open.</summary>
     private async Task ResumeTextsAsync(ClinicCommit commit, string clinicId, string patientId, string flagId, CancellationToken ct)
@@ -125,7 +109,7 @@ public sealed class FlagService(ClinicData data, ClinicAccess access, PatientRea
         {
             var otherCrisis = (await data.OpenFlagsAsync(clinicId, ct))
                 .FirstOrDefault(f => f.Kind == FlagKinds.Crisis && f.PatientId == patientId && f.Id != flagId);
-            var resumed = patient.Value with { PausedByFlagId = otherCrisis?.Id, Version = patient.Value.Version + 1 };
+            var resumed = patient.Value.Resume(flagId, otherCrisis?.Id);
             commit.Replace(Keys.Patient(patientId), resumed, patient.ETag);
             commit.Audit(otherCrisis is null ? "patient.texts-resumed" : "patient.still-paused", "patient", patientId, patient.Value, resumed);
         }

@@ -27,7 +27,9 @@ public sealed partial class InboundSmsService(ClinicData data, InboundRouter rou
         {
             return new InboundOutcome(null, "malformed");
         }
-        var crisis = ReplyInterpreter.IsCrisis(form.GetValueOrDefault("Body") ?? "");
+        // Read once: the crisis check here and the patient's reply below decide on the same reading.
+        var reading = ReplyInterpreter.Read(form.GetValueOrDefault("Body"), form.GetValueOrDefault("OptOutType"));
+        var crisis = reading.IsCrisis;
         var clinicId = await router.ClinicForAsync(form, to, ct);
         if (clinicId is null)
         {
@@ -67,7 +69,7 @@ public sealed partial class InboundSmsService(ClinicData data, InboundRouter rou
             first = false;
             return done is not null ? new InboundOutcome(done.Value.Reply, "repeat:" + done.Value.Handling)
                 : contact is not null ? await staff.ApplyAsync(clinic, contact, sid, form, ct)
-                : patient is not null ? await patients.ApplyAsync(clinic, patient.Value.Id, patientRow, sid, form, ct)
+                : patient is not null ? await patients.ApplyAsync(clinic, patient.Value.Id, patientRow, PatientText.From(sid, form, reading), ct)
                 : await staff.ApplyUnknownSenderCrisisAsync(clinic, sid, from, ct);
         }, () => throw new InvalidOperationException("The inbound text could not be applied; Twilio will retry it."));
     }

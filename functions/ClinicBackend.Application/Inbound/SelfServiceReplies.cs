@@ -32,12 +32,6 @@ public sealed class SelfServiceReplies(ClinicData data, BookingService booking, 
     /// <summary>How a late answer to a closed chair offer is handled.</summary>
     public const string OfferClosed = "offer-closed";
 
-    /// <summary>The patient's latest offer, read with its ETag, when it is still open.</summary>
-    public async Task<(Stored<Offer>? Offer, Stored<OfferPointer>? Pointer)> LatestOfferAsync(string clinicId, string patientId, CancellationToken ct)
-    {
-        return await data.LatestOfferAsync(clinicId, patientId, ct);
-    }
-
     /// <summary>Offers starts for the visit; null when self-service is off, the visit is too near, or nothing is free.</summary>
     public async Task<SelfServiceOutcome?> OfferAsync(ClinicCommit commit, Clinic clinic, Patient patient, Session visit, CancellationToken ct)
     {
@@ -62,7 +56,7 @@ public sealed class SelfServiceReplies(ClinicData data, BookingService booking, 
             SentAt = commit.Now,
             ExpiresAt = commit.Now + Duration.FromMinutes(clinic.SelfService.OfferMinutes),
         };
-        var (previous, pointer) = await LatestOfferAsync(clinic.Id, patient.Id, ct);
+        var (previous, pointer) = await data.LatestOfferAsync(clinic.Id, patient.Id, ct);
         if (previous is not null && previous.Value.Status == OfferStatus.Open)
         {
             await waitlist.CloseAsync(commit, clinic.Id, previous, OfferStatus.Superseded, ct);

@@ -16,7 +16,7 @@ public sealed class OptOuts(ClinicData data)
             {
                 return false;
             }
-            var changed = patient.Value with { SmsOptedOut = true, Version = patient.Value.Version + 1 };
+            var changed = patient.Value.OptOut();
             await data.CommitAsync(new ClinicCommit(clinicId, Actors.CarrierOptOut, now)
                 .Replace(Keys.Patient(patientId), changed, patient.ETag)
                 .Audit("patient.opted-out", "patient", patientId, patient.Value, changed), ct);

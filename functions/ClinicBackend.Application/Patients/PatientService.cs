@@ -31,34 +31,26 @@ public sealed record PatientState(Patient Patient, TreatmentPhase Phase)
 }
 
 /// <summary>Registering and changing patients.</summary>
-public sealed class PatientService(ClinicData data, ClinicAccess access, PatientReads reads, TimeProvider time)
+public sealed class PatientService(ClinicData data, ClinicAccess access, ClinicUpdates updates, PatientReads reads, TimeProvider time)
 {
     public Task<Result<PatientState>> RegisterAsync(Caller caller, string clinicId, PatientInput input, CancellationToken ct) =>
-        Concurrency.RetryOnConflictAsync<PatientState>(async () =>
+        updates.RunAsync<PatientState>(caller, clinicId, Need.Staff, async (clinic, commit) =>
         {
-            var stored = await access.RequireAsync(caller, clinicId, Need.Staff, ct);
-            if (!stored.IsSuccess)
-            {
-                return stored.Problem!;
-            }
-            var clinic = stored.Value.Value;
-            var now = time.Now();
-            var built = ToPatient(input, null, clinic, Ids.New(), now);
+            var built = ToPatient(input, null, clinic, Ids.New(), commit.Now);
             if (!built.IsSuccess)
             {
                 return built.Problem!;
             }
             var patient = built.Value;
-            if (await data.PatientByPhoneAsync(clinicId, patient.Phone, ct) is not null || clinic.Escalation.ContactByPhone(patient.Phone) is not null)
+            if (await PhoneInUseAsync(clinic, patient.Phone, ct) is { } inUse)
             {
-                return PhoneInUse();
+                return inUse;
             }
-            await data.CommitAsync(new ClinicCommit(clinicId, caller.ObjectId, now)
-                .Insert(Keys.Patient(patient.Id), patient)
+            commit.Insert(Keys.Patient(patient.Id), patient)
                 .Insert(Keys.PatientPhone(patient.Phone), new PhoneIndex(patient.Id))
-                .Audit("patient.registered", "patient", patient.Id, null, patient), ct);
-            return PatientState.On(patient, clinic, now);
-        });
+                .Audit("patient.registered", "patient", patient.Id, null, patient);
+            return PatientState.On(patient, clinic, commit.Now);
+        }, ct);
 
     public async Task<Result<PatientState>> GetAsync(Caller caller, string clinicId, string patientId, CancellationToken ct)
     {
@@ -78,25 +70,10 @@ public sealed class PatientService(ClinicData data, ClinicAccess access, Patient
     }
 
     public Task<Result<PatientState>> PatchAsync(Caller caller, string clinicId, string patientId, PatientInput input, int? ifMatch, CancellationToken ct) =>
-        Concurrency.RetryOnConflictAsync<PatientState>(async () =>
+        updates.ChangeAsync<Patient, PatientState>(caller, clinicId, Need.Staff, Entities.Patient, patientId, ifMatch, async change =>
         {
-            var stored = await access.RequireAsync(caller, clinicId, Need.Staff, ct);
-            if (!stored.IsSuccess)
-            {
-                return stored.Problem!;
-            }
-            var clinic = stored.Value.Value;
-            var current = Ids.IsGeneratedId(patientId) ? await data.PatientAsync(clinicId, patientId, ct) : null;
-            if (current is null)
-            {
-                return Problem.NotFound("patient");
-            }
-            if (Concurrency.CheckIfMatch(ifMatch, current.Value.Version) is { } stale)
-            {
-                return stale;
-            }
-            var now = time.Now();
-            var built = ToPatient(input, current.Value, clinic, patientId, now);
+            var (clinic, current, commit) = change;
+            var built = ToPatient(input, current.Value, clinic, patientId, commit.Now);
             if (!built.IsSuccess)
             {
                 return built.Problem!;
@@ -104,20 +81,24 @@ public sealed class PatientService(ClinicData data, ClinicAccess access, Patient
             var patient = built.Value;
             if (!ClinicCommit.Differ(current.Value, patient))
             {
-                return PatientState.On(current.Value, clinic, now); // nothing to change: no write, no new version
+                return PatientState.On(current.Value, clinic, commit.Now); // nothing to change: no write, no new version
             }
-            var commit = new ClinicCommit(clinicId, caller.ObjectId, now).Replace(Keys.Patient(patientId), patient, current.ETag);
+            commit.Replace(Keys.Patient(patientId), patient, current.ETag);
             if (patient.Phone != current.Value.Phone)
             {
-                if (await data.PatientByPhoneAsync(clinicId, patient.Phone, ct) is not null || clinic.Escalation.ContactByPhone(patient.Phone) is not null)
+                if (await PhoneInUseAsync(clinic, patient.Phone, ct) is { } inUse)
                 {
-                    return PhoneInUse();
+                    return inUse; // a refusal commits nothing
                 }
                 commit.Delete(Keys.PatientPhone(current.Value.Phone)).Insert(Keys.PatientPhone(patient.Phone), new PhoneIndex(patientId));
             }
-            await data.CommitAsync(commit.Audit("patient.updated", "patient", patientId, current.Value, patient), ct);
-            return PatientState.On(patient, clinic, now);
-        });
+            commit.Audit("patient.updated", "patient", patientId, current.Value, patient);
+            return PatientState.On(patient, clinic, commit.Now);
+        }, ct);
+
+    /// <summary>Each patient needs their own number, and none of the clinic's on-call contacts may have it.</summary>
+    private async Task<Problem?> PhoneInUseAsync(Clinic clinic, string phone, CancellationToken ct) =>
+        await data.PatientByPhoneAsync(clinic.Id, phone, ct) is not null || clinic.Escalation.ContactByPhone(phone) is not null ? PhoneInUse() : null;
 
     private static Problem PhoneInUse() => Problem.Conflict("phone-in-use", "Another patient or an on-call contact of this clinic has this phone number.",
         "Each patient needs their own mobile number, so replies reach the right person; check the number.");
@@ -182,7 +163,7 @@ public sealed class PatientService(ClinicData data, ClinicAccess access, Patient
         {
             return errors.ToProblem();
         }
-        return new Patient
+        var details = new Patient
         {
             Id = id,
             ClinicId = clinic.Id,
@@ -190,17 +171,14 @@ public sealed class PatientService(ClinicData data, ClinicAccess access, Patient
             FamilyName = input.FamilyName?.Trim() ?? existing!.FamilyName,
             Phone = phone!,
             SmsConsent = input.SmsConsent ?? existing!.SmsConsent,
-            SmsOptedOut = existing?.SmsOptedOut ?? false,
             RemsEnrolled = input.RemsEnrolled ?? existing!.RemsEnrolled,
             Language = input.Language ?? existing?.Language ?? "en",
             ExternalId = input.ExternalId ?? existing?.ExternalId,
             Course = course!,
             Active = input.Active ?? existing?.Active ?? true,
-            PausedByFlagId = existing?.PausedByFlagId,
             TimeZone = input.TimeZone is null ? existing?.TimeZone : input.TimeZone.Length == 0 || input.TimeZone == clinic.TimeZone ? null : input.TimeZone,
-            Version = existing is null ? 1 : existing.Version + 1,
-            CreatedAt = existing?.CreatedAt ?? now,
         };
+        return existing is null ? Patient.Enrol(details, now) : existing.Revise(details);
     }
 
     private static void CheckName(string? value, string field, FieldErrors errors)

@@ -26,6 +26,10 @@ public static class WaitlistWrites
         }
     }
 
+    /// <summary>Whether the unit of work freed chair-time (<see cref="NoteFreedSlot"/>): only such a change looks for takers.</summary>
+    public static bool FreesTime(ClinicCommit commit) =>
+        commit.Changes.Any(c => c is Change.Upsert && c.Key.StartsWith(Keys.FreedSlotPrefix, StringComparison.Ordinal));
+
     public static void Update(ClinicCommit commit, Stored<WaitlistEntry> before, WaitlistEntry after)
     {
         commit.Replace(Keys.WaitlistEntry(after.Id), after, before.ETag);

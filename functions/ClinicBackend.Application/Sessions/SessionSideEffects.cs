@@ -18,9 +18,9 @@ public interface ISessionObserver
     void OnScheduled(ClinicCommit commit, Clinic clinic, Session scheduled);
 
     /// <summary>
-    /// After <paramref name="committed"/>: plan the reminders of the changed sessions it did not plan itself, and
-    /// offer freed chairs to the waitlist (best effort: the nightly run plans what this misses, ExpireOffers
-    /// offers what is left).
+    /// After <paramref name="committed"/>: plan the reminders of the changed sessions it did not plan itself, and, when
+    /// it freed chair-time, offer freed chairs to the waitlist (best effort: the nightly run plans what this misses,
+    /// ExpireOffers offers what is left). A change that frees nothing (a booking) reads no freed chair.
     /// </summary>
     Task SessionsChangedAsync(ClinicCommit committed, Clinic clinic, IReadOnlyList<Session> sessions, CancellationToken ct);
 
@@ -52,7 +52,7 @@ public sealed class SessionSideEffects(ClinicData data, ReminderPlanner reminder
                 logger.LogWarning(e, "Planning the reminder of session {SessionId} failed; the nightly run will plan it.", session.Id);
             }
         }
-        if (clinic.SelfService.Waitlist)
+        if (clinic.SelfService.Waitlist && WaitlistWrites.FreesTime(committed))
         {
             try
             {

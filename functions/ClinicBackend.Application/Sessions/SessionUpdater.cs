@@ -4,7 +4,6 @@ using ClinicBackend.Domain.Access;
 using ClinicBackend.Domain.Clinics;
 using ClinicBackend.Domain.Common;
 using ClinicBackend.Domain.Sessions;
-using ClinicBackend.Domain.Time;
 
 namespace ClinicBackend.Application.Sessions;
 
@@ -15,28 +14,13 @@ public delegate Task<Result<Session>> SessionDecision(Clinic clinic, Stored<Sess
 /// Loads a session for a caller (access, version), lets a decision change it, commits the change with its
 /// index rows, audit and event, and hands the result to the side effects. Lost races are decided again.
 /// </summary>
-public sealed class SessionUpdater(ClinicData data, ClinicAccess access, TimeProvider time, ISessionObserver observer)
+public sealed class SessionUpdater(ClinicUpdates updates, ISessionObserver observer)
 {
     public Task<Result<Session>> ChangeAsync(Caller caller, string clinicId, string sessionId, int? ifMatch, string action,
         SessionDecision decide, CancellationToken ct) =>
-        Concurrency.RetryOnConflictAsync<Session>(async () =>
+        updates.ChangeAsync<Session, Session>(caller, clinicId, Need.Staff, Entities.Session, sessionId, ifMatch, async change =>
         {
-            var stored = await access.RequireAsync(caller, clinicId, Need.Staff, ct);
-            if (!stored.IsSuccess)
-            {
-                return stored.Problem!;
-            }
-            var clinic = stored.Value.Value;
-            var session = Ids.IsGeneratedId(sessionId) ? await data.SessionAsync(clinicId, sessionId, ct) : null;
-            if (session is null)
-            {
-                return Problem.NotFound("session");
-            }
-            if (Concurrency.CheckIfMatch(ifMatch, session.Value.Version) is { } stale)
-            {
-                return stale;
-            }
-            var commit = new ClinicCommit(clinicId, caller.ObjectId, time.Now());
+            var (clinic, session, commit) = change;
             var decided = await decide(clinic, session, commit);
             if (!decided.IsSuccess || decided.Value.Version == session.Value.Version)
             {
@@ -48,8 +32,6 @@ public sealed class SessionUpdater(ClinicData data, ClinicAccess access, TimePro
             {
                 observer.OnScheduled(commit, clinic, decided.Value);
             }
-            await data.CommitAsync(commit, ct);
-            await observer.SessionsChangedAsync(commit, clinic, [decided.Value], ct);
             return decided;
-        });
+        }, ct, committed: (clinic, commit, changed) => observer.SessionsChangedAsync(commit, clinic, [changed], ct));
 }

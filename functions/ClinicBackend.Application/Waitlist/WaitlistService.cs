@@ -21,22 +21,16 @@ public sealed class WaitlistInput
 }
 
 /// <summary>Staff put patients on the clinic's waitlist for a window of dates and times, list them oldest first, and take them off.</summary>
-public sealed class WaitlistService(ClinicData data, ClinicAccess access, WaitlistOffers offers, TimeProvider time)
+public sealed class WaitlistService(ClinicData data, ClinicAccess access, ClinicUpdates updates, WaitlistOffers offers)
 {
     /// <summary>The longest window an entry may cover.</summary>
     public const int MaxWindowDays = 90;
     public const int MaxListed = 500;
 
     public Task<Result<WaitlistEntry>> AddAsync(Caller caller, string clinicId, WaitlistInput input, CancellationToken ct) =>
-        Concurrency.RetryOnConflictAsync<WaitlistEntry>(async () =>
+        updates.RunAsync<WaitlistEntry>(caller, clinicId, Need.Staff, async (clinic, commit) =>
         {
-            var stored = await access.RequireAsync(caller, clinicId, Need.Staff, ct);
-            if (!stored.IsSuccess)
-            {
-                return stored.Problem!;
-            }
-            var clinic = stored.Value.Value;
-            var now = time.Now();
+            var now = commit.Now;
             var errors = new FieldErrors();
             var today = now.InZone(clinic.Zone).Date;
             if (string.IsNullOrEmpty(input.PatientId))
@@ -103,12 +97,11 @@ public sealed class WaitlistService(ClinicData data, ClinicAccess access, Waitli
                 SessionId = input.SessionId,
                 CreatedAt = now,
             };
-            await data.CommitAsync(new ClinicCommit(clinicId, caller.ObjectId, now)
-                .Insert(Keys.WaitlistEntry(entry.Id), entry)
+            commit.Insert(Keys.WaitlistEntry(entry.Id), entry)
                 .Insert(Keys.WaitlistIndex(Names.Kebab(entry.Status), entry.CreatedAt, entry.Id), entry)
-                .Audit("waitlist.added", "waitlist", entry.Id, null, entry), ct);
+                .Audit("waitlist.added", "waitlist", entry.Id, null, entry);
             return entry;
-        });
+        }, ct);
 
     /// <summary>Entries of a status (all when none), oldest first.</summary>
     public async Task<Result<IReadOnlyList<WaitlistEntry>>> ListAsync(Caller caller, string clinicId, string? status, CancellationToken ct)
@@ -133,23 +126,13 @@ public sealed class WaitlistService(ClinicData data, ClinicAccess access, Waitli
 
     /// <summary>Takes an entry off the list; an offer it holds closes and its chair passes on.</summary>
     public Task<Result<WaitlistEntry>> RemoveAsync(Caller caller, string clinicId, string entryId, CancellationToken ct) =>
-        Concurrency.RetryOnConflictAsync<WaitlistEntry>(async () =>
+        updates.ChangeAsync<WaitlistEntry, WaitlistEntry>(caller, clinicId, Need.Staff, Entities.WaitlistEntry, entryId, ifMatch: null, async change =>
         {
-            var stored = await access.RequireAsync(caller, clinicId, Need.Staff, ct);
-            if (!stored.IsSuccess)
-            {
-                return stored.Problem!;
-            }
-            var entry = Ids.IsGeneratedId(entryId) ? await data.WaitlistEntryAsync(clinicId, entryId, ct) : null;
-            if (entry is null)
-            {
-                return Problem.NotFound("waitlist entry");
-            }
+            var (entry, commit) = (change.Current, change.Commit);
             if (!entry.Value.IsActive)
             {
                 return entry.Value;
             }
-            var commit = new ClinicCommit(clinicId, caller.ObjectId, time.Now());
             if (entry.Value.Status == WaitlistStatus.Offered
                 && (await data.LatestOfferAsync(clinicId, entry.Value.PatientId, ct)).Offer is { Value.Status: OfferStatus.Open } offer
                 && offer.Value.WaitlistEntryId == entry.Value.Id)
@@ -158,7 +141,6 @@ public sealed class WaitlistService(ClinicData data, ClinicAccess access, Waitli
             }
             var removed = entry.Value.With(WaitlistStatus.Removed);
             WaitlistWrites.Update(commit, entry, removed);
-            await data.CommitAsync(commit, ct);
             return removed;
-        });
+        }, ct);
 }

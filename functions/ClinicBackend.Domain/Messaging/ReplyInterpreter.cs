@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
+using ClinicBackend.Domain.Offers;
 
 namespace ClinicBackend.Domain.Messaging;
 
@@ -15,6 +16,15 @@ public enum ReplyIntent
     FreeText,
     /// <summary>Not read from the words: a digit answered an open offer, or "2" brought one (decided with the offer).</summary>
     SelfService,
+}
+
+/// <summary>
+/// A patient's text as read once: what it asks for, and the digit it is when it may answer an offer (a crisis, STOP,
+/// START or HELP never does).
+/// </summary>
+public sealed record ReplyReading(ReplyIntent Intent, int? Digit)
+{
+    public bool IsCrisis => Intent == ReplyIntent.Crisis;
 }
 
 /// <summary>
@@ -68,6 +78,16 @@ public static partial class ReplyInterpreter
             _ when RescheduleWords.Contains(word) => ReplyIntent.Reschedule,
             _ => ReplyIntent.FreeText,
         };
+    }
+
+    /// <summary>Reads a text once, for everything that decides on it.</summary>
+    public static ReplyReading Read(string? body, string? optOutType = null)
+    {
+        var intent = Interpret(body, optOutType);
+        int? digit = intent is not (ReplyIntent.Crisis or ReplyIntent.OptOut or ReplyIntent.OptIn or ReplyIntent.Help)
+            && int.TryParse(Keyword(body ?? ""), NumberStyles.None, CultureInfo.InvariantCulture, out var d) && d is >= 0 and <= Offer.MaxStarts
+            ? d : null;
+        return new ReplyReading(intent, digit);
     }
 
     /// <summary>A staff acknowledgement: <c>ACK</c> alone (code null) or <c>ACK 4821</c>; whole message, case and punctuation ignored.</summary>

@@ -88,6 +88,17 @@ public sealed record Patient
     /// <summary>E.164.</summary>
     public required string Phone { get; init; }
     public required bool SmsConsent { get; init; }
+    /// <summary>A new patient of the clinic from the details staff gave: version 1, texts neither opted out nor paused.</summary>
+    public static Patient Enrol(Patient details, Instant now) =>
+        details with { SmsOptedOut = false, PausedByFlagId = null, Version = 1, CreatedAt = now };
+
+    /// <summary>
+    /// The details staff changed, one version on. What only the patient or the safety rules decide (the opt-out, a
+    /// crisis pause) and when the patient was enrolled stay as they are.
+    /// </summary>
+    public Patient Revise(Patient details) =>
+        details with { Id = Id, ClinicId = ClinicId, SmsOptedOut = SmsOptedOut, PausedByFlagId = PausedByFlagId, Version = Version + 1, CreatedAt = CreatedAt };
+
     /// <summary>The patient texted STOP (or Twilio reported 21610) for this clinic's number.</summary>
     public bool SmsOptedOut { get; init; }
     public required bool RemsEnrolled { get; init; }
@@ -110,4 +121,20 @@ public sealed record Patient
     /// <summary>Where the patient is: their own zone, or the clinic's.</summary>
     public DateTimeZone ZoneOr(DateTimeZone clinicZone) =>
         TimeZone is { } id && DateTimeZoneProviders.Tzdb.GetZoneOrNull(id) is { } zone ? zone : clinicZone;
+
+    /// <summary>The patient texted STOP (or the carrier reported it): no automated text until START.</summary>
+    public Patient OptOut() => SmsOptedOut ? this : this with { SmsOptedOut = true, Version = Version + 1 };
+
+    /// <summary>The patient texted START: automated texts may go to them again.</summary>
+    public Patient OptIn() => SmsOptedOut ? this with { SmsOptedOut = false, Version = Version + 1 } : this;
+
+    /// <summary>A crisis flag pauses automated texts; a pause already on stays with the flag that started it.</summary>
+    public Patient PauseForCrisis(string flagId) => PausedByFlagId is null ? this with { PausedByFlagId = flagId, Version = Version + 1 } : this;
+
+    /// <summary>
+    /// The crisis flag <paramref name="resolvedFlagId"/> was resolved: texts resume, or stay paused by
+    /// <paramref name="otherOpenCrisis"/> when another crisis flag of the patient is still open. A pause by another flag is untouched.
+    /// </summary>
+    public Patient Resume(string resolvedFlagId, string? otherOpenCrisis) =>
+        PausedByFlagId == resolvedFlagId && otherOpenCrisis != resolvedFlagId ? this with { PausedByFlagId = otherOpenCrisis, Version = Version + 1 } : this;
 }

@@ -34,6 +34,7 @@ public static class ApplicationServices
         services.AddSingleton<EventRelay>();
         services.AddSingleton<ClinicData>();
         services.AddSingleton<ClinicAccess>();
+        services.AddSingleton<ClinicUpdates>();
         services.AddSingleton<PatientReads>();
         services.AddHostedService<PatientReadsFlusher>();
         // Use cases

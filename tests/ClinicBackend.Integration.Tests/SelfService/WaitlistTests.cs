@@ -81,6 +81,19 @@ public sealed class WaitlistTests : TwilioAppTest
     }
 
     [Fact]
+    public async Task A_booking_frees_nothing_and_reads_no_freed_chair_while_a_cancel_looks_for_takers()
+    {
+        await WaitAsync();
+        var patient = await Clinic.RegisterPatientAsync();
+        _gate.Queries.Clear();
+        (await Clinic.BookAsync(patient, "2026-12-02T10:00")).Expect(201);
+        Assert.DoesNotContain(_gate.Queries, key => key.StartsWith(Keys.FreedSlotPrefix, StringComparison.Ordinal));
+
+        await CancelAsync(_booked);
+        Assert.Contains(_gate.Queries, key => key.StartsWith(Keys.FreedSlotPrefix, StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task An_untaken_offer_passes_the_chair_to_the_next_entry_and_a_late_reply_hears_it_was_taken()
     {
         var first = await WaitAsync();

@@ -6,7 +6,7 @@ namespace ClinicBackend.Integration.Tests.Support;
 /// <summary>
 /// The app's store, with a gate that holds one chosen commit back until the test releases it (for races where
 /// a step reads, then another step commits, then the first one commits), or fails it as if the process died there.
-/// It also lists the keys of point reads, and can fail the ones chosen.
+/// It also lists the keys of point reads (and can fail the ones chosen) and where each range query starts.
 /// </summary>
 public sealed class GatedStore(IDocumentStore inner, GatedStore.Gate gate) : IDocumentStore
 {
@@ -21,14 +21,23 @@ public sealed class GatedStore(IDocumentStore inner, GatedStore.Gate gate) : IDo
             : inner.GetAsync<T>(partition, key, ct);
     }
 
-    public Task<IReadOnlyList<Stored<T>>> QueryPrefixAsync<T>(string partition, string prefix, CancellationToken ct, int? take = null) =>
-        inner.QueryPrefixAsync<T>(partition, prefix, ct, take);
+    public Task<IReadOnlyList<Stored<T>>> QueryPrefixAsync<T>(string partition, string prefix, CancellationToken ct, int? take = null)
+    {
+        gate.Queries.Enqueue(prefix);
+        return inner.QueryPrefixAsync<T>(partition, prefix, ct, take);
+    }
 
-    public Task<IReadOnlyList<Stored<T>>> QueryRangeAsync<T>(string partition, string fromKey, string toKey, CancellationToken ct, int? take = null) =>
-        inner.QueryRangeAsync<T>(partition, fromKey, toKey, ct, take);
+    public Task<IReadOnlyList<Stored<T>>> QueryRangeAsync<T>(string partition, string fromKey, string toKey, CancellationToken ct, int? take = null)
+    {
+        gate.Queries.Enqueue(fromKey);
+        return inner.QueryRangeAsync<T>(partition, fromKey, toKey, ct, take);
+    }
 
-    public Task<WrittenRows<T>> QueryWrittenSinceAsync<T>(string partition, string fromKey, string toKey, DateTimeOffset? since, CancellationToken ct) =>
-        inner.QueryWrittenSinceAsync<T>(partition, fromKey, toKey, since, ct);
+    public Task<WrittenRows<T>> QueryWrittenSinceAsync<T>(string partition, string fromKey, string toKey, DateTimeOffset? since, CancellationToken ct)
+    {
+        gate.Queries.Enqueue(fromKey);
+        return inner.QueryWrittenSinceAsync<T>(partition, fromKey, toKey, since, ct);
+    }
 
     public async Task<IReadOnlyList<string?>> CommitAsync(string partition, IReadOnlyList<Change> changes, CancellationToken ct)
     {
@@ -47,6 +56,9 @@ public sealed class GatedStore(IDocumentStore inner, GatedStore.Gate gate) : IDo
 
         /// <summary>The row key of every point read, in order.</summary>
         public System.Collections.Concurrent.ConcurrentQueue<string> PointReads { get; } = new();
+
+        /// <summary>The first key of every prefix or range query, in order.</summary>
+        public System.Collections.Concurrent.ConcurrentQueue<string> Queries { get; } = new();
 
         /// <summary>Point reads of the keys that match throw, as storage failing would.</summary>
         public Func<string, bool>? FailPointReads { get; set; }
