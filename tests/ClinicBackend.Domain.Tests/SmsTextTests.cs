@@ -25,6 +25,10 @@ public sealed class SmsTextTests
                 yield return [$"opted-out/{language}/{name}", SmsTexts.OptedOut(clinic, language)];
                 yield return [$"opted-in/{language}/{name}", SmsTexts.OptedIn(clinic, language)];
                 yield return [$"crisis/{language}/{name}", SmsTexts.Crisis(clinic, language)];
+                yield return [$"waitlist-offer/{language}/{name}", SmsTexts.WaitlistOffer(clinic, language, Start, 17, null)];
+                yield return [$"rescheduled/{language}/{name}", SmsTexts.Rescheduled(clinic, language, Start, null)];
+                yield return [$"new-visit/{language}/{name}", SmsTexts.NewVisitBooked(clinic, language, Start, null, null)];
+                yield return [$"new-visit-beside/{language}/{name}", SmsTexts.NewVisitBooked(clinic, language, Start, Start.PlusDays(2), "Chicago time")];
             }
         }
         yield return ["unknown-sender", SmsTexts.UnknownSender];
@@ -40,6 +44,12 @@ public sealed class SmsTextTests
             Assert.DoesNotContain(word, text, StringComparison.OrdinalIgnoreCase);
         }
     }
+
+    [Theory]
+    [InlineData("en", "Riverside Behavioral Health: done, you have a new visit Wed Dec 2, 9:00 AM; your visit Fri Dec 4, 9:00 AM stays booked. Someone must drive you home.")]
+    [InlineData("es", "Riverside Behavioral Health: listo, tiene una nueva cita el mie 2 dic a las 9:00; su cita del vie 4 dic a las 9:00 sigue en pie. Alguien debe llevarle a casa.")]
+    public void A_new_visit_from_the_waitlist_is_called_new_and_names_the_visit_that_stays(string language, string expected) =>
+        Assert.Equal(expected, SmsTexts.NewVisitBooked(TestClinics.Riverside(), language, Start, Start.PlusDays(2), null));
 
     [Fact]
     public void The_forbidden_word_check_catches_them_in_any_case_or_accent()

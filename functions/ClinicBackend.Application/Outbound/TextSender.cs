@@ -247,7 +247,7 @@ public sealed class TextSender(
     private static string Render(DispatchFacts facts) => facts.Text.Kind switch
     {
         SmsKinds.DayBefore => SmsTexts.DayBeforeReminder(facts.Clinic!, facts.Patient!.Language, facts.Session!.Start, ZoneNote(facts)),
-        SmsKinds.Offer => SmsTexts.WaitlistOffer(facts.Clinic!, facts.Patient!.Language, facts.Offer!.Starts[0], facts.Clinic!.SelfService.WaitlistOfferMinutes, ZoneNote(facts)),
+        SmsKinds.Offer => SmsTexts.WaitlistOffer(facts.Clinic!, facts.Patient!.Language, facts.Offer!.Starts[0], facts.Offer.WholeMinutesLeftAt(facts.Now), ZoneNote(facts)),
         SmsKinds.Missed => SmsTexts.MissedSession(facts.Clinic!, facts.Patient!.Language),
         SmsKinds.Page => SmsTexts.Page(facts.Clinic!, facts.Flag!.Escalation.Code!),
         _ => throw new InvalidOperationException(facts.Text.Kind),

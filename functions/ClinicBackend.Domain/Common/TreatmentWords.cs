@@ -6,7 +6,8 @@ namespace ClinicBackend.Domain.Common;
 /// <summary>
 /// Words that say what treatment a patient gets: a text can be read by someone else, so none of them may
 /// appear in an SMS, nor in anything that goes into one (a clinic's name). Matched per word, case and accents
-/// ignored: whole words, and stems that match every word starting with them.
+/// ignored, invisible format characters (a soft hyphen, a zero-width space) removed first: whole words, and stems that
+/// match every word starting with them.
 /// </summary>
 public static class TreatmentWords
 {
@@ -21,11 +22,11 @@ public static class TreatmentWords
     public static bool Contains(string text) =>
         WordsOf(text).Any(word => Words.Contains(word) || Stems.Any(stem => word.StartsWith(stem, StringComparison.Ordinal)));
 
-    /// <summary>Lower-case words without accents.</summary>
+    /// <summary>Lower-case words without accents, read as a phone shows them (invisible format characters left out).</summary>
     private static IEnumerable<string> WordsOf(string text)
     {
         var word = new StringBuilder();
-        foreach (var c in text.Normalize(NormalizationForm.FormD))
+        foreach (var c in PlainText.WithoutFormatCharacters(text).Normalize(NormalizationForm.FormD))
         {
             if (CharUnicodeInfo.GetUnicodeCategory(c) == UnicodeCategory.NonSpacingMark)
             {

@@ -86,6 +86,13 @@ public static class SmsTexts
         ? $"{clinic.Name}: listo, su cita es el {EsDate(start)} a las {start.Hour}:{start.Minute:D2}{Note(zoneNote)}. Alguien debe llevarle a casa."
         : $"{clinic.Name}: done, your visit is now {EnDate(start)}, {EnTime(start)}{Note(zoneNote)}. Someone must drive you home.";
 
+    /// <summary>A waitlist chair booked as a visit of its own: said to be new, with the visit that stays booked when there is one.</summary>
+    public static string NewVisitBooked(Clinic clinic, string language, LocalDateTime start, LocalDateTime? otherVisit, string? zoneNote) => language == "es"
+        ? $"{clinic.Name}: listo, tiene una nueva cita el {EsDate(start)} a las {start.Hour}:{start.Minute:D2}{Note(zoneNote)}"
+            + (otherVisit is { } o ? $"; su cita del {EsDate(o)} a las {o.Hour}:{o.Minute:D2} sigue en pie." : ".") + " Alguien debe llevarle a casa."
+        : $"{clinic.Name}: done, you have a new visit {EnDate(start)}, {EnTime(start)}{Note(zoneNote)}"
+            + (otherVisit is { } other ? $"; your visit {EnDate(other)}, {EnTime(other)} stays booked." : ".") + " Someone must drive you home.";
+
     /// <summary>A pick or a waitlist reply that came too late: somebody else has the chair now.</summary>
     public static string TimeJustTaken(Clinic clinic, string language) => language == "es"
         ? $"{clinic.Name}: esa hora se acaba de ocupar."

@@ -44,6 +44,9 @@ public sealed record Offer
 
     public bool IsOpenAt(Instant now) => Status == OfferStatus.Open && now < ExpiresAt;
 
+    /// <summary>The whole minutes the offer still has at <paramref name="now"/> (at least 1): what its text may promise.</summary>
+    public int WholeMinutesLeftAt(Instant now) => Math.Max(1, (int)Math.Floor((ExpiresAt - now).TotalMinutes));
+
     /// <summary>The start a reply digit picks (1-based), or null when the digit is not one of the offer's.</summary>
     public LocalDateTime? Pick(int digit) => digit >= 1 && digit <= Starts.Count ? Starts[digit - 1] : null;
 

@@ -10,6 +10,8 @@ public enum WaitlistStatus
     Offered,
     Booked,
     Removed,
+    /// <summary>The window's last date passed without a booking.</summary>
+    Expired,
 }
 
 /// <summary>A patient waiting for a chair in a window of dates and times, optionally to move a booked session earlier.</summary>
@@ -31,6 +33,9 @@ public sealed record WaitlistEntry
         start.Date >= From && start.Date <= To && start.TimeOfDay >= Earliest && start.TimeOfDay <= Latest;
 
     public bool IsActive => Status is WaitlistStatus.Waiting or WaitlistStatus.Offered;
+
+    /// <summary>The window is over on <paramref name="today"/> (clinic-local): the entry can hold no start any more.</summary>
+    public bool HasPassed(LocalDate today) => To < today;
 
     public WaitlistEntry With(WaitlistStatus status) => this with { Status = status, Version = Version + 1 };
 
