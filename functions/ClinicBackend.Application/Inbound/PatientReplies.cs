@@ -56,7 +56,7 @@ public sealed class PatientReplies(ClinicData data, EscalationService escalation
         var upcomingTask = text.Intent is ReplyIntent.OptOut or ReplyIntent.OptIn or ReplyIntent.Help
             ? Task.FromResult<Stored<Session>?>(null)
             : data.NextUpcomingSessionAsync(clinic, patientId, now, ct);
-        var latestTask = text.Reading.Digit is not null ? data.LatestOfferAsync(clinic.Id, patientId, ct) : Task.FromResult<(Stored<Offer>? Offer, Stored<OfferPointer>? Pointer)>((null, null));
+        var latestTask = text.Reading.Digit is not null || text.Intent == ReplyIntent.OptOut ? data.LatestOfferAsync(clinic.Id, patientId, ct) : Task.FromResult<(Stored<Offer>? Offer, Stored<OfferPointer>? Pointer)>((null, null));
         await Task.WhenAll(patientTask, upcomingTask, latestTask);
         var incoming = new Incoming(clinic, (await patientTask)!, await upcomingTask, new ClinicCommit(clinic.Id, Actors.PatientSms, now), text);
 
@@ -68,7 +68,7 @@ public sealed class PatientReplies(ClinicData data, EscalationService escalation
         var outcome = self is not null ? SelfServiceAnswered(incoming, self) : text.Intent switch
         {
             ReplyIntent.Crisis => await CrisisAsync(incoming, ct),
-            ReplyIntent.OptOut => OptOut(incoming),
+            ReplyIntent.OptOut => await OptOutAsync(incoming, (await latestTask).Offer, ct),
             ReplyIntent.OptIn => OptIn(incoming),
             ReplyIntent.Help => Help(incoming),
             ReplyIntent.Confirm => Confirm(incoming),
@@ -82,28 +82,60 @@ public sealed class PatientReplies(ClinicData data, EscalationService escalation
         {
             await sessions.SessionsChangedAsync(incoming.Commit, clinic, self.Changed, ct);
         }
+        else if (clinic.SelfService.Waitlist && WaitlistWrites.ReleasesHeldChair(incoming.Commit))
+        {
+            await PassOnReleasedChairsAsync(clinic, ct);
+        }
         logger.LogInformation("Inbound text {MessageSid} for clinic {ClinicId}, patient {PatientId}: {Handling}", text.Sid, clinic.Id, patientId, outcome.Handling);
         return outcome;
     }
 
     /// <summary>
-    /// The latest prompt decides what a digit means: an open offer's answer, or a late "1" to a chair offer. A "2"
-    /// (reschedule) that answers nothing offers new starts for the next visit. Null when the text is not self-service.
+    /// The latest prompt the patient received decides what a digit means: an open offer whose text went out, unless a
+    /// reminder reached the patient after it (then the offer closes and the digit answers the reminder); a late "1" to a
+    /// chair offer. A "2" (reschedule) that answers nothing offers new starts for the next visit. Null when the text is
+    /// not self-service.
     /// </summary>
     private async Task<SelfServiceOutcome?> SelfServiceAsync(Incoming m, Stored<Offer>? latest, CancellationToken ct)
     {
         SelfServiceOutcome? self = null;
         if (m.Text.Reading.Digit is { } answer && latest is not null)
         {
-            self = latest.Value.IsOpenAt(m.Now)
-                ? await selfService.AnswerAsync(m.Commit, m.Clinic, m.Patient, latest, answer, m.Text.Sid, ct)
-                : await selfService.LateAnswerAsync(m.Commit, m.Clinic, m.Patient, latest.Value, answer, m.Upcoming?.Value, ct);
+            if (!latest.Value.IsOpenAt(m.Now))
+            {
+                self = await selfService.LateAnswerAsync(m.Commit, m.Clinic, m.Patient, latest.Value, answer, m.Upcoming?.Value, ct);
+            }
+            else
+            {
+                switch (await selfService.OpenOfferPromptAsync(m.Clinic.Id, latest.Value, m.Upcoming?.Value, ct))
+                {
+                    case SelfServiceReplies.OpenOfferPrompt.Offer:
+                        self = await selfService.AnswerAsync(m.Commit, m.Clinic, m.Patient, latest, answer, m.Text.Sid, m.Upcoming?.Value, ct);
+                        break;
+                    case SelfServiceReplies.OpenOfferPrompt.LaterReminder:
+                        await selfService.SupersedeAsync(m.Commit, m.Clinic.Id, latest, ct);
+                        break;
+                }
+            }
         }
         if (self is null && m.Text.Intent == ReplyIntent.Reschedule && m.Upcoming is not null)
         {
             self = await selfService.OfferAsync(m.Commit, m.Clinic, m.Patient, m.Upcoming.Value, ct);
         }
         return self;
+    }
+
+    /// <summary>A chair this text released (an offer declined, withdrawn by STOP or superseded) goes to the next patient now; ExpireOffers does it otherwise.</summary>
+    private async Task PassOnReleasedChairsAsync(Clinic clinic, CancellationToken ct)
+    {
+        try
+        {
+            await selfService.OfferFreedChairsAsync(clinic, ct);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            logger.LogWarning(e, "Offering the chairs released in clinic {ClinicId} failed; ExpireOffers offers them.", clinic.Id);
+        }
     }
 
     /// <summary>The patient can't come as booked: the clinic follows up (flag or offer), so no ride check for the visit.</summary>
@@ -145,8 +177,12 @@ public sealed class PatientReplies(ClinicData data, EscalationService escalation
         return ChangePatient(m, m.Patient.PauseForCrisis(flag.Id), new InboundOutcome(SmsTexts.Crisis(m.Clinic, m.Language), "crisis"));
     }
 
-    private static InboundOutcome OptOut(Incoming m) =>
-        ChangePatient(m, m.Patient.OptOut(), new InboundOutcome(m.Clinic.TwilioAdvancedOptOut ? null : SmsTexts.OptedOut(m.Clinic, m.Language), "opted-out"));
+    /// <summary>Texts stop, and the patient's open offer closes with them (its chair goes to the next patient).</summary>
+    private async Task<InboundOutcome> OptOutAsync(Incoming m, Stored<Offer>? latest, CancellationToken ct)
+    {
+        await selfService.WithdrawAsync(m.Commit, m.Clinic.Id, latest, m.Text.Sid, ct);
+        return ChangePatient(m, m.Patient.OptOut(), new InboundOutcome(m.Clinic.TwilioAdvancedOptOut ? null : SmsTexts.OptedOut(m.Clinic, m.Language), "opted-out"));
+    }
 
     private static InboundOutcome OptIn(Incoming m) =>
         ChangePatient(m, m.Patient.OptIn(), new InboundOutcome(m.Clinic.TwilioAdvancedOptOut ? null : SmsTexts.OptedIn(m.Clinic, m.Language), "opted-in"));

@@ -32,6 +32,69 @@ public sealed class SelfServiceReplies(ClinicData data, BookingService booking, 
     /// <summary>How a late answer to a closed chair offer is handled.</summary>
     public const string OfferClosed = "offer-closed";
 
+    /// <summary>What a digit answers when the patient's latest offer is open.</summary>
+    public enum OpenOfferPrompt
+    {
+        /// <summary>The offer's text is the last prompt the patient got: the digit answers it.</summary>
+        Offer,
+        /// <summary>The offer's text has not gone out yet (a waitlist offer waiting for the morning): the digit answers what the patient did get.</summary>
+        NotSent,
+        /// <summary>A reminder reached the patient after the offer: the digit answers the reminder.</summary>
+        LaterReminder,
+    }
+
+    /// <summary>
+    /// Which prompt a digit answers while <paramref name="offer"/> is open: the latest one the patient received, by
+    /// when each was sent (a reschedule offer is the reply itself; a waitlist offer's text may wait for the morning).
+    /// </summary>
+    public async Task<OpenOfferPrompt> OpenOfferPromptAsync(string clinicId, Offer offer, Session? upcoming, CancellationToken ct)
+    {
+        var reminderTask = ReminderSentAtAsync(clinicId, offer.PatientId, upcoming, ct);
+        if (await OfferSentAtAsync(clinicId, offer, ct) is not { } offered)
+        {
+            return OpenOfferPrompt.NotSent;
+        }
+        return await reminderTask > offered ? OpenOfferPrompt.LaterReminder : OpenOfferPrompt.Offer;
+    }
+
+    /// <summary>
+    /// A later reminder answered instead of the open offer: the offer asks nothing any more, so it closes (a waitlist
+    /// chair passes on, an entry waits again; a reschedule offer raises no call request, the patient answered the visit).
+    /// </summary>
+    public Task SupersedeAsync(ClinicCommit commit, string clinicId, Stored<Offer> offer, CancellationToken ct) =>
+        waitlist.CloseAsync(commit, clinicId, offer, OfferStatus.Superseded, ct);
+
+    /// <summary>
+    /// The patient opted out of texts: their open offer closes in the same unit of work (a waitlist chair is released
+    /// for the next patient); an open reschedule offer becomes a request for the clinic to call, since no text can
+    /// answer it now.
+    /// </summary>
+    public async Task WithdrawAsync(ClinicCommit commit, string clinicId, Stored<Offer>? offer, string messageSid, CancellationToken ct)
+    {
+        if (offer is null || !offer.Value.IsOpenAt(commit.Now))
+        {
+            return;
+        }
+        await waitlist.CloseAsync(commit, clinicId, offer, OfferStatus.Withdrawn, ct);
+        if (offer.Value.Kind == OfferKind.Reschedule)
+        {
+            await FlagWrites.RaiseAsync(data, commit, Flag.For(FlagKinds.RescheduleRequest, messageSid, FlagSeverity.Normal, offer.Value.PatientId, offer.Value.SessionId, commit.Now,
+                "The patient asked by text to reschedule, then opted out of texts before picking a time. Call them to find a new time."), ct);
+        }
+    }
+
+    /// <summary>Offers the clinic's freed chairs that no offer holds (see <see cref="WaitlistOffers.OfferFreedSlotsAsync"/>).</summary>
+    public Task<int> OfferFreedChairsAsync(Clinic clinic, CancellationToken ct) => waitlist.OfferFreedSlotsAsync(clinic, ct);
+
+    private async Task<Instant?> OfferSentAtAsync(string clinicId, Offer offer, CancellationToken ct) => offer.Kind == OfferKind.Reschedule
+        ? offer.SentAt
+        : (await data.MessageAsync(clinicId, offer.PatientId, SmsMessage.OfferTextId(offer.Id), ct))?.Value.SentAt;
+
+    /// <summary>When the visit's day-before reminder (which asks for 1 or 2) was sent; null when it was not.</summary>
+    private async Task<Instant?> ReminderSentAtAsync(string clinicId, string patientId, Session? upcoming, CancellationToken ct) => upcoming is null
+        ? null
+        : (await data.MessageAsync(clinicId, patientId, SmsMessage.ReminderId(upcoming.Id, upcoming.ScheduleVersion, SmsKinds.DayBefore), ct))?.Value.SentAt;
+
     /// <summary>Offers starts for the visit; null when self-service is off, the visit is too near, or nothing is free.</summary>
     public async Task<SelfServiceOutcome?> OfferAsync(ClinicCommit commit, Clinic clinic, Patient patient, Session visit, CancellationToken ct)
     {
@@ -66,7 +129,9 @@ public sealed class SelfServiceReplies(ClinicData data, BookingService booking, 
     }
 
     /// <summary>A digit to the patient's open offer; null when the digit is not an answer to it (the text is read as usual).</summary>
-    public async Task<SelfServiceOutcome?> AnswerAsync(ClinicCommit commit, Clinic clinic, Patient patient, Stored<Offer> offer, int digit, string messageSid, CancellationToken ct)
+    /// <param name="upcoming">The patient's next visit: a waitlist chair booked as a new visit names it in the reply.</param>
+    public async Task<SelfServiceOutcome?> AnswerAsync(ClinicCommit commit, Clinic clinic, Patient patient, Stored<Offer> offer, int digit, string messageSid,
+        Session? upcoming, CancellationToken ct)
     {
         if (digit == 0)
         {
@@ -104,8 +169,10 @@ public sealed class SelfServiceReplies(ClinicData data, BookingService booking, 
         {
             await CompleteWaitlistAsync(commit, clinic.Id, offer.Value, ct);
         }
-        return new SelfServiceOutcome(SmsTexts.Rescheduled(clinic, patient.Language, start, ZoneNote(clinic, patient)),
-            offer.Value.Kind == OfferKind.Waitlist ? "waitlist-offer-taken" : "rescheduled-by-sms", [result.Value]);
+        var reply = session is not null
+            ? SmsTexts.Rescheduled(clinic, patient.Language, start, ZoneNote(clinic, patient))
+            : SmsTexts.NewVisitBooked(clinic, patient.Language, start, upcoming?.Start, ZoneNote(clinic, patient));
+        return new SelfServiceOutcome(reply, offer.Value.Kind == OfferKind.Waitlist ? "waitlist-offer-taken" : "rescheduled-by-sms", [result.Value]);
     }
 
     /// <summary>
@@ -119,18 +186,13 @@ public sealed class SelfServiceReplies(ClinicData data, BookingService booking, 
         {
             return null;
         }
-        var text = await data.MessageAsync(clinic.Id, patient.Id, SmsMessage.OfferTextId(offer.Id), ct);
-        if (text?.Value.SentAt is null)
+        if (await OfferSentAtAsync(clinic.Id, offer, ct) is not { } offered)
         {
             return null; // the patient never got the offer
         }
-        if (upcoming is not null)
+        if (await ReminderSentAtAsync(clinic.Id, patient.Id, upcoming, ct) > offered)
         {
-            var reminder = await data.MessageAsync(clinic.Id, patient.Id, SmsMessage.ReminderId(upcoming.Id, upcoming.ScheduleVersion, SmsKinds.DayBefore), ct);
-            if (reminder?.Value.SentAt > text.Value.SentAt)
-            {
-                return null; // the reminder is the latest prompt: "1" confirms
-            }
+            return null; // the reminder is the latest prompt: "1" confirms
         }
         return new SelfServiceOutcome(SmsTexts.TimeJustTaken(clinic, patient.Language), OfferClosed, []);
     }

@@ -1,7 +1,9 @@
 using ClinicBackend.Application.Escalation;
+using ClinicBackend.Application.Operations;
 using ClinicBackend.Application.Persistence;
 using ClinicBackend.Domain.Access;
 using ClinicBackend.Domain.Clinics;
+using ClinicBackend.Domain.Events;
 using ClinicBackend.Domain.Flags;
 using ClinicBackend.Domain.Messaging;
 using ClinicBackend.Domain.Time;
@@ -53,22 +55,66 @@ public sealed class StaffReplies(ClinicData data, EscalationService escalation, 
         return new InboundOutcome(reply, answer.Handling);
     }
 
+    /// <summary>At most this many pages an hour start for crisis texts from numbers that are no patients of the clinic.</summary>
+    public const int UnknownSenderPagesPerHour = 6;
+
     /// <summary>
-    /// Crisis language from a number that is no patient of the clinic: the 988 reply, and an urgent flag with no
-    /// patient for the clinic that owns the number texted (the sender only as the last four digits), paged at once.
+    /// Crisis language from a number that is no patient of the clinic: the 988 reply always, and an urgent flag with no
+    /// patient for the clinic that owns the number texted (the sender only as the last four digits). A first crisis
+    /// from a number pages at once; repeats while its flag is open join that flag; and at most
+    /// <see cref="UnknownSenderPagesPerHour"/> pages an hour start for unknown senders, so a burst cannot page without
+    /// end (the flags beyond stay on the urgent list, and operators are told).
     /// </summary>
     public async Task<InboundOutcome> ApplyUnknownSenderCrisisAsync(Clinic clinic, string sid, string from, CancellationToken ct)
     {
         var now = time.Now();
         var ending = new string(from.Where(char.IsAsciiDigit).TakeLast(4).ToArray());
         var commit = new ClinicCommit(clinic.Id, Actors.UnknownSender, now);
-        await escalation.RaiseAsync(commit, clinic, Flag.For(FlagKinds.Crisis, sid, FlagSeverity.Urgent, null, null, now,
-            $"URGENT: a text from a number that is not a patient of this clinic (ending {ending}) contains crisis language. "
-            + $"It was answered with the 988 Lifeline. Find the sender in the Twilio console by message {sid} and reach out."), ct);
         var reply = SmsTexts.Crisis(clinic, "en");
-        commit.Insert(Keys.Inbound(sid), new InboundRecord(sid, reply, "crisis-unknown-sender", now));
+        var senderTask = data.CrisisSenderAsync(clinic.Id, from, ct);
+        var pagesTask = data.UnknownSenderPagesAsync(clinic.Id, now, ct);
+        await Task.WhenAll(senderTask, pagesTask);
+        var (sender, pages) = (await senderTask, await pagesTask);
+        var open = sender is null ? null : await data.FlagAsync(clinic.Id, sender.Value.FlagId, ct);
+        string handling;
+        if (sender is not null && open is { Value.Status: FlagStatus.Open })
+        {
+            var texts = sender.Value.Texts + 1;
+            var repeated = open.Value.Repeated(UnknownCrisisDetail(ending, sid, texts, open.Value.Escalation.State != EscalationState.None), now, commit.Actor);
+            FlagWrites.Update(commit, open.Value, repeated, open.ETag, "flag.repeated", EventTypes.FlagRepeated, $"flag-{repeated.Id}-v{repeated.Version}");
+            commit.Replace(Keys.CrisisSender(from), sender.Value with { Texts = texts }, sender.ETag);
+            handling = "crisis-unknown-sender-repeat";
+        }
+        else
+        {
+            var pageNow = (pages?.Value.Count ?? 0) < UnknownSenderPagesPerHour;
+            var flag = Flag.For(FlagKinds.Crisis, sid, FlagSeverity.Urgent, null, null, now, UnknownCrisisDetail(ending, sid, 1, pageNow));
+            if (pageNow)
+            {
+                await escalation.RaiseAsync(commit, clinic, flag, ct);
+                var counted = new UnknownSenderPages((pages?.Value.Count ?? 0) + 1);
+                _ = pages is null ? commit.Insert(Keys.UnknownSenderPages(now), counted) : commit.Replace(Keys.UnknownSenderPages(now), counted, pages.ETag);
+            }
+            else
+            {
+                FlagWrites.Add(commit, flag);
+                logger.LogWarning(OperationalEvents.UnknownSenderPagesCapped,
+                    "UnknownSenderPagesCapped: clinic {ClinicId} had {Pages} pages for crisis texts from unknown numbers this hour; flag {FlagId} is on the urgent list without a page.",
+                    clinic.Id, pages!.Value.Count, flag.Id);
+            }
+            var pointer = new CrisisSender(flag.Id, 1);
+            _ = sender is null ? commit.Insert(Keys.CrisisSender(from), pointer) : commit.Replace(Keys.CrisisSender(from), pointer, sender.ETag);
+            handling = "crisis-unknown-sender";
+        }
+        commit.Insert(Keys.Inbound(sid), new InboundRecord(sid, reply, handling, now));
         await data.CommitAsync(commit, ct);
-        logger.LogWarning("Inbound text {MessageSid} for clinic {ClinicId} from an unknown number holds crisis language: urgent flag raised.", sid, clinic.Id);
-        return new InboundOutcome(reply, "crisis-unknown-sender");
+        logger.LogWarning("Inbound text {MessageSid} for clinic {ClinicId} from an unknown number holds crisis language: {Handling}.", sid, clinic.Id, handling);
+        return new InboundOutcome(reply, handling);
     }
+
+    private static string UnknownCrisisDetail(string ending, string sid, int texts, bool paged) =>
+        $"URGENT: a text from a number that is not a patient of this clinic (ending {ending}) contains crisis language. "
+        + $"It was answered with the 988 Lifeline. Find the sender in the Twilio console by message {sid} and reach out."
+        + (texts > 1 ? $" {texts} texts from this number so far; the latest is message {sid}." : "")
+        + (paged ? "" : $" Not paged: {UnknownSenderPagesPerHour} pages for unknown numbers started this hour already.");
 }

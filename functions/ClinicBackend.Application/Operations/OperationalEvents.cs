@@ -17,6 +17,9 @@ public static class OperationalEvents
     /// <summary>A scheduled run failed for one clinic; the other clinics went on and the next run tries again.</summary>
     public static readonly EventId ClinicRunFailed = new(9003, nameof(ClinicRunFailed));
 
+    /// <summary>Crisis texts from numbers that are no patients came faster than the hourly page cap: the flags are on the urgent list, not paged.</summary>
+    public static readonly EventId UnknownSenderPagesCapped = new(9004, nameof(UnknownSenderPagesCapped));
+
     /// <summary>
     /// Logs an alert as an error carrying an exception, so Application Insights records it as exception
     /// telemetry, which host.json keeps out of sampling: an alert is never sampled away.

@@ -60,6 +60,12 @@ public sealed partial class ClinicData
 
     // Texts
 
+    public Task<Stored<CrisisSender>?> CrisisSenderAsync(string clinicId, string e164, CancellationToken ct) =>
+        Store.GetAsync<CrisisSender>(clinicId, Keys.CrisisSender(e164), ct);
+
+    public Task<Stored<UnknownSenderPages>?> UnknownSenderPagesAsync(string clinicId, Instant now, CancellationToken ct) =>
+        Store.GetAsync<UnknownSenderPages>(clinicId, Keys.UnknownSenderPages(now), ct);
+
     public Task<Stored<InboundRecord>?> InboundAsync(string clinicId, string messageSid, CancellationToken ct) =>
         Store.GetAsync<InboundRecord>(clinicId, Keys.Inbound(messageSid), ct);
 
@@ -110,7 +116,8 @@ public sealed partial class ClinicData
         Store.GetAsync<WaitlistEntry>(clinicId, Keys.WaitlistEntry(entryId), ct);
 
     /// <summary>Index copies of the entries of a status, oldest first: read the entry before changing one.</summary>
-    public async Task<IReadOnlyList<WaitlistEntry>> WaitlistAsync(string clinicId, string status, int take, CancellationToken ct) =>
+    /// <summary>Entries of a status, oldest first: all of them, or the oldest <paramref name="take"/>.</summary>
+    public async Task<IReadOnlyList<WaitlistEntry>> WaitlistAsync(string clinicId, string status, CancellationToken ct, int? take = null) =>
         Values(await Store.QueryPrefixAsync<WaitlistEntry>(clinicId, Keys.WaitlistIndexPrefix(status), ct, take));
 
     // Course bookings

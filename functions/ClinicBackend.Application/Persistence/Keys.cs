@@ -114,6 +114,10 @@ public static class Keys
 
     /// <summary>An inbound MessageSid already handled (idempotency for Twilio retries).</summary>
     public static string Inbound(string messageSid) => $"inbound|{messageSid}";
+    /// <summary>The open crisis flag of a sender who is no patient, by a hash of the number (repeats join it).</summary>
+    public static string CrisisSender(string e164) => $"crisisfrom|{Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(e164)))[..16]}";
+    /// <summary>How many pages unknown senders' crisis texts started in a UTC hour.</summary>
+    public static string UnknownSenderPages(Instant hour) => $"unknownpages|{hour.InUtc().ToString("yyyyMMddHH", System.Globalization.CultureInfo.InvariantCulture)}";
     /// <summary>The days of the last week on which a patient had an automated text.</summary>
     public static string SmsQuota(string patientId) => $"quota|{patientId}";
     /// <summary>The rows of the layout before 2026-11-27, one a day: <c>quota|{patientId}|{date}</c>.</summary>

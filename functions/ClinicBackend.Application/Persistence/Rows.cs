@@ -16,6 +16,12 @@ public sealed record ContactPage(string FlagId, string Code);
 /// <summary>An on-call contact texted STOP: no page goes to them until they text START.</summary>
 public sealed record ContactOptOut(Instant At);
 
+/// <summary>The crisis flag a sender who is no patient has open: their repeated texts join it.</summary>
+public sealed record CrisisSender(string FlagId, int Texts);
+
+/// <summary>Pages started for unknown senders' crisis texts in one hour (capped per clinic).</summary>
+public sealed record UnknownSenderPages(int Count);
+
 /// <summary>The answer stored for a MessageSid, so Twilio's retry gets the same reply and changes nothing.</summary>
 public sealed record InboundRecord(string MessageSid, string? Reply, string Handling, Instant At);
 

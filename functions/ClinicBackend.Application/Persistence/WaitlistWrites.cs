@@ -30,6 +30,10 @@ public static class WaitlistWrites
     public static bool FreesTime(ClinicCommit commit) =>
         commit.Changes.Any(c => c is Change.Upsert && c.Key.StartsWith(Keys.FreedSlotPrefix, StringComparison.Ordinal));
 
+    /// <summary>Whether the unit of work released a freed chair an offer held (the offer closed untaken): the next patient may take it.</summary>
+    public static bool ReleasesHeldChair(ClinicCommit commit) =>
+        commit.Changes.Any(c => c is Change.Replace { Value: FreedSlot { HeldByOfferId: null } });
+
     public static void Update(ClinicCommit commit, Stored<WaitlistEntry> before, WaitlistEntry after)
     {
         commit.Replace(Keys.WaitlistEntry(after.Id), after, before.ETag);

@@ -1,6 +1,7 @@
 using ClinicBackend.Application.Escalation;
 using ClinicBackend.Application.Outbound;
 using ClinicBackend.Application.Persistence;
+using ClinicBackend.Application.Waitlist;
 using ClinicBackend.Domain.Access;
 using ClinicBackend.Domain.Clinics;
 using ClinicBackend.Domain.Flags;
@@ -23,11 +24,12 @@ public sealed record SweepSummary(int Clinics, int Missed, int Overdue, int Rems
 
 /// <summary>
 /// Finds patients falling off their treatment: missed sessions, lapsed cadence, monitoring forms not filed,
-/// rides not confirmed. It flags for a clinician and never changes a schedule. Each part reads only what
+/// rides not confirmed; and it retires waitlist entries whose window has passed. It flags for a clinician and never
+/// changes a schedule. Each part reads only what
 /// is new or due (a watermark and due-keyed watch rows), so it recovers from an outage of any length and
 /// its cost follows recent sessions, not history. Running it twice changes nothing the second time.
 /// </summary>
-public sealed class SweepService(ClinicData data, ReminderPlanner reminders, EscalationService escalation, TimeProvider time, ILogger<SweepService> logger)
+public sealed class SweepService(ClinicData data, ReminderPlanner reminders, EscalationService escalation, WaitlistOffers waitlist, TimeProvider time, ILogger<SweepService> logger)
 {
     private const string Actor = Actors.Sweep;
     /// <summary>A clinic's first sweep looks this far back.</summary>
@@ -44,6 +46,10 @@ public sealed class SweepService(ClinicData data, ReminderPlanner reminders, Esc
         var overdue = await SweepCadenceAsync(clinic, now, ct);
         var (remsDue, remsUrgent) = await SweepRemsAsync(clinic, now, ct);
         var rides = await SweepRidesAsync(clinic, now, ct);
+        if (clinic.SelfService.Waitlist)
+        {
+            await waitlist.RetirePastEntriesAsync(clinic, ct);
+        }
         return new SweepSummary(1, missed, overdue, remsDue, remsUrgent, rides);
     }
 

@@ -29,9 +29,6 @@ public sealed record ExpiryRunSummary(int Expired, int Offered, int CoursesFinis
 /// </summary>
 public sealed class WaitlistOffers(ClinicData data, TimeProvider time)
 {
-    /// <summary>How many waiting entries a freed chair is matched against at most (oldest first).</summary>
-    private const int EntriesConsidered = 200;
-
     /// <summary>Offers each freed chair of the clinic that has no open offer yet. Safe to repeat.</summary>
     public async Task<int> OfferFreedSlotsAsync(Clinic clinic, CancellationToken ct)
     {
@@ -95,6 +92,33 @@ public sealed class WaitlistOffers(ClinicData data, TimeProvider time)
         }
     }
 
+    /// <summary>
+    /// Entries whose window's last date has passed (clinic-local) become expired: they can take no chair any more.
+    /// An entry holding an offer is left until the offer closes. Safe to repeat; returns how many were retired.
+    /// </summary>
+    public async Task<int> RetirePastEntriesAsync(Clinic clinic, CancellationToken ct)
+    {
+        var now = time.Now();
+        var today = now.InZone(clinic.Zone).Date;
+        var retired = 0;
+        foreach (var past in (await data.WaitlistAsync(clinic.Id, "waiting", ct)).Where(e => e.HasPassed(today)))
+        {
+            retired += await Concurrency.RetryAsync(async () =>
+            {
+                var entry = await data.WaitlistEntryAsync(clinic.Id, past.Id, ct);
+                if (entry is not { Value.Status: WaitlistStatus.Waiting })
+                {
+                    return 0;
+                }
+                var commit = new ClinicCommit(clinic.Id, Actors.System, now);
+                WaitlistWrites.Update(commit, entry, entry.Value.With(WaitlistStatus.Expired));
+                await data.CommitAsync(commit, ct);
+                return 1;
+            }, () => 0);
+        }
+        return retired;
+    }
+
     private async Task<bool> OfferSlotAsync(Clinic clinic, string slotKey, CancellationToken ct)
     {
         var now = time.Now();
@@ -111,7 +135,8 @@ public sealed class WaitlistOffers(ClinicData data, TimeProvider time)
             await data.TryCommitAsync(commit, ct);
             return false;
         }
-        var entries = await data.WaitlistAsync(clinic.Id, "waiting", EntriesConsidered, ct);
+        // Every waiting entry, oldest first: no cap may hide one whose window holds the start (past ones are retired hourly).
+        var entries = await data.WaitlistAsync(clinic.Id, "waiting", ct);
         var keep = false; // somebody may take it later (they hold another offer, or had their offers for today)
         foreach (var candidate in entries.Where(e => e.Holds(slot.Value.Start) && !slot.Value.OfferedEntryIds.Contains(e.Id)))
         {
@@ -127,7 +152,8 @@ public sealed class WaitlistOffers(ClinicData data, TimeProvider time)
             var dayClaim = await data.PatientDayClaimAsync(clinic.Id, patient.Value.Id, slot.Value.Start.Date, ct);
             var offersToday = await data.OffersOnDayAsync(clinic.Id, patient.Value.Id, today, ct);
             var (previous, pointer) = await data.LatestOfferAsync(clinic.Id, patient.Value.Id, ct);
-            var holds = previous is { Value.Kind: OfferKind.Waitlist } && previous.Value.IsOpenAt(now);
+            // Any open offer holds the patient: a chair offer never silently replaces a reschedule offer they may be answering.
+            var holds = previous is not null && previous.Value.IsOpenAt(now);
             var otherSession = dayClaim is not null && dayClaim.Value.SessionId != entry.Value.SessionId;
             if (WaitlistRules.WhyNot(entry.Value, patient.Value, slot.Value.Start, otherSession, offersToday, holds) is { } why)
             {
@@ -146,11 +172,6 @@ public sealed class WaitlistOffers(ClinicData data, TimeProvider time)
                 SentAt = sendAt,
                 ExpiresAt = sendAt + Duration.FromMinutes(clinic.SelfService.WaitlistOfferMinutes),
             };
-            if (previous is not null && previous.Value.IsOpenAt(now))
-            {
-                await CloseAsync(commit, clinic.Id, previous, OfferStatus.Superseded, ct);
-                previous = null; // closed above
-            }
             WaitlistWrites.Open(commit, offer, previous, pointer);
             WaitlistWrites.Update(commit, entry, entry.Value.With(WaitlistStatus.Offered));
             commit.Replace(slotKey, slot.Value with { HeldByOfferId = offer.Id, OfferedEntryIds = [.. slot.Value.OfferedEntryIds, entry.Value.Id] }, slot.ETag);
@@ -171,7 +192,7 @@ public sealed class WaitlistOffers(ClinicData data, TimeProvider time)
             await data.CommitAsync(commit, ct);
             return true;
         }
-        keep |= (await data.WaitlistAsync(clinic.Id, "offered", EntriesConsidered, ct))
+        keep |= (await data.WaitlistAsync(clinic.Id, "offered", ct))
             .Any(e => e.Holds(slot.Value.Start) && !slot.Value.OfferedEntryIds.Contains(e.Id));
         if (!keep)
         {

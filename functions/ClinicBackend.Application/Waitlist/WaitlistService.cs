@@ -119,7 +119,7 @@ public sealed class WaitlistService(ClinicData data, ClinicAccess access, Clinic
         var entries = new List<WaitlistEntry>();
         foreach (var s in status is null ? statuses : [status])
         {
-            entries.AddRange(await data.WaitlistAsync(clinicId, s, MaxListed, ct));
+            entries.AddRange(await data.WaitlistAsync(clinicId, s, ct, MaxListed));
         }
         return entries.OrderBy(e => e.CreatedAt).Take(MaxListed).ToList();
     }

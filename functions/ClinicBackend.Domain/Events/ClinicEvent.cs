@@ -30,6 +30,8 @@ public static class EventTypes
     public const string FlagRaised = "clinic.flag.raised";
     public const string FlagResolved = "clinic.flag.resolved";
     public const string FlagEscalated = "clinic.flag.escalated";
+    /// <summary>The flag's cause came again while it was open (a repeated crisis text from one number).</summary>
+    public const string FlagRepeated = "clinic.flag.repeated";
     public const string FlagAcknowledged = "clinic.flag.acknowledged";
 }
 

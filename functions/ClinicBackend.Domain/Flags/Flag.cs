@@ -111,6 +111,9 @@ public sealed record Flag
         return Noted(now, actor, "resolved", null) with { Status = FlagStatus.Resolved, ResolvedAt = now, ResolvedBy = actor, ResolutionNote = note };
     }
 
+    /// <summary>The same cause came again while the flag is open (a repeated text): the description tells how often; nothing else changes.</summary>
+    public Flag Repeated(string detail, Instant now, string actor) => Noted(now, actor, "repeated", null) with { Detail = detail };
+
     /// <summary>Raises an open flag to urgent with a new description; null when there is nothing to raise.</summary>
     public Flag? MakeUrgent(string detail) =>
         Status == FlagStatus.Open && Severity == FlagSeverity.Normal ? this with { Severity = FlagSeverity.Urgent, Detail = detail, Version = Version + 1 } : null;

@@ -19,6 +19,8 @@ public enum OfferStatus
     Expired,
     /// <summary>A later prompt to the same patient replaced it.</summary>
     Superseded,
+    /// <summary>The patient opted out of texts while it was open.</summary>
+    Withdrawn,
 }
 
 /// <summary>Starts offered to a patient by text, open for a while; the latest prompt to a patient decides what a digit means.</summary>
@@ -44,8 +46,8 @@ public sealed record Offer
 
     public bool IsOpenAt(Instant now) => Status == OfferStatus.Open && now < ExpiresAt;
 
-    /// <summary>The whole minutes the offer still has at <paramref name="now"/> (at least 1): what its text may promise.</summary>
-    public int WholeMinutesLeftAt(Instant now) => Math.Max(1, (int)Math.Floor((ExpiresAt - now).TotalMinutes));
+    /// <summary>The minutes the offer still has at <paramref name="now"/>, to the nearest (at least 1): what its text may promise.</summary>
+    public int WholeMinutesLeftAt(Instant now) => Math.Max(1, (int)Math.Round((ExpiresAt - now).TotalMinutes, MidpointRounding.AwayFromZero));
 
     /// <summary>The start a reply digit picks (1-based), or null when the digit is not one of the offer's.</summary>
     public LocalDateTime? Pick(int digit) => digit >= 1 && digit <= Starts.Count ? Starts[digit - 1] : null;

@@ -59,7 +59,7 @@ public sealed class UnknownSenderCrisisTests : TwilioAppTest
         var flags = await Clinic.FlagsAsync("crisis");
         Assert.Equal(9, flags.Count);
         Assert.Equal(3, flags.Count(f => f!["escalation"]!["state"]!.ToString() == "none"));
-        Assert.All(flags.Where(f => f!["escalation"]!["state"]!.ToString() == "none"), f => Assert.Contains("not paged", f!["detail"]!.ToString()));
+        Assert.All(flags.Where(f => f!["escalation"]!["state"]!.ToString() == "none"), f => Assert.Contains("Not paged", f!["detail"]!.ToString()));
 
         // The next hour pages again.
         App.Clock.Advance(TimeSpan.FromMinutes(61));

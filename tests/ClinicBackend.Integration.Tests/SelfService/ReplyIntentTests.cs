@@ -18,9 +18,8 @@ public sealed class ReplyIntentTests : TwilioAppTest
         Adjust = body => body["selfService"] = new { reschedule = true, offerDays = 7, offerMinutes = 120, waitlist = true, waitlistOfferMinutes = 30 },
     };
 
-    /// <summary>New York wall-clock time on a day of this week (UTC-5).</summary>
-    private static DateTimeOffset NewYork(int day, int hour, int minute) => new DateTimeOffset(2026, 11, 30, 0, 0, 0, TimeSpan.Zero)
-        .AddDays(day - 30).AddHours(hour + 5).AddMinutes(minute);
+    /// <summary>New York wall-clock time (EST, UTC-5) in 2026.</summary>
+    private static DateTimeOffset NewYork(int month, int day, int hour, int minute) => new(2026, month, day, hour, minute, 0, TimeSpan.FromHours(-5));
 
     private async Task<(string Id, string Phone)> PatientAsync()
     {
@@ -55,12 +54,12 @@ public sealed class ReplyIntentTests : TwilioAppTest
         var wednesday = await BookAsync((await PatientAsync()).Id, "2026-12-02T10:00");
         await WaitAsync(patient.Id, "2026-12-02", "2026-12-04");
         await App.RunFunctionAsync("NightlyReminders");
-        App.Clock.SetUtcNow(NewYork(30, 17, 0));
+        App.Clock.SetUtcNow(NewYork(11, 30, 17, 0));
         await App.RunFunctionAsync("DispatchSms");
         Assert.Contains("Reply 1 to confirm", Assert.Single(TextsTo(patient.Phone)));
 
         // 22:45: Wednesday's chair frees; its offer waits for 08:00 (quiet hours). At 23:00 the patient confirms tomorrow.
-        App.Clock.SetUtcNow(NewYork(30, 22, 45));
+        App.Clock.SetUtcNow(NewYork(11, 30, 22, 45));
         await CancelAsync(wednesday);
         await App.RunFunctionAsync("ExpireOffers");
         await App.RunFunctionAsync("DispatchSms");
@@ -71,7 +70,7 @@ public sealed class ReplyIntentTests : TwilioAppTest
         Assert.Single(await SessionsOfAsync(patient.Id));
 
         // At 08:00 the offer goes out; from then on "1" takes the freed chair.
-        App.Clock.SetUtcNow(NewYork(1, 8, 0).AddSeconds(5));
+        App.Clock.SetUtcNow(NewYork(12, 1, 8, 0).AddSeconds(5));
         await App.RunFunctionAsync("DispatchSms");
         Assert.StartsWith("A visit opened", TextsTo(patient.Phone)[^1]);
         App.Clock.Advance(TimeSpan.FromMinutes(5));
@@ -85,11 +84,11 @@ public sealed class ReplyIntentTests : TwilioAppTest
         var patient = await PatientAsync();
         var visit = await BookAsync(patient.Id, "2026-12-01T10:00");
         await App.RunFunctionAsync("NightlyReminders");
-        App.Clock.SetUtcNow(NewYork(30, 16, 0));
+        App.Clock.SetUtcNow(NewYork(11, 30, 16, 0));
         Assert.StartsWith($"{Clinic1}: Reply 1 for ", await TextAsync(patient.Phone, "2"));
 
         // 17:00: the day-before reminder asks "Reply 1 to confirm"; the patient answers it.
-        App.Clock.SetUtcNow(NewYork(30, 17, 0));
+        App.Clock.SetUtcNow(NewYork(11, 30, 17, 0));
         await App.RunFunctionAsync("DispatchSms");
         Assert.Contains("Reply 1 to confirm", TextsTo(patient.Phone)[^1]);
         App.Clock.Advance(TimeSpan.FromMinutes(10));
@@ -183,7 +182,7 @@ public sealed class ReplyIntentTests : TwilioAppTest
         Assert.StartsWith("A visit opened", Assert.Single(TextsTo(fitting.Phone)));
 
         App.Clock.Advance(TimeSpan.FromDays(1));
-        await App.RunFunctionAsync("ExpireOffers");
+        await App.RunFunctionAsync("SweepMissedSessions");
         Assert.Equal("expired", await EntryStatusAsync(past, "expired"));
         Assert.DoesNotContain((await Clinic.GetAsync("/waitlist?status=waiting")).Expect(200).Json!["entries"]!.AsArray(), e => e!["id"]!.ToString() == past);
     }
@@ -194,11 +193,11 @@ public sealed class ReplyIntentTests : TwilioAppTest
         var patient = await PatientAsync();
         await WaitAsync(patient.Id, "2026-12-01", "2026-12-01");
         var other = await BookAsync((await PatientAsync()).Id, "2026-12-01T10:00");
-        App.Clock.SetUtcNow(NewYork(1, 1, 45));
+        App.Clock.SetUtcNow(NewYork(12, 1, 1, 45));
         await CancelAsync(other);
         await App.RunFunctionAsync("DispatchSms");
         Assert.Empty(TextsTo(patient.Phone));
-        App.Clock.SetUtcNow(NewYork(1, 8, 13));
+        App.Clock.SetUtcNow(NewYork(12, 1, 8, 13));
         await App.RunFunctionAsync("DispatchSms");
         Assert.Equal($"A visit opened at {Clinic1}: Tue Dec 1, 10:00 AM. Reply 1 to take it in the next 17 min.", Assert.Single(TextsTo(patient.Phone)));
     }

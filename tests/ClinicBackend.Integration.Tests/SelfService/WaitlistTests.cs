@@ -62,7 +62,7 @@ public sealed class WaitlistTests : TwilioAppTest
         Assert.Equal("offered", await EntryStatusAsync(waiting.Entry));
 
         App.Clock.Advance(TimeSpan.FromMinutes(4));
-        Assert.Equal($"{Clinic1}: done, your visit is now Tue Dec 1, 10:00 AM. Someone must drive you home.", await TextAsync(waiting.Phone, "1"));
+        Assert.Equal($"{Clinic1}: done, you have a new visit Tue Dec 1, 10:00 AM. Someone must drive you home.", await TextAsync(waiting.Phone, "1"));
         var session = Assert.Single(await SessionsOfAsync(waiting.Patient))!;
         Assert.Equal("2026-12-01T10:00", session["start"]!.ToString());
         Assert.Equal("patient-sms", session["history"]!.AsArray()[0]!["by"]!.ToString());

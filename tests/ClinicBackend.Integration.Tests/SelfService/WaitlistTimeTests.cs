@@ -62,7 +62,7 @@ public sealed class WaitlistTimeTests : TwilioAppTest
         await DispatchAtAsync(12, 16, 0); // 08:00 in Los Angeles
         var offer = Assert.Single(Twilio.Accepted);
         Assert.Equal("A visit opened at Riverside Behavioral Health: Mon Mar 15, 10:00 AM (New York time). Reply 1 to take it in the next 30 min.", offer.Body);
-        Assert.Equal("Riverside Behavioral Health: done, your visit is now Mon Mar 15, 10:00 AM (New York time). Someone must drive you home.",
+        Assert.Equal("Riverside Behavioral Health: done, you have a new visit Mon Mar 15, 10:00 AM (New York time). Someone must drive you home.",
             await TextAsync(waiting.Phone, "1"));
     }
 
