@@ -6,6 +6,10 @@ if (args.Length > 0 && args[0] == "mint-token")
 {
     return DevTokenCommand.Run(args[1..]);
 }
+if (args.Length > 0 && args[0] == "restore")
+{
+    return await RestoreCommand.RunAsync(args[1..]);
+}
 
 var builder = LocalFunctionsHost.CreateBuilder(args);
 await using var azurite = await StartAzuriteIfNeededAsync(builder);

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Logging;
 namespace ClinicBackend.Application.Operations;
 
 /// <summary>
-/// Errors the operators' alert rules match (infra/modules/alerts.bicep): each is logged with a stable event id,
+/// Events the operators' alert rules match (infra/modules/alerts.bicep): each is logged with a stable event id,
 /// and its message starts with the event name, so a query on either finds it.
 /// </summary>
 public static class OperationalEvents
@@ -19,6 +19,12 @@ public static class OperationalEvents
 
     /// <summary>Crisis texts from numbers that are no patients came faster than the hourly page cap: the flags are on the urgent list, not paged.</summary>
     public static readonly EventId UnknownSenderPagesCapped = new(9004, nameof(UnknownSenderPagesCapped));
+
+    /// <summary>
+    /// A clinic's records of the day are in the records container (logged as information, once a clinic and run): the
+    /// alert on overdue exports fires for a clinic without one for 26 hours.
+    /// </summary>
+    public static readonly EventId RecordsExported = new(9004, nameof(RecordsExported));
 
     /// <summary>
     /// Logs an alert as an error carrying an exception, so Application Insights records it as exception

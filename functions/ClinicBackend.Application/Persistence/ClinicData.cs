@@ -121,6 +121,26 @@ public sealed partial class ClinicData(IDocumentStore store, EventRelay events, 
     public async Task<string?> ServiceTrafficOwnerAsync(string messagingServiceSid, CancellationToken ct) =>
         (await store.GetAsync<ServiceTraffic>(Keys.Directory, Keys.ServiceTraffic(messagingServiceSid), ct))?.Value.ClinicId;
 
+    /// <summary>
+    /// The directory rows that point at the clinic: its listing, the route of its SMS number, and the Messaging
+    /// Services whose inbound texts it received (a prefix query of the few <c>traffic|</c> rows).
+    /// </summary>
+    public async Task<IReadOnlyList<string>> DirectoryKeysAsync(Clinic clinic, CancellationToken ct)
+    {
+        var keys = new List<string>();
+        if (await store.GetAsync<DirectoryEntry>(Keys.Directory, Keys.DirectoryClinic(clinic.Id), ct) is not null)
+        {
+            keys.Add(Keys.DirectoryClinic(clinic.Id));
+        }
+        if (await ClinicIdForSmsNumberAsync(clinic.SmsFrom, ct) == clinic.Id)
+        {
+            keys.Add(Keys.SmsRoute(clinic.SmsFrom));
+        }
+        keys.AddRange((await store.QueryPrefixAsync<ServiceTraffic>(Keys.Directory, Keys.ServiceTrafficPrefix, ct))
+            .Where(t => t.Value.ClinicId == clinic.Id).Select(t => t.Key));
+        return keys;
+    }
+
     public Task<Stored<Membership>?> MemberAsync(string clinicId, string oid, CancellationToken ct) =>
         store.GetAsync<Membership>(clinicId, Keys.Member(oid), ct);
 

@@ -16,9 +16,11 @@ public static class Keys
     // Directory partition
     public static string DirectoryClinic(string clinicId) => $"clinic|{clinicId}";
     public const string DirectoryClinicPrefix = "clinic|";
-    public static string SmsRoute(string smsFrom) => $"from|{smsFrom}";
+    public static string SmsRoute(string smsFrom) => $"{SmsRoutePrefix}{smsFrom}";
+    public const string SmsRoutePrefix = "from|";
     /// <summary>The clinic whose inbound texts came through a Messaging Service: no other clinic may claim it.</summary>
-    public static string ServiceTraffic(string messagingServiceSid) => $"traffic|{messagingServiceSid}";
+    public static string ServiceTraffic(string messagingServiceSid) => $"{ServiceTrafficPrefix}{messagingServiceSid}";
+    public const string ServiceTrafficPrefix = "traffic|";
 
     // Clinic partition
     public const string Clinic = "clinic";

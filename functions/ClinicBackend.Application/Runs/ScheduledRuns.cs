@@ -1,6 +1,7 @@
 using ClinicBackend.Application.Escalation;
 using ClinicBackend.Application.Outbound;
 using ClinicBackend.Application.Persistence;
+using ClinicBackend.Application.Records;
 using ClinicBackend.Application.Sessions;
 using ClinicBackend.Application.Sweep;
 using ClinicBackend.Application.Waitlist;
@@ -8,7 +9,8 @@ using ClinicBackend.Application.Waitlist;
 namespace ClinicBackend.Application.Runs;
 
 /// <summary>What the timer functions run, across every clinic; one clinic's failure never stops the others.</summary>
-public sealed class ScheduledRuns(ClinicData data, ReminderPlanner reminders, OutboxReconciler reconciler, SmsDispatcher dispatcher, SweepService sweep, EscalationService escalation, WaitlistOffers waitlist, CourseHolds courses)
+public sealed class ScheduledRuns(ClinicData data, ReminderPlanner reminders, OutboxReconciler reconciler, SmsDispatcher dispatcher, SweepService sweep, EscalationService escalation, WaitlistOffers waitlist, CourseHolds courses,
+    RecordExports records)
 {
     /// <summary>DispatchSms runs every minute; it stops taking new work after this, well inside the function timeout.</summary>
     public static readonly TimeSpan DispatchBudget = TimeSpan.FromSeconds(50);
@@ -51,6 +53,13 @@ public sealed class ScheduledRuns(ClinicData data, ReminderPlanner reminders, Ou
             return await waitlist.ExpireAsync(clinic, token) with { CoursesFinished = finished };
         }, ct);
         return $"{report.Results.Aggregate(ExpiryRunSummary.Zero, (a, b) => a + b)}{report.Failures}";
+    }
+
+    /// <summary>Every clinic's rows to the records container, once a UTC day (a clinic exported today is left alone).</summary>
+    public async Task<string> ExportRecordsAsync(CancellationToken ct)
+    {
+        var report = await records.ExportAllAsync(ct);
+        return $"{report.Results.Aggregate(ExportSummary.Zero, (a, b) => a + b)}{report.Failures}";
     }
 
     public async Task<string> SweepAsync(CancellationToken ct)

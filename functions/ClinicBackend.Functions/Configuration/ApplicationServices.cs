@@ -9,6 +9,7 @@ using ClinicBackend.Application.Inbound;
 using ClinicBackend.Application.Outbound;
 using ClinicBackend.Application.Patients;
 using ClinicBackend.Application.Persistence;
+using ClinicBackend.Application.Records;
 using ClinicBackend.Application.Reports;
 using ClinicBackend.Application.Runs;
 using ClinicBackend.Application.Sessions;
@@ -69,6 +70,7 @@ public static class ApplicationServices
         services.AddSingleton<OptOuts>();
         services.AddSingleton<DeliveryStatusService>();
         services.AddSingleton<SweepService>();
+        services.AddSingleton<RecordExports>();
         services.AddSingleton<ScheduledRuns>();
         services.AddSingleton(new SendRateLimiter());
         // HTTP pipeline and Twilio's wire formats

@@ -1,5 +1,6 @@
 using System.Reflection;
 using ClinicBackend.Infrastructure.Messaging;
+using ClinicBackend.Infrastructure.Records;
 using ClinicBackend.Infrastructure.Storage;
 
 namespace ClinicBackend.Functions.Configuration;
@@ -17,6 +18,7 @@ public static class ProductionSettings
         (typeof(OutboxOptions), OutboxOptions.Section),
         (typeof(TwilioOptions), TwilioOptions.Section),
         (typeof(SchedulesOptions), SchedulesOptions.Section),
+        (typeof(RecordsOptions), RecordsOptions.Section),
         (typeof(AuthOptions), AuthOptions.Section),
         (typeof(DevOptions), DevOptions.Section),
     ];

@@ -1,8 +1,11 @@
 using Azure.Data.Tables;
 using Azure.Identity;
+using Azure.Storage.Blobs;
 using ClinicBackend.Application.Persistence;
+using ClinicBackend.Application.Records;
 using ClinicBackend.Functions.Auth;
 using ClinicBackend.Infrastructure.Messaging;
+using ClinicBackend.Infrastructure.Records;
 using ClinicBackend.Infrastructure.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -25,6 +28,7 @@ public static class ServiceRegistration
         services.Configure<AuthOptions>(configuration.GetSection(AuthOptions.Section));
         services.Configure<DevOptions>(configuration.GetSection(DevOptions.Section));
         services.Configure<SchedulesOptions>(configuration.GetSection(SchedulesOptions.Section));
+        services.Configure<RecordsOptions>(configuration.GetSection(RecordsOptions.Section));
 
         services.AddSingleton<TimeProvider>(sp => AppClock.Create(sp.GetRequiredService<IOptions<DevOptions>>().Value, environment));
 
@@ -32,6 +36,11 @@ public static class ServiceRegistration
         services.AddSingleton<IDocumentStore>(sp => new TableDocumentStore(
             sp.GetRequiredService<TableServiceClient>(),
             sp.GetRequiredService<IOptions<ClinicStorageOptions>>().Value.TableName));
+        // The records container: the nightly exports and the restores read and write raw rows of the same table.
+        services.AddSingleton(sp => CreateRecordsContainer(sp.GetRequiredService<IOptions<ClinicStorageOptions>>().Value, sp.GetRequiredService<IOptions<RecordsOptions>>().Value));
+        services.AddSingleton<IRecordArchive>(sp => new BlobRecordArchive(ClinicTable(sp), sp.GetRequiredService<BlobContainerClient>(), sp.GetRequiredService<TimeProvider>(),
+            createContainer: string.IsNullOrWhiteSpace(sp.GetRequiredService<IOptions<RecordsOptions>>().Value.ContainerUri)));
+        services.AddSingleton<IRecordRestore>(sp => new RecordRestorer(ClinicTable(sp), sp.GetRequiredService<BlobContainerClient>()));
 
         services.AddApiAuthentication(configuration, environment);
         services.AddApplicationServices();
@@ -44,6 +53,7 @@ public static class ServiceRegistration
         var storage = services.GetRequiredService<IOptions<ClinicStorageOptions>>().Value;
         var outbox = services.GetRequiredService<IOptions<OutboxOptions>>().Value;
         var twilio = services.GetRequiredService<IOptions<TwilioOptions>>().Value;
+        var records = services.GetRequiredService<IOptions<RecordsOptions>>().Value;
         return
         [
             storage.UsesConnectionString
@@ -55,7 +65,23 @@ public static class ServiceRegistration
             twilio.IsSimulated
                 ? "sms: simulated (no Twilio credentials): texts are recorded and printed, not sent"
                 : $"sms: Twilio via {twilio.ApiBaseUrl}",
+            string.IsNullOrWhiteSpace(records.ContainerUri)
+                ? $"records: container {storage.NamePrefix}{RecordsOptions.DefaultContainerName} of the storage connection's blob service"
+                : $"records: {records.ContainerUri} with managed identity",
         ];
+    }
+
+    private static TableClient ClinicTable(IServiceProvider sp) =>
+        sp.GetRequiredService<TableServiceClient>().GetTableClient(sp.GetRequiredService<IOptions<ClinicStorageOptions>>().Value.TableName);
+
+    private static BlobContainerClient CreateRecordsContainer(ClinicStorageOptions storage, RecordsOptions records)
+    {
+        var clientOptions = new BlobClientOptions();
+        clientOptions.Retry.MaxRetries = 3;
+        clientOptions.Retry.NetworkTimeout = TimeSpan.FromSeconds(60);
+        return string.IsNullOrWhiteSpace(records.ContainerUri)
+            ? new BlobServiceClient(storage.EffectiveConnectionString, clientOptions).GetBlobContainerClient($"{storage.NamePrefix}{RecordsOptions.DefaultContainerName}")
+            : new BlobContainerClient(new Uri(records.ContainerUri), new DefaultAzureCredential(), clientOptions);
     }
 
     private static TableServiceClient CreateTableService(ClinicStorageOptions options)

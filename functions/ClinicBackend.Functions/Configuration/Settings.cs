@@ -1,5 +1,6 @@
 using ClinicBackend.Application.Outbound;
 using ClinicBackend.Infrastructure.Messaging;
+using ClinicBackend.Infrastructure.Records;
 using ClinicBackend.Infrastructure.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
@@ -38,6 +39,7 @@ public sealed class SchedulesOptions
         ["SweepMissedSessions"] = "0 15 * * * *",
         ["EscalateFlags"] = "0 * * * * *",
         ["ExpireOffers"] = "0 * * * * *",
+        ["ExportRecords"] = "0 0 2 * * *",
     };
 
     public string NightlyReminders { get; set; } = Defaults["NightlyReminders"];
@@ -45,6 +47,7 @@ public sealed class SchedulesOptions
     public string SweepMissedSessions { get; set; } = Defaults["SweepMissedSessions"];
     public string EscalateFlags { get; set; } = Defaults["EscalateFlags"];
     public string ExpireOffers { get; set; } = Defaults["ExpireOffers"];
+    public string ExportRecords { get; set; } = Defaults["ExportRecords"];
 }
 
 /// <summary>
@@ -82,6 +85,16 @@ public static class SettingsValidator
             {
                 errors.Add("ClinicStorage__ConnectionString is set outside Development: connection strings carry account keys and are for Azurite only; remove it and use ClinicStorage__TableServiceUri with the managed identity.");
             }
+        }
+        var records = configuration.GetSection(RecordsOptions.Section).Get<RecordsOptions>() ?? new();
+        if (!string.IsNullOrWhiteSpace(records.ContainerUri)
+            && (!IsAbsolute(records.ContainerUri, httpsOnly: !development) || new Uri(records.ContainerUri).AbsolutePath.Trim('/').Length == 0))
+        {
+            errors.Add("Records__ContainerUri must be the absolute https URL of a blob container, such as https://account.blob.core.windows.net/records.");
+        }
+        else if (!development && string.IsNullOrWhiteSpace(records.ContainerUri))
+        {
+            errors.Add("Records__ContainerUri is required outside Development: the records container the nightly exports go to, reached with the managed identity.");
         }
         if (!string.IsNullOrEmpty(storage.NamePrefix) && !System.Text.RegularExpressions.Regex.IsMatch(storage.NamePrefix, "^[a-z][a-z0-9]{0,19}$"))
         {

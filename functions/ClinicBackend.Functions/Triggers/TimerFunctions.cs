@@ -41,4 +41,11 @@ public sealed class TimerFunctions(ScheduledRuns runs, ILogger<TimerFunctions> l
         var summary = await runs.SweepAsync(ct);
         logger.LogInformation("SweepMissedSessions (past due: {PastDue}): {Summary}", timer.IsPastDue, summary);
     }
+
+    [Function("ExportRecords")]
+    public async Task ExportRecords([TimerTrigger("%Schedules__ExportRecords%")] TimerInfo timer, CancellationToken ct)
+    {
+        var summary = await runs.ExportRecordsAsync(ct);
+        logger.LogInformation("ExportRecords (past due: {PastDue}): {Summary}", timer.IsPastDue, summary);
+    }
 }
