@@ -88,10 +88,11 @@ public sealed class RecordRestorer(TableClient table, BlobContainerClient contai
         var directory = new List<TableEntity>();
         long rows = 0;
         string sha256;
+        string? unreadable;
         try
         {
             await using var file = await source.OpenAsync(ct);
-            sha256 = await ReadRowsAsync(file, row =>
+            (sha256, unreadable) = await ReadRowsAsync(file, row =>
             {
                 rows++;
                 if (row.PartitionKey == Keys.Directory)
@@ -113,13 +114,14 @@ public sealed class RecordRestorer(TableClient table, BlobContainerClient contai
         {
             throw Refused(e.Message);
         }
-        catch (InvalidDataException e)
-        {
-            throw Refused($"{source.Name} cannot be read as an export: {e.Message}.");
-        }
         if (sha256 != manifest.Sha256)
         {
-            throw Refused($"{source.Name} has SHA-256 {sha256}, its manifest says {manifest.Sha256}: the file is damaged or not the one the manifest describes.");
+            throw Refused($"{source.Name} has SHA-256 {sha256}, its manifest says {manifest.Sha256}: the file is damaged or not the one the manifest describes"
+                + (unreadable is null ? "." : $" (and it cannot be read: {unreadable})."));
+        }
+        if (unreadable is not null)
+        {
+            throw Refused($"{source.Name} matches its manifest's SHA-256 but cannot be read as an export: {unreadable}.");
         }
         if (rows != manifest.RowCount || directory.Count != manifest.DirectoryRowCount)
         {
@@ -129,14 +131,16 @@ public sealed class RecordRestorer(TableClient table, BlobContainerClient contai
     }
 
     /// <summary>
-    /// Calls <paramref name="row"/> for each line of a gzipped export and returns the SHA-256 of the file's bytes;
-    /// throws <see cref="InvalidDataException"/> on a damaged file or a line that is not a row.
+    /// Calls <paramref name="row"/> for each line of a gzipped export and returns the SHA-256 of all the file's bytes,
+    /// with why it could not be read to the end (a damaged file, a line that is not a row), if it could not.
     /// </summary>
-    private static async Task<string> ReadRowsAsync(Stream file, Func<TableEntity, Task> row, CancellationToken ct)
+    private static async Task<(string Sha256, string? Unreadable)> ReadRowsAsync(Stream file, Func<TableEntity, Task> row, CancellationToken ct)
     {
         using var hashing = new HashingStream(file, forReading: true);
-        await using (var gzip = new GZipStream(hashing, CompressionMode.Decompress, leaveOpen: true))
+        string? unreadable = null;
+        try
         {
+            await using var gzip = new GZipStream(hashing, CompressionMode.Decompress, leaveOpen: true);
             using var lines = new StreamReader(gzip, System.Text.Encoding.UTF8);
             while (await lines.ReadLineAsync(ct) is { } line)
             {
@@ -146,9 +150,13 @@ public sealed class RecordRestorer(TableClient table, BlobContainerClient contai
                 }
             }
         }
-        // Whatever follows the gzip stream counts towards the hash too.
+        catch (InvalidDataException e)
+        {
+            unreadable = e.Message;
+        }
+        // The rest of the file (after a damaged block, or after the gzip stream) counts towards the hash too.
         await hashing.CopyToAsync(Stream.Null, ct);
-        return hashing.FinishHash();
+        return (hashing.FinishHash(), unreadable);
     }
 
     private async Task<bool> HasRowsAsync(string partition, CancellationToken ct)
@@ -206,9 +214,10 @@ public sealed class RecordRestorer(TableClient table, BlobContainerClient contai
             }
         }
         string sha256;
+        string? unreadable;
         await using (var file = await source.OpenAsync(ct))
         {
-            sha256 = await ReadRowsAsync(file, async row =>
+            (sha256, unreadable) = await ReadRowsAsync(file, async row =>
             {
                 if (row.PartitionKey != manifest.ClinicId)
                 {
@@ -225,7 +234,7 @@ public sealed class RecordRestorer(TableClient table, BlobContainerClient contai
             }, ct);
         }
         await SubmitAsync();
-        if (sha256 != manifest.Sha256)
+        if (sha256 != manifest.Sha256 || unreadable is not null)
         {
             throw new RestoreRefusedException($"{source.Name} changed while it was restored (SHA-256 {sha256}, checked {manifest.Sha256}): clinic {target} "
                 + $"holds {rows} of its rows; restore the checked file into a new id.");

@@ -60,4 +60,7 @@ public sealed class FaultDrillTests(ITestOutputHelper output) : IClassFixture<Fa
 
     [Fact]
     public Task G_an_event_backlog_and_a_clinic_whose_storage_throws() => RunAsync(FaultDrills.EventBacklogAsync);
+
+    [Fact]
+    public Task R_a_clinic_whose_rows_were_deleted_is_restored_from_its_export() => RunAsync(FaultDrills.RestoreAsync);
 }

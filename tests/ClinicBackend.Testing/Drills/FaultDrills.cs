@@ -26,7 +26,7 @@ public enum DrillScale
 /// Twilio stand-in. The test suite and the <c>faults</c> command run these same methods. (One file over 300 lines: the
 /// nine drills side by side, each short.)
 /// </summary>
-public static class FaultDrills
+public static partial class FaultDrills
 {
     /// <summary>Tuesday 17:00 in New York: the reminders of Wednesday's sessions fall due.</summary>
     public static readonly DateTimeOffset Due = new(2026, 12, 1, 22, 0, 0, TimeSpan.Zero);
@@ -36,11 +36,11 @@ public static class FaultDrills
 
     public delegate Task<DrillResult> Drill(DrillScale scale, string? storage);
 
-    /// <summary>Every drill, in the issue's order (c in two parts; d2 a second moment for the process to die).</summary>
+    /// <summary>Every drill, in the issue's order (c in two parts; d2 a second moment for the process to die), then issue #28's restore drill (r).</summary>
     public static IReadOnlyList<Drill> All =>
     [
         TimeoutAfterAcceptAsync, ThrottledAndFailingMinuteAsync, StorageStoppedMidDispatchAsync, StorageStoppedMidPlanningAsync,
-        CrashBeforeRecordAsync, CrashWhileSettlingAsync, DeadLetteredWakeUpAsync, WrongTokenAsync, EventBacklogAsync,
+        CrashBeforeRecordAsync, CrashWhileSettlingAsync, DeadLetteredWakeUpAsync, WrongTokenAsync, EventBacklogAsync, RestoreAsync,
     ];
 
     public static async Task<IReadOnlyList<DrillResult>> RunAllAsync(DrillScale scale, string? storage, Action<string>? log = null)
