@@ -38,6 +38,7 @@ public static partial class FaultDrills
         var directoryKeys = await data.DirectoryKeysAsync((await data.ClinicAsync(clinic.ClinicId, default))!.Value, default);
         var table = StoredRows.Table(drill.App);
         drill.App.Clock.SetUtcNow(ExportAt);
+        await RecordRows.SettleAsync(table, clinic.ClinicId);
         var before = await RecordRows.ReadAsync(table, clinic.ClinicId, directoryKeys);
         await drill.App.RunFunctionAsync("ExportRecords");
         var manifest = await drill.App.Services.GetRequiredService<IRecordArchive>().FindAsync(clinic.ClinicId, LocalDate.FromDateTime(ExportAt.UtcDateTime), default);

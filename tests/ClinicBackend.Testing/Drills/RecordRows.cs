@@ -28,6 +28,29 @@ public static class RecordRows
         return rows;
     }
 
+    /// <summary>
+    /// Waits (up to 10 s) until the clinic has no pending event rows: the app publishes a commit's events just after it
+    /// and then deletes their rows, so rows read before that would not be the ones an export a moment later finds.
+    /// </summary>
+    public static async Task SettleAsync(TableClient table, string clinicId)
+    {
+        var pending = TableClient.CreateQueryFilter($"PartitionKey eq {clinicId} and RowKey ge {"event|"} and RowKey lt {"event}"}");
+        for (var waited = 0; waited < 100; waited++)
+        {
+            var any = false;
+            await foreach (var _ in table.QueryAsync<TableEntity>(pending, maxPerPage: 1, select: ["RowKey"]))
+            {
+                any = true;
+                break;
+            }
+            if (!any)
+            {
+                return;
+            }
+            await Task.Delay(100);
+        }
+    }
+
     /// <summary>Deletes every row of the partition (in transactions of 100) and the given directory rows: the mistake the drill recovers from.</summary>
     public static async Task<int> DeleteAsync(TableClient table, string clinicId, IEnumerable<string> directoryKeys)
     {
