@@ -50,18 +50,26 @@ param escalateFlagsSchedule string = '0 * * * * *'
 @description('NCRONTAB schedule (six fields, UTC) of the ExpireOffers timer.')
 param expireOffersSchedule string = '0 * * * * *'
 
+@description('NCRONTAB schedule (six fields, UTC) of the ExportRecords timer: every clinic\'s rows to the records container, after the nightly planning.')
+param exportRecordsSchedule string = '0 0 2 * * *'
+
 @description('Email addresses of the operators the alert rules notify (README: Alerts and runbook).')
 @minLength(1)
 param alertEmailAddresses array
 
-@description('Redundancy of the storage account.')
+@description('Redundancy of the storage accounts (clinic tables and host; records). Geo-zone-redundant by default: a lost zone or region keeps the data; dev parameters choose LRS.')
 @allowed([
   'Standard_LRS'
   'Standard_ZRS'
   'Standard_GRS'
   'Standard_GZRS'
 ])
-param storageSkuName string = 'Standard_LRS'
+param storageSkuName string = 'Standard_GZRS'
+
+@description('Days each nightly export stays immutable in the records container (2,190 days: the six years of HIPAA documentation; the DEA asks two).')
+@minValue(1)
+@maxValue(146000)
+param recordsImmutabilityDays int = 2190
 
 @description('Upper bound of function app instances.')
 @minValue(1)
@@ -98,10 +106,12 @@ var allTags = union(tags, {
 var outboxQueueName = 'sms-outbox'
 var eventsTopicName = 'clinic-events'
 var twilioAuthTokenSecretName = 'twilio-auth-token'
+var recordsContainerName = 'records'
 
 var names = {
   identity: 'id-${baseName}-${token}'
   storage: take(toLower('st${replace(namePrefix, '-', '')}${token}'), 24)
+  records: take(toLower('rec${replace(namePrefix, '-', '')}${token}'), 24)
   deploymentContainer: 'app-package'
   serviceBus: 'sb-${baseName}-${token}'
   keyVault: take('kv-${environmentName}-${token}', 24)
@@ -143,6 +153,18 @@ module storage 'modules/storage.bicep' = {
   }
 }
 
+module records 'modules/records.bicep' = {
+  name: 'records'
+  params: {
+    name: names.records
+    location: location
+    skuName: storageSkuName
+    containerName: recordsContainerName
+    immutabilityPeriodInDays: recordsImmutabilityDays
+    tags: allTags
+  }
+}
+
 module serviceBus 'modules/servicebus.bicep' = {
   name: 'servicebus'
   params: {
@@ -175,6 +197,8 @@ module roles 'modules/roles.bicep' = {
     #disable-next-line what-if-short-circuiting
     principalId: identity.outputs.principalId
     storageAccountName: names.storage
+    recordsAccountName: names.records
+    recordsContainerName: recordsContainerName
     serviceBusNamespaceName: names.serviceBus
     outboxQueueName: outboxQueueName
     eventsTopicName: eventsTopicName
@@ -183,6 +207,7 @@ module roles 'modules/roles.bicep' = {
   }
   dependsOn: [
     storage
+    records
     serviceBus
     keyVault
     monitoring
@@ -212,6 +237,8 @@ module functionApp 'modules/functionapp.bicep' = {
     sweepMissedSessionsSchedule: sweepMissedSessionsSchedule
     escalateFlagsSchedule: escalateFlagsSchedule
     expireOffersSchedule: expireOffersSchedule
+    exportRecordsSchedule: exportRecordsSchedule
+    recordsContainerUri: records.outputs.containerUri
     maximumInstanceCount: maximumInstanceCount
     instanceMemoryMB: instanceMemoryMB
     tags: allTags

@@ -260,5 +260,67 @@ union traces, exceptions
   }
 }
 
+// The system of record: each clinic's rows go to the records container every night, and each clinic
+// whose export is in place logs RecordsExported (9004); a failed one logs ClinicRunFailed (9003) with the
+// run's name. The query matches those event ids and names (never message text) and returns each clinic
+// seen in the window whose last export is older than 26 hours, so the alert names the clinic (one alert
+// per ClinicId dimension). The window is the longest a log alert allows (2 days): a clinic that also
+// stopped logging anything (ExportRecords not running at all) drops out after it; the function-failures
+// rule covers a run that fails as a whole.
+resource recordsExportOverdue 'Microsoft.Insights/scheduledQueryRules@2026-03-01' = {
+  name: '${baseName}-records-export-overdue'
+  location: location
+  tags: tags
+  kind: 'LogAlert'
+  properties: {
+    description: 'ExportRecords has not exported a clinic\'s records for 26 hours (events RecordsExported 9004, ClinicRunFailed 9003): the system of record is behind. See docs/records.md.'
+    severity: 2
+    enabled: true
+    scopes: [
+      appInsightsId
+    ]
+    evaluationFrequency: 'PT1H'
+    windowSize: 'P2D'
+    autoMitigate: true
+    criteria: {
+      allOf: [
+        {
+          query: '''
+union traces, exceptions
+| extend EventName = tostring(customDimensions.EventName), EventId = tostring(customDimensions.EventId),
+    Run = coalesce(tostring(customDimensions.prop__Run), tostring(customDimensions.Run)),
+    ClinicId = coalesce(tostring(customDimensions.prop__ClinicId), tostring(customDimensions.ClinicId))
+| extend Exported = EventName == "RecordsExported" or EventId == "9004"
+| where Exported or ((EventName == "ClinicRunFailed" or EventId == "9003") and Run == "ExportRecords")
+| summarize LastExported = maxif(timestamp, Exported) by ClinicId
+| where isnull(LastExported) or LastExported < ago(26h)
+'''
+          timeAggregation: 'Count'
+          dimensions: [
+            {
+              name: 'ClinicId'
+              operator: 'Include'
+              values: [
+                '*'
+              ]
+            }
+          ]
+          operator: 'GreaterThan'
+          threshold: 0
+          failingPeriods: {
+            numberOfEvaluationPeriods: 1
+            minFailingPeriodsToAlert: 1
+          }
+        }
+      ]
+    }
+    actions: {
+      actionGroups: [
+        actionGroup.id
+      ]
+    }
+  }
+}
+
 @description('Resource id of the on-call action group.')
 output actionGroupId string = actionGroup.id

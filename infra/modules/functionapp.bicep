@@ -63,6 +63,12 @@ param escalateFlagsSchedule string
 @description('NCRONTAB schedule (six fields) of the ExpireOffers timer.')
 param expireOffersSchedule string
 
+@description('NCRONTAB schedule of the ExportRecords timer.')
+param exportRecordsSchedule string
+
+@description('URL of the records container the nightly exports go to.')
+param recordsContainerUri string
+
 @description('Upper bound of instances the app scales out to.')
 @minValue(1)
 @maxValue(1000)
@@ -223,6 +229,9 @@ resource appSettings 'Microsoft.Web/sites/config@2025-03-01' = {
     Schedules__SweepMissedSessions: sweepMissedSessionsSchedule
     Schedules__EscalateFlags: escalateFlagsSchedule
     Schedules__ExpireOffers: expireOffersSchedule
+    Schedules__ExportRecords: exportRecordsSchedule
+    // The records container, reached with the identity (Storage Blob Data Contributor on that container only).
+    Records__ContainerUri: recordsContainerUri
   }
 }
 

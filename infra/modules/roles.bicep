@@ -8,6 +8,12 @@ param principalId string
 @description('Name of the storage account (Functions host storage, deployment container, clinic tables).')
 param storageAccountName string
 
+@description('Name of the records storage account.')
+param recordsAccountName string
+
+@description('Name of the records container.')
+param recordsContainerName string
+
 @description('Name of the Service Bus namespace.')
 param serviceBusNamespaceName string
 
@@ -33,6 +39,11 @@ var tableDataContributor = subscriptionResourceId(
 var blobDataOwner = subscriptionResourceId(
   'Microsoft.Authorization/roleDefinitions',
   'b7e6dc6d-f1e8-4753-8033-0f276bb0955b'
+)
+// Storage Blob Data Contributor
+var blobDataContributor = subscriptionResourceId(
+  'Microsoft.Authorization/roleDefinitions',
+  'ba92f5b4-2d11-453d-a403-e96b0029c9fe'
 )
 // Storage Queue Data Contributor
 var queueDataContributor = subscriptionResourceId(
@@ -62,6 +73,18 @@ var monitoringMetricsPublisher = subscriptionResourceId(
 
 resource storage 'Microsoft.Storage/storageAccounts@2025-06-01' existing = {
   name: storageAccountName
+}
+
+resource recordsAccount 'Microsoft.Storage/storageAccounts@2025-06-01' existing = {
+  name: recordsAccountName
+
+  resource blobs 'blobServices' existing = {
+    name: 'default'
+
+    resource container 'containers' existing = {
+      name: recordsContainerName
+    }
+  }
 }
 
 resource serviceBus 'Microsoft.ServiceBus/namespaces@2026-01-01' existing = {
@@ -118,6 +141,20 @@ resource storageQueueData 'Microsoft.Authorization/roleAssignments@2022-04-01' =
     principalType: 'ServicePrincipal'
     roleDefinitionId: queueDataContributor
     description: 'Functions host queues'
+  }
+}
+
+// The nightly export writes new blobs to the records container, and nothing else of that account. Data
+// Contributor may ask to delete or overwrite, but the container's immutability policy refuses both for
+// every version (an overwrite only adds a version), and unlike Data Owner it cannot take a policy off.
+resource recordsWriter 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(recordsAccount::blobs::container.id, principalId, blobDataContributor)
+  scope: recordsAccount::blobs::container
+  properties: {
+    principalId: principalId
+    principalType: 'ServicePrincipal'
+    roleDefinitionId: blobDataContributor
+    description: 'Write the nightly exports to the records container'
   }
 }
 

@@ -117,7 +117,7 @@ public sealed partial class AlertTests(InfraFixture fixture)
     {
         var group = ActionGroup;
         var id = $"[resourceId('{group.Type}', {ArmTemplate.ExpressionBody(group.Name)})]";
-        Assert.Equal(5, AllRules.Count);
+        Assert.Equal(6, AllRules.Count);
         foreach (var rule in AllRules)
         {
             Assert.Equal(group.Template.DeploymentName, rule.Template.DeploymentName);
@@ -159,7 +159,7 @@ public sealed partial class AlertTests(InfraFixture fixture)
     public void Every_log_alert_queries_the_application_insights_component()
     {
         var rules = infra.OfType(LogAlert).ToList();
-        Assert.Equal(4, rules.Count);
+        Assert.Equal(5, rules.Count);
         foreach (var rule in rules)
         {
             Assert.Equal("LogAlert", Text(rule.Node["kind"]));
@@ -243,6 +243,37 @@ public sealed partial class AlertTests(InfraFixture fixture)
         Assert.Equal(1, rule.Properties["severity"]!.GetValue<int>());
         // An exhausted escalation notifies on every evaluation that sees one; a Twilio failure once per outage.
         Assert.Equal(autoMitigate, rule.Properties["autoMitigate"]!.GetValue<bool>());
+    }
+
+    [Fact]
+    public void A_clinic_without_a_records_export_for_26_hours_raises_an_alert_per_clinic_on_the_event_ids_not_the_message_text()
+    {
+        var rule = Rule(LogAlert, "records-export-overdue");
+        var query = Query(rule);
+        Assert.Matches(@"^union traces, exceptions\s*\|", query);
+        // The events' ids and names, as the app defines them.
+        Assert.Contains($"EventName == \"{ClinicBackend.Application.Operations.OperationalEvents.RecordsExported.Name}\"", query, StringComparison.Ordinal);
+        Assert.Contains($"EventId == \"{ClinicBackend.Application.Operations.OperationalEvents.RecordsExported.Id}\"", query, StringComparison.Ordinal);
+        Assert.Contains($"EventName == \"{ClinicBackend.Application.Operations.OperationalEvents.ClinicRunFailed.Name}\"", query, StringComparison.Ordinal);
+        Assert.Contains("Run == \"ExportRecords\"", query, StringComparison.Ordinal);
+        Assert.DoesNotContain("message", query, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("LastExported < ago(26h)", query, StringComparison.Ordinal);
+        Assert.Contains("summarize LastExported = maxif(timestamp, Exported) by ClinicId", query, StringComparison.Ordinal);
+
+        var criterion = Criterion(rule);
+        var dimension = Assert.Single(criterion["dimensions"]!.AsArray())!;
+        Assert.Equal("ClinicId", Text(dimension["name"]));
+        Assert.Equal("GreaterThan", Text(criterion["operator"]));
+        Assert.Equal(0, criterion["threshold"]!.GetValue<double>());
+        // The window holds a night's export and the 26 hours after it.
+        Assert.True(Duration(rule.Properties["windowSize"]) > TimeSpan.FromHours(26));
+        Assert.Equal(TimeSpan.FromHours(1), Duration(rule.Properties["evaluationFrequency"]));
+
+        // The function the events come from runs at least once a day.
+        var schedule = infra.Main.Parameters["exportRecordsSchedule"]!["defaultValue"]!.GetValue<string>();
+        var runs = CrontabSchedule.Parse(schedule, new CrontabSchedule.ParseOptions { IncludingSeconds = true })
+            .GetNextOccurrences(new DateTime(2030, 1, 1), new DateTime(2030, 1, 3)).ToList();
+        Assert.True(runs.Count >= 2 && runs.Zip(runs.Skip(1), (a, b) => b - a).Max() <= TimeSpan.FromHours(24));
     }
 
     [GeneratedRegex(@"^\[reference\(resourceId\('Microsoft\.Resources/deployments', '([^']+)'\), '[^']+'\)\.outputs\.(\w+)\.value\]$")]

@@ -90,6 +90,15 @@ public sealed class AppSettingsTests(InfraFixture fixture)
     }
 
     [Fact]
+    public void Records_container_uri_is_the_records_modules_container_url()
+    {
+        var value = Value("Records__ContainerUri");
+        Assert.Equal("[parameters('recordsContainerUri')]", value);
+        Assert.Contains("'records'", Resolved("Records__ContainerUri"), StringComparison.Ordinal);
+        Assert.Contains(".outputs.containerUri.value", Resolved("Records__ContainerUri"), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Outbox_namespace_is_the_host_name_derived_from_the_service_bus_endpoint()
     {
         var value = Value("Outbox__ServiceBusNamespace");
@@ -137,6 +146,7 @@ public sealed class AppSettingsTests(InfraFixture fixture)
     [InlineData("Schedules__SweepMissedSessions", "0 15 * * * *")]
     [InlineData("Schedules__EscalateFlags", "0 * * * * *")]
     [InlineData("Schedules__ExpireOffers", "0 * * * * *")]
+    [InlineData("Schedules__ExportRecords", "0 0 2 * * *")]
     public void Timer_schedules_are_parameters_with_the_documented_defaults(string name, string schedule)
     {
         var resolved = Resolved(name);

@@ -9,6 +9,7 @@ public sealed partial class RoleAssignmentTests(InfraFixture fixture)
 {
     private const string TableDataContributor = "0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3";
     private const string BlobDataOwner = "b7e6dc6d-f1e8-4753-8033-0f276bb0955b";
+    private const string BlobDataContributor = "ba92f5b4-2d11-453d-a403-e96b0029c9fe";
     private const string QueueDataContributor = "974c5e8b-45b9-4653-ba55-5f855dd0fb88";
     private const string ServiceBusDataSender = "69a216fc-b8fb-44d8-bc22-1f3c2cd27a39";
     private const string ServiceBusDataReceiver = "4f6d3b9b-027b-4f4c-9142-0e5a2a2247e0";
@@ -66,7 +67,7 @@ public sealed partial class RoleAssignmentTests(InfraFixture fixture)
     {
         string[] allowed =
         [
-            TableDataContributor, BlobDataOwner, QueueDataContributor, ServiceBusDataSender, ServiceBusDataReceiver,
+            TableDataContributor, BlobDataOwner, BlobDataContributor, QueueDataContributor, ServiceBusDataSender, ServiceBusDataReceiver,
             KeyVaultSecretsUser, MonitoringMetricsPublisher,
         ];
         Assert.All(Assignments, a => Assert.Contains(RoleOf(a), allowed));
@@ -84,6 +85,7 @@ public sealed partial class RoleAssignmentTests(InfraFixture fixture)
             $"Microsoft.Storage/storageAccounts/{StorageName}: {TableDataContributor}",
             $"Microsoft.Storage/storageAccounts/{StorageName}: {BlobDataOwner}",
             $"Microsoft.Storage/storageAccounts/{StorageName}: {QueueDataContributor}",
+            $"Microsoft.Storage/storageAccounts/blobServices/containers/records: {BlobDataContributor}",
             $"Microsoft.ServiceBus/namespaces/queues/sms-outbox: {ServiceBusDataSender}",
             $"Microsoft.ServiceBus/namespaces/queues/sms-outbox: {ServiceBusDataReceiver}",
             $"Microsoft.ServiceBus/namespaces/topics/clinic-events: {ServiceBusDataSender}",
@@ -91,6 +93,17 @@ public sealed partial class RoleAssignmentTests(InfraFixture fixture)
             $"Microsoft.Insights/components/{AppInsightsName}: {MonitoringMetricsPublisher}",
         }.Order(StringComparer.Ordinal).ToList();
         Assert.Equal(expected, actual);
+    }
+
+    [Fact]
+    public void The_app_writes_records_only_to_the_records_container_and_holds_no_owner_role_on_the_records_account()
+    {
+        var records = Assignments.Where(a => ScopeOf(a).Type.StartsWith("Microsoft.Storage/storageAccounts/blobServices", StringComparison.Ordinal)).ToList();
+        var assignment = Assert.Single(records);
+        Assert.Equal(("Microsoft.Storage/storageAccounts/blobServices/containers", "records"), ScopeOf(assignment));
+        // Data Contributor writes blobs but, unlike Data Owner, cannot take an immutability policy off a version.
+        Assert.Equal(BlobDataContributor, RoleOf(assignment));
+        Assert.Contains("recordsAccountName", assignment.Scope, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -111,7 +124,7 @@ public sealed partial class RoleAssignmentTests(InfraFixture fixture)
 
     // Names resolved from main.bicep's variables: the role assignments' scopes must be the resources the
     // template creates (resolved to the same expression text).
-    private string StorageName => Leaf("Microsoft.Storage/storageAccounts");
+    private string StorageName => Assert.Single(infra.OfType("Microsoft.Storage/storageAccounts"), a => a.Template.DeploymentName == "storage").LeafName!;
 
     private string VaultName => Leaf("Microsoft.KeyVault/vaults");
 
