@@ -76,6 +76,7 @@ public sealed class TestApp : IAsyncDisposable
             // for Azurite in place of the managed-identity ones, so the settings stay as production needs them.
             config["ClinicStorage:ConnectionString"] = null; // also over local.settings.json
             config["ClinicStorage:TableServiceUri"] = "https://devstoreaccount1.table.core.windows.net/";
+            config["Records:ContainerUri"] = "https://devstoreaccount1.blob.core.windows.net/records";
             config["Auth:DevSigningKey"] = null;
         }
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
@@ -92,6 +93,7 @@ public sealed class TestApp : IAsyncDisposable
             builder.Services.AddSingleton(new Azure.Data.Tables.TableServiceClient(connectionString));
             builder.Services.AddSingleton(new Azure.Storage.Queues.QueueServiceClient(connectionString,
                 new Azure.Storage.Queues.QueueClientOptions { MessageEncoding = Azure.Storage.Queues.QueueMessageEncoding.Base64 }));
+            builder.Services.AddSingleton(new Azure.Storage.Blobs.BlobServiceClient(connectionString).GetBlobContainerClient($"{prefix}records"));
         }
         services?.Invoke(builder.Services);
         var app = LocalFunctionsHost.Build(builder);

@@ -58,6 +58,7 @@ public sealed class HostTests
             ["DispatchSms"] = "%Schedules__DispatchSms%",
             ["EscalateFlags"] = "%Schedules__EscalateFlags%",
             ["ExpireOffers"] = "%Schedules__ExpireOffers%",
+            ["ExportRecords"] = "%Schedules__ExportRecords%",
             ["NightlyReminders"] = "%Schedules__NightlyReminders%",
             ["SweepMissedSessions"] = "%Schedules__SweepMissedSessions%",
         }, timers);

@@ -20,6 +20,9 @@ public sealed class SettingsTests
     {
         { "Development", "Twilio:PublicBaseUrl", "not a url", "Twilio__PublicBaseUrl" },
         { "Production", "Twilio:PublicBaseUrl", "http://clinic.example.org", "Twilio__PublicBaseUrl" },
+        { "Development", "Records:ContainerUri", "not a url", "Records__ContainerUri" },
+        { "Production", "Records:ContainerUri", "http://account.blob.core.windows.net/records", "Records__ContainerUri" },
+        { "Production", "Records:ContainerUri", "https://account.blob.core.windows.net/", "Records__ContainerUri" },
         { "Production", "Twilio:PublicBaseUrl", "", "Twilio__PublicBaseUrl" },
         { "Development", "Twilio:AccountSid", "AC" + new string('0', 32), "Twilio__AuthToken" },
         { "Development", "Twilio:AccountSid", "not-a-sid", "Twilio__AccountSid" },
