@@ -18,7 +18,7 @@ public static class OperationalEvents
     public static readonly EventId ClinicRunFailed = new(9003, nameof(ClinicRunFailed));
 
     /// <summary>Crisis texts from numbers that are no patients came faster than the hourly page cap: the flags are on the urgent list, not paged.</summary>
-    public static readonly EventId UnknownSenderPagesCapped = new(9004, nameof(UnknownSenderPagesCapped));
+    public static readonly EventId UnknownSenderPagesCapped = new(9005, nameof(UnknownSenderPagesCapped));
 
     /// <summary>
     /// A clinic's records of the day are in the records container (logged as information, once a clinic and run): the
