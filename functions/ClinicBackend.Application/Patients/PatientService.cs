@@ -49,6 +49,7 @@ public sealed class PatientService(ClinicData data, ClinicAccess access, ClinicU
             commit.Insert(Keys.Patient(patient.Id), patient)
                 .Insert(Keys.PatientPhone(patient.Phone), new PhoneIndex(patient.Id))
                 .Audit("patient.registered", "patient", patient.Id, null, patient);
+            PatientWrites.IndexExternalId(commit, patient);
             return PatientState.On(patient, clinic, commit.Now);
         }, ct);
 
@@ -92,6 +93,10 @@ public sealed class PatientService(ClinicData data, ClinicAccess access, ClinicU
                 }
                 commit.Delete(Keys.PatientPhone(current.Value.Phone)).Insert(Keys.PatientPhone(patient.Phone), new PhoneIndex(patientId));
             }
+            if (patient.ExternalId != current.Value.ExternalId)
+            {
+                PatientWrites.IndexExternalId(commit, patient); // the old id's row is passed over by searches
+            }
             commit.Audit("patient.updated", "patient", patientId, current.Value, patient);
             return PatientState.On(patient, clinic, commit.Now);
         }, ct);
@@ -99,6 +104,24 @@ public sealed class PatientService(ClinicData data, ClinicAccess access, ClinicU
     /// <summary>Each patient needs their own number, and none of the clinic's on-call contacts may have it.</summary>
     private async Task<Problem?> PhoneInUseAsync(Clinic clinic, string phone, CancellationToken ct) =>
         await data.PatientByPhoneAsync(clinic.Id, phone, ct) is not null || clinic.Escalation.ContactByPhone(phone) is not null ? PhoneInUse() : null;
+
+    /// <summary>The clinic's patients with this external (EHR) id; usually one.</summary>
+    public async Task<Result<IReadOnlyList<Patient>>> FindByExternalIdAsync(Caller caller, string clinicId, string externalId, CancellationToken ct)
+    {
+        var stored = await access.RequireAsync(caller, clinicId, Need.Staff, ct);
+        if (!stored.IsSuccess)
+        {
+            return stored.Problem!;
+        }
+        if (!PlainText.IsValid(externalId, 64))
+        {
+            return Problem.Validation("identifier", "An external id is 1 to 64 printable characters.");
+        }
+        var now = time.Now();
+        var patients = await data.PatientsByExternalIdAsync(clinicId, externalId, now, ct);
+        reads.Record(clinicId, caller.ObjectId, patients.Select(p => p.Id), "record", now);
+        return patients.ToList();
+    }
 
     private static Problem PhoneInUse() => Problem.Conflict("phone-in-use", "Another patient or an on-call contact of this clinic has this phone number.",
         "Each patient needs their own mobile number, so replies reach the right person; check the number.");

@@ -156,6 +156,37 @@ public sealed partial class ClinicData(IDocumentStore store, EventRelay events, 
         return index is null ? null : await PatientAsync(clinicId, index.Value.PatientId, ct);
     }
 
+    /// <summary>
+    /// The patients whose external id is <paramref name="externalId"/>. Index rows of an id a patient no longer has are
+    /// passed over; a clinic whose patients were registered before the index gets their rows on its first search.
+    /// </summary>
+    public async Task<IReadOnlyList<Patient>> PatientsByExternalIdAsync(string clinicId, string externalId, Instant now, CancellationToken ct)
+    {
+        if (await store.GetAsync<ExternalIdsIndexed>(clinicId, Keys.PatientExternalIdsIndexed, ct) is null)
+        {
+            await IndexExternalIdsAsync(clinicId, now, ct);
+        }
+        var rows = await store.QueryPrefixAsync<ExternalIdIndex>(clinicId, Keys.PatientExternalIdPrefix(externalId), ct);
+        var patients = await Task.WhenAll(rows.Select(r => PatientAsync(clinicId, r.Value.PatientId, ct)));
+        return patients.Where(p => p?.Value.ExternalId == externalId).Select(p => p!.Value).OrderBy(p => p.Id, StringComparer.Ordinal).ToList();
+    }
+
+    /// <summary>Writes the external-id row of every patient of the clinic, then the mark that they are written. Safe to repeat.</summary>
+    private async Task IndexExternalIdsAsync(string clinicId, Instant now, CancellationToken ct)
+    {
+        var patients = await store.QueryPrefixAsync<Patient>(clinicId, Keys.PatientPrefix, ct);
+        foreach (var chunk in patients.Where(p => p.Value.ExternalId is not null).Chunk(IDocumentStore.MaxChangesPerCommit))
+        {
+            var commit = new ClinicCommit(clinicId, Actors.System, now);
+            foreach (var patient in chunk)
+            {
+                PatientWrites.IndexExternalId(commit, patient.Value);
+            }
+            await store.CommitAsync(clinicId, commit.Changes, ct);
+        }
+        await store.CommitAsync(clinicId, [new Change.Upsert(Keys.PatientExternalIdsIndexed, new ExternalIdsIndexed(now))], ct);
+    }
+
     public Task<Stored<Session>?> SessionAsync(string clinicId, string sessionId, CancellationToken ct) =>
         store.GetAsync<Session>(clinicId, Keys.Session(sessionId), ct);
 

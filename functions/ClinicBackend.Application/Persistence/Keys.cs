@@ -31,6 +31,12 @@ public static class Keys
     public static string Patient(string patientId) => $"patient|{patientId}";
     public const string PatientPrefix = "patient|";
     public static string PatientPhone(string e164) => $"tel|{e164}";
+    /// <summary>A patient under a hash of their external (EHR) id: the id is free text, so the key holds only its hash.</summary>
+    public static string PatientExternalId(string externalId, string patientId) => $"{PatientExternalIdPrefix(externalId)}{patientId}";
+    public static string PatientExternalIdPrefix(string externalId) =>
+        $"extid|{Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(externalId)))[..32]}|";
+    /// <summary>Written once every patient registered before the external-id index has its row.</summary>
+    public const string PatientExternalIdsIndexed = "extidindexed";
 
     public static string Session(string sessionId) => $"session|{sessionId}";
     /// <summary>The day index: one copy of each session under its clinic-local date and start.</summary>

@@ -45,6 +45,12 @@ public sealed record CourseHold(Session Session);
 /// <summary>Points at a course booking.</summary>
 public sealed record CourseBookingPointer(string CourseId);
 
+/// <summary>Points at a patient with an external id (the row's key holds the id's hash).</summary>
+public sealed record ExternalIdIndex(string PatientId);
+
+/// <summary>Marks a clinic whose patients all have their external-id rows.</summary>
+public sealed record ExternalIdsIndexed(Instant At);
+
 /// <summary>
 /// The texts of one clinic-local day as the report keeps them: a short key of each text's row, with its
 /// <see cref="SmsTally"/>. About 2,400 texts fit the row's 64 KB (40 sessions a day send about 100); past that, storing

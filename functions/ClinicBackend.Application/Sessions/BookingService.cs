@@ -15,6 +15,9 @@ public sealed record FreeSlot(ZonedDateTime Start, ZonedDateTime End, int FreeCh
 
 public sealed record Availability(Clinic Clinic, LocalDate Date, IReadOnlyList<FreeSlot> Slots);
 
+/// <summary>A booking request checked up to capacity: the clinic, the patient and the placed start.</summary>
+public sealed record BookingRequest(Clinic Clinic, Patient Patient, ZonedDateTime Start, ZonedDateTime End);
+
 /// <summary>
 /// Booking and moving sessions on the monitoring chairs. Capacity rests on insert conflicts of the chair
 /// claims in the same unit of work as the session: a booking that loses a race reads the winner's claims and
@@ -37,37 +40,14 @@ public sealed class BookingService(ClinicData data, ClinicAccess access, Session
     public Task<Result<Session>> BookAsync(Caller caller, string clinicId, BookInput input, CancellationToken ct) =>
         Concurrency.RetryOnConflictAsync<Session>(async () =>
         {
-            // The patient is read beside the access check, and looked at only once access is granted.
-            var accessTask = access.RequireAsync(caller, clinicId, Need.Staff, ct);
-            var patientTask = Ids.IsClinicId(clinicId) && Ids.IsGeneratedId(input.PatientId)
-                ? data.PatientAsync(clinicId, input.PatientId!, ct)
-                : Task.FromResult<Stored<Patient>?>(null);
-            await Task.WhenAll(accessTask, patientTask);
-            var stored = await accessTask;
-            if (!stored.IsSuccess)
+            var request = await PrepareAsync(caller, clinicId, input, ct);
+            if (!request.IsSuccess)
             {
-                return stored.Problem!;
+                return request.Problem!;
             }
-            var clinic = stored.Value.Value;
-            var errors = new FieldErrors();
-            if (string.IsNullOrEmpty(input.PatientId))
-            {
-                errors.Add("patientId", "patientId is required.");
-            }
-            var placed = Place(clinic, input.Start, errors);
-            if (!placed.IsSuccess)
-            {
-                return placed.Problem!;
-            }
-            var (start, end) = placed.Value;
-            var patient = await patientTask;
-            if (CheckPatient(patient?.Value) is { } refused)
-            {
-                return refused;
-            }
-            var now = time.Now();
-            var commit = new ClinicCommit(clinicId, caller.ObjectId, now);
-            var booked = await DecideBookAsync(commit, clinic, patient!.Value, start, end, ct);
+            var (clinic, patient, start, end) = request.Value;
+            var commit = new ClinicCommit(clinicId, caller.ObjectId, time.Now());
+            var booked = await DecideBookAsync(commit, clinic, patient, start, end, ct);
             if (!booked.IsSuccess)
             {
                 return booked;
@@ -77,6 +57,42 @@ public sealed class BookingService(ClinicData data, ClinicAccess access, Session
             await observer.SessionsChangedAsync(commit, clinic, [booked.Value], ct);
             return booked;
         });
+
+    /// <summary>
+    /// What a booking request asks for, checked as booking checks it before capacity: the caller's access, the fields, the
+    /// start placed in the clinic's zone, the patient registered, active and enrolled.
+    /// </summary>
+    public async Task<Result<BookingRequest>> PrepareAsync(Caller caller, string clinicId, BookInput input, CancellationToken ct)
+    {
+        // The patient is read beside the access check, and looked at only once access is granted.
+        var accessTask = access.RequireAsync(caller, clinicId, Need.Staff, ct);
+        var patientTask = Ids.IsClinicId(clinicId) && Ids.IsGeneratedId(input.PatientId)
+            ? data.PatientAsync(clinicId, input.PatientId!, ct)
+            : Task.FromResult<Stored<Patient>?>(null);
+        await Task.WhenAll(accessTask, patientTask);
+        var stored = await accessTask;
+        if (!stored.IsSuccess)
+        {
+            return stored.Problem!;
+        }
+        var clinic = stored.Value.Value;
+        var errors = new FieldErrors();
+        if (string.IsNullOrEmpty(input.PatientId))
+        {
+            errors.Add("patientId", "patientId is required.");
+        }
+        var placed = Place(clinic, input.Start, errors);
+        if (!placed.IsSuccess)
+        {
+            return placed.Problem!;
+        }
+        var patient = (await patientTask)?.Value;
+        if (CheckPatient(patient) is { } refused)
+        {
+            return refused;
+        }
+        return new BookingRequest(clinic, patient!, placed.Value.Start, placed.Value.End);
+    }
 
     public Task<Result<Session>> RescheduleAsync(Caller caller, string clinicId, string sessionId, RescheduleInput input, int? ifMatch, CancellationToken ct) =>
         updater.ChangeAsync(caller, clinicId, sessionId, ifMatch, "session.rescheduled", async (clinic, stored, commit) =>
@@ -112,12 +128,22 @@ public sealed class BookingService(ClinicData data, ClinicAccess access, Session
             return Problem.Validation("date", "Give date=YYYY-MM-DD, a real calendar date between 1900 and 2199.");
         }
         var clinic = stored.Value.Value;
+        return new Availability(clinic, day, await FreeSlotsAsync(clinic, day, day.PlusDays(1), ct));
+    }
+
+    /// <summary>The starts booking accepts now on the clinic-local days [from, toExclusive), with their free chairs, by start.</summary>
+    public async Task<IReadOnlyList<FreeSlot>> FreeSlotsAsync(Clinic clinic, LocalDate from, LocalDate toExclusive, CancellationToken ct)
+    {
         var now = time.Now();
-        var starts = BookingRules.GridStarts(clinic, day).Where(s => BookingRules.CheckStart(clinic, s.Start, s.End, now) is null).ToList();
+        var starts = new List<(ZonedDateTime Start, ZonedDateTime End)>();
+        for (var day = from; day < toExclusive; day = day.PlusDays(1))
+        {
+            starts.AddRange(BookingRules.GridStarts(clinic, day).Where(s => BookingRules.CheckStart(clinic, s.Start, s.End, now) is null));
+        }
         var slots = new List<FreeSlot>();
         if (starts.Count > 0)
         {
-            var chairs = await data.ChairsAsync(clinic, starts[0].Start.ToInstant(), starts[^1].End.ToInstant(), ct);
+            var chairs = await data.ChairsAsync(clinic, starts[0].Start.ToInstant(), starts.Max(s => s.End.ToInstant()), ct);
             foreach (var (start, end) in starts)
             {
                 var free = chairs.FreeOver(BookingRules.Ticks(start.ToInstant(), end.ToInstant()));
@@ -127,7 +153,7 @@ public sealed class BookingService(ClinicData data, ClinicAccess access, Session
                 }
             }
         }
-        return new Availability(clinic, day, slots);
+        return slots;
     }
 
     /// <summary>
@@ -145,7 +171,8 @@ public sealed class BookingService(ClinicData data, ClinicAccess access, Session
     }
 
     /// <summary>The session booking would create now (its chairs chosen), or why not; writes nothing.</summary>
-    public async Task<Result<Session>> DecideNewSessionAsync(Clinic clinic, Patient patient, ZonedDateTime start, ZonedDateTime end, Instant now, string actor, CancellationToken ct)
+    public async Task<Result<Session>> DecideNewSessionAsync(Clinic clinic, Patient patient, ZonedDateTime start, ZonedDateTime end, Instant now, string actor,
+        CancellationToken ct, string? sessionId = null)
     {
         if (CheckPatient(patient) is { } refused)
         {
@@ -155,7 +182,7 @@ public sealed class BookingService(ClinicData data, ClinicAccess access, Session
         {
             return rule;
         }
-        var sessionId = Ids.New();
+        sessionId ??= Ids.New();
         var chairsTask = data.ChairsAsync(clinic, start.ToInstant(), end.ToInstant(), ct);
         var dayClaimTask = data.PatientDayClaimAsync(clinic.Id, patient.Id, start.Date, ct);
         var assignment = (await chairsTask).Assign(BookingRules.Ticks(start.ToInstant(), end.ToInstant()), sessionId);

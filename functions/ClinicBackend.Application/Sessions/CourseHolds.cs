@@ -20,9 +20,24 @@ public sealed class CourseHolds(ClinicData data, ISessionObserver observer, Time
     public static readonly Duration ReservationTime = Duration.FromMinutes(2);
 
     public async Task OpenAsync(CourseBooking course, string clinicId, CancellationToken ct) =>
-        await data.CommitAsync(new ClinicCommit(clinicId, course.Actor, course.CreatedAt)
+        await data.CommitAsync(Open(course, clinicId), ct);
+
+    /// <summary>
+    /// Opens a booking that holds one decided session, in one transaction: a lost race for a claim writes nothing
+    /// (<see cref="CommitConflictException"/>).
+    /// </summary>
+    public async Task OpenHoldingAsync(CourseBooking course, string clinicId, Session session, CancellationToken ct)
+    {
+        var commit = Open(course with { SessionIds = [session.Id] }, clinicId);
+        SessionWrites.InsertClaims(commit, session);
+        commit.Insert(Keys.CourseHold(course.Id, session.Id), new CourseHold(session));
+        await data.CommitAsync(commit, ct);
+    }
+
+    private static ClinicCommit Open(CourseBooking course, string clinicId) =>
+        new ClinicCommit(clinicId, course.Actor, course.CreatedAt)
             .Insert(Keys.CourseBooking(course.Id), course)
-            .Insert(Keys.CourseExpiry(course.ExpiresAt, course.Id), new CourseBookingPointer(course.Id)), ct);
+            .Insert(Keys.CourseExpiry(course.ExpiresAt, course.Id), new CourseBookingPointer(course.Id));
 
     /// <summary>Holds a decided session for the booking; false when the booking no longer reserves (it expired).</summary>
     public async Task<bool> HoldAsync(string clinicId, string courseId, Session session, CancellationToken ct)

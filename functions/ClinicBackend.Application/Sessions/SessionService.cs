@@ -4,6 +4,7 @@ using ClinicBackend.Domain.Access;
 using ClinicBackend.Domain.Common;
 using ClinicBackend.Domain.Sessions;
 using ClinicBackend.Domain.Time;
+using NodaTime;
 
 namespace ClinicBackend.Application.Sessions;
 
@@ -57,6 +58,41 @@ public sealed class SessionService(ClinicData data, ClinicAccess access, Session
         }
         reads.Record(clinicId, caller.ObjectId, sessions.Select(s => s.PatientId), "sessions", time.Now());
         return sessions.OrderBy(s => s.StartUtc).ToList();
+    }
+
+    /// <summary>
+    /// Sessions by start in [from, to): a patient's (either bound may be left open), or the clinic's over at most
+    /// <see cref="StartSearch.MaxDays"/> clinic-local days. An unknown patient has none.
+    /// </summary>
+    public async Task<Result<IReadOnlyList<Session>>> SearchAsync(Caller caller, string clinicId, Instant? from, Instant? to, string? patientId, CancellationToken ct)
+    {
+        var stored = await access.RequireAsync(caller, clinicId, Need.Staff, ct);
+        if (!stored.IsSuccess)
+        {
+            return stored.Problem!;
+        }
+        var zone = stored.Value.Value.Zone;
+        IReadOnlyList<Session> sessions;
+        if (patientId is not null)
+        {
+            sessions = Ids.IsGeneratedId(patientId) ? await data.PatientSessionsAsync(clinicId, patientId, ct, from?.InZone(zone).Date) : [];
+        }
+        else if (from is { } start && to is { } end && end > start)
+        {
+            var (firstDay, lastDay) = (start.InZone(zone).Date, (end - Duration.Epsilon).InZone(zone).Date);
+            if (Period.Between(firstDay, lastDay, PeriodUnits.Days).Days >= StartSearch.MaxDays)
+            {
+                return Problem.Validation("date", $"Without a patient, a search spans at most {StartSearch.MaxDays} days; ask for a shorter range.");
+            }
+            sessions = await data.SessionsOnDaysAsync(clinicId, firstDay, lastDay.PlusDays(1), ct);
+        }
+        else
+        {
+            return Problem.Validation("date", "Give a patient, or a range of at most 31 days (both a lower and an upper bound).");
+        }
+        var found = sessions.Where(s => (from is null || s.StartUtc >= from) && (to is null || s.StartUtc < to)).OrderBy(s => s.StartUtc).ToList();
+        reads.Record(clinicId, caller.ObjectId, found.Select(s => s.PatientId), "sessions", time.Now());
+        return found;
     }
 
     public Task<Result<Session>> CancelAsync(Caller caller, string clinicId, string sessionId, CancelInput input, int? ifMatch, CancellationToken ct) =>

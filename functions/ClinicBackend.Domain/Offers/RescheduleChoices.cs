@@ -17,26 +17,31 @@ public static class RescheduleChoices
         var today = now.InZone(clinic.Zone).Date;
         var otherDays = liveInWindow.Where(s => s.PatientId == moving.PatientId && s.Id != moving.Id && s.IsLive).Select(s => s.Date).ToHashSet();
         var others = liveInWindow.Where(s => s.Id != moving.Id && s.IsLive).ToList();
-        var wanted = moving.Start.TimeOfDay;
-        var byDay = new List<List<ZonedDateTime>>();
+        var free = new List<ZonedDateTime>();
         for (var day = today; day <= today.PlusDays(clinic.SelfService.OfferDays); day = day.PlusDays(1))
         {
             if (otherDays.Contains(day))
             {
                 continue;
             }
-            var free = BookingRules.GridStarts(clinic, day)
+            free.AddRange(BookingRules.GridStarts(clinic, day)
                 .Where(s => s.Start.ToInstant() != moving.StartUtc && BookingRules.CheckStart(clinic, s.Start, s.End, now) is null)
                 .Where(s => Overlapping(others, s.Start.ToInstant(), s.End.ToInstant()) < clinic.Chairs)
-                .OrderBy(s => Distance(s.Start.TimeOfDay, wanted))
-                .Select(s => s.Start)
-                .ToList();
-            if (free.Count > 0)
-            {
-                byDay.Add(free);
-            }
+                .Select(s => s.Start));
         }
-        // Best start of each day first, days ordered by how close that start is to the wanted time; then seconds.
+        return Spread(free, moving.Start.TimeOfDay, count);
+    }
+
+    /// <summary>
+    /// Up to <paramref name="count"/> of the free starts, spread over the days: the start of each day closest to the wanted
+    /// time of day first, days ordered by how close that start is (then by date); then each day's second best, and so on.
+    /// The chosen starts come back in time order.
+    /// </summary>
+    public static IReadOnlyList<ZonedDateTime> Spread(IEnumerable<ZonedDateTime> free, LocalTime wanted, int count)
+    {
+        var byDay = free.GroupBy(s => s.Date)
+            .Select(d => d.OrderBy(s => Distance(s.TimeOfDay, wanted)).ThenBy(s => s.ToInstant()).ToList())
+            .ToList();
         var ranked = byDay.OrderBy(d => Distance(d[0].TimeOfDay, wanted)).ThenBy(d => d[0].LocalDateTime).ToList();
         var chosen = new List<ZonedDateTime>();
         for (var round = 0; chosen.Count < count && ranked.Any(d => d.Count > round); round++)
