@@ -25,6 +25,8 @@ public sealed class ClinicInput
     public bool? TwilioAdvancedOptOut { get; set; }
     public EscalationInput? Escalation { get; set; }
     public SelfServiceInput? SelfService { get; set; }
+    /// <summary>An absolute URI; an empty string goes back to the default.</summary>
+    public string? ExternalIdSystem { get; set; }
 }
 
 /// <summary>What patients may do by text; absent fields keep their value.</summary>
@@ -143,6 +145,11 @@ public static class ClinicInputs
                 errors.Add("selfService.waitlistOfferMinutes", "waitlistOfferMinutes must be between 5 and 1440: how long a freed chair is held for one patient.");
             }
         }
+        if (input.ExternalIdSystem is { Length: > 0 } system
+            && (system.Length > 200 || !Uri.TryCreate(system, UriKind.Absolute, out var uri) || !PlainText.IsValid(system, 200) || system.Any(char.IsWhiteSpace) || uri.Scheme is not ("http" or "https" or "urn")))
+        {
+            errors.Add("externalIdSystem", "Give the absolute URI (http, https or urn, up to 200 characters, no spaces) of the system that issues patients' externalId, or \"\" for the default.");
+        }
         if (errors.Any)
         {
             return errors.ToProblem();
@@ -166,6 +173,7 @@ public static class ClinicInputs
             TwilioAdvancedOptOut = input.TwilioAdvancedOptOut ?? existing?.TwilioAdvancedOptOut ?? false,
             Escalation = escalation,
             SelfService = selfService,
+            ExternalIdSystem = input.ExternalIdSystem is null ? existing?.ExternalIdSystem : input.ExternalIdSystem.Length == 0 ? null : input.ExternalIdSystem,
             Version = existing is null ? 1 : existing.Version + 1,
             CreatedAt = existing?.CreatedAt ?? now,
         };

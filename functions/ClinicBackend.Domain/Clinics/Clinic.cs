@@ -60,10 +60,15 @@ public sealed record Clinic
     public bool TwilioAdvancedOptOut { get; init; }
     public EscalationSettings Escalation { get; init; } = EscalationSettings.Default;
     public SelfServiceSettings SelfService { get; init; } = SelfServiceSettings.Default;
+    /// <summary>The URI of the system that issues patients' externalId (the EHR's), as FHIR identifiers name it; null for the default.</summary>
+    public string? ExternalIdSystem { get; init; }
     public int Version { get; init; } = 1;
     public Instant CreatedAt { get; init; }
 
     public DateTimeZone Zone => DateTimeZoneProviders.Tzdb[TimeZone];
 
     public DayHours? HoursOn(IsoDayOfWeek day) => OpeningHours.GetValueOrDefault(day);
+
+    /// <summary>The system of patients' external ids: the clinic's own setting, or a URI of this service that names the clinic.</summary>
+    public string PatientIdentifierSystem => ExternalIdSystem ?? $"https://clinic-backend.dev/fhir/{Id}/external-id";
 }

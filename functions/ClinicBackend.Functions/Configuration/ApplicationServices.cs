@@ -17,6 +17,7 @@ using ClinicBackend.Application.Sweep;
 using ClinicBackend.Application.Waitlist;
 using ClinicBackend.Domain.Events;
 using ClinicBackend.Domain.Messaging;
+using ClinicBackend.Functions.Fhir;
 using ClinicBackend.Functions.Pipeline;
 using ClinicBackend.Functions.Sms;
 using ClinicBackend.Infrastructure.Events;
@@ -48,6 +49,8 @@ public static class ApplicationServices
         services.AddSingleton<CourseHolds>();
         services.AddSingleton<CourseBookingService>();
         services.AddSingleton<SessionService>();
+        services.AddSingleton<SessionHolds>();
+        services.AddSingleton<StartSearch>();
         services.AddSingleton<ISessionObserver, SessionSideEffects>();
         services.AddSingleton<FlagService>();
         services.AddSingleton<ReportService>();
@@ -73,6 +76,8 @@ public static class ApplicationServices
         services.AddSingleton<RecordExports>();
         services.AddSingleton<ScheduledRuns>();
         services.AddSingleton(new SendRateLimiter());
+        // FHIR scheduling over the same services
+        services.AddSingleton<FhirScheduling>();
         // HTTP pipeline and Twilio's wire formats
         services.AddSingleton<HttpPipeline>();
         services.AddSingleton(sp => new TwilioWebhookGate(sp.GetRequiredService<TwilioSignature>(), sp.GetRequiredService<IOptions<TwilioOptions>>().Value));

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using ClinicBackend.Functions.Auth;
+using ClinicBackend.Functions.Fhir;
 using ClinicBackend.Functions.Http;
 using ClinicBackend.Functions.Sms;
 using ClinicBackend.Functions.Triggers;
@@ -14,7 +15,8 @@ namespace ClinicBackend.Functions.Pipeline;
 /// <summary>
 /// What runs around every HTTP function, in both hosts: the gate of its endpoint (a bearer token, or Twilio's
 /// signature, or none), then the function; an unexpected exception becomes a problem+json 500 whose
-/// correlation id is in the body and in the error log, with no request data in either. The worker runs it
+/// correlation id is in the body and in the error log, with no request data in either. On a FHIR route (below /api/fhir) both
+/// are written as OperationOutcomes. The worker runs it
 /// from <see cref="HttpPipelineMiddleware"/>, the local host calls it directly.
 /// </summary>
 public sealed class HttpPipeline(RequestAuthenticator authenticator, TwilioWebhookGate twilio, ILogger<HttpPipeline> logger)
@@ -61,6 +63,7 @@ public sealed class HttpPipeline(RequestAuthenticator authenticator, TwilioWebho
         }
     }
 
+    /// <summary>Writes a refusal or failure; on a FHIR route as an OperationOutcome.</summary>
     public static Task WriteAsync(IActionResult result, HttpContext http) =>
-        result.ExecuteResultAsync(new ActionContext(http, http.GetRouteData(), new ActionDescriptor()));
+        FhirResult.ForRoute(result, http.Request).ExecuteResultAsync(new ActionContext(http, http.GetRouteData(), new ActionDescriptor()));
 }

@@ -23,6 +23,7 @@ public sealed record ClinicResponse(
     bool TwilioAdvancedOptOut,
     EscalationResponse Escalation,
     SelfServiceResponse SelfService,
+    string ExternalIdSystem,
     int Version)
 {
     public static ClinicResponse From(Clinic c) => new(
@@ -33,7 +34,7 @@ public sealed record ClinicResponse(
         RemindersResponse.From(c.Reminders), c.MissedGraceMinutes, c.CadenceGraceDays, c.TwilioAdvancedOptOut,
         new EscalationResponse(c.Escalation.Contacts.Select(o => new ContactResponse(o.Name, o.Phone)).ToList(), c.Escalation.AckMinutes),
         new SelfServiceResponse(c.SelfService.Reschedule, c.SelfService.OfferDays, c.SelfService.OfferMinutes, c.SelfService.Waitlist, c.SelfService.WaitlistOfferMinutes),
-        c.Version);
+        c.PatientIdentifierSystem, c.Version);
 }
 
 public sealed record RemindersResponse(string DayBeforeAt, string[] QuietHours, string RideCheckAt)
