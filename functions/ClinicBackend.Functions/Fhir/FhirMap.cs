@@ -115,11 +115,18 @@ public static class FhirMap
         Link = [new Bundle.LinkComponent { Relation = "self", Url = self }],
         Entry = found.Select(r => new Bundle.EntryComponent
         {
-            FullUrl = r.Id is null ? null : $"{baseUrl}/{r.TypeName}/{r.Id}",
+            FullUrl = r.Id is null ? ContentUrn(r) : $"{baseUrl}/{r.TypeName}/{r.Id}",
             Resource = r,
             Search = new Bundle.SearchComponent { Mode = Bundle.SearchEntryMode.Match },
         }).ToList(),
     };
+
+    /// <summary>A resource without an id (a proposal) is named by a UUID of its content: the same proposal, the same name.</summary>
+    private static string ContentUrn(Resource resource)
+    {
+        var hash = System.Security.Cryptography.SHA256.HashData(FhirJson.Serialize(resource));
+        return $"urn:uuid:{new Guid(hash.AsSpan(0, 16))}";
+    }
 
     /// <summary>
     /// The booking request a proposed appointment makes: its patient and its start as clinic-local time. The start must be a
