@@ -33,6 +33,7 @@ public sealed class ClinicService(ClinicData data, ClinicAccess access, TimeProv
         {
             await data.CommitAsync(new ClinicCommit(clinic.Id, caller.ObjectId, now)
                 .Insert(Keys.Clinic, clinic)
+                .Insert(Keys.PatientExternalIdsIndexed, new ExternalIdsIndexed(now)) // no patients yet: each gets its row as registered
                 .Audit("clinic.created", "clinic", clinic.Id, null, clinic), ct);
         }
         catch (CommitConflictException)

@@ -32,7 +32,8 @@ public static class FhirJson
         try
         {
             var reader = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = 32 });
-            return (Deserializer.DeserializeResource(ref reader), []);
+            var resource = Deserializer.DeserializeResource(ref reader);
+            return reader.Read() ? (null, ["The body holds more than one JSON value; send one resource."]) : (resource, []);
         }
         catch (DeserializationFailedException e)
         {

@@ -26,7 +26,7 @@ public sealed class OpenApiTests
     }
 
     [Fact]
-    public async Task Every_operation_documents_its_refusals_as_problem_details_and_references_resolve()
+    public async Task Every_operation_documents_its_refusals_as_problem_details_or_operation_outcomes_and_references_resolve()
     {
         await using var app = await TestApp.StartAsync();
         var doc = (await app.GetAsync("/api/openapi.json", token: null)).Expect(200).Json!.AsObject();
@@ -45,9 +45,11 @@ public sealed class OpenApiTests
                 {
                     Assert.True(responses.ContainsKey("401"), $"{method} {route} documents 401");
                 }
+                // FHIR routes refuse with OperationOutcomes, every other route with problem details.
+                var refusal = route.StartsWith("/fhir/", StringComparison.Ordinal) ? "application/fhir+json" : "application/problem+json";
                 foreach (var (status, response) in responses.Where(r => r.Key.StartsWith('4')))
                 {
-                    Assert.True(response!["content"]?["application/problem+json"] is not null, $"{method} {route} {status} is problem+json");
+                    Assert.True(response!["content"]?[refusal] is not null, $"{method} {route} {status} is {refusal}");
                 }
             }
         }

@@ -10,7 +10,7 @@ namespace ClinicBackend.Integration.Tests.Corpus;
 /// Issue #12: no input gives a 5xx. The corpus is generated from the served openapi.json (a new route is covered without new
 /// test code) and sent over HTTP as the clinic's admin (or a platform admin where no clinic is named), so the requests reach
 /// validation. Every request that breaks the contract must get a 4xx problem (application/problem+json with a detail) and
-/// leave every row of the clinic's partition and of the directory as it was (same keys, same ETags: not even rewritten); one
+/// leave every row of the clinic's partition and of the directory as it was (on a FHIR route the refusal is an OperationOutcome) (same keys, same ETags: not even rewritten); one
 /// that keeps it may succeed (then the corpus waits for its events to be relayed and takes a fresh snapshot). Reads of patient
 /// data are audited in the background: those audit rows are left out of the comparison.
 /// </summary>
@@ -128,8 +128,21 @@ public sealed class BadInputCorpusTests(ITestOutputHelper output) : TwilioAppTes
         return reply.Status;
     }
 
+    /// <summary>A problem with a detail and its status; on a FHIR route an OperationOutcome whose every issue says what to change.</summary>
     private static bool IsProblem(Reply reply)
     {
+        if (reply.ContentType?.StartsWith("application/fhir+json", StringComparison.Ordinal) == true)
+        {
+            try
+            {
+                var issues = reply.Json?["resourceType"]?.ToString() == "OperationOutcome" ? reply.Json["issue"]?.AsArray() : null;
+                return issues is { Count: > 0 } && issues.All(i => !string.IsNullOrWhiteSpace(i?["diagnostics"]?.ToString()) && i["code"] is not null);
+            }
+            catch (System.Text.Json.JsonException)
+            {
+                return false;
+            }
+        }
         if (reply.ContentType?.StartsWith("application/problem+json", StringComparison.Ordinal) != true)
         {
             return false;
