@@ -43,5 +43,10 @@ public static class FhirJson
         {
             return (null, [$"The body is not valid JSON ({e.Message})."]);
         }
+        catch (InvalidOperationException e)
+        {
+            // The reader's own refusals: text that is not UTF-8, an unpaired surrogate, a value where an object belongs.
+            return (null, [$"The body is not a FHIR resource in valid JSON text ({e.Message})."]);
+        }
     }
 }

@@ -42,6 +42,10 @@ public static class FhirRequest
         {
             return Invalid("_pretty", "_pretty is true or false, given once.");
         }
+        if (!IsUtf8(request.QueryString.Value ?? ""))
+        {
+            return Invalid("query", "The query is not valid UTF-8 text once percent-decoded; percent-encode the UTF-8 bytes of each value.");
+        }
         var unknown = request.Query.Keys.FirstOrDefault(k => !GeneralParameters.Contains(k) && !parameters.Contains(k));
         return unknown is null ? null : Invalid(unknown, parameters.Count == 0
             ? $"This interaction takes no parameter {unknown}; only {string.Join(", ", GeneralParameters)}."
@@ -85,6 +89,35 @@ public static class FhirRequest
         }
         return resource is T typed ? typed : Problem.Validation("resourceType", $"The body must be a {typeof(T).Name} resource, not {resource.TypeName}.");
     }
+
+    /// <summary>Whether a raw query's percent-escapes spell UTF-8 (the server leaves escapes of invalid bytes as they are).</summary>
+    private static bool IsUtf8(string rawQuery)
+    {
+        var bytes = new List<byte>(rawQuery.Length);
+        for (var i = 0; i < rawQuery.Length; i++)
+        {
+            if (rawQuery[i] == '%' && i + 2 < rawQuery.Length && byte.TryParse(rawQuery.AsSpan(i + 1, 2), System.Globalization.NumberStyles.HexNumber, null, out var b))
+            {
+                bytes.Add(b);
+                i += 2;
+            }
+            else
+            {
+                bytes.AddRange(System.Text.Encoding.UTF8.GetBytes(rawQuery[i].ToString()));
+            }
+        }
+        try
+        {
+            _ = StrictUtf8.GetString([.. bytes]);
+            return true;
+        }
+        catch (System.Text.DecoderFallbackException)
+        {
+            return false;
+        }
+    }
+
+    private static readonly System.Text.UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     private static FhirResult Invalid(string name, string message) => FhirResult.Refusal(Problem.Validation(name, message));
 

@@ -479,11 +479,7 @@ public sealed class CorpusBuilder(OpenApiContract contract, SchemaOracle oracle,
         }
     }
 
-    /// <summary>A string that holds a date or a date-time (by format, by pattern, or named for a point in time).</summary>
-    private static bool HoldsDates(JsonObject schema) =>
-        schema["format"]?.ToString() is "date" or "date-time"
-        || schema["pattern"]?.ToString().Contains(@"\d{4}-", StringComparison.Ordinal) == true
-        || schema["description"]?.ToString().Contains("ISO 8601", StringComparison.Ordinal) == true;
+    private static bool HoldsDates(JsonObject schema) => SchemaOracle.HoldsDates(schema);
 
     // ---------------------------------------------------------------- Twilio's webhooks
 

@@ -99,11 +99,22 @@ public sealed partial class SchemaOracle(OpenApiContract contract)
         {
             return false;
         }
-        // A date, or a date-time, outside the calendar the API computes with.
+        // A date, or a date-time, outside the calendar the API computes with (in a field that holds dates: free text may start
+        // with anything).
+        if (!HoldsDates(schema))
+        {
+            return true;
+        }
         var date = LeadingDate().Match(text);
         return !date.Success || !DateOnly.TryParseExact(date.Value, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day)
             || ClinicTime.IsWithinCalendar(new NodaTime.LocalDate(day.Year, day.Month, day.Day));
     }
+
+    /// <summary>A string that holds a date or a date-time (by format, by pattern, or named for a point in time).</summary>
+    public static bool HoldsDates(JsonObject schema) =>
+        schema["format"]?.ToString() is "date" or "date-time"
+        || schema["pattern"]?.ToString().Contains(@"\d{4}-", StringComparison.Ordinal) == true
+        || schema["description"]?.ToString().Contains("ISO 8601", StringComparison.Ordinal) == true;
 
     private static bool NumberConforms(double value, JsonObject schema) =>
         !(schema["minimum"] is { } min && value < min.GetValue<double>())
