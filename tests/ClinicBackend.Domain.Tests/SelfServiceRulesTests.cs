@@ -14,6 +14,20 @@ public sealed class SelfServiceRulesTests
     // Monday 2026-11-30 10:00 in New York.
     private static readonly Instant Monday1000 = Instant.FromUtc(2026, 11, 30, 15, 0);
 
+    [Fact]
+    public void Spread_takes_each_days_closest_start_first_then_the_next_closest_and_answers_in_time_order()
+    {
+        var zone = DateTimeZoneProviders.Tzdb["America/New_York"];
+        ZonedDateTime At(int day, int hour, int minute) => new LocalDateTime(2026, 12, day, hour, minute).InZoneLeniently(zone);
+        ZonedDateTime[] free = [At(7, 8, 0), At(7, 11, 0), At(7, 12, 0), At(8, 10, 15), At(8, 9, 30), At(9, 14, 0)];
+
+        var chosen = RescheduleChoices.Spread(free, new LocalTime(10, 0), 4);
+
+        // Best of each day: Dec 8 10:15 (15 min off), Dec 7 11:00 (60), Dec 9 14:00 (240); then Dec 8's next best, 09:30.
+        Assert.Equal([At(7, 11, 0), At(8, 9, 30), At(8, 10, 15), At(9, 14, 0)], chosen);
+        Assert.Empty(RescheduleChoices.Spread([], new LocalTime(10, 0), 4));
+    }
+
     private static Session Booked(string id, string patient, LocalDateTime start, Clinic clinic)
     {
         var zone = clinic.Zone;
