@@ -35,6 +35,8 @@ public sealed class ReportFormatTests
     [InlineData("image/svg+xml;q=0.9, text/csv;q=0.9", ReportFormat.Csv)] // a tie: JSON, then CSV, then SVG
     [InlineData("application/json;q=0, */*", ReportFormat.Csv)] // q=0 refuses JSON
     [InlineData("not a media type", ReportFormat.Json)] // unreadable: as if absent
+    [InlineData("text/csv, not a media type", ReportFormat.Csv)] // what is unreadable is skipped
+    [InlineData("*/csv", null)] // not a media range RFC 9110 allows: matches nothing
     [InlineData("application/pdf", null)]
     [InlineData("text/html, application/xml", null)]
     [InlineData("application/json;q=0", null)]

@@ -9,8 +9,8 @@ public sealed class TwilioWireFormatTests
     [Fact]
     public void TwiML_escapes_and_holds_at_most_one_message()
     {
-        Assert.Equal("<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response><Message>Smith &amp; Sons &lt;clinic&gt;</Message></Response>", TwiML.Reply("Smith & Sons <clinic>"));
-        Assert.Equal("<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response></Response>", TwiML.Reply(null));
+        Assert.Equal("<?xml version=\"1.0\" encoding=\"utf-8\"?><Response><Message>Smith &amp; Sons &lt;clinic&gt;</Message></Response>", TwiML.Reply("Smith & Sons <clinic>"));
+        Assert.Equal("<?xml version=\"1.0\" encoding=\"utf-8\"?><Response></Response>", TwiML.Reply(null));
     }
 
     [Fact]

@@ -1,11 +1,13 @@
 using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+using System.Text.RegularExpressions;
 using ClinicBackend.Domain.Common;
 using Microsoft.AspNetCore.Http;
 
 namespace ClinicBackend.Functions.Http;
 
 /// <summary>Reads request bodies: at most 64 KiB, JSON only, strict field and type checks, precise errors.</summary>
-public static class RequestReader
+public static partial class RequestReader
 {
     public const int MaxBodyBytes = 64 * 1024;
 
@@ -35,20 +37,28 @@ public static class RequestReader
         {
             return Problem.Validation("body", "A JSON object is required.");
         }
+        JsonValueKind root;
         try
         {
-            // A key given twice is refused: which value counts would be up to each parser on the way.
-            using var syntax = JsonDocument.Parse(bytes.Value, new JsonDocumentOptions { MaxDepth = ApiJson.Options.MaxDepth, AllowDuplicateProperties = false });
-            if (syntax.RootElement.ValueKind != JsonValueKind.Object)
-            {
-                return Problem.Validation("body", "The body must be a JSON object.");
-            }
+            using var syntax = JsonDocument.Parse(bytes.Value, new JsonDocumentOptions { MaxDepth = ApiJson.Options.MaxDepth });
+            root = syntax.RootElement.ValueKind;
         }
-        catch (JsonException e)
+        catch (JsonException)
         {
-            return Problem.Validation("body", e.Message.StartsWith("Duplicate", StringComparison.Ordinal)
-                ? "A field appears twice in the body; send each field once."
-                : "The body is not valid JSON.");
+            return Problem.Validation("body", "The body is not valid JSON.");
+        }
+        try
+        {
+            // Well-formed, so all this parse can refuse is a key given twice: which value counts would be up to each parser on the way.
+            using var unique = JsonDocument.Parse(bytes.Value, new JsonDocumentOptions { MaxDepth = ApiJson.Options.MaxDepth, AllowDuplicateProperties = false });
+        }
+        catch (JsonException)
+        {
+            return Problem.Validation("body", "A field appears twice in the body; send each field once.");
+        }
+        if (root != JsonValueKind.Object)
+        {
+            return Problem.Validation("body", "The body must be a JSON object.");
         }
         try
         {
@@ -57,7 +67,9 @@ public static class RequestReader
         }
         catch (JsonException e)
         {
-            return Problem.Validation(FieldOf(e.Path), Describe(e));
+            return Problem.Validation(FieldOf(e.Path), IsUnknownField(typeof(T), e.Path)
+                ? "This field is not part of the request; remove it (check its spelling)."
+                : "This field has the wrong type or format.");
         }
     }
 
@@ -100,17 +112,37 @@ public static class RequestReader
         return path.StartsWith("$.", StringComparison.Ordinal) ? path[2..] : path.TrimStart('$');
     }
 
-    private static string Describe(JsonException e)
+    /// <summary>
+    /// Whether the serializer's error path ends in a field the request type has no member for. The path is followed
+    /// through the serializer's own metadata: objects by property name, lists and dictionaries to their elements.
+    /// </summary>
+    private static bool IsUnknownField(Type type, string? path)
     {
-        var message = e.Message;
-        if (message.Contains("could not be mapped", StringComparison.Ordinal))
+        var info = ApiJson.Options.GetTypeInfo(type);
+        foreach (Match segment in PathSegment().Matches(path ?? ""))
         {
-            return "This field is not part of the request; remove it (check its spelling).";
+            var name = segment.Groups["name"];
+            switch (info.Kind)
+            {
+                case JsonTypeInfoKind.Object when name.Success:
+                    var property = info.Properties.FirstOrDefault(p => p.Name.Equals(name.Value, StringComparison.OrdinalIgnoreCase));
+                    if (property is null)
+                    {
+                        return true;
+                    }
+                    info = ApiJson.Options.GetTypeInfo(property.PropertyType);
+                    break;
+                case JsonTypeInfoKind.Enumerable or JsonTypeInfoKind.Dictionary:
+                    info = ApiJson.Options.GetTypeInfo(info.ElementType!);
+                    break;
+                default:
+                    return false;
+            }
         }
-        if (message.Contains("missing required properties", StringComparison.Ordinal))
-        {
-            return "Required fields are missing.";
-        }
-        return "This field has the wrong type or format.";
+        return false;
     }
+
+    /// <summary>One step of a System.Text.Json path: .name, ['name'] or [index].</summary>
+    [GeneratedRegex(@"\.(?<name>[^.\[]+)|\['(?<name>.*?)'\]|\[(?<index>\d+)\]")]
+    private static partial Regex PathSegment();
 }

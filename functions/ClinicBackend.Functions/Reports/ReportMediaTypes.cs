@@ -1,4 +1,5 @@
-using System.Globalization;
+using Microsoft.Extensions.Primitives;
+using Microsoft.Net.Http.Headers;
 
 namespace ClinicBackend.Functions.Reports;
 
@@ -33,19 +34,20 @@ public static class ReportMediaTypes
     /// <summary>The format to answer in, or null when the caller accepts none of them.</summary>
     public static ReportFormat? Negotiate(string? accept)
     {
-        var ranges = Parse(accept);
-        if (ranges.Count == 0)
+        // The lenient list parser skips what is not a media range; a header with none left counts as absent.
+        if (!MediaTypeHeaderValue.TryParseList([accept ?? ""], out var parsed) || parsed.Count == 0)
         {
             return ReportFormat.Json;
         }
+        var ranges = parsed.Where(r => !(r.MatchesAllTypes && !r.MatchesAllSubTypes)).ToList(); // */csv matches nothing
         ReportFormat? best = null;
         var bestWeight = 0.0;
         foreach (var (format, type, subtype) in Offered)
         {
             var weight = ranges
-                .Where(r => (r.Type == "*" || r.Type == type) && (r.Subtype == "*" || r.Subtype == subtype) && !(r.Type == "*" && r.Subtype != "*"))
-                .OrderByDescending(r => (r.Type == "*" ? 0 : 1) + (r.Subtype == "*" ? 0 : 1))
-                .Select(r => (double?)r.Weight)
+                .Where(r => (r.MatchesAllTypes || Same(r.Type, type)) && (r.MatchesAllSubTypes || Same(r.SubType, subtype)))
+                .OrderByDescending(r => (r.MatchesAllTypes ? 0 : 1) + (r.MatchesAllSubTypes ? 0 : 1))
+                .Select(r => (double?)(r.Quality ?? 1.0))
                 .FirstOrDefault() ?? 0;
             if (weight > bestWeight)
             {
@@ -55,31 +57,5 @@ public static class ReportMediaTypes
         return best;
     }
 
-    private sealed record MediaRange(string Type, string Subtype, double Weight);
-
-    private static List<MediaRange> Parse(string? accept)
-    {
-        var ranges = new List<MediaRange>();
-        foreach (var part in (accept ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-        {
-            var pieces = part.Split(';', StringSplitOptions.TrimEntries);
-            var slash = pieces[0].Split('/', StringSplitOptions.TrimEntries);
-            if (slash.Length != 2 || slash[0].Length == 0 || slash[1].Length == 0)
-            {
-                continue; // not a media range: ignored
-            }
-            var weight = 1.0;
-            foreach (var parameter in pieces.Skip(1))
-            {
-                var pair = parameter.Split('=', 2, StringSplitOptions.TrimEntries);
-                if (pair.Length == 2 && pair[0].Equals("q", StringComparison.OrdinalIgnoreCase)
-                    && double.TryParse(pair[1], NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var q))
-                {
-                    weight = Math.Clamp(q, 0, 1);
-                }
-            }
-            ranges.Add(new MediaRange(slash[0].ToLowerInvariant(), slash[1].ToLowerInvariant(), weight));
-        }
-        return ranges;
-    }
+    private static bool Same(StringSegment a, string b) => a.Equals(b, StringComparison.OrdinalIgnoreCase);
 }

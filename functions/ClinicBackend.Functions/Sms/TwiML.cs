@@ -1,12 +1,20 @@
+using System.Xml.Linq;
+using Twilio.TwiML;
+
 namespace ClinicBackend.Functions.Sms;
 
-/// <summary>TwiML for the inbound webhook's answer: at most one message, XML-escaped.</summary>
+/// <summary>TwiML for the inbound webhook's answer, written by the Twilio SDK: at most one message.</summary>
 public static class TwiML
 {
     public const string ContentType = "text/xml; charset=utf-8";
 
-    public static string Reply(string? message) =>
-        message is null
-            ? "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response></Response>"
-            : $"<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response><Message>{System.Security.SecurityElement.Escape(message)}</Message></Response>";
+    public static string Reply(string? message)
+    {
+        var response = new MessagingResponse();
+        if (message is not null)
+        {
+            response.Message(message);
+        }
+        return response.ToString(SaveOptions.DisableFormatting);
+    }
 }
