@@ -47,7 +47,7 @@ public static class TimerBenchmark
         var summary = await runs.DispatchAsync(default);
         var burst = Take(host);
         lines.Add(Line($"DispatchSms, {texts} reminders due", burst, clinics));
-        lines.Add($"  {summary}; {twilio.Accepted.Count} accepted by the stand-in; {Results.F((double)burst.Requests / Math.Max(1, twilio.Accepted.Count))} requests a text");
+        lines.Add($"  {summary.Texts}; {twilio.Accepted.Count} accepted by the stand-in; {Results.F((double)burst.Requests / Math.Max(1, twilio.Accepted.Count))} requests a text");
 
         // The reconciler reads pending rows due a minute ago or more: 3 minutes on, every text planned above is.
         host.Clock.Set(Seed.RemindersDue.AddMinutes(3));
@@ -65,12 +65,12 @@ public static class TimerBenchmark
         var sweep = await runs.SweepAsync(default);
         await ReminderBenchmark.EventsRelayedAsync(table, clinics);
         lines.Add(Line("SweepMissedSessions at 20:15, nobody confirmed", Take(host), clinics));
-        lines.Add($"  {sweep}");
+        lines.Add($"  {sweep.Totals}");
         host.Clock.Set(new DateTimeOffset(2026, 12, 2, 2, 15, 0, TimeSpan.Zero));
         sweep = await runs.SweepAsync(default);
         await ReminderBenchmark.EventsRelayedAsync(table, clinics);
         lines.Add(Line("SweepMissedSessions at 21:15, flags raised already", Take(host), clinics));
-        lines.Add($"  {sweep}");
+        lines.Add($"  {sweep.Totals}");
 
         // Twilio's status callbacks for each text sent: "sent", then "delivered".
         var delivery = host.Services.GetRequiredService<DeliveryStatusService>();

@@ -6,6 +6,7 @@ using ClinicBackend.LocalHost;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.Time.Testing;
 
 namespace ClinicBackend.Testing;
@@ -21,7 +22,7 @@ public sealed class TestApp : IAsyncDisposable
     /// <summary>Monday 2026-11-30 10:00 in New York: where the clock starts unless told otherwise.</summary>
     public static readonly DateTimeOffset Monday = new(2026, 11, 30, 15, 0, 0, TimeSpan.Zero);
 
-    private TestApp(WebApplication app, FakeTimeProvider clock, string prefix, string connectionString, LogCapture errors)
+    private TestApp(WebApplication app, FakeTimeProvider clock, string prefix, string connectionString, FakeLogCollector errors)
     {
         App = app;
         Errors = errors;
@@ -42,7 +43,7 @@ public sealed class TestApp : IAsyncDisposable
     public IServiceProvider Services => App.Services;
 
     /// <summary>What the app logged as errors.</summary>
-    public LogCapture Errors { get; }
+    public FakeLogCollector Errors { get; }
 
     /// <summary>
     /// Starts an app; <paramref name="settings"/> override the defaults, <paramref name="services"/> may replace services.
@@ -86,8 +87,8 @@ public sealed class TestApp : IAsyncDisposable
         var builder = LocalFunctionsHost.CreateBuilder([], config, environment);
         var clock = new FakeTimeProvider(now ?? Monday);
         builder.Services.AddSingleton<TimeProvider>(clock);
-        var errors = new LogCapture(Microsoft.Extensions.Logging.LogLevel.Error);
-        builder.Logging.AddProvider(errors);
+        var errors = FakeLogCollector.Create(new FakeLogCollectorOptions { FilteredLevels = { LogLevel.Error, LogLevel.Critical } });
+        builder.Logging.AddProvider(new FakeLoggerProvider(errors));
         if (production)
         {
             builder.Services.AddSingleton(new Azure.Data.Tables.TableServiceClient(connectionString));

@@ -15,8 +15,6 @@ public sealed record EscalationSummary(int Due, int Paged, int Exhausted)
     public static EscalationSummary operator +(EscalationSummary a, EscalationSummary b) => new(a.Due + b.Due, a.Paged + b.Paged, a.Exhausted + b.Exhausted);
 
     public static readonly EscalationSummary Zero = new(0, 0, 0);
-
-    public override string ToString() => $"{Due} due, {Paged} paged, {Exhausted} exhausted";
 }
 
 /// <summary>What an on-call contact's text did.</summary>

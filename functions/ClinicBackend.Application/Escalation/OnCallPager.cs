@@ -14,7 +14,7 @@ namespace ClinicBackend.Application.Escalation;
 /// planned text in the same transaction, sent through the ledger and outbox like every text), waits for the
 /// clinic to open, or gives up and alerts the operators. The flag's own row is written by the caller.
 /// </summary>
-public sealed class OnCallPager(ClinicData data, ILogger<OnCallPager> logger)
+public sealed class OnCallPager(ClinicData data, ClinicMetrics metrics, ILogger<OnCallPager> logger)
 {
     /// <summary>Who owns page texts in the ledger (they belong to no patient).</summary>
     public const string PageOwner = "oncall";
@@ -59,6 +59,7 @@ public sealed class OnCallPager(ClinicData data, ILogger<OnCallPager> logger)
                 logger.Alert(OperationalEvents.EscalationExhausted,
                     "EscalationExhausted: urgent flag {FlagId} of clinic {ClinicId} was paged to {Pages} contact(s) and nobody acknowledged it ({Contacts} on the list). Call the clinic.",
                     flag.Id, clinic.Id, flag.Escalation.Pages.Count, clinic.Escalation.Contacts.Count);
+                metrics.EscalationExhausted();
                 return flag.Exhausted(now);
             default:
                 return flag;

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using ClinicBackend.Application.Operations;
 using ClinicBackend.Application.Persistence;
 using ClinicBackend.Domain.Clinics;
 using ClinicBackend.Domain.Messaging;
@@ -50,7 +51,7 @@ public sealed class DispatchRun(TimeSpan budget)
 /// <see cref="TextSender"/>. A text whose send ended without an answer is looked up in Twilio before anything
 /// is sent again.
 /// </summary>
-public sealed class DueTextHandler(ClinicData data, TextSender sender, ISmsGateway gateway, TimeProvider time)
+public sealed class DueTextHandler(ClinicData data, TextSender sender, ISmsGateway gateway, TimeProvider time, ClinicMetrics metrics)
 {
     /// <summary>A claim older than this whose send never finished was interrupted (the process died mid-send).</summary>
     public static readonly Duration StaleClaim = Duration.FromMinutes(5);
@@ -132,6 +133,7 @@ public sealed class DueTextHandler(ClinicData data, TextSender sender, ISmsGatew
         {
             case LookupResult.Found found:
                 await sender.RecordAcceptedAsync(ledger, new SendResult.Accepted(found.Sid, found.Status), sms.ClaimedAt ?? now, ct);
+                metrics.TextSent(sms.Kind, lag: null); // its due time gave way to the lookup's
                 await delivery.CompleteAsync(ct);
                 return DispatchOutcome.Sent;
             case LookupResult.Unknown unknown:

@@ -13,9 +13,6 @@ public sealed record ReconcileSummary(int Overdue, int Reenqueued, int Cleaned, 
         new(a.Overdue + b.Overdue, a.Reenqueued + b.Reenqueued, a.Cleaned + b.Cleaned, a.DeadLetters + b.DeadLetters);
 
     public static readonly ReconcileSummary Zero = new(0, 0, 0, 0);
-
-    public override string ToString() =>
-        $"{Overdue} overdue, {Reenqueued} re-enqueued, {Cleaned} done and cleaned, {DeadLetters} dead letters resolved";
 }
 
 /// <summary>

@@ -34,8 +34,9 @@ public sealed record DispatchSummary(IReadOnlyDictionary<DispatchOutcome, int> C
 
     public int Received => Counts.Values.Sum();
 
+    /// <summary>For people reading a benchmark's output: "received 3, sent 2, deferred 1". Logs take the counts as named fields.</summary>
     public override string ToString() =>
-        $"received {Received}, " + string.Join(", ", Enum.GetValues<DispatchOutcome>().Where(o => this[o] > 0).Select(o => $"{Names(o)} {this[o]}"));
+        string.Join(", ", Enum.GetValues<DispatchOutcome>().Where(o => this[o] > 0).Select(o => $"{Names(o)} {this[o]}").Prepend($"received {Received}"));
 
     private static string Names(DispatchOutcome o) => Domain.Common.Names.Kebab(o);
 }

@@ -1,3 +1,4 @@
+using ClinicBackend.Application.Operations;
 using ClinicBackend.Application.Persistence;
 using ClinicBackend.Domain.Access;
 using ClinicBackend.Domain.Flags;
@@ -21,6 +22,7 @@ public sealed class TextSender(
     OptOuts optOuts,
     IStatusCallbacks callbacks,
     TimeProvider time,
+    ClinicMetrics metrics,
     ILogger<TextSender> logger)
 {
     public const int MaxAttempts = 8;
@@ -90,6 +92,7 @@ public sealed class TextSender(
         if (result is SendResult.Accepted accepted)
         {
             await RecordAcceptedAsync(ledger, accepted, now, ct, claimedRow);
+            metrics.TextSent(sms.Kind, now - sms.At);
             await delivery.CompleteAsync(ct);
             return DispatchOutcome.Sent;
         }
@@ -120,6 +123,7 @@ public sealed class TextSender(
                 await ledger.WakeLaterAsync(delivery, current, sms with { At = soon, Attempts = claimed.Attempts, Reason = "throttled by Twilio (429): trying again", ErrorCode = "429", UpdatedAt = now }, soon, now, ct);
                 return DispatchOutcome.Retried;
             case SendResult.Unsettled unsettled:
+                metrics.TextUnsettled(sms.Kind);
                 if (claimed.Attempts >= MaxAttempts)
                 {
                     await FailAsync(ledger, current, $"gave up after {claimed.Attempts} attempts without an answer from Twilio (last: {unsettled.Code})", unsettled.Code, flag: true, now, ct);
@@ -145,6 +149,7 @@ public sealed class TextSender(
     public async Task FailAsync(TextLedger ledger, Stored<SmsMessage> row, string reason, string? code, bool flag, Instant now, CancellationToken ct)
     {
         await ledger.UpdateAsync(row, row.Value with { Status = SmsStatus.Failed, Reason = reason, ErrorCode = code, UpdatedAt = now }, ct);
+        metrics.TextFailed(row.Value.Kind, code);
         if (flag)
         {
             await FlagWrites.RaiseAloneAsync(data, ledger.Text.ClinicId, Flag.For(FlagKinds.SmsUndeliverable, ledger.Text.MessageId, FlagSeverity.Normal,

@@ -12,8 +12,6 @@ public sealed record ExportSummary(int Exported, int AlreadyThere, long Rows)
 
     public static ExportSummary operator +(ExportSummary a, ExportSummary b) =>
         new(a.Exported + b.Exported, a.AlreadyThere + b.AlreadyThere, a.Rows + b.Rows);
-
-    public override string ToString() => $"{Exported} clinic(s) exported ({Rows} rows), {AlreadyThere} already exported today";
 }
 
 /// <summary>

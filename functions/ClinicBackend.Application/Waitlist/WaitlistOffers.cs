@@ -18,8 +18,6 @@ public sealed record ExpiryRunSummary(int Expired, int Offered, int CoursesFinis
         new(a.Expired + b.Expired, a.Offered + b.Offered, a.CoursesFinished + b.CoursesFinished);
 
     public static readonly ExpiryRunSummary Zero = new(0, 0);
-
-    public override string ToString() => $"{Expired} offers closed, {Offered} freed chairs offered, {CoursesFinished} overdue course bookings finished";
 }
 
 /// <summary>

@@ -8,44 +8,26 @@ namespace ClinicBackend.Functions.Triggers;
 public sealed class TimerFunctions(ScheduledRuns runs, ILogger<TimerFunctions> logger)
 {
     [Function("NightlyReminders")]
-    public async Task NightlyReminders([TimerTrigger("%Schedules__NightlyReminders%")] TimerInfo timer, CancellationToken ct)
-    {
-        var summary = await runs.PlanRemindersAsync(ct);
-        logger.LogInformation("NightlyReminders (past due: {PastDue}): {Summary}", timer.IsPastDue, summary);
-    }
+    public async Task NightlyReminders([TimerTrigger("%Schedules__NightlyReminders%")] TimerInfo timer, CancellationToken ct) =>
+        logger.Ran(await runs.PlanRemindersAsync(ct), timer.IsPastDue);
 
     [Function("DispatchSms")]
-    public async Task DispatchSms([TimerTrigger("%Schedules__DispatchSms%")] TimerInfo timer, CancellationToken ct)
-    {
-        var summary = await runs.DispatchAsync(ct);
-        logger.LogInformation("DispatchSms (past due: {PastDue}): {Summary}", timer.IsPastDue, summary);
-    }
+    public async Task DispatchSms([TimerTrigger("%Schedules__DispatchSms%")] TimerInfo timer, CancellationToken ct) =>
+        logger.Ran(await runs.DispatchAsync(ct), timer.IsPastDue);
 
     [Function("EscalateFlags")]
-    public async Task EscalateFlags([TimerTrigger("%Schedules__EscalateFlags%")] TimerInfo timer, CancellationToken ct)
-    {
-        var summary = await runs.EscalateAsync(ct);
-        logger.LogInformation("EscalateFlags (past due: {PastDue}): {Summary}", timer.IsPastDue, summary);
-    }
+    public async Task EscalateFlags([TimerTrigger("%Schedules__EscalateFlags%")] TimerInfo timer, CancellationToken ct) =>
+        logger.Ran(await runs.EscalateAsync(ct), timer.IsPastDue);
 
     [Function("ExpireOffers")]
-    public async Task ExpireOffers([TimerTrigger("%Schedules__ExpireOffers%")] TimerInfo timer, CancellationToken ct)
-    {
-        var summary = await runs.ExpireOffersAsync(ct);
-        logger.LogInformation("ExpireOffers (past due: {PastDue}): {Summary}", timer.IsPastDue, summary);
-    }
+    public async Task ExpireOffers([TimerTrigger("%Schedules__ExpireOffers%")] TimerInfo timer, CancellationToken ct) =>
+        logger.Ran(await runs.ExpireOffersAsync(ct), timer.IsPastDue);
 
     [Function("SweepMissedSessions")]
-    public async Task SweepMissedSessions([TimerTrigger("%Schedules__SweepMissedSessions%")] TimerInfo timer, CancellationToken ct)
-    {
-        var summary = await runs.SweepAsync(ct);
-        logger.LogInformation("SweepMissedSessions (past due: {PastDue}): {Summary}", timer.IsPastDue, summary);
-    }
+    public async Task SweepMissedSessions([TimerTrigger("%Schedules__SweepMissedSessions%")] TimerInfo timer, CancellationToken ct) =>
+        logger.Ran(await runs.SweepAsync(ct), timer.IsPastDue);
 
     [Function("ExportRecords")]
-    public async Task ExportRecords([TimerTrigger("%Schedules__ExportRecords%")] TimerInfo timer, CancellationToken ct)
-    {
-        var summary = await runs.ExportRecordsAsync(ct);
-        logger.LogInformation("ExportRecords (past due: {PastDue}): {Summary}", timer.IsPastDue, summary);
-    }
+    public async Task ExportRecords([TimerTrigger("%Schedules__ExportRecords%")] TimerInfo timer, CancellationToken ct) =>
+        logger.Ran(await runs.ExportRecordsAsync(ct), timer.IsPastDue);
 }

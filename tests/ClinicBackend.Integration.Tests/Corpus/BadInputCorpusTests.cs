@@ -82,7 +82,7 @@ public sealed class BadInputCorpusTests(ITestOutputHelper output) : TwilioAppTes
         }
         Assert.True(_failures.IsEmpty, $"{_failures.Count} failures:\n" + string.Join("\n", _failures.Order(StringComparer.Ordinal).Take(60)));
         Assert.DoesNotContain(_byStatus.Keys, s => s >= 500);
-        Assert.Empty(App.Errors.Of(typeof(HttpPipeline).FullName!)); // no request failed, read or not
+        Assert.DoesNotContain(App.Errors.GetSnapshot(), r => r.Category == typeof(HttpPipeline).FullName); // no request failed, read or not
     }
 
     private async Task<int> SendAsync(HttpClient http, Probe probe)

@@ -32,7 +32,7 @@ public sealed class BodyLimitTests : ClinicAppTest
                 // the host closed the connection after refusing the rest of the upload
             }
         }
-        Assert.Empty(App.Errors.Of(typeof(HttpPipeline).FullName!));
+        Assert.DoesNotContain(App.Errors.GetSnapshot(), r => r.Category == typeof(HttpPipeline).FullName);
         // The host took the refused uploads in its stride.
         (await Clinic.GetAsync("", Clinic.Admin)).Expect(200);
     }

@@ -1,4 +1,5 @@
 using ClinicBackend.Domain.Messaging;
+using Microsoft.Extensions.Logging.Testing;
 
 namespace ClinicBackend.Integration.Tests.Messaging;
 
@@ -14,7 +15,7 @@ public sealed class EscalationTests : TwilioAppTest
     private const string Kim = "+12125550151";
     // Tuesday 2026-12-01 22:00 in New York: quiet hours for patients, on call for staff.
     private static readonly DateTimeOffset TuesdayNight = new(2026, 12, 2, 3, 0, 0, TimeSpan.Zero);
-    private readonly LogCapture _logs = new();
+    private readonly FakeLogCollector _logs = new();
 
     protected override ClinicOptions ClinicOptions => new()
     {
@@ -26,7 +27,7 @@ public sealed class EscalationTests : TwilioAppTest
 
     protected override void ConfigureServices(IServiceCollection services)
     {
-        services.AddSingleton<Microsoft.Extensions.Logging.ILoggerProvider>(_logs);
+        services.AddSingleton<Microsoft.Extensions.Logging.ILoggerProvider>(new FakeLoggerProvider(_logs));
         GatedStore.Install(services, _store);
     }
 
@@ -126,7 +127,7 @@ public sealed class EscalationTests : TwilioAppTest
         Assert.Equal(2, PagesTo(Kim).Count);
         var flag = await CrisisFlagAsync();
         Assert.Equal("exhausted", flag["escalation"]!["state"]!.ToString());
-        var error = Assert.Single(_logs.WithEvent(9002));
+        var error = Assert.Single(_logs.GetSnapshot(), r => r.Id.Id == 9002);
         Assert.Equal(Microsoft.Extensions.Logging.LogLevel.Error, error.Level);
         Assert.StartsWith("EscalationExhausted:", error.Message);
         Assert.DoesNotContain(PatientPhone, error.Message);

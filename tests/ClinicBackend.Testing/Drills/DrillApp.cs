@@ -1,7 +1,9 @@
 using System.Diagnostics;
 using ClinicBackend.Application.Persistence;
 using ClinicBackend.Domain.Messaging;
+using ClinicBackend.Functions.Triggers;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
 
 namespace ClinicBackend.Testing.Drills;
 
@@ -17,7 +19,7 @@ public sealed class DrillApp : IAsyncDisposable
 
     public TestApp App { get; private set; } = null!;
     public TwilioStandIn Twilio { get; }
-    public LogCapture Logs { get; } = new();
+    public FakeLogCollector Logs { get; } = new();
     public List<Scenario> Clinics { get; } = [];
     public List<ExpectedText> Texts { get; } = [];
     public IDocumentStore Store => App.Services.GetRequiredService<IDocumentStore>();
@@ -40,7 +42,7 @@ public sealed class DrillApp : IAsyncDisposable
         {
             drill.App = await TestApp.StartAsync(TestApp.Monday, config, s =>
             {
-                s.AddSingleton<ILoggerProvider>(drill.Logs);
+                s.AddSingleton<ILoggerProvider>(new FakeLoggerProvider(drill.Logs));
                 services?.Invoke(s, drill);
             }, storage: storage);
         }
@@ -122,18 +124,19 @@ public sealed class DrillApp : IAsyncDisposable
         return rows;
     }
 
-    /// <summary>The runs' summaries as the timer function logged them.</summary>
-    public IReadOnlyList<string> Summaries(string function) =>
-        Logs.Entries.Where(e => e.Category.EndsWith("TimerFunctions", StringComparison.Ordinal) && e.Message.StartsWith(function, StringComparison.Ordinal))
-            .Select(e => e.Message).ToList();
+    /// <summary>The runs' summaries as the timer functions logged them (<paramref name="run"/>: an event of <see cref="RunLog"/>).</summary>
+    public IReadOnlyList<FakeLogRecord> Summaries(EventId run) => Logs.GetSnapshot().Where(r => r.Id == run).ToList();
+
+    /// <summary>How many times the app logged the event.</summary>
+    public int LogCount(EventId id) => Logs.GetSnapshot().Count(r => r.Id.Id == id.Id);
 
     public async Task<DrillResult> ResultAsync(string drill, string title, params DrillCheck[] checks)
     {
         var counts = await DrillTally.CountAsync(Store, Texts, Twilio.Accepted.ToList(), Clinics.Select(c => c.ClinicId));
         return new DrillResult(drill, title, counts.Due, counts.SentOnce, counts.SentTwice, counts.Lost, counts.Flags, [.. checks, .. counts.Checks], _watch.Elapsed)
         {
-            Log = Logs.Entries.Where(e => e.Level >= LogLevel.Warning)
-                .Select(e => $"{e.Level} {e.Category.Split('.')[^1]}[{e.EventId.Id}]: {e.Message.Split('\n')[0]}").ToList(),
+            Log = Logs.GetSnapshot().Where(e => e.Level >= LogLevel.Warning)
+                .Select(e => $"{e.Level} {e.Category?.Split('.')[^1]}[{e.Id.Id}]: {e.Message.Split('\n')[0]}").ToList(),
         };
     }
 

@@ -6,6 +6,7 @@ using ClinicBackend.Domain.Access;
 using ClinicBackend.Domain.Events;
 using ClinicBackend.Domain.Flags;
 using ClinicBackend.Domain.Messaging;
+using ClinicBackend.Functions.Triggers;
 using ClinicBackend.Infrastructure.Events;
 using NodaTime;
 using static ClinicBackend.Testing.TwilioStandIn;
@@ -195,7 +196,7 @@ public static partial class FaultDrills
 
         drill.App.Clock.SetUtcNow(new DateTimeOffset(2026, 12, 1, 5, 30, 0, TimeSpan.Zero)); // 00:30 in New York
         await drill.App.TryRunFunctionAsync("NightlyReminders");
-        var summary = drill.Summaries("NightlyReminders").SingleOrDefault();
+        var summary = drill.Summaries(RunLog.NightlyRemindersRan).SingleOrDefault();
         await azurite.RestartAsync();
         var outage = azurite.Timings;
         var plannedInFirstRun = (await drill.LedgerAsync()).Count;
@@ -206,8 +207,8 @@ public static partial class FaultDrills
         await drill.DispatchAtAsync(AfterGrace);
         await drill.DispatchAtAsync(AfterGrace.AddMinutes(1));
         var ledger = await drill.LedgerAsync();
-        var failed = System.Text.RegularExpressions.Regex.Match(summary ?? "", @"(\d+) clinic\(s\) failed");
-        var firstRun = summary is null ? "that run failed" : failed.Success ? $"that run counted {failed.Groups[1].Value} clinic(s) failed" : "that run finished";
+        var failed = summary?.GetStructuredStateValue("ClinicsFailed");
+        var firstRun = summary is null ? "that run failed" : failed != "0" ? $"that run counted {failed} clinic(s) failed" : "that run finished";
         return await drill.ResultAsync("c2", "Azurite stopped mid-planning, restarted",
             new DrillCheck("stopped mid-run", plannedAtBooking == 0 && plannedInFirstRun >= stopAfter && (plannedInFirstRun < drill.Texts.Count || sentOnTime < drill.Texts.Count),
                 $"{plannedInFirstRun} of {drill.Texts.Count} planned before the stop ({firstRun}; stop {outage.Stop.TotalSeconds:F1} s, restart {outage.Restart.TotalSeconds:F1} s), {plannedAfter} after the next run"),
@@ -349,17 +350,17 @@ public static partial class FaultDrills
         var errorsPerRun = new List<int>();
         foreach (var at in new[] { Due.AddSeconds(30), Due.AddSeconds(60) })
         {
-            var before = drill.Logs.Count(OperationalEvents.TwilioAuthenticationFailed);
+            var before = drill.LogCount(OperationalEvents.TwilioAuthenticationFailed);
             await drill.DispatchAtAsync(at);
-            errorsPerRun.Add(drill.Logs.Count(OperationalEvents.TwilioAuthenticationFailed) - before);
+            errorsPerRun.Add(drill.LogCount(OperationalEvents.TwilioAuthenticationFailed) - before);
         }
         var ledger = await drill.LedgerAsync();
         var (failed, planned, acceptedWhileRefused) = (ledger.Count(r => r.Status == SmsStatus.Failed), ledger.Count(r => r.Status == SmsStatus.Planned), drill.Twilio.Accepted.Count);
         drill.Twilio.RejectCredentials = false;
-        var errorsBefore = drill.Logs.Count(OperationalEvents.TwilioAuthenticationFailed);
+        var errorsBefore = drill.LogCount(OperationalEvents.TwilioAuthenticationFailed);
         await drill.DispatchAtAsync(Due.AddSeconds(90));
         var sentByFixedRun = drill.Twilio.Accepted.Count;
-        var errorsAfterFix = drill.Logs.Count(OperationalEvents.TwilioAuthenticationFailed) - errorsBefore;
+        var errorsAfterFix = drill.LogCount(OperationalEvents.TwilioAuthenticationFailed) - errorsBefore;
         return await drill.ResultAsync("f", "wrong auth token for a minute",
             new DrillCheck("one error per run", errorsPerRun.All(n => n == 1) && errorsAfterFix == 0,
                 $"EventId 9001 errors per refused run: {string.Join(", ", errorsPerRun)}; after the fix: {errorsAfterFix}"),
@@ -426,8 +427,9 @@ public static partial class FaultDrills
             relayedPerRun.Add(sender.Sent.Skip(before).Sum(b => b.Count(m => pending.Contains(m.MessageId))));
         }
         var firstClinicSent = drill.Twilio.Accepted.Count(a => drill.Texts.Any(t => t.ClinicId == clinic.ClinicId && t.Phone == a.To));
-        var summaries = drill.Summaries("DispatchSms");
-        var failedCounted = summaries.Count(s => s.EndsWith($"clinic events relayed; 1 clinic(s) failed: {broken.ClinicId}", StringComparison.Ordinal));
+        var summaries = drill.Summaries(RunLog.DispatchSmsRan);
+        var failedCounted = summaries.Count(s => s.GetStructuredStateValue("ClinicsFailed") == "1");
+        var brokenNamed = drill.Logs.GetSnapshot().Count(r => r.Id == OperationalEvents.ClinicRunFailed && r.GetStructuredStateValue("ClinicId") == broken.ClinicId);
         store.BrokenPartition = null;
         await drill.DispatchAtAsync(AfterGrace);
         await drill.DispatchAtAsync(AfterGrace.AddMinutes(1));
@@ -443,8 +445,8 @@ public static partial class FaultDrills
                 $"{batches.Count} batches of {string.Join("/", batches.Select(b => b.Count))} events, largest {largest / 1024.0:F0} KB of {sender.MaxBatchBytes / 1024} KB"),
             new DrillCheck("other clinic unharmed", failedRuns == 0 && firstClinicSent == texts,
                 $"{failedRuns} runs failed as a whole; {firstClinicSent} of {texts} texts of the healthy clinic sent while the other was broken"),
-            new DrillCheck("failed clinic counted", failedCounted == 2 && drill.Logs.Count(OperationalEvents.ClinicRunFailed) >= 2,
-                $"both runs' summaries count the broken clinic ({failedCounted} of 2); {drill.Logs.Count(OperationalEvents.ClinicRunFailed)} ClinicRunFailed errors"));
+            new DrillCheck("failed clinic counted", failedCounted == 2 && brokenNamed >= 2,
+                $"both runs' summaries count one failed clinic ({failedCounted} of 2); {brokenNamed} ClinicRunFailed errors name the broken clinic"));
     }
 
     public static string Table(IEnumerable<DrillResult> results) =>
