@@ -1,4 +1,3 @@
-using Azure.Identity;
 using Azure.Messaging.ServiceBus;
 using Azure.Storage.Queues;
 using ClinicBackend.Application.Access;
@@ -105,9 +104,6 @@ public static class ApplicationServices
                 time, outbox.StorageQueueMaxDelay, logger);
         });
 
-        services.AddSingleton(sp => CreateQueueService(sp.GetRequiredService<IOptions<ClinicStorageOptions>>().Value));
-        services.AddSingleton(sp => new ServiceBusClient(
-            sp.GetRequiredService<IOptions<OutboxOptions>>().Value.ServiceBusNamespace, new DefaultAzureCredential()));
         services.AddSingleton<IClinicEventSink>(sp =>
         {
             var outbox = sp.GetRequiredService<IOptions<OutboxOptions>>().Value;
@@ -119,16 +115,5 @@ public static class ApplicationServices
             return new StorageQueueEventSink(sp.GetRequiredService<QueueServiceClient>().GetQueueClient($"{prefix}{outbox.EventsTopicName}"));
         });
         return services;
-    }
-
-    private static QueueServiceClient CreateQueueService(ClinicStorageOptions options)
-    {
-        var queueOptions = QueueEncoding.Options();
-        if (options.UsesConnectionString)
-        {
-            return new QueueServiceClient(options.EffectiveConnectionString, queueOptions);
-        }
-        var uri = options.QueueServiceUri ?? options.TableServiceUri!.Replace(".table.", ".queue.", StringComparison.OrdinalIgnoreCase);
-        return new QueueServiceClient(new Uri(uri), new DefaultAzureCredential(), queueOptions);
     }
 }

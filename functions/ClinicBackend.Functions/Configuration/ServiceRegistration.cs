@@ -1,5 +1,4 @@
 using Azure.Data.Tables;
-using Azure.Identity;
 using Azure.Storage.Blobs;
 using ClinicBackend.Application.Persistence;
 using ClinicBackend.Application.Records;
@@ -32,12 +31,12 @@ public static class ServiceRegistration
 
         services.AddSingleton<TimeProvider>(sp => AppClock.Create(sp.GetRequiredService<IOptions<DevOptions>>().Value, environment));
 
-        services.AddSingleton(sp => CreateTableService(sp.GetRequiredService<IOptions<ClinicStorageOptions>>().Value));
+        services.AddClinicAzureClients();
+        services.AddClinicTelemetry(configuration);
         services.AddSingleton<IDocumentStore>(sp => new TableDocumentStore(
             sp.GetRequiredService<TableServiceClient>(),
             sp.GetRequiredService<IOptions<ClinicStorageOptions>>().Value.TableName));
-        // The records container: the nightly exports and the restores read and write raw rows of the same table.
-        services.AddSingleton(sp => CreateRecordsContainer(sp.GetRequiredService<IOptions<ClinicStorageOptions>>().Value, sp.GetRequiredService<IOptions<RecordsOptions>>().Value));
+        // The records container (AzureClients): the nightly exports and the restores read and write raw rows of the same table.
         services.AddSingleton<IRecordArchive>(sp => new BlobRecordArchive(ClinicTable(sp), sp.GetRequiredService<BlobContainerClient>(), sp.GetRequiredService<TimeProvider>(),
             createContainer: string.IsNullOrWhiteSpace(sp.GetRequiredService<IOptions<RecordsOptions>>().Value.ContainerUri)));
         services.AddSingleton<IRecordRestore>(sp => new RecordRestorer(ClinicTable(sp), sp.GetRequiredService<BlobContainerClient>()));
@@ -73,26 +72,6 @@ public static class ServiceRegistration
 
     private static TableClient ClinicTable(IServiceProvider sp) =>
         sp.GetRequiredService<TableServiceClient>().GetTableClient(sp.GetRequiredService<IOptions<ClinicStorageOptions>>().Value.TableName);
-
-    private static BlobContainerClient CreateRecordsContainer(ClinicStorageOptions storage, RecordsOptions records)
-    {
-        var clientOptions = new BlobClientOptions();
-        clientOptions.Retry.MaxRetries = 3;
-        clientOptions.Retry.NetworkTimeout = TimeSpan.FromSeconds(60);
-        return string.IsNullOrWhiteSpace(records.ContainerUri)
-            ? new BlobServiceClient(storage.EffectiveConnectionString, clientOptions).GetBlobContainerClient($"{storage.NamePrefix}{RecordsOptions.DefaultContainerName}")
-            : new BlobContainerClient(new Uri(records.ContainerUri), new DefaultAzureCredential(), clientOptions);
-    }
-
-    private static TableServiceClient CreateTableService(ClinicStorageOptions options)
-    {
-        var clientOptions = new TableClientOptions();
-        clientOptions.Retry.MaxRetries = 3;
-        clientOptions.Retry.NetworkTimeout = TimeSpan.FromSeconds(20);
-        return options.UsesConnectionString
-            ? new TableServiceClient(options.EffectiveConnectionString, clientOptions)
-            : new TableServiceClient(new Uri(options.TableServiceUri!), new DefaultAzureCredential(), clientOptions);
-    }
 }
 
 /// <summary>The target of the start-up settings check (it carries nothing; validating it checks every section).</summary>

@@ -9,9 +9,9 @@ public static class QueueEncoding
     /// Base64 queues where a message that is not Base64 (another producer wrote it) is deleted when received,
     /// instead of failing the whole receive; whatever it stood for is re-found from the ledger.
     /// </summary>
-    public static QueueClientOptions Options()
+    public static void Configure(QueueClientOptions options)
     {
-        var options = new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 };
+        options.MessageEncoding = QueueMessageEncoding.Base64;
         options.MessageDecodingFailed += async args =>
         {
             if (args.ReceivedMessage is { } received)
@@ -26,6 +26,5 @@ public static class QueueEncoding
                 }
             }
         };
-        return options;
     }
 }
