@@ -26,10 +26,12 @@ public sealed class ClinicMetrics
         _sent = meter.CreateCounter<long>("clinic.sms.sent", "{text}", "Texts Twilio accepted (on-call pages included, kind=page).");
         _failed = meter.CreateCounter<long>("clinic.sms.failed", "{text}", "Texts that failed for good: refused by Twilio, or no answer after every attempt.");
         _unsettled = meter.CreateCounter<long>("clinic.sms.unsettled", "{text}", "Sends that ended without an answer from Twilio; the text is looked up before any resend.");
-        _lag = meter.CreateHistogram<double>("clinic.outbox.lag", "s", "From a text's due time to Twilio accepting it.");
+        _lag = meter.CreateHistogram<double>("clinic.outbox.lag", "s", "From a text's due time to Twilio accepting it.",
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [1, 5, 15, 30, 60, 120, 300, 600, 1800, 3600] });
         _pages = meter.CreateCounter<long>("clinic.pages.sent", "{page}", "Pages to on-call contacts that Twilio accepted.");
         _exhausted = meter.CreateCounter<long>("clinic.escalation.exhausted", "{flag}", "Urgent flags paged round every contact twice without an acknowledgement.");
-        _runDuration = meter.CreateHistogram<double>("clinic.run.duration", "s", "How long a scheduled run took, across every clinic.");
+        _runDuration = meter.CreateHistogram<double>("clinic.run.duration", "s", "How long a scheduled run took, across every clinic.",
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300] });
         _clinicFailures = meter.CreateCounter<long>("clinic.run.clinic_failures", "{clinic}", "Clinics a scheduled run failed for (each logged as ClinicRunFailed).");
     }
 

@@ -44,6 +44,7 @@ public static class ProductionSettings
     [
         "AzureAd__Instance", "AzureAd__TenantId", "AzureAd__ClientId", // Microsoft.Identity.Web
         "AZURE_CLIENT_ID", // the user-assigned identity DefaultAzureCredential uses
+        "APPLICATIONINSIGHTS_CONNECTION_STRING", // where the worker exports its telemetry (Telemetry); Telemetry__Console is local only
     ];
 
     public static IReadOnlyList<string> Required =>

@@ -1,9 +1,11 @@
 using System.Diagnostics;
+using System.Text.RegularExpressions;
 using Azure.Core;
 using Azure.Monitor.OpenTelemetry.Exporter;
 using ClinicBackend.Application.Operations;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using OpenTelemetry;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
@@ -17,7 +19,7 @@ namespace ClinicBackend.Functions.Configuration;
 /// set (in Azure), to the console when <c>Telemetry__Console</c> is true; with neither, nothing listens and nothing is
 /// recorded.
 /// </summary>
-public static class Telemetry
+public static partial class Telemetry
 {
     public const string ServiceName = "clinic-backend";
     public const string AzureMonitorSetting = "APPLICATIONINSIGHTS_CONNECTION_STRING";
@@ -36,6 +38,7 @@ public static class Telemetry
         // What is recorded, for whichever exporter is on (a test's in-memory one included).
         services.ConfigureOpenTelemetryTracerProvider(tracing => tracing
             .AddSource(AzureSdkSources)
+            .AddProcessor(new TableKeyRedactor())
             .AddHttpClientInstrumentation(http => http.FilterHttpRequestMessage = _ => !UnderAzureSdkSpan()));
         services.ConfigureOpenTelemetryMeterProvider(metrics => metrics.AddMeter(ClinicMetrics.MeterName));
 
@@ -60,7 +63,9 @@ public static class Telemetry
         }
         if (console)
         {
-            telemetry.WithTracing(tracing => tracing.AddConsoleExporter()).WithMetrics(metrics => metrics.AddConsoleExporter());
+            // Every span, also under a local request that came without a sampled traceparent (curl, a browser).
+            telemetry.WithTracing(tracing => tracing.SetSampler(new AlwaysOnSampler()).AddConsoleExporter())
+                .WithMetrics(metrics => metrics.AddConsoleExporter());
         }
         return services;
     }
@@ -70,4 +75,23 @@ public static class Telemetry
     /// span under it would count it twice.
     /// </summary>
     private static bool UnderAzureSdkSpan() => Activity.Current?.Parent?.Source.Name == AzureHttpSource;
+
+    /// <summary>
+    /// Table keys hold phone numbers (the directory's <c>tel|</c> and <c>from|</c> rows), and a Tables request names
+    /// its entity's keys in the URL path: a span keeps the URL without them, as Azure.Core and HttpClient keep it
+    /// without query values. Added before any exporter, so no exporter sees the keys.
+    /// </summary>
+    private sealed partial class TableKeyRedactor : BaseProcessor<Activity>
+    {
+        public override void OnEnd(Activity data)
+        {
+            if (data.GetTagItem("url.full") is string url && url.Contains("(PartitionKey=", StringComparison.Ordinal))
+            {
+                data.SetTag("url.full", EntityKeys().Replace(url, "(PartitionKey=REDACTED,RowKey=REDACTED)"));
+            }
+        }
+
+        [GeneratedRegex(@"\(PartitionKey=[^?]*\)")]
+        private static partial Regex EntityKeys();
+    }
 }
