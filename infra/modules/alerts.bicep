@@ -168,9 +168,9 @@ resource dispatchHeartbeat 'Microsoft.Insights/scheduledQueryRules@2026-03-01' =
   }
 }
 
-// The app logs these events as errors whose text starts with the event name. An error logged with an
-// exception lands in exceptions instead of traces, with the text in message or
-// customDimensions.FormattedMessage depending on the logger; the queries look at all three places.
+// The app logs these events as errors with a stable event id (OperationalEvents.cs), which the worker's
+// Azure Monitor exporter writes to customDimensions.EventId. An error logged with an exception lands in
+// exceptions instead of traces, so the queries read both. The message text is for people and is not matched.
 // Twilio refusing the account's credentials stops every text, and it lasts until someone fixes the
 // token: one notification, resolved when the event stops.
 resource twilioAuthFailed 'Microsoft.Insights/scheduledQueryRules@2026-03-01' = {
@@ -179,7 +179,7 @@ resource twilioAuthFailed 'Microsoft.Insights/scheduledQueryRules@2026-03-01' = 
   tags: tags
   kind: 'LogAlert'
   properties: {
-    description: 'Twilio refused the account credentials (event TwilioAuthenticationFailed, 9001): no texts are being sent. See infra/README.md, Alerts and runbook.'
+    description: 'Twilio refused the account credentials (event 9001, TwilioAuthenticationFailed): no texts are being sent. See infra/README.md, Alerts and runbook.'
     severity: 1
     enabled: true
     scopes: [
@@ -193,9 +193,7 @@ resource twilioAuthFailed 'Microsoft.Insights/scheduledQueryRules@2026-03-01' = 
         {
           query: '''
 union traces, exceptions
-| where message has "TwilioAuthenticationFailed"
-    or tostring(customDimensions.FormattedMessage) has "TwilioAuthenticationFailed"
-    or tostring(customDimensions.EventName) == "TwilioAuthenticationFailed"
+| where tostring(customDimensions.EventId) == "9001"
 '''
           timeAggregation: 'Count'
           operator: 'GreaterThan'
@@ -224,7 +222,7 @@ resource escalationExhausted 'Microsoft.Insights/scheduledQueryRules@2026-03-01'
   tags: tags
   kind: 'LogAlert'
   properties: {
-    description: 'An escalation ran out of people to notify (event EscalationExhausted, 9002): a flag is unacknowledged. See infra/README.md, Alerts and runbook.'
+    description: 'An escalation ran out of people to notify (event 9002, EscalationExhausted): a flag is unacknowledged. See infra/README.md, Alerts and runbook.'
     severity: 1
     enabled: true
     scopes: [
@@ -238,9 +236,7 @@ resource escalationExhausted 'Microsoft.Insights/scheduledQueryRules@2026-03-01'
         {
           query: '''
 union traces, exceptions
-| where message has "EscalationExhausted"
-    or tostring(customDimensions.FormattedMessage) has "EscalationExhausted"
-    or tostring(customDimensions.EventName) == "EscalationExhausted"
+| where tostring(customDimensions.EventId) == "9002"
 '''
           timeAggregation: 'Count'
           operator: 'GreaterThan'

@@ -2,6 +2,7 @@ using System.Reflection;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using System.Xml;
+using ClinicBackend.Application.Operations;
 using ClinicBackend.Infra.Tests.Support;
 using Microsoft.Azure.Functions.Worker;
 using NCrontab;
@@ -220,22 +221,23 @@ public sealed partial class AlertTests(InfraFixture fixture)
             $"DispatchSms runs up to {longestGap} apart; the heartbeat window must hold at least two runs.");
     }
 
+    public static TheoryData<string, int, bool> EventRules => new()
+    {
+        { "twilio-auth-failed", OperationalEvents.TwilioAuthenticationFailed.Id, true },
+        { "escalation-exhausted", OperationalEvents.EscalationExhausted.Id, false },
+    };
+
     [Theory]
-    [InlineData("twilio-auth-failed", "TwilioAuthenticationFailed", "EscalationExhausted", true)]
-    [InlineData("escalation-exhausted", "EscalationExhausted", "TwilioAuthenticationFailed", false)]
-    public void App_events_alert_on_their_stable_name_in_the_log_text(string suffix, string eventName, string otherEvent, bool autoMitigate)
+    [MemberData(nameof(EventRules))]
+    public void App_events_alert_on_their_event_id_not_on_log_text(string suffix, int eventId, bool autoMitigate)
     {
         var rule = Rule(LogAlert, suffix);
         var query = Query(rule);
-        // The app's message text starts with the event name; errors logged with an exception go to exceptions.
-        Assert.Matches(@"^union traces, exceptions\s*\|", query);
-        Assert.Contains($"message has \"{eventName}\"", query, StringComparison.Ordinal);
-        Assert.Contains($"tostring(customDimensions.FormattedMessage) has \"{eventName}\"", query, StringComparison.Ordinal);
-        Assert.Contains($"tostring(customDimensions.EventName) == \"{eventName}\"", query, StringComparison.Ordinal);
-        Assert.DoesNotContain(otherEvent, query, StringComparison.Ordinal);
-        // Only 'or' between the conditions: any one of them is a hit.
-        Assert.Equal(2, OrKeyword().Matches(query).Count);
-        Assert.DoesNotContain(" and ", query, StringComparison.Ordinal);
+        // The worker's exporter writes a log's event id to customDimensions.EventId; errors logged with an exception go to exceptions.
+        var match = EventIdQuery().Match(query);
+        Assert.True(match.Success, $"{rule}: the query is not a match on one event id: {query}");
+        Assert.Equal(eventId.ToString(System.Globalization.CultureInfo.InvariantCulture), match.Groups[1].Value);
+        Assert.Contains($"event {eventId}", Text(rule.Properties["description"]), StringComparison.Ordinal);
 
         var criterion = Criterion(rule);
         Assert.Equal("GreaterThan", Text(criterion["operator"]));
@@ -276,9 +278,19 @@ public sealed partial class AlertTests(InfraFixture fixture)
         Assert.True(runs.Count >= 2 && runs.Zip(runs.Skip(1), (a, b) => b - a).Max() <= TimeSpan.FromHours(24));
     }
 
+    [Fact]
+    public void No_rule_matches_log_text()
+    {
+        foreach (var rule in infra.OfType(LogAlert))
+        {
+            var query = Query(rule);
+            Assert.DoesNotMatch(@"\bmessage\b|FormattedMessage|\bhas\b|contains", query);
+        }
+    }
+
     [GeneratedRegex(@"^\[reference\(resourceId\('Microsoft\.Resources/deployments', '([^']+)'\), '[^']+'\)\.outputs\.(\w+)\.value\]$")]
     private static partial Regex ModuleOutput();
 
-    [GeneratedRegex(@"\bor\b")]
-    private static partial Regex OrKeyword();
+    [GeneratedRegex(@"^union traces, exceptions\s*\|\s*where tostring\(customDimensions\.EventId\) == ""(\d+)""\s*$")]
+    private static partial Regex EventIdQuery();
 }

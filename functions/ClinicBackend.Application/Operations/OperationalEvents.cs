@@ -3,8 +3,8 @@ using Microsoft.Extensions.Logging;
 namespace ClinicBackend.Application.Operations;
 
 /// <summary>
-/// Events the operators' alert rules match (infra/modules/alerts.bicep): each is logged with a stable event id,
-/// and its message starts with the event name, so a query on either finds it.
+/// Events the operators' alert rules match (infra/modules/alerts.bicep) by their stable event id, which reaches
+/// Application Insights as customDimensions.EventId; the message starts with the event name for people reading it.
 /// </summary>
 public static class OperationalEvents
 {
@@ -28,7 +28,7 @@ public static class OperationalEvents
 
     /// <summary>
     /// Logs an alert as an error carrying an exception, so Application Insights records it as exception
-    /// telemetry, which host.json keeps out of sampling: an alert is never sampled away.
+    /// telemetry; the worker's exporter samples nothing (see Telemetry in the Functions project).
     /// </summary>
     public static void Alert(this ILogger logger, EventId alert, string message, params object?[] args) =>
         logger.LogError(alert, new OperationalAlert(alert.Name ?? alert.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)), message, args);
