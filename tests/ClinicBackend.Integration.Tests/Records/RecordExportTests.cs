@@ -6,6 +6,7 @@ using ClinicBackend.Application.Operations;
 using ClinicBackend.Application.Persistence;
 using ClinicBackend.Application.Records;
 using ClinicBackend.Testing.Drills;
+using Microsoft.Extensions.Logging.Testing;
 using NodaTime;
 
 namespace ClinicBackend.Integration.Tests.Records;
@@ -16,7 +17,7 @@ public sealed class RecordExportTests : ClinicAppTest
     /// <summary>Tuesday 02:00 in New York, 07:00 UTC: the export's day is the UTC date 2026-12-01.</summary>
     private static readonly DateTimeOffset ExportAt = new(2026, 12, 1, 7, 0, 0, TimeSpan.Zero);
 
-    private readonly LogCapture _logs = new();
+    private readonly FakeLogCollector _logs = new();
     private readonly FailingArchive _failing = new();
 
     protected override IDictionary<string, string?> Settings => new Dictionary<string, string?>
@@ -26,7 +27,7 @@ public sealed class RecordExportTests : ClinicAppTest
 
     protected override void ConfigureServices(IServiceCollection services)
     {
-        services.AddSingleton<Microsoft.Extensions.Logging.ILoggerProvider>(_logs);
+        services.AddSingleton<Microsoft.Extensions.Logging.ILoggerProvider>(new FakeLoggerProvider(_logs));
         services.Decorate<IRecordArchive>((inner, _) => _failing.Around(inner));
     }
 
@@ -93,7 +94,7 @@ public sealed class RecordExportTests : ClinicAppTest
         Assert.All(rows, row => Assert.StartsWith($"Data:String:{exported[row.Key]}\nPartitionKey:String:", row.Value, StringComparison.Ordinal));
         Assert.Contains(exported.Keys, k => k.EndsWith("/clinic", StringComparison.Ordinal));
         Assert.Contains(exported.Keys, k => k.Contains("/session|", StringComparison.Ordinal));
-        Assert.Equal(1, _logs.Count(OperationalEvents.RecordsExported));
+        Assert.Equal(1, _logs.GetSnapshot().Count(r => r.Id == OperationalEvents.RecordsExported));
     }
 
     [Fact]
@@ -115,7 +116,7 @@ public sealed class RecordExportTests : ClinicAppTest
         Assert.Equal(first.Details.ETag, second.Details.ETag);
         Assert.Equal(firstFile, (await Container.GetBlobClient($"{Clinic.ClinicId}/2026-12-01.jsonl.gz").GetPropertiesAsync()).Value.ETag);
         Assert.Equal(2, (await BlobNamesAsync(Clinic.ClinicId)).Count);
-        Assert.Equal(2, _logs.Count(OperationalEvents.RecordsExported)); // the export of the day is there after each run
+        Assert.Equal(2, _logs.GetSnapshot().Count(r => r.Id == OperationalEvents.RecordsExported)); // the export of the day is there after each run
 
         // The next UTC day is a new file.
         App.Clock.SetUtcNow(ExportAt.AddDays(1));
@@ -133,9 +134,9 @@ public sealed class RecordExportTests : ClinicAppTest
 
         Assert.Empty(await BlobNamesAsync(Clinic.ClinicId));
         Assert.Equal(2, (await BlobNamesAsync(other.ClinicId)).Count);
-        var failure = Assert.Single(_logs.WithEvent(OperationalEvents.ClinicRunFailed.Id));
+        var failure = Assert.Single(_logs.GetSnapshot(), r => r.Id == OperationalEvents.ClinicRunFailed);
         Assert.Contains($"ExportRecords failed for clinic {Clinic.ClinicId}", failure.Message, StringComparison.Ordinal);
-        var exported = _logs.WithEvent(OperationalEvents.RecordsExported.Id).ToList();
+        var exported = _logs.GetSnapshot().Where(r => r.Id == OperationalEvents.RecordsExported).ToList();
         Assert.Contains(exported, e => e.Message.Contains(other.ClinicId, StringComparison.Ordinal));
         Assert.DoesNotContain(exported, e => e.Message.Contains(Clinic.ClinicId, StringComparison.Ordinal));
 
@@ -143,7 +144,7 @@ public sealed class RecordExportTests : ClinicAppTest
         App.Clock.SetUtcNow(ExportAt.AddHours(1));
         await App.RunFunctionAsync("ExportRecords");
         Assert.Equal(2, (await BlobNamesAsync(Clinic.ClinicId)).Count);
-        Assert.Contains(_logs.WithEvent(OperationalEvents.RecordsExported.Id), e => e.Message.Contains(Clinic.ClinicId, StringComparison.Ordinal));
+        Assert.Contains(_logs.GetSnapshot().Where(r => r.Id == OperationalEvents.RecordsExported), e => e.Message.Contains(Clinic.ClinicId, StringComparison.Ordinal));
     }
 
     /// <summary>The archive, with one clinic whose export throws as a storage outage would.</summary>
