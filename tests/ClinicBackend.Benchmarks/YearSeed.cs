@@ -5,6 +5,7 @@ using ClinicBackend.Domain.Audit;
 using ClinicBackend.Domain.Clinics;
 using ClinicBackend.Domain.Flags;
 using ClinicBackend.Domain.Messaging;
+using ClinicBackend.Domain.Monitoring;
 using ClinicBackend.Domain.Patients;
 using ClinicBackend.Domain.Sessions;
 using NodaTime;
@@ -85,7 +86,11 @@ public sealed class YearSeed
         {
             case SessionStatus.Fulfilled:
                 var filed = filedRoll < 0.92 ? session.StartUtc + Duration.FromMinutes(140) : filedRoll < 0.97 ? session.StartUtc + Duration.FromDays(8) : (Instant?)null;
-                history.AddRange([new(session.StartUtc, "staff", "checked-in", null), new(session.StartUtc + Duration.FromMinutes(125), "staff", "completed", "56 mg")]);
+                var dosedAt = session.StartUtc + Duration.FromMinutes(5);
+                history.AddRange([new(session.StartUtc, "staff", "checked-in", null), new(dosedAt, "staff", "dosed", "56 mg"),
+                    new(dosedAt + Duration.FromMinutes(40), "staff", "observed", "40 min after the dose"),
+                    new(dosedAt + Duration.FromMinutes(120), "staff", "observed", "120 min after the dose"),
+                    new(dosedAt + Duration.FromMinutes(125), "staff", "completed", "125 min of monitoring")]);
                 if (filed is { } at)
                 {
                     history.Add(new(at, "staff", "rems-form-filed", null));
@@ -98,9 +103,16 @@ public sealed class YearSeed
                 session = session with
                 {
                     CheckedInAt = session.StartUtc,
-                    CompletedAt = session.StartUtc + Duration.FromMinutes(125),
+                    CompletedAt = dosedAt + Duration.FromMinutes(125),
                     RemsFormSubmittedAt = filed,
-                    Monitoring = new MonitoringRecord(56, new(128, 82), new(134, 86), new(126, 80), 125, null),
+                    Dose = new DoseRecord(dosedAt, 56, null, [new DeviceUse("SEED-0001", 2)], new PreDoseVitals(new(128, 82), 98), [],
+                        new Clinician("Nurse Kim", "+12125550151", "kim@riverside.example")),
+                    Observations =
+                    [
+                        new Observation(1, dosedAt + Duration.FromMinutes(40), 40, new(134, 86), 97, false, true, false, [SideEffect.Nausea], null, false, "staff"),
+                        new Observation(2, dosedAt + Duration.FromMinutes(120), 120, new(128, 84), 98, false, false, false, [], null, false, "staff"),
+                    ],
+                    Discharge = new Discharge(dosedAt + Duration.FromMinutes(125), new(126, 80), new VitalsAcceptable(true, true), [], null),
                 };
                 _lastFulfilled[patient.Id] = day;
                 break;

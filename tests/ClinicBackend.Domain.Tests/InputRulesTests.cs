@@ -23,24 +23,62 @@ public sealed class InputRulesTests
         Assert.Equal(e164, PhoneFormat.ToE164(input, country));
 
     [Theory]
-    [InlineData(84, "128/82", 125, null)]
-    [InlineData(56, "150/95", 120, null)] // elevated pressure is recorded, not refused: the clinician decided to dose
-    [InlineData(84, "128/82", 119, "monitoring-too-short")]
-    [InlineData(28, "128/82", 125, "dose-not-on-label")]
-    [InlineData(84, "12/82", 125, "validation")]
-    [InlineData(84, "82/128", 125, "validation")]
-    [InlineData(84, "128-82", 125, "validation")]
-    [InlineData(-84, "128/82", 125, "validation")]
-    [InlineData(84, "128/82", 100000, "validation")]
-    public void The_monitoring_record_keeps_the_label(int dose, string preDose, int minutes, string? code)
+    [InlineData(84, 3, "128/82", null, null)]
+    [InlineData(56, 2, "150/95", null, null)] // elevated pressure is recorded, not refused: the clinician decided to dose
+    [InlineData(28, 1, "128/82", "stopped after one device", null)]
+    [InlineData(28, 1, "128/82", null, "dose-not-on-label")]
+    [InlineData(112, 4, "128/82", "prescriber's order", null)]
+    [InlineData(70, 2, "128/82", "why not", "validation")]
+    [InlineData(84, 2, "128/82", null, "validation")]
+    [InlineData(84, 3, "12/82", null, "validation")]
+    [InlineData(84, 3, "82/128", null, "validation")]
+    [InlineData(84, 3, "128-82", null, "validation")]
+    [InlineData(-84, 3, "128/82", null, "validation")]
+    [InlineData(196, 7, "128/82", "seven", "validation")]
+    public void A_dose_keeps_the_label_or_gives_a_reason_and_adds_up_to_its_devices(int dose, int devices, string preDose, string? reason, string? code)
     {
-        var result = SessionInputs.ToMonitoring(new CompleteInput
+        var result = MonitoringInputs.ToDose(new DoseInput
         {
             DoseMg = dose,
-            MonitoringMinutes = minutes,
-            BloodPressure = new BloodPressureInput { PreDose = preDose, PostDose40Min = "130/84", Discharge = "126/80" },
-        });
+            DoseReason = reason,
+            Devices = [new DeviceInput { Lot = "abc-1234", Count = devices }],
+            PreDose = new PreDoseInput { BloodPressure = preDose, Spo2 = 98 },
+            MonitoringClinician = new ClinicianInput { Name = "Nurse Kim", Phone = "(212) 555-0151", Email = "kim@riverside.example" },
+        }, TestClinics.Riverside(), Instant.FromUtc(2026, 12, 2, 15, 0));
         Assert.Equal(code, result.Problem?.Code);
+        if (result.IsSuccess)
+        {
+            Assert.Equal("ABC-1234", result.Value.Devices.Single().Lot);
+            Assert.Equal("+12125550151", result.Value.MonitoringClinician.Phone);
+            Assert.Null(result.Value.Concomitant); // not asked: the form names it as missing
+        }
+    }
+
+    [Theory]
+    [InlineData("monitoringClinician.email", "kim at riverside")]
+    [InlineData("monitoringClinician.phone", "555")]
+    [InlineData("concomitant", "alcohol")]
+    [InlineData("devices", "twice")]
+    [InlineData("at", "10:12")]
+    public void A_dose_names_the_field_it_cannot_read(string field, string value)
+    {
+        var input = new DoseInput
+        {
+            At = field == "at" ? value : null,
+            DoseMg = 56,
+            Devices = field == "devices" ? [new DeviceInput { Lot = "A1", Count = 1 }, new DeviceInput { Lot = "a1", Count = 1 }] : [new DeviceInput { Lot = "A1", Count = 2 }],
+            PreDose = new PreDoseInput { BloodPressure = "128/82", Spo2 = 98 },
+            Concomitant = field == "concomitant" ? [value] : ["opioid"],
+            MonitoringClinician = new ClinicianInput
+            {
+                Name = "Nurse Kim",
+                Phone = field == "monitoringClinician.phone" ? value : null,
+                Email = field == "monitoringClinician.email" ? value : null,
+            },
+        };
+        var problem = MonitoringInputs.ToDose(input, TestClinics.Riverside(), Instant.FromUtc(2026, 12, 2, 15, 0)).Problem!;
+        Assert.Equal("validation", problem.Code);
+        Assert.Equal([field], problem.Errors!.Keys);
     }
 
     [Theory]

@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using ClinicBackend.Application.Clinics;
 using ClinicBackend.Application.Flags;
+using ClinicBackend.Application.Inventory;
 using ClinicBackend.Application.Patients;
 using ClinicBackend.Application.Sessions;
 using ClinicBackend.Functions.Http;
@@ -53,6 +54,17 @@ public sealed class OpenApiSchemaTests
         { typeof(CourseBookingInput), "CourseBookingInput" },
         { typeof(RideInput), "RideInput" },
         { typeof(CourseInput), "CourseInput" },
+        { typeof(DoseInput), "DoseInput" },
+        { typeof(ObservationInput), "ObservationInput" },
+        { typeof(ObservationResponse), "Observation" },
+        { typeof(MonitoringFormResponse), "MonitoringForm" },
+        { typeof(ReceiveLotInput), "ReceiveLotInput" },
+        { typeof(AdjustmentInput), "AdjustmentInput" },
+        { typeof(LotResponse), "Lot" },
+        { typeof(InventoryResponse), "Inventory" },
+        { typeof(AdjustmentResponse), "Adjustment" },
+        { typeof(LotLogResponse), "LotLog" },
+        { typeof(LotEntryResponse), "LotEntry" },
     };
 
     [Theory]

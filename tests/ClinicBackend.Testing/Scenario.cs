@@ -48,21 +48,66 @@ public sealed class Scenario
     public Task<Reply> BookAsync(string patientId, string start) =>
         App.PostAsync($"{Base}/sessions", Staff, new { patientId, start });
 
-    /// <summary>A monitoring record that completes a session (56 mg, normal blood pressure, 125 minutes).</summary>
-    public static readonly object Monitoring = new
+    /// <summary>The lot <see cref="StockAsync"/> receives and <see cref="Dose"/> takes devices from.</summary>
+    public const string TestLot = "TEST-0001";
+
+    /// <summary>A dose body: <paramref name="doseMg"/> from one lot, normal pre-dose vitals, no other medicines, the monitoring nurse.</summary>
+    public static object Dose(int doseMg = 56, string lot = TestLot, string? at = null) => new
     {
-        doseMg = 56,
-        bloodPressure = new { preDose = "128/82", postDose40Min = "134/86", discharge = "126/80" },
-        monitoringMinutes = 125,
+        at,
+        doseMg,
+        devices = new[] { new { lot, count = doseMg / 28 } },
+        preDose = new { bloodPressure = "128/82", spo2 = 98 },
+        concomitant = Array.Empty<string>(),
+        monitoringClinician = new { name = "Nurse Kim", phone = "+12125550151", email = "kim@riverside.example" },
     };
 
-    /// <summary>Checks the patient in at <paramref name="arrivedUtc"/> and completes the session 2 h 15 min later (the clock moves).</summary>
+    /// <summary>An observation with normal readings and nothing to keep the patient.</summary>
+    public static object ClearObservation(string? at = null) => new
+    {
+        at,
+        bloodPressure = "130/84",
+        spo2 = 97,
+        sedation = false,
+        dissociation = false,
+        respiratoryDepression = false,
+    };
+
+    /// <summary>A discharge: normal pressure, vitals acceptable, no adverse events, ready now.</summary>
+    public static readonly object Discharge = new
+    {
+        bloodPressure = "126/80",
+        vitalsAcceptable = new { beforeDose = true, afterMonitoring = true },
+        adverseEvents = Array.Empty<object>(),
+    };
+
+    private bool _stocked;
+
+    /// <summary>Receives <paramref name="devices"/> of <see cref="TestLot"/> (far from expiry), once per scenario unless asked again.</summary>
+    public async Task StockAsync(int devices = 300, bool again = false)
+    {
+        if (_stocked && !again)
+        {
+            return;
+        }
+        (await PostAsync("/inventory/lots", new { lot = TestLot, expires = "2199-12-31", devices })).EnsureStatus(201);
+        _stocked = true;
+    }
+
+    /// <summary>
+    /// Checks the patient in at <paramref name="arrivedUtc"/> and doses at once (56 mg of <see cref="TestLot"/>), observes 30
+    /// minutes later (all clear) and completes 2 h 15 min after the dose (the clock moves).
+    /// </summary>
     public async Task TreatAsync(string session, DateTimeOffset arrivedUtc)
     {
+        await StockAsync();
         App.Clock.SetUtcNow(arrivedUtc);
         (await PostAsync($"/sessions/{session}/check-in")).EnsureStatus(200);
-        App.Clock.Advance(TimeSpan.FromMinutes(135));
-        (await PostAsync($"/sessions/{session}/complete", Monitoring)).EnsureStatus(200);
+        (await PostAsync($"/sessions/{session}/dose", Dose())).EnsureStatus(200);
+        App.Clock.Advance(TimeSpan.FromMinutes(30));
+        (await PostAsync($"/sessions/{session}/observations", ClearObservation())).EnsureStatus(201);
+        App.Clock.Advance(TimeSpan.FromMinutes(105));
+        (await PostAsync($"/sessions/{session}/complete", Discharge)).EnsureStatus(200);
     }
 
     public Task<Reply> GetAsync(string path, string? token = null) => App.GetAsync($"{Base}{path}", token ?? Staff);

@@ -1,5 +1,6 @@
 using ClinicBackend.Domain.Clinics;
 using ClinicBackend.Domain.Common;
+using ClinicBackend.Domain.Monitoring;
 using ClinicBackend.Domain.Patients;
 using ClinicBackend.Domain.Time;
 using NodaTime;
@@ -27,6 +28,16 @@ public sealed class ClinicInput
     public SelfServiceInput? SelfService { get; set; }
     /// <summary>An absolute URI; an empty string goes back to the default.</summary>
     public string? ExternalIdSystem { get; set; }
+    public MonitoringInput? Monitoring { get; set; }
+    /// <summary>tracked (the clinic counts its drug by lot) or pharmacy (a specialty pharmacy ships it per patient).</summary>
+    public string? Inventory { get; set; }
+}
+
+/// <summary>When an observation during monitoring is an alert; absent fields keep their value.</summary>
+public sealed class MonitoringInput
+{
+    public string? AlertAbove { get; set; }
+    public int? Spo2Below { get; set; }
 }
 
 /// <summary>What patients may do by text; absent fields keep their value.</summary>
@@ -150,6 +161,43 @@ public static class ClinicInputs
         {
             errors.Add("externalIdSystem", "Give the absolute URI (http, https or urn, up to 200 characters, no spaces) of the system that issues patients' externalId, or \"\" for the default.");
         }
+        var monitoring = existing?.Monitoring ?? MonitoringSettings.Default;
+        if (input.Monitoring is { } thresholds)
+        {
+            if (thresholds.AlertAbove is not null)
+            {
+                if (BloodPressure.TryParse(thresholds.AlertAbove, out var above))
+                {
+                    monitoring = monitoring with { AlertAbove = above };
+                }
+                else
+                {
+                    errors.Add("monitoring.alertAbove", "alertAbove is a blood pressure such as \"180/110\": a reading above either number is an alert.");
+                }
+            }
+            if (thresholds.Spo2Below is { } spo2)
+            {
+                monitoring = monitoring with { Spo2Below = spo2 };
+                if (spo2 is < MonitoringSettings.MinSpo2Threshold or > MonitoringSettings.MaxSpo2Threshold)
+                {
+                    errors.Add("monitoring.spo2Below", $"spo2Below is a saturation in percent, {MonitoringSettings.MinSpo2Threshold} to {MonitoringSettings.MaxSpo2Threshold}: a reading below it is an alert.");
+                }
+            }
+        }
+        var inventory = existing?.Inventory ?? InventoryMode.Tracked;
+        if (input.Inventory is not null)
+        {
+            var modes = Enum.GetValues<InventoryMode>();
+            var index = Array.FindIndex(modes, m => Names.Kebab(m) == input.Inventory);
+            if (index < 0)
+            {
+                errors.Add("inventory", "inventory is tracked (the clinic counts its drug by lot) or pharmacy (a specialty pharmacy ships it per patient).");
+            }
+            else
+            {
+                inventory = modes[index];
+            }
+        }
         if (errors.Any)
         {
             return errors.ToProblem();
@@ -174,6 +222,8 @@ public static class ClinicInputs
             Escalation = escalation,
             SelfService = selfService,
             ExternalIdSystem = input.ExternalIdSystem is null ? existing?.ExternalIdSystem : input.ExternalIdSystem.Length == 0 ? null : input.ExternalIdSystem,
+            Monitoring = monitoring,
+            Inventory = inventory,
             Version = existing is null ? 1 : existing.Version + 1,
             CreatedAt = existing?.CreatedAt ?? now,
         };

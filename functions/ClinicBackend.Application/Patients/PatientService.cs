@@ -22,6 +22,12 @@ public sealed class PatientInput
     public bool? Active { get; set; }
     /// <summary>The patient's IANA zone when it is not the clinic's; an empty string clears it.</summary>
     public string? TimeZone { get; set; }
+    /// <summary>YYYY-MM-DD, for the REMS monitoring form.</summary>
+    public string? DateOfBirth { get; set; }
+    /// <summary>female, male, other or unknown, for the REMS monitoring form.</summary>
+    public string? Sex { get; set; }
+    /// <summary>trd (the default) or mdsi: the course's cadence follows it.</summary>
+    public string? Indication { get; set; }
 }
 
 /// <summary>A patient with the phase of their course on the clinic's today.</summary>
@@ -181,7 +187,26 @@ public sealed class PatientService(ClinicData data, ClinicAccess access, ClinicU
         {
             errors.Add("externalId", "externalId is 1 to 64 printable characters.");
         }
-        var course = input.Course is null ? existing?.Course : CourseInputs.Apply(input.Course, existing?.Course, now.InZone(clinic.Zone).Date, errors);
+        var today = now.InZone(clinic.Zone).Date;
+        var course = input.Course is null ? existing?.Course : CourseInputs.Apply(input.Course, existing?.Course, today, errors);
+        LocalDate? dateOfBirth = existing?.DateOfBirth;
+        if (input.DateOfBirth is not null)
+        {
+            if (!ClinicTime.TryParseDate(input.DateOfBirth, out var born) || born > today)
+            {
+                errors.Add("dateOfBirth", "dateOfBirth is a real date as YYYY-MM-DD, not in the future.");
+            }
+            dateOfBirth = born;
+        }
+        var sex = existing?.Sex;
+        if (input.Sex is not null)
+        {
+            sex = ParseName<Sex>(input.Sex, "sex", errors);
+        }
+        if (input.Indication is not null && course is not null)
+        {
+            course = course with { Indication = ParseName<Indication>(input.Indication, "indication", errors) ?? course.Indication };
+        }
         if (errors.Any)
         {
             return errors.ToProblem();
@@ -195,6 +220,8 @@ public sealed class PatientService(ClinicData data, ClinicAccess access, ClinicU
             Phone = phone!,
             SmsConsent = input.SmsConsent ?? existing!.SmsConsent,
             RemsEnrolled = input.RemsEnrolled ?? existing!.RemsEnrolled,
+            DateOfBirth = dateOfBirth,
+            Sex = sex,
             Language = input.Language ?? existing?.Language ?? "en",
             ExternalId = input.ExternalId ?? existing?.ExternalId,
             Course = course!,
@@ -202,6 +229,20 @@ public sealed class PatientService(ClinicData data, ClinicAccess access, ClinicU
             TimeZone = input.TimeZone is null ? existing?.TimeZone : input.TimeZone.Length == 0 || input.TimeZone == clinic.TimeZone ? null : input.TimeZone,
         };
         return existing is null ? Patient.Enrol(details, now) : existing.Revise(details);
+    }
+
+    /// <summary>The enum value named <paramref name="text"/> in kebab case, or null with a field error.</summary>
+    private static T? ParseName<T>(string text, string field, FieldErrors errors) where T : struct, Enum
+    {
+        foreach (var value in Enum.GetValues<T>())
+        {
+            if (Names.Kebab(value) == text)
+            {
+                return value;
+            }
+        }
+        errors.Add(field, $"{field} is one of {string.Join(", ", Enum.GetValues<T>().Select(Names.Kebab))}.");
+        return null;
     }
 
     private static void CheckName(string? value, string field, FieldErrors errors)

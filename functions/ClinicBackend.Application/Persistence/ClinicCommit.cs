@@ -115,7 +115,12 @@ public sealed class ClinicCommit(string clinicId, string actor, Instant now)
         return this;
     }
 
-    private static readonly HashSet<string> Unaudited = ["version", "history", "claims"];
+    /// <summary>
+    /// Bookkeeping left out of audit diffs. A session's observations are only ever appended, each naming who took it:
+    /// the diff shows their count (<c>observationCount</c>), the session row keeps them (a diff of the whole list twice
+    /// would not fit an audit row).
+    /// </summary>
+    private static readonly HashSet<string> Unaudited = ["version", "history", "claims", "observations"];
 
     /// <summary>Whether a change changes anything besides the version (and other unaudited bookkeeping).</summary>
     public static bool Differ(object before, object after) => Diff(before, after) is { Count: > 0 };

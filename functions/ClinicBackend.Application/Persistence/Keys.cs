@@ -152,6 +152,19 @@ public static class Keys
     public const string RemsWatchPrefix = "remsdue|";
     public static string RemsWatchTo(Instant dueInclusive) => $"remsdue|{TickText(dueInclusive)}}}";
 
+    /// <summary>A patient not REMS-enrolled who was booked: the sweep flags their sessions 2 days ahead until they are enrolled.</summary>
+    public static string EnrolmentWatch(string patientId) => $"{EnrolmentWatchPrefix}{patientId}";
+    public const string EnrolmentWatchPrefix = "remsenrol|";
+
+    /// <summary>A lot of the drug on hand (lot numbers are upper-case letters, digits and '-').</summary>
+    public static string Lot(string number) => $"{LotPrefix}{number}";
+    public const string LotPrefix = "lot|";
+    /// <summary>A lot's controlled-substance log, line by line: a second write of the same line is an insert conflict.</summary>
+    public static string LotLog(string number, int seq) => $"{LotLogPrefix(number)}{seq:D7}";
+    public static string LotLogPrefix(string number) => $"lotlog|{number}|";
+    /// <summary>Since when the stock has been too low for the next week (the stock-low flag's cause).</summary>
+    public const string InventoryState = "inventory";
+
     /// <summary>
     /// The report's stored rows of a clinic-local day, side by side so one range query reads a whole range's: its
     /// session figures (past days), the mark that they changed, and its texts.

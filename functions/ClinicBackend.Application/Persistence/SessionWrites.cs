@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using ClinicBackend.Domain.Common;
 using ClinicBackend.Domain.Events;
@@ -13,6 +14,19 @@ public sealed record ReportDayChanged(LocalDate Date, Instant At);
 /// <summary>How a session change is written: the session row under its ETag, its index copies, its audit record and its event.</summary>
 public static class SessionWrites
 {
+    /// <summary>
+    /// The most characters a session's document may have: a table property holds 64 KiB (32,768 UTF-16 characters),
+    /// and the session's index copies are the same document. The caps on notes and observations keep real sessions far
+    /// below; this refuses what would not fit (text that JSON escapes six characters a letter).
+    /// </summary>
+    public const int MaxDocumentChars = 30_000;
+
+    /// <summary>A problem when <paramref name="session"/> would not fit its row.</summary>
+    public static Problem? TooLarge(Session session) =>
+        JsonSerializer.Serialize(session, DocumentJson.Options).Length <= MaxDocumentChars ? null
+            : Problem.Rule("record-too-large", "The session's record would be too large to store.",
+                "Shorten the notes or descriptions of this request (the session keeps up to 30,000 characters of record).");
+
     public static void Apply(ClinicCommit commit, Stored<Session> before, Session after, string action)
     {
         var old = before.Value;

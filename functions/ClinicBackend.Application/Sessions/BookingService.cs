@@ -158,7 +158,8 @@ public sealed class BookingService(ClinicData data, ClinicAccess access, Session
 
     /// <summary>
     /// Books a session for the patient at a placed start inside <paramref name="commit"/>: the rules of a start,
-    /// a chair free at every tick (claims inserted), no other live session of the patient that day.
+    /// a chair free at every tick (claims inserted), no other live session of the patient that day. A patient not
+    /// yet REMS-enrolled is watched, so their sessions are flagged 2 days ahead.
     /// </summary>
     public async Task<Result<Session>> DecideBookAsync(ClinicCommit commit, Clinic clinic, Patient patient, ZonedDateTime start, ZonedDateTime end, CancellationToken ct)
     {
@@ -166,6 +167,10 @@ public sealed class BookingService(ClinicData data, ClinicAccess access, Session
         if (decided.IsSuccess)
         {
             SessionWrites.Insert(commit, decided.Value);
+            if (!patient.RemsEnrolled)
+            {
+                InventoryRows.WatchEnrolment(commit, patient.Id);
+            }
         }
         return decided;
     }
@@ -265,9 +270,7 @@ public sealed class BookingService(ClinicData data, ClinicAccess access, Session
     {
         null => Problem.Rule("unknown-patient", "Unknown patient.", "No patient with this id is registered at this clinic; register the patient first."),
         { Active: false } => Problem.Rule("inactive-patient", "The patient is inactive.", "Reactivate the patient (PATCH active: true) before booking."),
-        { RemsEnrolled: false } => Problem.Rule("not-rems-enrolled", "The patient is not enrolled in REMS.",
-            "Enrol the patient in the REMS programme before the first treatment, then set remsEnrolled: true."),
-        _ => null,
+        _ => null, // REMS enrolment gates the dose, not the booking (it is often completed at the first visit)
     };
 
     private static Problem CapacityFull() => Problem.Conflict("capacity", "Every monitoring chair is taken.",

@@ -59,6 +59,13 @@ public sealed class CourseBookingService(ClinicData data, ClinicAccess access, B
         {
             return refused;
         }
+        if (!patient.Value.RemsEnrolled)
+        {
+            // Before anything is held: a watch without sessions ends at the sweep's next look.
+            var watch = new ClinicCommit(clinicId, caller.ObjectId, now);
+            InventoryRows.WatchEnrolment(watch, patientId);
+            await data.CommitAsync(watch, ct);
+        }
         var (starts, mode) = plan.Value;
         var course = new CourseBooking
         {

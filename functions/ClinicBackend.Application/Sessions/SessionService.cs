@@ -1,14 +1,17 @@
 using ClinicBackend.Application.Access;
 using ClinicBackend.Application.Persistence;
 using ClinicBackend.Domain.Access;
+using ClinicBackend.Domain.Clinics;
 using ClinicBackend.Domain.Common;
+using ClinicBackend.Domain.Forms;
+using ClinicBackend.Domain.Monitoring;
 using ClinicBackend.Domain.Sessions;
 using ClinicBackend.Domain.Time;
 using NodaTime;
 
 namespace ClinicBackend.Application.Sessions;
 
-/// <summary>Reading sessions and the changes of their day: cancel, check in, complete, file the monitoring form.</summary>
+/// <summary>Reading sessions and the changes of their day: cancel, check in, dose, observe, complete, file the monitoring form.</summary>
 public sealed class SessionService(ClinicData data, ClinicAccess access, SessionUpdater updater, ISessionObserver observer, PatientReads reads, TimeProvider time)
 {
     public async Task<Result<Session>> GetAsync(Caller caller, string clinicId, string sessionId, CancellationToken ct)
@@ -121,21 +124,112 @@ public sealed class SessionService(ClinicData data, ClinicAccess access, Session
         updater.ChangeAsync(caller, clinicId, sessionId, ifMatch, "session.checked-in", (clinic, stored, commit) =>
             Task.FromResult(stored.Value.CheckIn(commit.Now, commit.Now.InZone(clinic.Zone).Date, commit.Actor)), ct);
 
-    public Task<Result<Session>> CompleteAsync(Caller caller, string clinicId, string sessionId, CompleteInput input, int? ifMatch, CancellationToken ct) =>
-        updater.ChangeAsync(caller, clinicId, sessionId, ifMatch, "session.completed", async (_, stored, commit) =>
+    /// <summary>
+    /// Records the dose of an arrived session. The patient must be REMS-enrolled. Where the clinic counts its drug, the
+    /// devices are taken from their lots in the same unit of work (each lot replaced under its ETag, with its log line).
+    /// </summary>
+    public Task<Result<Session>> DoseAsync(Caller caller, string clinicId, string sessionId, DoseInput input, int? ifMatch, CancellationToken ct) =>
+        updater.ChangeAsync(caller, clinicId, sessionId, ifMatch, "session.dosed", async (clinic, stored, commit) =>
         {
-            var monitoring = SessionInputs.ToMonitoring(input);
-            if (!monitoring.IsSuccess)
+            var dose = MonitoringInputs.ToDose(input, clinic, commit.Now);
+            if (!dose.IsSuccess)
             {
-                return monitoring.Problem!;
+                return dose.Problem!;
             }
-            var done = stored.Value.Complete(monitoring.Value, commit.Now, commit.Actor);
+            var session = stored.Value;
+            var patient = await data.PatientAsync(clinicId, session.PatientId, ct);
+            var doseDay = dose.Value.At.InZone(clinic.Zone).Date;
+            var dosed = session.RecordDose(dose.Value, doseDay, patient?.Value.RemsEnrolled == true, commit.Now, commit.Actor);
+            if (!dosed.IsSuccess || clinic.Inventory != InventoryMode.Tracked)
+            {
+                return dosed;
+            }
+            foreach (var use in dose.Value.Devices)
+            {
+                var lot = await data.LotAsync(clinicId, use.Lot, ct);
+                if (lot is null)
+                {
+                    return Problem.Rule("unknown-lot", "The clinic has no such lot.",
+                        $"Lot {use.Lot} was never received here: check the number on the carton, or receive the lot first (POST .../inventory/lots).");
+                }
+                var taken = lot.Value.Take(use.Count, session.Id, session.PatientId, doseDay, dose.Value.At, commit.Now, commit.Actor);
+                if (!taken.IsSuccess)
+                {
+                    return taken.Problem!;
+                }
+                InventoryRows.Write(commit, lot, taken.Value);
+            }
+            return dosed;
+        }, ct);
+
+    /// <summary>One observation during monitoring; past the clinic's thresholds it raises an urgent vital-signs flag in the same unit of work.</summary>
+    public async Task<Result<(Session Session, Observation Observation)>> ObserveAsync(Caller caller, string clinicId, string sessionId, ObservationInput input,
+        int? ifMatch, CancellationToken ct)
+    {
+        Observation? added = null;
+        var observed = await updater.ChangeAsync(caller, clinicId, sessionId, ifMatch, "session.observed", async (clinic, stored, commit) =>
+        {
+            var observation = MonitoringInputs.ToObservation(input, clinic, commit.Now, commit.Actor);
+            if (!observation.IsSuccess)
+            {
+                return observation.Problem!;
+            }
+            var session = stored.Value.Observe(observation.Value, clinic.Monitoring, commit.Now, commit.Actor);
+            if (session.IsSuccess)
+            {
+                added = session.Value.Observations.Single(o => o.Number == session.Value.Observations.Count);
+                await observer.OnObservedAsync(commit, clinic, session.Value, added, ct);
+            }
+            return session;
+        }, ct);
+        return observed.IsSuccess ? (observed.Value, added!) : observed.Problem!;
+    }
+
+    /// <summary>Discharge: two hours after the dose at the earliest, and only while the latest observation shows no sedation, dissociation or respiratory depression.</summary>
+    public Task<Result<Session>> CompleteAsync(Caller caller, string clinicId, string sessionId, CompleteInput input, int? ifMatch, CancellationToken ct) =>
+        updater.ChangeAsync(caller, clinicId, sessionId, ifMatch, "session.completed", async (clinic, stored, commit) =>
+        {
+            var discharge = MonitoringInputs.ToDischarge(input, clinic, commit.Now);
+            if (!discharge.IsSuccess)
+            {
+                return discharge.Problem!;
+            }
+            var done = stored.Value.Complete(discharge.Value, commit.Now, commit.Actor);
             if (done.IsSuccess)
             {
-                await observer.OnCompletedAsync(commit, done.Value, ct);
+                await observer.OnCompletedAsync(commit, clinic, done.Value, ct);
             }
             return done;
         }, ct);
+
+    /// <summary>The REMS Patient Monitoring Form of a session, from the session, its patient and the clinic, with what is still missing.</summary>
+    public async Task<Result<MonitoringForm>> MonitoringFormAsync(Caller caller, string clinicId, string sessionId, CancellationToken ct)
+    {
+        var stored = await access.RequireAsync(caller, clinicId, Need.Staff, ct);
+        if (!stored.IsSuccess)
+        {
+            return stored.Problem!;
+        }
+        var session = Ids.IsGeneratedId(sessionId) ? (await data.SessionAsync(clinicId, sessionId, ct))?.Value : null;
+        if (session is null)
+        {
+            return Problem.NotFound("session");
+        }
+        if (session.Status is SessionStatus.Cancelled or SessionStatus.Noshow)
+        {
+            return Problem.Conflict("no-monitoring-form", "This session has no monitoring form.",
+                $"The session is {Names.Kebab(session.Status)}: nobody was treated, so no Patient Monitoring Form is filed for it.");
+        }
+        var patient = await data.PatientAsync(clinicId, session.PatientId, ct);
+        if (patient is null)
+        {
+            return Problem.NotFound("patient");
+        }
+        var earlier = await data.PatientSessionsAsync(clinicId, session.PatientId, ct);
+        var firstTreatment = !earlier.Any(s => s.Id != session.Id && s.Status == SessionStatus.Fulfilled && s.StartUtc < session.StartUtc);
+        reads.Record(clinicId, caller.ObjectId, session.PatientId, "monitoring-form", time.Now());
+        return MonitoringForm.Of(stored.Value.Value, patient.Value, session, firstTreatment);
+    }
 
     public Task<Result<Session>> FileRemsFormAsync(Caller caller, string clinicId, string sessionId, RemsFormInput input, int? ifMatch, CancellationToken ct) =>
         updater.ChangeAsync(caller, clinicId, sessionId, ifMatch, "session.rems-form-filed", async (clinic, stored, commit) =>

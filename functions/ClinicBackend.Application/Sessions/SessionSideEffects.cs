@@ -1,3 +1,4 @@
+using ClinicBackend.Application.Escalation;
 using ClinicBackend.Application.Outbound;
 using ClinicBackend.Application.Persistence;
 using ClinicBackend.Application.Sweep;
@@ -5,6 +6,8 @@ using ClinicBackend.Application.Waitlist;
 using ClinicBackend.Domain.Clinics;
 using ClinicBackend.Domain.Flags;
 using ClinicBackend.Domain.Messaging;
+using ClinicBackend.Domain.Monitoring;
+using ClinicBackend.Domain.Patients;
 using ClinicBackend.Domain.Sessions;
 using ClinicBackend.Domain.Time;
 using Microsoft.Extensions.Logging;
@@ -24,14 +27,21 @@ public interface ISessionObserver
     /// </summary>
     Task SessionsChangedAsync(ClinicCommit committed, Clinic clinic, IReadOnlyList<Session> sessions, CancellationToken ct);
 
-    /// <summary>Inside the completing unit of work (the cadence and monitoring-form watches).</summary>
-    Task OnCompletedAsync(ClinicCommit commit, Session fulfilled, CancellationToken ct);
+    /// <summary>Inside the unit of work that adds an observation: an alert raises an urgent vital-signs flag.</summary>
+    Task OnObservedAsync(ClinicCommit commit, Clinic clinic, Session session, Observation observation, CancellationToken ct);
+
+    /// <summary>
+    /// Inside the completing unit of work: the cadence and monitoring-form watches, and the flags of what the record
+    /// shows (blood pressure for the prescriber, a serious adverse event, the end of an MDSI course).
+    /// </summary>
+    Task OnCompletedAsync(ClinicCommit commit, Clinic clinic, Session fulfilled, CancellationToken ct);
 
     /// <summary>Inside the filing unit of work (resolve the form-due flag).</summary>
     Task OnRemsFormFiledAsync(ClinicCommit commit, Session filed, CancellationToken ct);
 }
 
-public sealed class SessionSideEffects(ClinicData data, ReminderPlanner reminders, WaitlistOffers waitlist, TimeProvider time, ILogger<SessionSideEffects> logger)
+public sealed class SessionSideEffects(ClinicData data, ReminderPlanner reminders, WaitlistOffers waitlist, EscalationService escalation, TimeProvider time,
+    ILogger<SessionSideEffects> logger)
     : ISessionObserver
 {
     public void OnScheduled(ClinicCommit commit, Clinic clinic, Session scheduled) => ReminderPlanner.PlanDayBefore(commit, clinic, scheduled);
@@ -65,13 +75,63 @@ public sealed class SessionSideEffects(ClinicData data, ReminderPlanner reminder
         }
     }
 
-    public async Task OnCompletedAsync(ClinicCommit commit, Session fulfilled, CancellationToken ct)
+    public async Task OnObservedAsync(ClinicCommit commit, Clinic clinic, Session session, Observation observation, CancellationToken ct)
+    {
+        if (!observation.Alert)
+        {
+            return;
+        }
+        // While the latest vital-signs flag of this session is open, someone is on it: the new reading is on the session.
+        foreach (var earlier in session.Observations.Where(o => o.Alert && o.Number < observation.Number).OrderByDescending(o => o.Number))
+        {
+            if (await data.FlagAsync(clinic.Id, Flag.IdFor(FlagKinds.VitalSigns, VitalSignsCause(session, earlier)), ct) is { } raised)
+            {
+                if (raised.Value.Status == FlagStatus.Open)
+                {
+                    return;
+                }
+                break;
+            }
+        }
+        var past = string.Join(" and ", clinic.Monitoring.PastThresholds(observation.BloodPressure, observation.Spo2));
+        await escalation.RaiseAsync(commit, clinic, Flag.For(FlagKinds.VitalSigns, VitalSignsCause(session, observation), FlagSeverity.Urgent, session.PatientId, session.Id, commit.Now,
+            $"During monitoring after the dose of the session of {ClinicTime.FormatMinute(session.Start)}, {observation.MinutesAfterDose} min after the dose: {past}. See the patient now."), ct);
+    }
+
+    private static string VitalSignsCause(Session session, Observation observation) => $"{session.Id}|{observation.Number}";
+
+    public async Task OnCompletedAsync(ClinicCommit commit, Clinic clinic, Session fulfilled, CancellationToken ct)
     {
         await Watches.OnFulfilledAsync(commit, data, fulfilled, ct);
-        if (fulfilled.Monitoring?.BloodPressureConcern() is { } concern)
+        if (fulfilled.BloodPressureConcern() is { } concern)
         {
             await FlagWrites.RaiseAsync(data, commit, Flag.For(FlagKinds.BloodPressure, fulfilled.Id, FlagSeverity.Normal, fulfilled.PatientId, fulfilled.Id, commit.Now,
                 $"Blood pressure at the session of {ClinicTime.FormatMinute(fulfilled.Start)}: {concern}. For the prescriber to review; the session was completed."), ct);
+        }
+        var serious = fulfilled.Discharge?.AdverseEvents.Where(e => e.Serious).Select(e => e.Description).ToList() ?? [];
+        if (serious.Count > 0)
+        {
+            await escalation.RaiseAsync(commit, clinic, Flag.For(FlagKinds.AdverseEvent, fulfilled.Id, FlagSeverity.Urgent, fulfilled.PatientId, fulfilled.Id, commit.Now,
+                $"Serious adverse event at the session of {ClinicTime.FormatMinute(fulfilled.Start)}: {string.Join("; ", serious)}. A clinician follows up now; serious adverse events are also reported to the REMS."), ct);
+        }
+        await ReviewInductionAsync(commit, fulfilled, ct);
+    }
+
+    /// <summary>An MDSI course ends with its 8th fulfilled session (or its 4 weeks, which the sweep sees): the prescriber reviews it.</summary>
+    private async Task ReviewInductionAsync(ClinicCommit commit, Session fulfilled, CancellationToken ct)
+    {
+        var patient = (await data.PatientAsync(commit.ClinicId, fulfilled.PatientId, ct))?.Value;
+        if (patient is null || !patient.Course.EndsAfterInduction)
+        {
+            return;
+        }
+        var course = patient.Course;
+        var sessions = await data.PatientSessionsAsync(commit.ClinicId, patient.Id, ct, course.StartDate);
+        var count = sessions.Count(s => s.Status == SessionStatus.Fulfilled && s.Id != fulfilled.Id) + 1;
+        if (InductionReview.IsDue(course, count, fulfilled.Date))
+        {
+            await FlagWrites.RaiseAsync(data, commit, Flag.For(FlagKinds.InductionReview, InductionReview.Cause(patient.Id, course), FlagSeverity.Normal,
+                patient.Id, fulfilled.Id, commit.Now, InductionReview.Detail(course, count)), ct);
         }
     }
 

@@ -26,6 +26,10 @@ public sealed class SessionUpdater(ClinicUpdates updates, ISessionObserver obser
             {
                 return decided;
             }
+            if (SessionWrites.TooLarge(decided.Value) is { } tooLarge)
+            {
+                return tooLarge;
+            }
             SessionWrites.Apply(commit, session, decided.Value, action);
             WaitlistWrites.NoteFreedSlot(commit, clinic, session.Value, decided.Value);
             if (decided.Value.IsUpcoming && decided.Value.ScheduleVersion != session.Value.ScheduleVersion)

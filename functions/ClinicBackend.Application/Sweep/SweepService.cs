@@ -14,22 +14,26 @@ using NodaTime;
 
 namespace ClinicBackend.Application.Sweep;
 
-public sealed record SweepSummary(int Clinics, int Missed, int Overdue, int RemsDue, int RemsUrgent, int RideUnconfirmed)
+public sealed record SweepSummary(int Clinics, int Missed, int Overdue, int RemsDue, int RemsUrgent, int RideUnconfirmed,
+    int NotEnrolled, int Inventory, int InductionReviews)
 {
     public static SweepSummary operator +(SweepSummary a, SweepSummary b) => new(a.Clinics + b.Clinics, a.Missed + b.Missed,
-        a.Overdue + b.Overdue, a.RemsDue + b.RemsDue, a.RemsUrgent + b.RemsUrgent, a.RideUnconfirmed + b.RideUnconfirmed);
+        a.Overdue + b.Overdue, a.RemsDue + b.RemsDue, a.RemsUrgent + b.RemsUrgent, a.RideUnconfirmed + b.RideUnconfirmed,
+        a.NotEnrolled + b.NotEnrolled, a.Inventory + b.Inventory, a.InductionReviews + b.InductionReviews);
 
-    public static readonly SweepSummary Zero = new(0, 0, 0, 0, 0, 0);
+    public static readonly SweepSummary Zero = new(0, 0, 0, 0, 0, 0, 0, 0, 0);
 }
 
 /// <summary>
 /// Finds patients falling off their treatment: missed sessions, lapsed cadence, monitoring forms not filed,
-/// rides not confirmed; and it retires waitlist entries whose window has passed. It flags for a clinician and never
-/// changes a schedule. Each part reads only what
+/// rides not confirmed; with <see cref="RemsSweep"/> patients booked before REMS enrolment, ended MDSI courses, lots
+/// about to expire and stock too low for the week; and it retires waitlist entries whose window has passed. It flags
+/// for a clinician and never changes a schedule. Each part reads only what
 /// is new or due (a watermark and due-keyed watch rows), so it recovers from an outage of any length and
 /// its cost follows recent sessions, not history. Running it twice changes nothing the second time.
 /// </summary>
-public sealed class SweepService(ClinicData data, ReminderPlanner reminders, EscalationService escalation, WaitlistOffers waitlist, TimeProvider time, ILogger<SweepService> logger)
+public sealed class SweepService(ClinicData data, ReminderPlanner reminders, EscalationService escalation, WaitlistOffers waitlist, RemsSweep rems, TimeProvider time,
+    ILogger<SweepService> logger)
 {
     private const string Actor = Actors.Sweep;
     /// <summary>A clinic's first sweep looks this far back.</summary>
@@ -43,14 +47,16 @@ public sealed class SweepService(ClinicData data, ReminderPlanner reminders, Esc
         var now = time.Now();
         await data.FinishReleasesAsync(clinic.Id, ct);
         var missed = await SweepMissedAsync(clinic, now, ct);
-        var overdue = await SweepCadenceAsync(clinic, now, ct);
+        var (overdue, reviews) = await SweepCadenceAsync(clinic, now, ct);
         var (remsDue, remsUrgent) = await SweepRemsAsync(clinic, now, ct);
         var rides = await SweepRidesAsync(clinic, now, ct);
         if (clinic.SelfService.Waitlist)
         {
             await waitlist.RetirePastEntriesAsync(clinic, ct);
         }
-        return new SweepSummary(1, missed, overdue, remsDue, remsUrgent, rides);
+        var notEnrolled = await rems.SweepEnrolmentAsync(clinic, now, ct);
+        var inventory = await rems.SweepInventoryAsync(clinic, now, ct);
+        return new SweepSummary(1, missed, overdue, remsDue, remsUrgent, rides, notEnrolled, inventory, reviews);
     }
 
     /// <summary>Booked sessions whose end plus the clinic's grace has passed without check-in become no-shows, with a flag.</summary>
@@ -113,12 +119,15 @@ public sealed class SweepService(ClinicData data, ReminderPlanner reminders, Esc
         return true;
     }
 
-    /// <summary>Patients whose gap since their last fulfilled session exceeds what the phase allows, with nothing booked.</summary>
-    private async Task<int> SweepCadenceAsync(Clinic clinic, Instant now, CancellationToken ct)
+    /// <summary>
+    /// Patients whose gap since their last fulfilled session exceeds what the phase allows, with nothing booked; and
+    /// MDSI courses whose 4 weeks are over (the prescriber's review, no lapse).
+    /// </summary>
+    private async Task<(int Overdue, int Reviews)> SweepCadenceAsync(Clinic clinic, Instant now, CancellationToken ct)
     {
         var today = now.InZone(clinic.Zone).Date;
         var due = await data.CadenceWatchesDueAsync(clinic.Id, today, ct);
-        var raised = 0;
+        var (raised, reviews) = (0, 0);
         foreach (var watch in due)
         {
             var patient = await data.PatientAsync(clinic.Id, watch.Value.PatientId, ct);
@@ -128,6 +137,12 @@ public sealed class SweepService(ClinicData data, ReminderPlanner reminders, Esc
                 continue;
             }
             var course = patient.Value.Course;
+            if (course.HasEndedOn(today))
+            {
+                reviews += await rems.ReviewEndedCourseAsync(clinic, patient.Value, watch.Value.LastSessionId, now, ct) ? 1 : 0;
+                await data.EndCadenceWatchAsync(clinic.Id, watch, ct);
+                continue;
+            }
             if (!course.HasLapsed(watch.Value.LastDate, today, clinic.CadenceGraceDays))
             {
                 continue; // paused, or still within the grace: looked at again tomorrow
@@ -145,7 +160,7 @@ public sealed class SweepService(ClinicData data, ReminderPlanner reminders, Esc
             // A conflict means a session was fulfilled meanwhile and moved the watch: nothing to flag.
             raised += await data.TryCommitAsync(commit, ct) && added ? 1 : 0;
         }
-        return raised;
+        return (raised, reviews);
     }
 
     private static string CadenceDetail(TreatmentCourse course, LocalDate last, LocalDate today, int graceDays)

@@ -1,3 +1,4 @@
+using ClinicBackend.Domain.Monitoring;
 using NodaTime;
 
 namespace ClinicBackend.Domain.Clinics;
@@ -15,6 +16,15 @@ public sealed record ReminderSettings(
 
     public static ReminderSettings Default { get; } =
         new(new LocalTime(17, 0), LegalQuietStart, LegalQuietEnd, new LocalTime(20, 0));
+}
+
+/// <summary>How a clinic gets the drug: it stocks and counts it by lot, or a specialty pharmacy ships it per patient.</summary>
+public enum InventoryMode
+{
+    /// <summary>The clinic stocks the drug: every device is counted by lot.</summary>
+    Tracked,
+    /// <summary>The drug arrives per patient from a specialty pharmacy: the dose keeps its lot, nothing is counted.</summary>
+    Pharmacy,
 }
 
 /// <summary>A person paged when a flag is urgent.</summary>
@@ -62,6 +72,10 @@ public sealed record Clinic
     public SelfServiceSettings SelfService { get; init; } = SelfServiceSettings.Default;
     /// <summary>The URI of the system that issues patients' externalId (the EHR's), as FHIR identifiers name it; null for the default.</summary>
     public string? ExternalIdSystem { get; init; }
+    /// <summary>When an observation during monitoring is an alert.</summary>
+    public MonitoringSettings Monitoring { get; init; } = MonitoringSettings.Default;
+    /// <summary>Whether the clinic counts its drug by lot or gets it per patient from a specialty pharmacy.</summary>
+    public InventoryMode Inventory { get; init; } = InventoryMode.Tracked;
     public int Version { get; init; } = 1;
     public Instant CreatedAt { get; init; }
 

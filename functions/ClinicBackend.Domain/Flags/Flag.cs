@@ -18,9 +18,24 @@ public static class FlagKinds
     public const string SmsUndeliverable = "sms-undeliverable";
     public const string RideUnconfirmed = "ride-unconfirmed";
     public const string BloodPressure = "blood-pressure";
+    /// <summary>A booked session 2 days ahead whose patient is not REMS-enrolled (the dose is refused until they are).</summary>
+    public const string RemsEnrolment = "rems-enrolment";
+    /// <summary>An observation during monitoring past the clinic's thresholds (urgent).</summary>
+    public const string VitalSigns = "vital-signs";
+    /// <summary>A serious adverse event recorded at discharge (urgent).</summary>
+    public const string AdverseEvent = "adverse-event";
+    /// <summary>The end of an induction course, for the prescriber to review the benefit before going on.</summary>
+    public const string InductionReview = "induction-review";
+    /// <summary>A lot with devices left that expires within 30 days.</summary>
+    public const string LotExpiring = "lot-expiring";
+    /// <summary>Fewer devices on hand than the next 7 days' booked sessions need.</summary>
+    public const string StockLow = "stock-low";
 
     public static readonly string[] All =
-        [MissedSession, OverdueCadence, RescheduleRequest, PatientMessage, Crisis, RemsFormDue, SmsUndeliverable, RideUnconfirmed, BloodPressure];
+    [
+        MissedSession, OverdueCadence, RescheduleRequest, PatientMessage, Crisis, RemsFormDue, SmsUndeliverable, RideUnconfirmed, BloodPressure,
+        RemsEnrolment, VitalSigns, AdverseEvent, InductionReview, LotExpiring, StockLow,
+    ];
 }
 
 public enum FlagSeverity

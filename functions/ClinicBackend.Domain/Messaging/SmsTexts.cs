@@ -17,13 +17,32 @@ public static class SmsTexts
     private static readonly string[] EnMonths = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
     private static readonly string[] EsMonths = ["ene", "feb", "mar", "abr", "may", "jun", "jul", "ago", "sep", "oct", "nov", "dic"];
 
+    /// <summary>
+    /// The reminder the day before: the visit, the ride home, the reply words, the clinic's phone and how to opt out;
+    /// with the before-visit instruction (no food 2 hours, no drinks 30 minutes) only where the whole text still fits
+    /// one GSM-7 segment. A long clinic name drops the instruction, never the opt-out.
+    /// </summary>
     public static string DayBeforeReminder(Clinic clinic, string language, LocalDateTime start, string? zoneNote = null)
     {
         var phone = PhoneFormat.ForDisplay(clinic.Phone, clinic.Country);
         return language == "es"
-            ? $"{clinic.Name}: cita {EsDate(start)}, {start.Hour}:{start.Minute:D2}{Note(zoneNote)}. Alguien debe llevarle a casa. Responda 1 para confirmar, 2 para cambiar. {phone}. STOP para baja"
-            : $"{clinic.Name}: visit {EnDate(start)}, {EnTime(start)}{Note(zoneNote)}. Someone must drive you home. Reply 1 to confirm, 2 to reschedule. {phone}. STOP to opt out";
+            ? WithIfOneSegment($"{clinic.Name}: cita {EsDate(start)}, {start.Hour}:{start.Minute:D2}{Note(zoneNote)}. Alguien debe llevarle a casa.",
+                $" {ShortBeforeVisit(language)}", $" Responda 1 para confirmar, 2 para cambiar. {phone}. STOP para baja")
+            : WithIfOneSegment($"{clinic.Name}: visit {EnDate(start)}, {EnTime(start)}{Note(zoneNote)}. Someone must drive you home.",
+                $" {ShortBeforeVisit(language)}", $" Reply 1 to confirm, 2 to reschedule. {phone}. STOP to opt out");
     }
+
+    /// <summary>The before-visit instruction as short as a reminder can carry it.</summary>
+    public static string ShortBeforeVisit(string language) => language == "es" ? "Ayuno 2h, no beba 30m antes." : "No food 2h/drinks 30m before.";
+
+    /// <summary>The before-visit instruction in full.</summary>
+    public static string BeforeVisit(string language) => language == "es"
+        ? "No coma 2 horas ni beba 30 minutos antes."
+        : "No food 2 hours or drinks 30 minutes before.";
+
+    /// <summary><paramref name="head"/>, <paramref name="optional"/> and <paramref name="tail"/> when they fit one segment together, else without the optional part.</summary>
+    private static string WithIfOneSegment(string head, string optional, string tail) =>
+        SmsSegments.Count(head + optional + tail) == 1 ? head + optional + tail : head + tail;
 
     public static string MissedSession(Clinic clinic, string language)
     {
@@ -33,9 +52,10 @@ public static class SmsTexts
             : $"{clinic.Name}: we missed you today. Reply 2 to reschedule or call {phone}. STOP to opt out";
     }
 
+    /// <summary>The answer to a confirmation, with the before-visit instruction where it fits one segment (a reply counts towards no limit).</summary>
     public static string Confirmed(Clinic clinic, string language, LocalDateTime start) => language == "es"
-        ? $"{clinic.Name}: gracias, su cita del {EsDate(start)} a las {start.Hour}:{start.Minute:D2} queda confirmada."
-        : $"{clinic.Name}: thank you, your visit {EnDate(start)}, {EnTime(start)} is confirmed.";
+        ? WithIfOneSegment($"{clinic.Name}: gracias, su cita del {EsDate(start)} a las {start.Hour}:{start.Minute:D2} queda confirmada.", $" {BeforeVisit(language)}", "")
+        : WithIfOneSegment($"{clinic.Name}: thank you, your visit {EnDate(start)}, {EnTime(start)} is confirmed.", $" {BeforeVisit(language)}", "");
 
     public static string RescheduleRequested(Clinic clinic, string language) => language == "es"
         ? $"{clinic.Name}: recibido. La clinica le llamara para cambiar la cita. {PhoneFormat.ForDisplay(clinic.Phone, clinic.Country)}"

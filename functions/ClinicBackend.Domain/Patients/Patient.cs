@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using NodaTime;
 
 namespace ClinicBackend.Domain.Patients;
@@ -9,6 +10,24 @@ public enum TreatmentPhase
     Maintenance,
 }
 
+/// <summary>What the patient is treated for: the course's cadence depends on it.</summary>
+public enum Indication
+{
+    /// <summary>Treatment-resistant depression: induction, optimisation, maintenance.</summary>
+    Trd,
+    /// <summary>Depressive symptoms with acute suicidal ideation or behaviour: 84 mg twice a week for 4 weeks, no more studied.</summary>
+    Mdsi,
+}
+
+/// <summary>The patient's sex as the REMS monitoring form asks it.</summary>
+public enum Sex
+{
+    Female,
+    Male,
+    Other,
+    Unknown,
+}
+
 /// <summary>A stretch in which the prescriber paused the course; open-ended while <see cref="To"/> is null.</summary>
 public sealed record CoursePause(LocalDate From, LocalDate? To, string Reason)
 {
@@ -16,17 +35,25 @@ public sealed record CoursePause(LocalDate From, LocalDate? To, string Reason)
 }
 
 /// <summary>
-/// The prescribed course: induction weeks 1-4 (twice a week), optimisation weeks 5-8 (weekly),
-/// maintenance from week 9 (every 7 or 14 days, as the prescriber decides). Paused days don't count towards
-/// the weeks; a phase the prescriber set explicitly wins over the derived one.
+/// The prescribed course. For TRD: induction weeks 1-4 (twice a week), optimisation weeks 5-8 (weekly),
+/// maintenance from week 9 (every 7 or 14 days, as the prescriber decides). For MDSI: induction only, 4 weeks,
+/// after which the course has ended (the prescriber reviews it; no lapse is flagged). Paused days don't count
+/// towards the weeks; a phase the prescriber set explicitly wins over the derived one (and, for MDSI, continues
+/// the course past its end).
 /// </summary>
 public sealed record TreatmentCourse(LocalDate StartDate, int MaintenanceIntervalDays)
 {
     public static readonly int[] AllowedMaintenanceIntervals = [7, 14];
     public const int MaxPauses = 20;
+    /// <summary>Weeks 1-4.</summary>
+    public const int InductionDays = 28;
 
     public TreatmentPhase? PhaseOverride { get; init; }
     public IReadOnlyList<CoursePause> Pauses { get; init; } = [];
+    public Indication Indication { get; init; } = Indication.Trd;
+
+    /// <summary>Days of the course before <paramref name="date"/>, paused days left out (0 on the start date).</summary>
+    public int CourseDays(LocalDate date) => Period.Between(StartDate, date, PeriodUnits.Days).Days - PausedDays(StartDate, date);
 
     public TreatmentPhase PhaseOn(LocalDate date)
     {
@@ -34,14 +61,24 @@ public sealed record TreatmentCourse(LocalDate StartDate, int MaintenanceInterva
         {
             return set;
         }
-        var days = Period.Between(StartDate, date, PeriodUnits.Days).Days - PausedDays(StartDate, date);
-        return days switch
+        if (Indication == Indication.Mdsi)
         {
-            < 28 => TreatmentPhase.Induction,
-            < 56 => TreatmentPhase.Optimization,
+            return TreatmentPhase.Induction;
+        }
+        return CourseDays(date) switch
+        {
+            < InductionDays => TreatmentPhase.Induction,
+            < 2 * InductionDays => TreatmentPhase.Optimization,
             _ => TreatmentPhase.Maintenance,
         };
     }
+
+    /// <summary>An MDSI course without an explicit phase is induction only: it ends after its 4 weeks.</summary>
+    [JsonIgnore]
+    public bool EndsAfterInduction => Indication == Indication.Mdsi && PhaseOverride is null;
+
+    /// <summary>True from the first day after the 4 weeks of a course that ends after induction.</summary>
+    public bool HasEndedOn(LocalDate date) => EndsAfterInduction && CourseDays(date) >= InductionDays;
 
     public bool IsPausedOn(LocalDate date) => Pauses.Any(p => p.Covers(date));
 
@@ -63,11 +100,11 @@ public sealed record TreatmentCourse(LocalDate StartDate, int MaintenanceInterva
         Period.Between(lastFulfilled, day, PeriodUnits.Days).Days - PausedDays(lastFulfilled.PlusDays(1), day.PlusDays(1));
 
     /// <summary>
-    /// The cadence has lapsed on <paramref name="day"/>: the course is not paused that day, and the gap since the last
+    /// The cadence has lapsed on <paramref name="day"/>: the course is not paused or ended that day, and the gap since the last
     /// fulfilled session is longer than the phase after it allows plus the clinic's grace.
     /// </summary>
     public bool HasLapsed(LocalDate lastFulfilled, LocalDate day, int graceDays) =>
-        !IsPausedOn(day) && CadenceGapDays(lastFulfilled, day) > AllowedGapDays(PhaseOn(lastFulfilled.PlusDays(1))) + graceDays;
+        !IsPausedOn(day) && !HasEndedOn(day) && CadenceGapDays(lastFulfilled, day) > AllowedGapDays(PhaseOn(lastFulfilled.PlusDays(1))) + graceDays;
 
     /// <summary>The longest gap between sessions that the phase allows, in days.</summary>
     public int AllowedGapDays(TreatmentPhase phase) => phase switch
@@ -102,9 +139,14 @@ public sealed record Patient
     /// <summary>The patient texted STOP (or Twilio reported 21610) for this clinic's number.</summary>
     public bool SmsOptedOut { get; init; }
     public required bool RemsEnrolled { get; init; }
+    public LocalDate? DateOfBirth { get; init; }
+    /// <summary>Null until someone records it.</summary>
+    public Sex? Sex { get; init; }
     public string Language { get; init; } = "en";
     public string? ExternalId { get; init; }
     public required TreatmentCourse Course { get; init; }
+    [JsonIgnore]
+    public Indication Indication => Course.Indication;
     /// <summary>The patient's own IANA time zone when it differs from the clinic's: quiet hours and the daily limit follow it.</summary>
     public string? TimeZone { get; init; }
     public bool Active { get; init; } = true;

@@ -1,4 +1,6 @@
+using System.Text.Json.Serialization;
 using ClinicBackend.Domain.Common;
+using ClinicBackend.Domain.Monitoring;
 using ClinicBackend.Domain.Time;
 using NodaTime;
 
@@ -22,42 +24,6 @@ public enum Confirmation
     Declined,
 }
 
-public sealed record BloodPressure(int Systolic, int Diastolic)
-{
-    public override string ToString() => $"{Systolic}/{Diastolic}";
-
-    /// <summary>Above 140/90 the label advises caution before dosing.</summary>
-    public bool IsElevated => Systolic > 140 || Diastolic > 90;
-}
-
-/// <summary>What the clinic records when a session is completed (the content of the REMS monitoring form).</summary>
-public sealed record MonitoringRecord(
-    int DoseMg,
-    BloodPressure PreDose,
-    BloodPressure PostDose40Min,
-    BloodPressure Discharge,
-    int MonitoringMinutes,
-    string? Notes)
-{
-    /// <summary>
-    /// What the prescriber should look at: a pre-dose reading above 140/90 (the label's caution), or a discharge
-    /// reading above the pre-dose one. Null when neither. Completing is still allowed: the clinician decides.
-    /// </summary>
-    public string? BloodPressureConcern()
-    {
-        var concerns = new List<string>();
-        if (PreDose.IsElevated)
-        {
-            concerns.Add($"the pre-dose reading {PreDose} is above 140/90");
-        }
-        if (Discharge.Systolic > PreDose.Systolic || Discharge.Diastolic > PreDose.Diastolic)
-        {
-            concerns.Add($"the discharge reading {Discharge} is above the pre-dose reading {PreDose}");
-        }
-        return concerns.Count == 0 ? null : string.Join("; ", concerns);
-    }
-}
-
 public sealed record SessionChange(Instant At, string By, string Action, string? Detail);
 
 /// <summary>
@@ -70,7 +36,14 @@ public sealed record Session
     /// <summary>The history keeps the newest changes only, so a session row stays small however often it changes.</summary>
     public const int MaxHistory = 50;
 
+    /// <summary>Monitoring lasts at least this long after the dose (the first device).</summary>
     public const int MinMonitoringMinutes = 120;
+
+    /// <summary>At most this many observations a session: one every 5 minutes for two hours. Keeps the row small.</summary>
+    public const int MaxObservations = 24;
+
+    /// <summary>Times a person types may run this far ahead of the server's clock.</summary>
+    public static readonly Duration ClockLeeway = Duration.FromMinutes(5);
 
     public required string Id { get; init; }
     public required string ClinicId { get; init; }
@@ -84,7 +57,17 @@ public sealed record Session
     public string? CancelReason { get; init; }
     public Instant? CheckedInAt { get; init; }
     public Instant? CompletedAt { get; init; }
-    public MonitoringRecord? Monitoring { get; init; }
+    /// <summary>The dose: the monitoring clock starts at its first device.</summary>
+    public DoseRecord? Dose { get; init; }
+    /// <summary>Observations during monitoring, by time.</summary>
+    public IReadOnlyList<Observation> Observations { get; init; } = [];
+    /// <summary>How many observations the session has (what the audit trail shows of them).</summary>
+    public int ObservationCount => Observations.Count;
+    /// <summary>The end of monitoring, recorded when the session is completed.</summary>
+    public Discharge? Discharge { get; init; }
+    /// <summary>The record of a session completed before doses and observations were kept (stored as <c>monitoring</c>).</summary>
+    [JsonPropertyName("monitoring")]
+    public LegacyMonitoring? Legacy { get; init; }
     public Instant? RemsFormSubmittedAt { get; init; }
     /// <summary>Who confirmed by phone that someone drives the patient home (no ride check is needed then).</summary>
     public string? RideConfirmedBy { get; init; }
@@ -106,6 +89,20 @@ public sealed record Session
 
     /// <summary>The REMS monitoring form is due within 7 days of the session.</summary>
     public Instant RemsFormDueBy => StartUtc + Duration.FromDays(7);
+
+    /// <summary>The earliest time monitoring may end: two hours after the dose.</summary>
+    [JsonIgnore]
+    public Instant? MonitoringEndsEarliest => Dose?.At + Duration.FromMinutes(MinMonitoringMinutes);
+
+    /// <summary>Whole minutes from the first device to when the patient was ready to leave (as entered, for older sessions).</summary>
+    [JsonIgnore]
+    public int? MonitoringMinutes => Dose is { } dose && Discharge is { } discharge
+        ? (int)(discharge.ReadyToLeaveAt - dose.At).TotalMinutes
+        : Legacy?.MonitoringMinutes;
+
+    /// <summary>The observation taken last (by its time; of two at the same time, the one recorded later).</summary>
+    [JsonIgnore]
+    public Observation? LatestObservation => Observations.Count == 0 ? null : Observations.OrderBy(o => o.At).Last();
 
     public static Session Book(string id, string clinicId, string patientId, ZonedDateTime start, ZonedDateTime end,
         IReadOnlyList<string> claims, Instant now, string actor) => new()
@@ -151,6 +148,11 @@ public sealed record Session
         {
             return InvalidTransition("cancelled");
         }
+        if (Dose is not null)
+        {
+            return Problem.Conflict("already-dosed", "The patient has had the dose.",
+                "A dosed session cannot be cancelled: the dose and its devices are on record. Monitor the patient and complete the session.");
+        }
         return Changed(now, actor, "cancelled", reason) with { Status = SessionStatus.Cancelled, CancelReason = reason, Claims = [] };
     }
 
@@ -168,26 +170,123 @@ public sealed record Session
         return Changed(now, actor, "checked-in", null) with { Status = SessionStatus.Arrived, CheckedInAt = now };
     }
 
-    /// <summary>Completes an arrived session once two hours of monitoring have passed since check-in.</summary>
-    public Result<Session> Complete(MonitoringRecord monitoring, Instant now, string actor)
+    /// <summary>
+    /// Records the dose of an arrived session: the patient must be REMS-enrolled, and the first device is used on the
+    /// session's day (<paramref name="doseDay"/>, in the clinic's zone) and not in the future. Once only.
+    /// </summary>
+    public Result<Session> RecordDose(DoseRecord dose, LocalDate doseDay, bool patientEnrolled, Instant now, string actor)
+    {
+        if (Status != SessionStatus.Arrived)
+        {
+            return Status == SessionStatus.Booked
+                ? Problem.Conflict("not-arrived", "The patient is not checked in.", "Check the patient in (POST .../check-in) before recording the dose.")
+                : InvalidTransition("dosed");
+        }
+        if (Dose is not null)
+        {
+            return Problem.Conflict("already-dosed", "The dose is already recorded.",
+                $"The dose of {Dose.DoseMg} mg was recorded at {ClinicTime.FormatUtc(Dose.At)}; a session has one dose.");
+        }
+        if (!patientEnrolled)
+        {
+            return Problem.Rule("not-rems-enrolled", "The patient is not enrolled in REMS.",
+                "Enrol the patient in the REMS programme before the first treatment, then set remsEnrolled: true and record the dose.");
+        }
+        if (doseDay != Date || dose.At > now + ClockLeeway)
+        {
+            return Problem.Rule("implausible-dose-time", "The dose time is not plausible.",
+                $"at is when the first device was used: on the day of the session ({ClinicTime.FormatDate(Date)}) and not in the future.");
+        }
+        return Changed(now, actor, "dosed", $"{dose.DoseMg} mg") with { Dose = dose };
+    }
+
+    /// <summary>
+    /// Adds an observation taken during monitoring (after the dose, not in the future), keeping them in time order,
+    /// with its minutes after the dose and whether it is past the clinic's <paramref name="thresholds"/>.
+    /// </summary>
+    public Result<Session> Observe(Observation observation, MonitoringSettings thresholds, Instant now, string actor)
+    {
+        if (Status != SessionStatus.Arrived)
+        {
+            return InvalidTransition("observed");
+        }
+        if (Dose is not { } dose)
+        {
+            return NotDosed("Record the dose (POST .../dose) before observations: their minutes count from it.");
+        }
+        if (observation.At < dose.At || observation.At > now + ClockLeeway)
+        {
+            return Problem.Rule("implausible-observation-time", "The observation time is not plausible.",
+                $"at is when the observation was taken: after the dose ({ClinicTime.FormatUtc(dose.At)}) and not in the future.");
+        }
+        if (Observations.Count >= MaxObservations)
+        {
+            return Problem.Rule("too-many-observations", "The session has all the observations it can hold.",
+                $"A session keeps up to {MaxObservations} observations. Put further findings in the notes when completing the session.");
+        }
+        var observed = observation with
+        {
+            Number = Observations.Count + 1,
+            MinutesAfterDose = (int)(observation.At - dose.At).TotalMinutes,
+            Alert = thresholds.PastThresholds(observation.BloodPressure, observation.Spo2).Count > 0,
+        };
+        List<Observation> observations = [.. Observations, observed];
+        return Changed(now, actor, "observed", $"{observed.MinutesAfterDose} min after the dose") with
+        {
+            Observations = observations.OrderBy(o => o.At).ToList(),
+        };
+    }
+
+    /// <summary>
+    /// Completes an arrived session: at least two hours after the dose (the first device), and while the latest
+    /// observation shows no sedation, dissociation or respiratory depression. The patient was ready to leave after
+    /// those two hours and not in the future.
+    /// </summary>
+    public Result<Session> Complete(Discharge discharge, Instant now, string actor)
     {
         if (Status != SessionStatus.Arrived)
         {
             return InvalidTransition("completed");
         }
-        var earliest = CheckedInAt!.Value + Duration.FromMinutes(MinMonitoringMinutes);
-        if (now < earliest)
+        if (Dose is not { } dose)
+        {
+            return NotDosed("Record the dose (POST .../dose) and the observations first: monitoring is counted from the first device.");
+        }
+        var earliest = MonitoringEndsEarliest!.Value;
+        if (now < earliest || discharge.ReadyToLeaveAt < earliest)
         {
             return Problem.Rule("monitoring-not-over", "Monitoring is not over yet.",
-                $"The patient checked in at {ClinicTime.FormatUtc(CheckedInAt.Value)}; complete the session after at least {MinMonitoringMinutes} minutes of monitoring (from {ClinicTime.FormatUtc(earliest)}).");
+                $"The first device was used at {ClinicTime.FormatUtc(dose.At)}; the patient is monitored for at least {MinMonitoringMinutes} minutes after it (until {ClinicTime.FormatUtc(earliest)}), and until sedation, dissociation and respiratory depression have resolved.");
         }
-        return Changed(now, actor, "completed", $"{monitoring.DoseMg} mg") with
+        if (discharge.ReadyToLeaveAt > now + ClockLeeway)
+        {
+            return Problem.Rule("implausible-discharge-time", "The time the patient was ready to leave is in the future.",
+                "readyToLeaveAt is when the patient was ready to leave: not later than now.");
+        }
+        if (LatestObservation is not { } latest)
+        {
+            return Problem.Rule("not-ready", "No observation shows the patient is ready.",
+                "Record an observation (POST .../observations) showing that sedation, dissociation and respiratory depression have resolved before discharge.");
+        }
+        if (latest.ShowsEffects)
+        {
+            var effects = new[] { (latest.Sedation, "sedation"), (latest.Dissociation, "dissociation"), (latest.RespiratoryDepression, "respiratory depression") }
+                .Where(e => e.Item1).Select(e => e.Item2);
+            return Problem.Rule("not-ready", "The patient is not ready to leave.",
+                $"The latest observation ({latest.MinutesAfterDose} min after the dose) shows {string.Join(" and ", effects)}. Keep monitoring, and record an observation once it has resolved.");
+        }
+        return Changed(now, actor, "completed", $"{(int)(discharge.ReadyToLeaveAt - dose.At).TotalMinutes} min of monitoring") with
         {
             Status = SessionStatus.Fulfilled,
             CompletedAt = now,
-            Monitoring = monitoring,
+            Discharge = discharge,
         };
     }
+
+    /// <summary>What a prescriber should look at in the session's blood pressure (pre-dose and discharge); null when nothing or not completed.</summary>
+    public string? BloodPressureConcern() => Dose is { } dose && Discharge is { } discharge
+        ? BloodPressureReview.Concern(dose.PreDose.BloodPressure, discharge.BloodPressure)
+        : null;
 
     public Result<Session> FileRemsForm(Instant submittedAt, Instant now, string actor)
     {
@@ -238,6 +337,8 @@ public sealed record Session
         var history = History.Count >= MaxHistory ? [.. History.Skip(History.Count - MaxHistory + 1), change] : (IReadOnlyList<SessionChange>)[.. History, change];
         return this with { Version = Version + 1, History = history };
     }
+
+    private static Problem NotDosed(string detail) => Problem.Conflict("not-dosed", "No dose is recorded for this session.", detail);
 
     private Problem InvalidTransition(string what) => Problem.Conflict("invalid-transition",
         "The session cannot change that way.", $"A {Names.Kebab(Status)} session cannot be {what}.");

@@ -26,7 +26,7 @@ public static class WaitlistRules
         {
             return "outside-window";
         }
-        if (patient is null || !patient.Active || !patient.RemsEnrolled)
+        if (patient is null || !patient.Active)
         {
             return "patient-may-not-book";
         }

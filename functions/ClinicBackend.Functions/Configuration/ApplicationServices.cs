@@ -5,6 +5,7 @@ using ClinicBackend.Application.Clinics;
 using ClinicBackend.Application.Escalation;
 using ClinicBackend.Application.Flags;
 using ClinicBackend.Application.Inbound;
+using ClinicBackend.Application.Inventory;
 using ClinicBackend.Application.Outbound;
 using ClinicBackend.Application.Patients;
 using ClinicBackend.Application.Persistence;
@@ -73,6 +74,8 @@ public static class ApplicationServices
         services.AddSingleton<DeliveryStatusService>();
         services.AddSingleton<SweepService>();
         services.AddSingleton<RecordExports>();
+        services.AddSingleton<RemsSweep>();
+        services.AddSingleton<InventoryService>();
         services.AddSingleton<ScheduledRuns>();
         services.AddSingleton(new SendRateLimiter());
         // FHIR scheduling over the same services

@@ -42,15 +42,16 @@ public static class Api
     public static IActionResult NoContent<T>(Result<T> result) =>
         result.IsSuccess ? ApiResult.NoContent() : ApiResult.Problem(result.Problem!);
 
-    /// <summary>Reads the JSON body and the If-Match header, then runs the service call with them.</summary>
-    public static async Task<IActionResult> WithBody<T>(HttpRequest request, CancellationToken ct, Func<T, int?, Task<IActionResult>> run) where T : class
+    /// <summary>Reads the JSON body and the If-Match header, then runs the service call with them (see <see cref="RequestReader.ReadJsonAsync{T}"/> for <paramref name="screen"/>).</summary>
+    public static async Task<IActionResult> WithBody<T>(HttpRequest request, CancellationToken ct, Func<T, int?, Task<IActionResult>> run,
+        Func<System.Text.Json.JsonElement, Problem?>? screen = null) where T : class
     {
         var ifMatch = IfMatch(request);
         if (!ifMatch.IsSuccess)
         {
             return ApiResult.Problem(ifMatch.Problem!);
         }
-        var body = await RequestReader.ReadJsonAsync<T>(request, ct);
+        var body = await RequestReader.ReadJsonAsync<T>(request, ct, screen);
         return body.IsSuccess ? await run(body.Value, ifMatch.Value) : ApiResult.Problem(body.Problem!);
     }
 

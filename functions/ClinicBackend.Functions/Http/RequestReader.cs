@@ -22,7 +22,11 @@ public static partial class RequestReader
     private static bool IsJson(string contentType) =>
         contentType.StartsWith("application/json", StringComparison.OrdinalIgnoreCase) || contentType.Contains("+json", StringComparison.OrdinalIgnoreCase);
 
-    public static async Task<Result<T>> ReadJsonAsync<T>(HttpRequest request, CancellationToken ct) where T : class
+    /// <summary>
+    /// The body as <typeparamref name="T"/>. <paramref name="screen"/> looks at the parsed JSON first, for a body
+    /// that deserves a more helpful refusal than a field-by-field one (a body of an earlier version of the contract).
+    /// </summary>
+    public static async Task<Result<T>> ReadJsonAsync<T>(HttpRequest request, CancellationToken ct, Func<JsonElement, Problem?>? screen = null) where T : class
     {
         var bytes = await ReadBodyAsync(request, ct);
         if (!bytes.IsSuccess)
@@ -47,18 +51,26 @@ public static partial class RequestReader
         {
             return Problem.Validation("body", "The body is not valid JSON.");
         }
+        JsonDocument unique;
         try
         {
             // Well-formed, so all this parse can refuse is a key given twice: which value counts would be up to each parser on the way.
-            using var unique = JsonDocument.Parse(bytes.Value, new JsonDocumentOptions { MaxDepth = ApiJson.Options.MaxDepth, AllowDuplicateProperties = false });
+            unique = JsonDocument.Parse(bytes.Value, new JsonDocumentOptions { MaxDepth = ApiJson.Options.MaxDepth, AllowDuplicateProperties = false });
         }
         catch (JsonException)
         {
             return Problem.Validation("body", "A field appears twice in the body; send each field once.");
         }
-        if (root != JsonValueKind.Object)
+        using (unique)
         {
-            return Problem.Validation("body", "The body must be a JSON object.");
+            if (root != JsonValueKind.Object)
+            {
+                return Problem.Validation("body", "The body must be a JSON object.");
+            }
+            if (screen?.Invoke(unique.RootElement) is { } screened)
+            {
+                return screened;
+            }
         }
         try
         {

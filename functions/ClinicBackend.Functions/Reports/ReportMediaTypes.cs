@@ -32,17 +32,23 @@ public static class ReportMediaTypes
     ];
 
     /// <summary>The format to answer in, or null when the caller accepts none of them.</summary>
-    public static ReportFormat? Negotiate(string? accept)
+    public static ReportFormat? Negotiate(string? accept) => NegotiateAmong(accept, Offered);
+
+    /// <summary>
+    /// The offered format <paramref name="accept"/> weighs heaviest (ties go to the one offered first; no or an
+    /// unreadable header means the first), or null when it excludes them all. Any route with more than one representation uses it.
+    /// </summary>
+    public static TFormat? NegotiateAmong<TFormat>(string? accept, IReadOnlyList<(TFormat Format, string Type, string Subtype)> offered) where TFormat : struct
     {
         // The lenient list parser skips what is not a media range; a header with none left counts as absent.
         if (!MediaTypeHeaderValue.TryParseList([accept ?? ""], out var parsed) || parsed.Count == 0)
         {
-            return ReportFormat.Json;
+            return offered[0].Format;
         }
         var ranges = parsed.Where(r => !(r.MatchesAllTypes && !r.MatchesAllSubTypes)).ToList(); // */csv matches nothing
-        ReportFormat? best = null;
+        TFormat? best = null;
         var bestWeight = 0.0;
-        foreach (var (format, type, subtype) in Offered)
+        foreach (var (format, type, subtype) in offered)
         {
             var weight = ranges
                 .Where(r => (r.MatchesAllTypes || Same(r.Type, type)) && (r.MatchesAllSubTypes || Same(r.SubType, subtype)))

@@ -1,6 +1,7 @@
 using ClinicBackend.Domain.Access;
 using ClinicBackend.Domain.Audit;
 using ClinicBackend.Domain.Clinics;
+using ClinicBackend.Domain.Common;
 using ClinicBackend.Domain.Time;
 
 namespace ClinicBackend.Functions.Responses;
@@ -24,6 +25,8 @@ public sealed record ClinicResponse(
     EscalationResponse Escalation,
     SelfServiceResponse SelfService,
     string ExternalIdSystem,
+    MonitoringSettingsResponse Monitoring,
+    string Inventory,
     int Version)
 {
     public static ClinicResponse From(Clinic c) => new(
@@ -34,7 +37,10 @@ public sealed record ClinicResponse(
         RemindersResponse.From(c.Reminders), c.MissedGraceMinutes, c.CadenceGraceDays, c.TwilioAdvancedOptOut,
         new EscalationResponse(c.Escalation.Contacts.Select(o => new ContactResponse(o.Name, o.Phone)).ToList(), c.Escalation.AckMinutes),
         new SelfServiceResponse(c.SelfService.Reschedule, c.SelfService.OfferDays, c.SelfService.OfferMinutes, c.SelfService.Waitlist, c.SelfService.WaitlistOfferMinutes),
-        c.PatientIdentifierSystem, c.Version);
+        c.PatientIdentifierSystem,
+        new MonitoringSettingsResponse(c.Monitoring.AlertAbove.ToString(), c.Monitoring.Spo2Below),
+        Names.Kebab(c.Inventory),
+        c.Version);
 }
 
 public sealed record RemindersResponse(string DayBeforeAt, string[] QuietHours, string RideCheckAt)
@@ -44,6 +50,9 @@ public sealed record RemindersResponse(string DayBeforeAt, string[] QuietHours, 
         [ClinicTime.FormatHourMinute(r.QuietStart), ClinicTime.FormatHourMinute(r.QuietEnd)],
         ClinicTime.FormatHourMinute(r.RideCheckAt));
 }
+
+/// <summary>When an observation during monitoring is an alert: a reading above alertAbove, or SpO2 below spo2Below.</summary>
+public sealed record MonitoringSettingsResponse(string AlertAbove, int Spo2Below);
 
 public sealed record SelfServiceResponse(bool Reschedule, int OfferDays, int OfferMinutes, bool Waitlist, int WaitlistOfferMinutes);
 

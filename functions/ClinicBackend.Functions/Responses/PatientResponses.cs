@@ -15,6 +15,9 @@ public sealed record PatientResponse(
     bool SmsConsent,
     bool SmsOptedOut,
     bool RemsEnrolled,
+    string? DateOfBirth,
+    string? Sex,
+    string Indication,
     string Language,
     string? ExternalId,
     bool Active,
@@ -26,7 +29,9 @@ public sealed record PatientResponse(
     public static PatientResponse From(PatientState state)
     {
         var p = state.Patient;
-        return new(p.Id, p.GivenName, p.FamilyName, p.Phone, p.SmsConsent, p.SmsOptedOut, p.RemsEnrolled, p.Language, p.ExternalId, p.Active,
+        return new(p.Id, p.GivenName, p.FamilyName, p.Phone, p.SmsConsent, p.SmsOptedOut, p.RemsEnrolled,
+            p.DateOfBirth is { } born ? ClinicTime.FormatDate(born) : null, p.Sex is { } sex ? Names.Kebab(sex) : null, Names.Kebab(p.Indication),
+            p.Language, p.ExternalId, p.Active,
             p.PausedByFlagId is not null,
             p.TimeZone,
             CourseResponse.From(p.Course, state.Phase),

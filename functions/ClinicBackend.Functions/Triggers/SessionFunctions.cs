@@ -1,7 +1,10 @@
+using System.Text.Json;
 using ClinicBackend.Application.Sessions;
 using ClinicBackend.Domain.Common;
 using ClinicBackend.Domain.Sessions;
+using ClinicBackend.Functions.Forms;
 using ClinicBackend.Functions.Http;
+using ClinicBackend.Functions.Reports;
 using ClinicBackend.Functions.Responses;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
@@ -70,11 +73,79 @@ public sealed class SessionFunctions(BookingService booking, CourseBookingServic
         string clinicId, string sessionId, CancellationToken ct) =>
         Api.WithoutBody(request, ct, async ifMatch => One(await sessions.CheckInAsync(Api.Caller(request), clinicId, sessionId, ifMatch, ct)));
 
+    [Function("DoseSession")]
+    public Task<IActionResult> Dose(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "clinics/{clinicId}/sessions/{sessionId}/dose")] HttpRequest request,
+        string clinicId, string sessionId, CancellationToken ct) =>
+        Api.WithBody<DoseInput>(request, ct, async (body, ifMatch) => One(await sessions.DoseAsync(Api.Caller(request), clinicId, sessionId, body, ifMatch, ct)));
+
+    [Function("RecordObservation")]
+    public Task<IActionResult> Observe(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "clinics/{clinicId}/sessions/{sessionId}/observations")] HttpRequest request,
+        string clinicId, string sessionId, CancellationToken ct) =>
+        Api.WithBody<ObservationInput>(request, ct, async (body, ifMatch) =>
+            Api.Created(await sessions.ObserveAsync(Api.Caller(request), clinicId, sessionId, body, ifMatch, ct),
+                o => ObservationResponse.From(o.Observation), _ => $"clinics/{clinicId}/sessions/{sessionId}", o => o.Session.Version));
+
     [Function("CompleteSession")]
     public Task<IActionResult> Complete(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "clinics/{clinicId}/sessions/{sessionId}/complete")] HttpRequest request,
         string clinicId, string sessionId, CancellationToken ct) =>
-        Api.WithBody<CompleteInput>(request, ct, async (body, ifMatch) => One(await sessions.CompleteAsync(Api.Caller(request), clinicId, sessionId, body, ifMatch, ct)));
+        Api.WithBody<CompleteInput>(request, ct, async (body, ifMatch) => One(await sessions.CompleteAsync(Api.Caller(request), clinicId, sessionId, body, ifMatch, ct)),
+            SupersededCompleteBody);
+
+    [Function("GetMonitoringForm")]
+    public async Task<IActionResult> MonitoringForm(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "clinics/{clinicId}/sessions/{sessionId}/monitoring-form")] HttpRequest request,
+        string clinicId, string sessionId, CancellationToken ct)
+    {
+        var format = ReportMediaTypes.NegotiateAmong(request.Headers.Accept.ToString(), FormFormats);
+        ApiResult answer;
+        if (format is null)
+        {
+            answer = ApiResult.Problem(StatusCodes.Status406NotAcceptable, "not-acceptable", "None of the accepted media types is available.",
+                "The monitoring form comes as application/json or text/html (a printable page); accept one of them, or */*.");
+        }
+        else
+        {
+            var form = await sessions.MonitoringFormAsync(Api.Caller(request), clinicId, sessionId, ct);
+            answer = !form.IsSuccess ? ApiResult.Problem(form.Problem!)
+                : format == FormFormat.Html ? HtmlPage(MonitoringFormPage.Write(MonitoringFormResponse.From(form.Value)))
+                : ApiResult.Ok(MonitoringFormResponse.From(form.Value));
+        }
+        answer.Headers["Vary"] = "Accept";
+        answer.Headers["Cache-Control"] = "no-store"; // patient data
+        return answer;
+    }
+
+    private enum FormFormat
+    {
+        Json,
+        Html,
+    }
+
+    private static readonly (FormFormat, string, string)[] FormFormats = [(FormFormat.Json, "application", "json"), (FormFormat.Html, "text", "html")];
+
+    private static ApiResult HtmlPage(string html)
+    {
+        var page = ApiResult.Text(StatusCodes.Status200OK, html, MonitoringFormPage.ContentType);
+        page.Headers["Content-Security-Policy"] = MonitoringFormPage.ContentSecurityPolicy;
+        page.Headers["X-Content-Type-Options"] = "nosniff";
+        return page;
+    }
+
+    /// <summary>
+    /// The complete body of before December 2026 (doseMg, three readings, monitoringMinutes): completing now records only
+    /// the discharge, after the dose and the observations were recorded on their own routes.
+    /// </summary>
+    private static Problem? SupersededCompleteBody(JsonElement body) =>
+        body.TryGetProperty("doseMg", out _) || body.TryGetProperty("monitoringMinutes", out _)
+        || body.TryGetProperty("bloodPressure", out var reading) && reading.ValueKind == JsonValueKind.Object
+            ? new Problem(ProblemKind.Invalid, "superseded-body", "This is the earlier body of complete.",
+                "The dose and the observations now have routes of their own, and monitoring is counted from the dose: record the dose with POST .../dose "
+                + "(doseMg, devices by lot, preDose), observations with POST .../observations as they are taken, then complete with readyToLeaveAt, "
+                + "bloodPressure (the discharge reading, \"126/80\"), vitalsAcceptable and adverseEvents.")
+            : null;
 
     [Function("FileRemsForm")]
     public Task<IActionResult> FileRemsForm(

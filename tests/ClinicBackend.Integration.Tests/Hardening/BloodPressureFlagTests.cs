@@ -23,15 +23,25 @@ public sealed class BloodPressureFlagTests : ClinicAppTest
     {
         var patient = await Clinic.RegisterPatientAsync();
         var session = (await Clinic.BookAsync(patient, "2026-12-02T09:00")).Expect(201)["id"]!;
+        await Clinic.StockAsync();
         App.Clock.SetUtcNow(new DateTimeOffset(2026, 12, 2, 13, 55, 0, TimeSpan.Zero));
         (await Clinic.PostAsync($"/sessions/{session}/check-in")).Expect(200);
-        App.Clock.Advance(TimeSpan.FromMinutes(125));
+        (await Clinic.PostAsync($"/sessions/{session}/dose", new
+        {
+            doseMg = 84,
+            devices = new[] { new { lot = Scenario.TestLot, count = 3 } },
+            preDose = new { bloodPressure = preDose, spo2 = 98 },
+            monitoringClinician = new { name = "Nurse Kim" },
+        })).Expect(200);
+        App.Clock.Advance(TimeSpan.FromMinutes(40));
+        (await Clinic.PostAsync($"/sessions/{session}/observations", Scenario.ClearObservation())).Expect(201);
+        App.Clock.Advance(TimeSpan.FromMinutes(85));
 
         var done = (await Clinic.PostAsync($"/sessions/{session}/complete", new
         {
-            doseMg = 84,
-            bloodPressure = new { preDose, postDose40Min = "134/86", discharge },
-            monitoringMinutes = 125,
+            bloodPressure = discharge,
+            vitalsAcceptable = new { beforeDose = true, afterMonitoring = true },
+            adverseEvents = Array.Empty<object>(),
         })).Expect(200);
         Assert.Equal("fulfilled", done["status"]);
 

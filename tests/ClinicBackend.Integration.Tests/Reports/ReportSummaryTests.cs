@@ -20,13 +20,6 @@ public sealed class ReportSummaryTests : TwilioAppTest
 
     protected override ClinicOptions ClinicOptions => new() { SmsFrom = SmsFrom };
 
-    private static readonly object Monitoring = new
-    {
-        doseMg = 56,
-        bloodPressure = new { preDose = "128/82", postDose40Min = "134/86", discharge = "126/80" },
-        monitoringMinutes = 125,
-    };
-
     private readonly Dictionary<string, string> _phones = [];
     private readonly GatedStore.Gate _gate = new();
 
@@ -44,19 +37,24 @@ public sealed class ReportSummaryTests : TwilioAppTest
 
     private async Task<string> BookAsync(string patient, string start) => (await Clinic.BookAsync(patient, start)).Expect(201)["id"]!;
 
+    /// <summary>Checks each patient in and records their dose at once, with an observation that shows nothing to wait for.</summary>
     private async Task CheckInAsync(params string[] sessions)
     {
+        await Clinic.StockAsync();
         foreach (var session in sessions)
         {
             (await Clinic.PostAsync($"/sessions/{session}/check-in")).Expect(200);
+            (await Clinic.PostAsync($"/sessions/{session}/dose", Scenario.Dose())).Expect(200);
+            (await Clinic.PostAsync($"/sessions/{session}/observations", Scenario.ClearObservation())).Expect(201);
         }
     }
 
+    /// <summary>Discharges each patient (at least two hours after their dose).</summary>
     private async Task CompleteAsync(params string[] sessions)
     {
         foreach (var session in sessions)
         {
-            (await Clinic.PostAsync($"/sessions/{session}/complete", Monitoring)).Expect(200);
+            (await Clinic.PostAsync($"/sessions/{session}/complete", Scenario.Discharge)).Expect(200);
         }
     }
 

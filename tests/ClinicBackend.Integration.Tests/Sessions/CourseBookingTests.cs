@@ -177,11 +177,12 @@ public sealed class CourseBookingTests : ClinicAppTest
     }
 
     [Fact]
-    public async Task Unknown_and_unbookable_patients_are_refused()
+    public async Task Unknown_patients_are_refused_and_patients_not_yet_enrolled_are_booked()
     {
         (await BookCourseAsync("best-effort", patient: "p0000000000000000000000000")).ExpectProblem(404);
         var unenrolled = await Clinic.RegisterPatientAsync(remsEnrolled: false);
-        (await BookCourseAsync("best-effort", patient: unenrolled)).ExpectProblem(422, "not-rems-enrolled");
+        (await BookCourseAsync("best-effort", patient: unenrolled)).Expect(201);
+        Assert.NotNull(await StoredRows.RowAsync(App, Clinic.ClinicId, $"remsenrol|{unenrolled}")); // watched until enrolled
         var other = await AddClinicAsync();
         (await App.PostAsync($"{Clinic.Base}/patients/{_patient}/course-bookings", other.Staff,
             new { from = "2026-12-07", weekdays = new[] { "mon" }, time = "10:00", count = 2 })).ExpectProblem(404);

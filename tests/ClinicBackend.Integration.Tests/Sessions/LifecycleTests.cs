@@ -2,13 +2,6 @@ namespace ClinicBackend.Integration.Tests.Sessions;
 
 public sealed class LifecycleTests : ClinicAppTest
 {
-    private static readonly object Monitoring = new
-    {
-        doseMg = 84,
-        bloodPressure = new { preDose = "128/82", postDose40Min = "134/86", discharge = "126/80" },
-        monitoringMinutes = 125,
-    };
-
     /// <summary>Books a session on Wednesday 2026-12-02 09:00 New York and sets the clock to that morning 08:30.</summary>
     private async Task<string> BookedTodayAsync()
     {
@@ -18,21 +11,38 @@ public sealed class LifecycleTests : ClinicAppTest
     }
 
     [Fact]
-    public async Task A_session_goes_booked_arrived_fulfilled_and_records_the_monitoring_form()
+    public async Task A_session_goes_booked_arrived_fulfilled_with_its_dose_and_observations()
     {
+        await Clinic.StockAsync();
         var id = await BookedTodayAsync();
+        (await Clinic.PostAsync($"/sessions/{id}/dose", Scenario.Dose())).ExpectProblem(409, "not-arrived");
         var arrived = (await Clinic.PostAsync($"/sessions/{id}/check-in")).Expect(200);
         Assert.Equal("arrived", arrived["status"]);
         Assert.Equal("2", arrived["version"]);
         (await Clinic.PostAsync($"/sessions/{id}/check-in")).ExpectProblem(409, "invalid-transition");
         (await Clinic.PostAsync($"/sessions/{id}/rems-form", new { submittedAt = "2026-12-02T12:00" })).ExpectProblem(409, "invalid-transition");
+        (await Clinic.PostAsync($"/sessions/{id}/observations", Scenario.ClearObservation())).ExpectProblem(409, "not-dosed");
+        (await Clinic.PostAsync($"/sessions/{id}/complete", Scenario.Discharge)).ExpectProblem(409, "not-dosed");
 
-        App.Clock.Advance(TimeSpan.FromHours(2.5));
-        var done = (await Clinic.PostAsync($"/sessions/{id}/complete", Monitoring)).Expect(200);
+        App.Clock.Advance(TimeSpan.FromMinutes(10));
+        var dosed = (await Clinic.PostAsync($"/sessions/{id}/dose", Scenario.Dose())).Expect(200);
+        Assert.Equal("2026-12-02T13:40:00Z", dosed["dosedAt"]);
+        (await Clinic.PostAsync($"/sessions/{id}/dose", Scenario.Dose())).ExpectProblem(409, "already-dosed");
+        (await Clinic.PostAsync($"/sessions/{id}/cancel", new { reason = "changed mind" })).ExpectProblem(409, "already-dosed");
+        App.Clock.Advance(TimeSpan.FromMinutes(40));
+        var observed = (await Clinic.PostAsync($"/sessions/{id}/observations", Scenario.ClearObservation())).Expect(201);
+        Assert.Equal("40", observed["minutesAfterDose"]);
+        Assert.Equal("false", observed["alert"]);
+        Assert.Equal("4", observed.Header("ETag")?.Trim('"'));
+
+        App.Clock.Advance(TimeSpan.FromMinutes(90));
+        var done = (await Clinic.PostAsync($"/sessions/{id}/complete", Scenario.Discharge)).Expect(200);
         Assert.Equal("fulfilled", done["status"]);
-        Assert.Equal("84", done.Json!["monitoring"]!["doseMg"]!.ToString());
+        Assert.Equal("130", done["monitoringMinutes"]);
+        Assert.Equal("56", done.Json!["monitoring"]!["dose"]!["doseMg"]!.ToString());
+        Assert.Equal("126/80", done.Json!["monitoring"]!["discharge"]!["bloodPressure"]!.ToString());
         Assert.Equal("2026-12-09T14:00:00Z", done.Json!["remsForm"]!["dueBy"]!.ToString());
-        (await Clinic.PostAsync($"/sessions/{id}/complete", Monitoring)).ExpectProblem(409, "invalid-transition");
+        (await Clinic.PostAsync($"/sessions/{id}/complete", Scenario.Discharge)).ExpectProblem(409, "invalid-transition");
         (await Clinic.PostAsync($"/sessions/{id}/cancel", new { reason = "late" })).ExpectProblem(409, "invalid-transition");
 
         (await Clinic.PostAsync($"/sessions/{id}/rems-form", new { submittedAt = "2026-12-01T12:00" })).ExpectProblem(422, "implausible-filing-time");
@@ -41,34 +51,22 @@ public sealed class LifecycleTests : ClinicAppTest
         (await Clinic.PostAsync($"/sessions/{id}/rems-form", new { submittedAt = "2026-12-02T10:55" })).ExpectProblem(409, "already-filed");
 
         var history = filed.Json!["history"]!.AsArray().Select(h => h!["action"]!.ToString());
-        Assert.Equal(["booked", "checked-in", "completed", "rems-form-filed"], history);
+        Assert.Equal(["booked", "checked-in", "dosed", "observed", "completed", "rems-form-filed"], history);
     }
 
     [Fact]
-    public async Task Completing_needs_two_hours_of_monitoring_and_a_labelled_dose()
+    public async Task The_earlier_complete_body_is_refused_with_what_to_record_first()
     {
         var id = await BookedTodayAsync();
         (await Clinic.PostAsync($"/sessions/{id}/check-in")).Expect(200);
-        (await Clinic.PostAsync($"/sessions/{id}/complete", Monitoring)).ExpectProblem(422, "monitoring-not-over");
-        App.Clock.Advance(TimeSpan.FromMinutes(121));
-        (await Clinic.PostAsync($"/sessions/{id}/complete", new
+        App.Clock.Advance(TimeSpan.FromHours(3));
+        var refused = (await Clinic.PostAsync($"/sessions/{id}/complete", new
         {
             doseMg = 84,
             bloodPressure = new { preDose = "128/82", postDose40Min = "134/86", discharge = "126/80" },
-            monitoringMinutes = 110,
-        })).ExpectProblem(422, "monitoring-too-short");
-        (await Clinic.PostAsync($"/sessions/{id}/complete", new
-        {
-            doseMg = 70,
-            bloodPressure = new { preDose = "128/82", postDose40Min = "134/86", discharge = "126/80" },
-            monitoringMinutes = 130,
-        })).ExpectProblem(422, "dose-not-on-label");
-        (await Clinic.PostAsync($"/sessions/{id}/complete", new
-        {
-            doseMg = 56,
-            bloodPressure = new { preDose = "128", postDose40Min = "134/86", discharge = "80/126" },
-            monitoringMinutes = 130,
-        })).ExpectProblem(400, "validation");
+            monitoringMinutes = 125,
+        })).ExpectProblem(400, "superseded-body");
+        Assert.Contains("POST .../dose", refused["detail"]);
         Assert.Equal("arrived", (await Clinic.GetAsync($"/sessions/{id}")).Expect(200)["status"]);
     }
 

@@ -5,6 +5,7 @@ using ClinicBackend.Application.Sessions;
 using ClinicBackend.Domain.Clinics;
 using ClinicBackend.Domain.Events;
 using ClinicBackend.Domain.Messaging;
+using ClinicBackend.Domain.Monitoring;
 using ClinicBackend.Domain.Sessions;
 
 namespace ClinicBackend.Testing.Drills;
@@ -174,7 +175,10 @@ public sealed class NoPlanningAtBooking(ISessionObserver inner) : ISessionObserv
 
     public Task SessionsChangedAsync(ClinicCommit committed, Clinic clinic, IReadOnlyList<Session> sessions, CancellationToken ct) => Task.CompletedTask;
 
-    public Task OnCompletedAsync(ClinicCommit commit, Session fulfilled, CancellationToken ct) => inner.OnCompletedAsync(commit, fulfilled, ct);
+    public Task OnObservedAsync(ClinicCommit commit, Clinic clinic, Session session, Observation observation, CancellationToken ct) =>
+        inner.OnObservedAsync(commit, clinic, session, observation, ct);
+
+    public Task OnCompletedAsync(ClinicCommit commit, Clinic clinic, Session fulfilled, CancellationToken ct) => inner.OnCompletedAsync(commit, clinic, fulfilled, ct);
 
     public Task OnRemsFormFiledAsync(ClinicCommit commit, Session filed, CancellationToken ct) => inner.OnRemsFormFiledAsync(commit, filed, ct);
 }

@@ -1,0 +1,119 @@
+using ClinicBackend.Application.Persistence;
+using ClinicBackend.Domain.Access;
+using ClinicBackend.Domain.Clinics;
+using ClinicBackend.Domain.Flags;
+using ClinicBackend.Domain.Inventory;
+using ClinicBackend.Domain.Patients;
+using ClinicBackend.Domain.Sessions;
+using ClinicBackend.Domain.Time;
+using NodaTime;
+
+namespace ClinicBackend.Application.Sweep;
+
+/// <summary>
+/// The hourly sweep's REMS and drug parts: sessions 2 days ahead whose patient is not enrolled, lots about to
+/// expire, stock below the next week's need, and MDSI courses that ended. Each reads only its own small rows
+/// (enrolment watches, the clinic's lots) and raises each flag once per cause.
+/// </summary>
+public sealed class RemsSweep(ClinicData data)
+{
+    private const string Actor = Actors.Sweep;
+
+    /// <summary>How far ahead of a session its patient's missing enrolment is flagged.</summary>
+    public static readonly Duration EnrolmentNotice = Duration.FromDays(2);
+
+    /// <summary>
+    /// Each watched patient (booked before REMS enrolment): their booked sessions starting within 2 days get a
+    /// rems-enrolment flag. The watch ends once the patient is enrolled (or inactive) or has nothing booked ahead.
+    /// </summary>
+    public async Task<int> SweepEnrolmentAsync(Clinic clinic, Instant now, CancellationToken ct)
+    {
+        var raised = 0;
+        foreach (var watch in await data.EnrolmentWatchesAsync(clinic.Id, ct))
+        {
+            var patient = (await data.PatientAsync(clinic.Id, watch.Value.PatientId, ct))?.Value;
+            var ahead = patient is { Active: true, RemsEnrolled: false }
+                ? (await data.PatientSessionsAsync(clinic.Id, patient.Id, ct, now.InZone(clinic.Zone).Date)).Where(s => s.IsUpcoming && s.StartUtc > now).ToList()
+                : [];
+            foreach (var session in ahead.Where(s => s.StartUtc - EnrolmentNotice <= now))
+            {
+                var flag = Flag.For(FlagKinds.RemsEnrolment, session.Id, FlagSeverity.Normal, session.PatientId, session.Id, now,
+                    $"The patient is not enrolled in the REMS programme and has a session on {ClinicTime.FormatMinute(session.Start)}. "
+                    + "Enrol them before the dose (it is refused until remsEnrolled is true), or move the session.");
+                raised += await FlagWrites.RaiseAloneAsync(data, clinic.Id, flag, Actor, now, ct) ? 1 : 0;
+            }
+            if (ahead.Count == 0)
+            {
+                // A booking meanwhile rewrote the watch: the delete fails on its ETag and the watch stays.
+                await data.TryCommitAsync(new ClinicCommit(clinic.Id, Actor, now).Delete(watch.Key, watch.ETag), ct);
+            }
+        }
+        return raised;
+    }
+
+    /// <summary>Where the clinic counts its drug: a lot-expiring flag per lot with devices left 30 days before it expires, and stock-low.</summary>
+    public async Task<int> SweepInventoryAsync(Clinic clinic, Instant now, CancellationToken ct)
+    {
+        if (clinic.Inventory != InventoryMode.Tracked)
+        {
+            return 0;
+        }
+        var lots = await data.LotsAsync(clinic.Id, ct);
+        if (lots.Count == 0)
+        {
+            return 0; // the clinic keeps no stock here (yet)
+        }
+        var today = now.InZone(clinic.Zone).Date;
+        var raised = 0;
+        foreach (var lot in lots.Where(l => StockRules.IsExpiringSoon(l, today)))
+        {
+            var flag = Flag.For(FlagKinds.LotExpiring, $"{lot.Number}|{ClinicTime.FormatDate(lot.Expires)}", FlagSeverity.Normal, null, null, now,
+                $"Lot {lot.Number} {(lot.IsExpiredOn(today) ? "has expired" : "expires")} after {ClinicTime.FormatDate(lot.Expires)} with {lot.OnHand} device{(lot.OnHand == 1 ? "" : "s")} left. "
+                + "Use it first, or record the devices as an adjustment (reason expired or returned, with a witness).");
+            raised += await FlagWrites.RaiseAloneAsync(data, clinic.Id, flag, Actor, now, ct) ? 1 : 0;
+        }
+        return raised + await SweepStockAsync(clinic, lots, today, now, ct);
+    }
+
+    /// <summary>
+    /// Stock below the next week's need raises one stock-low flag per stretch of low stock (the stretches are counted in
+    /// the inventory state row); a stretch ends when the stock covers the need again.
+    /// </summary>
+    private async Task<int> SweepStockAsync(Clinic clinic, IReadOnlyList<Lot> lots, LocalDate today, Instant now, CancellationToken ct)
+    {
+        var needed = StockRules.DevicesNeeded(await data.SessionsOnDaysAsync(clinic.Id, today, today.PlusDays(StockRules.NeedDays), ct), now);
+        var onHand = StockRules.UsableOnHand(lots, today);
+        var state = await data.InventoryStateAsync(clinic.Id, ct);
+        var current = state?.Value ?? new InventoryState(null, 0);
+        var low = onHand < needed;
+        var next = !low ? current with { LowSince = null }
+            : current.LowSince is null ? new InventoryState(today, current.Stretches + 1)
+            : current;
+        var commit = new ClinicCommit(clinic.Id, Actor, now);
+        var raised = low && await FlagWrites.RaiseAsync(data, commit, Flag.For(FlagKinds.StockLow, $"stretch-{next.Stretches}", FlagSeverity.Normal, null, null, now,
+            $"Stock too low since {ClinicTime.FormatDate(next.LowSince!.Value)}: {onHand} usable device{(onHand == 1 ? "" : "s")} on hand, and the sessions booked in the next "
+            + $"{StockRules.NeedDays} days need {needed} (3 devices each, at 84 mg). Order more, or check the count."), ct);
+        if (next != current)
+        {
+            if (state is null)
+            {
+                commit.Insert(Keys.InventoryState, next);
+            }
+            else
+            {
+                commit.Replace(Keys.InventoryState, next, state.ETag);
+            }
+        }
+        // A conflict: another sweep did the same meanwhile.
+        return commit.Count > 0 && await data.TryCommitAsync(commit, ct) && raised ? 1 : 0;
+    }
+
+    /// <summary>An MDSI course whose 4 weeks are over: the induction-review flag for the prescriber (once per course).</summary>
+    public async Task<bool> ReviewEndedCourseAsync(Clinic clinic, Patient patient, string lastSessionId, Instant now, CancellationToken ct)
+    {
+        var course = patient.Course;
+        var fulfilled = (await data.PatientSessionsAsync(clinic.Id, patient.Id, ct, course.StartDate)).Count(s => s.Status == SessionStatus.Fulfilled);
+        return await FlagWrites.RaiseAloneAsync(data, clinic.Id, Flag.For(FlagKinds.InductionReview, InductionReview.Cause(patient.Id, course), FlagSeverity.Normal,
+            patient.Id, lastSessionId, now, InductionReview.Detail(course, fulfilled)), Actor, now, ct);
+    }
+}

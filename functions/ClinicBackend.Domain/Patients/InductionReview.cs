@@ -1,0 +1,26 @@
+using ClinicBackend.Domain.Time;
+using NodaTime;
+
+namespace ClinicBackend.Domain.Patients;
+
+/// <summary>
+/// The end of an induction course, when the label asks the prescriber to evaluate the benefit before going on: the
+/// 8th fulfilled session of the course, or the end of its 4 weeks. For an MDSI course this is the end of the course.
+/// </summary>
+public static class InductionReview
+{
+    /// <summary>Twice a week for 4 weeks.</summary>
+    public const int Sessions = 8;
+
+    /// <summary>One review per patient and course start: the raise-once cause of its flag.</summary>
+    public static string Cause(string patientId, TreatmentCourse course) => $"{patientId}|{ClinicTime.FormatDate(course.StartDate)}";
+
+    /// <summary>Whether the course's induction is over after <paramref name="fulfilled"/> sessions since its start, on <paramref name="day"/>.</summary>
+    public static bool IsDue(TreatmentCourse course, int fulfilled, LocalDate day) =>
+        fulfilled >= Sessions || course.CourseDays(day) >= TreatmentCourse.InductionDays;
+
+    public static string Detail(TreatmentCourse course, int fulfilled) => course.Indication == Indication.Mdsi
+        ? $"The 4-week MDSI course that started {ClinicTime.FormatDate(course.StartDate)} has ended ({fulfilled} sessions fulfilled). "
+          + "Use beyond 4 weeks has not been studied: the prescriber evaluates the benefit before any further treatment; no lapse of cadence is flagged after it."
+        : $"Induction of the course that started {ClinicTime.FormatDate(course.StartDate)} is over ({fulfilled} sessions fulfilled): the prescriber evaluates the benefit before going on.";
+}
