@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Text;
+using ClinicBackend.Domain.Patients;
 using ClinicBackend.Functions.Responses;
 
 namespace ClinicBackend.Functions.Forms;
@@ -57,9 +58,9 @@ public static class MonitoringFormPage
             .Append("<style>\n").Append(Style).Append("</style>\n</head>\n<body>\n");
 
         html.Append("<header><h1>REMS Patient Monitoring Form</h1><p class=\"sub\">")
-            .Append(E(form.Clinic.Name)).Append(" · ").Append(E(form.Clinic.Phone))
-            .Append(" · session of ").Append(E(Time(form.SessionStart))).Append(" · due by ").Append(E(form.Filing.DueBy))
-            .Append(form.Filing.SubmittedAt is { } filed ? $" · filed {E(filed)}" : " · not filed yet")
+            .Append(E(form.Clinic.Name)).Append(" · ").Append(E(Phone(form.Clinic.Phone, form)))
+            .Append(" · session of ").Append(E(Time(form.SessionStart))).Append(" · due by ").Append(E(Time(form.Filing.DueBy)))
+            .Append(form.Filing.SubmittedAt is { } filed ? $" · filed {E(Time(filed))}" : " · not filed yet")
             .Append("</p></header>\n");
 
         if (form.Missing.Count > 0)
@@ -107,7 +108,7 @@ public static class MonitoringFormPage
             ("observed.respiratoryDepression", "Respiratory depression", YesNo(form.Observed.RespiratoryDepression)),
             ("observed.observations", "Observations recorded", form.Observed.Observations.ToString(CultureInfo.InvariantCulture)),
             ("monitoringClinician.name", "Monitoring clinician", form.MonitoringClinician?.Name),
-            ("monitoringClinician.phone", "Clinician's phone", form.MonitoringClinician?.Phone),
+            ("monitoringClinician.phone", "Clinician's phone", form.MonitoringClinician?.Phone is { } phone ? Phone(phone, form) : null),
             ("monitoringClinician.email", "Clinician's email", form.MonitoringClinician?.Email));
         html.Append("</div>\n");
 
@@ -154,6 +155,9 @@ public static class MonitoringFormPage
         false => "no",
         null => null,
     };
+
+    /// <summary>A phone as people read it: the national format for the clinic's own country.</summary>
+    private static string Phone(string e164, MonitoringFormResponse form) => PhoneFormat.ForDisplay(e164, form.Clinic.Country);
 
     /// <summary>2026-12-02T09:12 as 2026-12-02 09:12.</summary>
     private static string Time(string local) => local.Replace('T', ' ');

@@ -36,7 +36,7 @@ public sealed record MonitoringFormResponse(
         var s = f.Session;
         return new(
             s.Id,
-            new FormClinicResponse(f.Clinic.Name, f.Clinic.Phone),
+            new FormClinicResponse(f.Clinic.Name, f.Clinic.Phone, f.Clinic.Country),
             new FormPatientResponse(p.Id, p.GivenName, p.FamilyName, p.DateOfBirth is { } born ? ClinicTime.FormatDate(born) : null,
                 p.Sex is { } sex ? Names.Kebab(sex) : null, p.ExternalId, p.RemsEnrolled, Names.Kebab(p.Indication)),
             f.FirstTreatment,
@@ -53,7 +53,7 @@ public sealed record MonitoringFormResponse(
             Local(f.ReadyToLeaveAt, zone), Utc(f.ReadyToLeaveAt),
             new FormObservedResponse(f.Effects.Sedation, f.Effects.Dissociation, f.Effects.RespiratoryDepression, f.Observations),
             f.AdverseEvents?.Select(e => new AdverseEventResponse(e.Description, e.Serious)).ToList(),
-            new FormFilingResponse(ClinicTime.FormatUtc(s.RemsFormDueBy), Utc(s.RemsFormSubmittedAt)),
+            new FormFilingResponse(Local(s.RemsFormDueBy, zone)!, ClinicTime.FormatUtc(s.RemsFormDueBy), Local(s.RemsFormSubmittedAt, zone), Utc(s.RemsFormSubmittedAt)),
             f.Missing.Select(m => new MissingFieldResponse(m.Field, m.Label)).ToList(),
             f.IsComplete);
     }
@@ -63,7 +63,7 @@ public sealed record MonitoringFormResponse(
     private static string? Utc(Instant? at) => at is { } value ? ClinicTime.FormatUtc(value) : null;
 }
 
-public sealed record FormClinicResponse(string Name, string Phone);
+public sealed record FormClinicResponse(string Name, string Phone, string Country);
 
 public sealed record FormPatientResponse(string Id, string GivenName, string FamilyName, string? DateOfBirth, string? Sex, string? ExternalId,
     bool RemsEnrolled, string Indication);
@@ -80,6 +80,7 @@ public sealed record FormVitalsResponse(FormBloodPressureResponse BloodPressure,
 /// <summary>Whether sedation, dissociation and respiratory depression were seen at any observation; null when none was taken.</summary>
 public sealed record FormObservedResponse(bool? Sedation, bool? Dissociation, bool? RespiratoryDepression, int Observations);
 
-public sealed record FormFilingResponse(string DueBy, string? SubmittedAt);
+/// <summary>When the form is due (7 days after the session) and when it was filed, clinic-local and UTC.</summary>
+public sealed record FormFilingResponse(string DueBy, string DueByUtc, string? SubmittedAt, string? SubmittedAtUtc);
 
 public sealed record MissingFieldResponse(string Field, string Label);

@@ -134,7 +134,9 @@ public sealed class RemsRecordTests : TwilioAppTest
 
         At("16:05");
         (await Clinic.PostAsync($"/sessions/{session}/rems-form", new { submittedAt = "2026-12-02T16:00" })).Expect(200);
-        Assert.Equal("2026-12-02T21:00:00Z", (await FormAsync(session)).Expect(200).Json!["filing"]!["submittedAt"]!.ToString());
+        var filing = (await FormAsync(session)).Expect(200).Json!["filing"]!;
+        Assert.Equal(("2026-12-02T16:00", "2026-12-02T21:00:00Z", "2026-12-09T10:00"),
+            (filing["submittedAt"]!.ToString(), filing["submittedAtUtc"]!.ToString(), filing["dueBy"]!.ToString()));
     }
 
     [Fact]
@@ -358,6 +360,7 @@ public sealed class RemsRecordTests : TwilioAppTest
         Assert.DoesNotContain("https://", html, StringComparison.Ordinal);
         Assert.Contains("@media print", html);
         Assert.Contains("Ana &lt;b&gt;&amp; Co&lt;/b&gt; Silva", html);
+        Assert.Contains("(212) 555-0100", html); // the clinic's phone as people read it
         Assert.DoesNotContain("<b>& Co", html);
 
         string Field(string name)
