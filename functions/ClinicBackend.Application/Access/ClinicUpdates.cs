@@ -3,6 +3,7 @@ using ClinicBackend.Domain.Access;
 using ClinicBackend.Domain.Clinics;
 using ClinicBackend.Domain.Common;
 using ClinicBackend.Domain.Flags;
+using ClinicBackend.Domain.Inventory;
 using ClinicBackend.Domain.Patients;
 using ClinicBackend.Domain.Sessions;
 using ClinicBackend.Domain.Time;
@@ -31,6 +32,10 @@ public static class Entities
 
     public static readonly Entity<WaitlistEntry> WaitlistEntry = new("waitlist entry", Ids.IsGeneratedId,
         (data, clinicId, id, ct) => data.WaitlistEntryAsync(clinicId, id, ct), e => e.Version);
+
+    /// <summary>A lot of the drug, by its number in any letter case.</summary>
+    public static readonly Entity<Lot> Lot = new("lot", number => Domain.Inventory.Lot.NormalizeNumber(number) is not null,
+        (data, clinicId, number, ct) => data.LotAsync(clinicId, Domain.Inventory.Lot.NormalizeNumber(number)!, ct), l => l.Version);
 }
 
 /// <summary>

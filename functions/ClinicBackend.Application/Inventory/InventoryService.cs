@@ -41,7 +41,7 @@ public sealed record LotLog(Lot Lot, IReadOnlyList<LotEntry> Entries);
 /// their devices in the dose's own unit of work (<see cref="SessionService.DoseAsync"/>). Every change replaces the
 /// lot under its ETag and inserts its numbered log line, so no two changes decide on the same count.
 /// </summary>
-public sealed class InventoryService(ClinicData data, ClinicAccess access, TimeProvider time)
+public sealed class InventoryService(ClinicData data, ClinicAccess access, ClinicUpdates updates, TimeProvider time)
 {
     public const int MaxNoteLength = 500;
     /// <summary>A delivery recorded late may be dated back this far.</summary>
@@ -50,15 +50,9 @@ public sealed class InventoryService(ClinicData data, ClinicAccess access, TimeP
 
     /// <summary>A delivery: a new lot, or more devices of a lot on record (with the same expiry).</summary>
     public Task<Result<Lot>> ReceiveAsync(Caller caller, string clinicId, ReceiveLotInput input, CancellationToken ct) =>
-        Concurrency.RetryOnConflictAsync<Lot>(async () =>
+        updates.RunAsync<Lot>(caller, clinicId, Need.Staff, async (clinic, commit) =>
         {
-            var stored = await access.RequireAsync(caller, clinicId, Need.Staff, ct);
-            if (!stored.IsSuccess)
-            {
-                return stored.Problem!;
-            }
-            var clinic = stored.Value.Value;
-            var now = time.Now();
+            var now = commit.Now;
             var errors = new FieldErrors();
             var number = Lot.NormalizeNumber(input.Lot);
             if (number is null)
@@ -84,16 +78,14 @@ public sealed class InventoryService(ClinicData data, ClinicAccess access, TimeP
                 return errors.ToProblem();
             }
             var lot = await data.LotAsync(clinicId, number!, ct);
-            var received = Lot.Receive(lot?.Value, number!, expires, input.Devices!.Value, receivedAt, now.InZone(clinic.Zone).Date, now, caller.ObjectId);
+            var received = Lot.Receive(lot?.Value, number!, expires, input.Devices!.Value, receivedAt, now.InZone(clinic.Zone).Date, now, commit.Actor);
             if (!received.IsSuccess)
             {
                 return received.Problem!;
             }
-            var commit = new ClinicCommit(clinicId, caller.ObjectId, now);
-            InventoryRows.Write(commit, lot, received.Value);
-            await data.CommitAsync(commit, ct);
+            LotWrites.Write(commit, lot, received.Value);
             return received.Value.Lot;
-        });
+        }, ct);
 
     public async Task<Result<StockView>> ListAsync(Caller caller, string clinicId, CancellationToken ct)
     {
@@ -111,20 +103,10 @@ public sealed class InventoryService(ClinicData data, ClinicAccess access, TimeP
     }
 
     /// <summary>A witnessed correction of a lot's count: waste, damage, expiry, return, or a recount.</summary>
-    public Task<Result<LotChange>> AdjustAsync(Caller caller, string clinicId, string lotNumber, AdjustmentInput input, CancellationToken ct) =>
-        Concurrency.RetryOnConflictAsync<LotChange>(async () =>
+    public Task<Result<LotChange>> AdjustAsync(Caller caller, string clinicId, string lotNumber, AdjustmentInput input, int? ifMatch, CancellationToken ct) =>
+        updates.ChangeAsync<Lot, LotChange>(caller, clinicId, Need.Staff, Entities.Lot, lotNumber, ifMatch, async change =>
         {
-            var stored = await access.RequireAsync(caller, clinicId, Need.Staff, ct);
-            if (!stored.IsSuccess)
-            {
-                return stored.Problem!;
-            }
-            var number = Lot.NormalizeNumber(lotNumber);
-            var lot = number is null ? null : await data.LotAsync(clinicId, number, ct);
-            if (lot is null)
-            {
-                return Problem.NotFound("lot");
-            }
+            var (lot, commit) = (change.Current, change.Commit);
             var errors = new FieldErrors();
             if (input.Devices is null)
             {
@@ -152,22 +134,18 @@ public sealed class InventoryService(ClinicData data, ClinicAccess access, TimeP
                 return errors.ToProblem();
             }
             var witness = Ids.NormalizeObjectId(input.Witness!);
-            if (witness != caller.ObjectId && await data.MemberAsync(clinicId, witness, ct) is null)
+            if (witness != commit.Actor && await data.MemberAsync(clinicId, witness, ct) is null)
             {
                 return Problem.Rule("unknown-witness", "The witness is not a member of this clinic.",
                     "The witness is another member of this clinic: give their object id as the clinic's member list has it.");
             }
-            var now = time.Now();
-            var adjusted = lot.Value.Adjust(input.Devices!.Value, (AdjustmentReason)reason, witness, input.Note, now, caller.ObjectId);
-            if (!adjusted.IsSuccess)
+            var adjusted = lot.Value.Adjust(input.Devices!.Value, (AdjustmentReason)reason, witness, input.Note, commit.Now, commit.Actor);
+            if (adjusted.IsSuccess)
             {
-                return adjusted.Problem!;
+                LotWrites.Write(commit, lot, adjusted.Value);
             }
-            var commit = new ClinicCommit(clinicId, caller.ObjectId, now);
-            InventoryRows.Write(commit, lot, adjusted.Value);
-            await data.CommitAsync(commit, ct);
-            return adjusted.Value;
-        });
+            return adjusted;
+        }, ct);
 
     /// <summary>A lot's controlled-substance log (Clinic.Admin): every receipt, dose and adjustment with the balance after it.</summary>
     public async Task<Result<LotLog>> LogAsync(Caller caller, string clinicId, string lotNumber, CancellationToken ct)

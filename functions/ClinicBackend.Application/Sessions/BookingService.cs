@@ -169,7 +169,7 @@ public sealed class BookingService(ClinicData data, ClinicAccess access, Session
             SessionWrites.Insert(commit, decided.Value);
             if (!patient.RemsEnrolled)
             {
-                InventoryRows.WatchEnrolment(commit, patient.Id);
+                LotWrites.WatchEnrolment(commit, patient.Id);
             }
         }
         return decided;

@@ -63,7 +63,7 @@ public sealed class CourseBookingService(ClinicData data, ClinicAccess access, B
         {
             // Before anything is held: a watch without sessions ends at the sweep's next look.
             var watch = new ClinicCommit(clinicId, caller.ObjectId, now);
-            InventoryRows.WatchEnrolment(watch, patientId);
+            LotWrites.WatchEnrolment(watch, patientId);
             await data.CommitAsync(watch, ct);
         }
         var (starts, mode) = plan.Value;

@@ -157,7 +157,7 @@ public sealed class SessionService(ClinicData data, ClinicAccess access, Session
                 {
                     return taken.Problem!;
                 }
-                InventoryRows.Write(commit, lot, taken.Value);
+                LotWrites.Write(commit, lot, taken.Value);
             }
             return dosed;
         }, ct);

@@ -44,8 +44,7 @@ public sealed class RemsSweep(ClinicData data)
             }
             if (ahead.Count == 0)
             {
-                // A booking meanwhile rewrote the watch: the delete fails on its ETag and the watch stays.
-                await data.TryCommitAsync(new ClinicCommit(clinic.Id, Actor, now).Delete(watch.Key, watch.ETag), ct);
+                await data.EndEnrolmentWatchAsync(clinic.Id, watch, ct); // a booking meanwhile rewrote it: it stays
             }
         }
         return raised;

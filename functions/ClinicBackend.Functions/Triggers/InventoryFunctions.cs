@@ -26,8 +26,8 @@ public sealed class InventoryFunctions(InventoryService inventory)
     public Task<IActionResult> Adjust(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "clinics/{clinicId}/inventory/lots/{lot}/adjustments")] HttpRequest request,
         string clinicId, string lot, CancellationToken ct) =>
-        Api.WithBody<AdjustmentInput>(request, ct, async (body, _) =>
-            Api.Created(await inventory.AdjustAsync(Api.Caller(request), clinicId, lot, body, ct), AdjustmentResponse.From,
+        Api.WithBody<AdjustmentInput>(request, ct, async (body, ifMatch) =>
+            Api.Created(await inventory.AdjustAsync(Api.Caller(request), clinicId, lot, body, ifMatch, ct), AdjustmentResponse.From,
                 c => $"clinics/{clinicId}/inventory/lots/{c.Lot.Number}/log", c => c.Lot.Version));
 
     [Function("GetLotLog")]
