@@ -185,18 +185,9 @@ public static class ClinicInputs
             }
         }
         var inventory = existing?.Inventory ?? InventoryMode.Tracked;
-        if (input.Inventory is not null)
+        if (input.Inventory is not null && !Names.TryParseKebab(input.Inventory, out inventory))
         {
-            var modes = Enum.GetValues<InventoryMode>();
-            var index = Array.FindIndex(modes, m => Names.Kebab(m) == input.Inventory);
-            if (index < 0)
-            {
-                errors.Add("inventory", "inventory is tracked (the clinic counts its drug by lot) or pharmacy (a specialty pharmacy ships it per patient).");
-            }
-            else
-            {
-                inventory = modes[index];
-            }
+            errors.Add("inventory", "inventory is tracked (the clinic counts its drug by lot) or pharmacy (a specialty pharmacy ships it per patient).");
         }
         if (errors.Any)
         {

@@ -46,7 +46,6 @@ public sealed class InventoryService(ClinicData data, ClinicAccess access, Clini
     public const int MaxNoteLength = 500;
     /// <summary>A delivery recorded late may be dated back this far.</summary>
     public static readonly Duration MaxBackdating = Duration.FromDays(366);
-    private static readonly string[] Reasons = Enum.GetValues<AdjustmentReason>().Select(Names.Kebab).ToArray();
 
     /// <summary>A delivery: a new lot, or more devices of a lot on record (with the same expiry).</summary>
     public Task<Result<Lot>> ReceiveAsync(Caller caller, string clinicId, ReceiveLotInput input, CancellationToken ct) =>
@@ -112,10 +111,9 @@ public sealed class InventoryService(ClinicData data, ClinicAccess access, Clini
             {
                 errors.Add("devices", "devices is the change of the count: negative for devices that left (-1), positive only for a count correction.");
             }
-            var reason = Array.IndexOf(Reasons, input.Reason);
-            if (reason < 0)
+            if (!Names.TryParseKebab<AdjustmentReason>(input.Reason, out var reason))
             {
-                errors.Add("reason", $"reason is one of {string.Join(", ", Reasons)}.");
+                errors.Add("reason", $"reason is one of {Names.KebabList<AdjustmentReason>()}.");
             }
             if (input.Witness is null)
             {
@@ -139,7 +137,7 @@ public sealed class InventoryService(ClinicData data, ClinicAccess access, Clini
                 return Problem.Rule("unknown-witness", "The witness is not a member of this clinic.",
                     "The witness is another member of this clinic: give their object id as the clinic's member list has it.");
             }
-            var adjusted = lot.Value.Adjust(input.Devices!.Value, (AdjustmentReason)reason, witness, input.Note, commit.Now, commit.Actor);
+            var adjusted = lot.Value.Adjust(input.Devices!.Value, reason, witness, input.Note, commit.Now, commit.Actor);
             if (adjusted.IsSuccess)
             {
                 LotWrites.Write(commit, lot, adjusted.Value);

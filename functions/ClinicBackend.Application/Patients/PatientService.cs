@@ -234,14 +234,11 @@ public sealed class PatientService(ClinicData data, ClinicAccess access, ClinicU
     /// <summary>The enum value named <paramref name="text"/> in kebab case, or null with a field error.</summary>
     private static T? ParseName<T>(string text, string field, FieldErrors errors) where T : struct, Enum
     {
-        foreach (var value in Enum.GetValues<T>())
+        if (Names.TryParseKebab<T>(text, out var value))
         {
-            if (Names.Kebab(value) == text)
-            {
-                return value;
-            }
+            return value;
         }
-        errors.Add(field, $"{field} is one of {string.Join(", ", Enum.GetValues<T>().Select(Names.Kebab))}.");
+        errors.Add(field, $"{field} is one of {Names.KebabList<T>()}.");
         return null;
     }
 

@@ -85,9 +85,6 @@ public static class MonitoringInputs
     public const int MaxNotesLength = 2000;
     public const int MaxReasonLength = 200;
 
-    private static readonly string[] ConcomitantNames = Enum.GetValues<Concomitant>().Select(Names.Kebab).ToArray();
-    private static readonly string[] SideEffectNames = Enum.GetValues<SideEffect>().Select(Names.Kebab).ToArray();
-
     public static Result<DoseRecord> ToDose(DoseInput input, Clinic clinic, Instant now)
     {
         var errors = new FieldErrors();
@@ -120,7 +117,7 @@ public static class MonitoringInputs
             preDose = Reading(input.PreDose.BloodPressure, "preDose.bloodPressure", required: true, errors);
             Spo2(input.PreDose.Spo2, "preDose.spo2", required: true, errors);
         }
-        var concomitant = input.Concomitant is null ? null : Items<Concomitant>(input.Concomitant, ConcomitantNames, "concomitant", errors);
+        var concomitant = input.Concomitant is null ? null : Items<Concomitant>(input.Concomitant, "concomitant", errors);
         var clinician = Clinician(input.MonitoringClinician, clinic, errors);
         if (errors.Any)
         {
@@ -149,7 +146,7 @@ public static class MonitoringInputs
                 errors.Add(field, $"{field} is required: true or false, as observed now.");
             }
         }
-        var sideEffects = input.SideEffects is null ? [] : Items<SideEffect>(input.SideEffects, SideEffectNames, "sideEffects", errors);
+        var sideEffects = input.SideEffects is null ? [] : Items<SideEffect>(input.SideEffects, "sideEffects", errors);
         if (input.Note is not null && !PlainText.IsValid(input.Note, MaxNoteLength, multiline: true))
         {
             errors.Add("note", $"note, when given, is 1 to {MaxNoteLength} printable characters (line breaks allowed).");
@@ -279,18 +276,17 @@ public static class MonitoringInputs
         }
     }
 
-    private static List<T> Items<T>(List<string> input, string[] names, string field, FieldErrors errors) where T : struct, Enum
+    private static List<T> Items<T>(List<string> input, string field, FieldErrors errors) where T : struct, Enum
     {
         var items = new List<T>();
         foreach (var name in input)
         {
-            var index = Array.IndexOf(names, name);
-            if (index < 0)
+            if (!Names.TryParseKebab<T>(name, out var item))
             {
-                errors.Add(field, $"{field} items are {string.Join(", ", names)}.");
+                errors.Add(field, $"{field} items are {Names.KebabList<T>()}.");
                 return [];
             }
-            items.Add(Enum.GetValues<T>()[index]);
+            items.Add(item);
         }
         if (items.Distinct().Count() != items.Count)
         {

@@ -74,7 +74,7 @@ public sealed class InboundSmsTests : TwilioAppTest
     public async Task One_confirms_the_next_session_and_two_asks_for_a_call()
     {
         var (_, confirmed) = await TextAsync(" 1. ");
-        Assert.Equal("Riverside Behavioral Health: thank you, your visit Wed Dec 2, 9:00 AM is confirmed.", confirmed);
+        Assert.Equal("Riverside Behavioral Health: thank you, your visit Wed Dec 2, 9:00 AM is confirmed. No food 2 hours or drinks 30 minutes before.", confirmed);
         var session = (await Clinic.GetAsync($"/sessions/{_session}")).Json!;
         Assert.Equal("accepted", session["confirmation"]!.ToString());
         Assert.Equal("confirmed-by-sms", session["history"]!.AsArray().Last()!["action"]!.ToString());
