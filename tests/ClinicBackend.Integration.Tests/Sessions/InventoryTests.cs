@@ -74,6 +74,27 @@ public sealed class InventoryTests : ClinicAppTest
         Assert.Equal(second, log["entries"]![1]!["sessionId"]!.ToString());
     }
 
+    /// <summary>
+    /// The control of the race above: with neither guard (the lot upserted, the log line upserted) both doses pass and 6
+    /// devices leave a lot of 3, so the race the test sets up is real and the guards are what decide it.
+    /// </summary>
+    [Fact]
+    public async Task Without_either_guard_the_same_race_would_give_two_doses()
+    {
+        (await ReceiveAsync("LAST3", 3)).Expect(201);
+        var first = await ArrivedAsync("09:00");
+        var second = await ArrivedAsync("09:15");
+        _blindness.IgnoreLotETag = true;
+        _blindness.UpsertLogLines = true;
+
+        var held = _gate.PauseNext(changes => changes.Any(c => c.Key == Keys.Session(first)) && changes.Any(c => c.Key.StartsWith("lotlog|LAST3|", StringComparison.Ordinal)));
+        var firstDose = Clinic.PostAsync($"/sessions/{first}/dose", Scenario.Dose(84, "LAST3"));
+        await held.Reached;
+        (await Clinic.PostAsync($"/sessions/{second}/dose", Scenario.Dose(84, "LAST3"))).Expect(200);
+        held.Release();
+        (await firstDose).Expect(200);
+    }
+
     [Fact]
     public async Task A_dose_from_two_lots_takes_both_or_neither()
     {
