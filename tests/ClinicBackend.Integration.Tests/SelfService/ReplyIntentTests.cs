@@ -65,7 +65,7 @@ public sealed class ReplyIntentTests : TwilioAppTest
         await App.RunFunctionAsync("DispatchSms");
         Assert.Single(TextsTo(patient.Phone));
         App.Clock.Advance(TimeSpan.FromMinutes(15));
-        Assert.Equal($"{Clinic1}: thank you, your visit Tue Dec 1, 2:00 PM is confirmed.", await TextAsync(patient.Phone, "1"));
+        Assert.Equal($"{Clinic1}: thank you, your visit Tue Dec 1, 2:00 PM is confirmed. No food 2 hours or drinks 30 minutes before.", await TextAsync(patient.Phone, "1"));
         Assert.Equal("accepted", (await SessionAsync(tuesday))["confirmation"]!.ToString());
         Assert.Single(await SessionsOfAsync(patient.Id));
 
@@ -92,7 +92,7 @@ public sealed class ReplyIntentTests : TwilioAppTest
         await App.RunFunctionAsync("DispatchSms");
         Assert.Contains("Reply 1 to confirm", TextsTo(patient.Phone)[^1]);
         App.Clock.Advance(TimeSpan.FromMinutes(10));
-        Assert.Equal($"{Clinic1}: thank you, your visit Tue Dec 1, 10:00 AM is confirmed.", await TextAsync(patient.Phone, "1"));
+        Assert.Equal($"{Clinic1}: thank you, your visit Tue Dec 1, 10:00 AM is confirmed. No food 2 hours or drinks 30 minutes before.", await TextAsync(patient.Phone, "1"));
         var kept = await SessionAsync(visit);
         Assert.Equal("2026-12-01T10:00", kept["start"]!.ToString());
         Assert.Equal("accepted", kept["confirmation"]!.ToString());
