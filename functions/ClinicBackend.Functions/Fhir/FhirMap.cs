@@ -9,6 +9,7 @@ using Duration = NodaTime.Duration;
 using FhirPatient = Hl7.Fhir.Model.Patient;
 using Instant = NodaTime.Instant;
 using OurPatient = ClinicBackend.Domain.Patients.Patient;
+using Sex = ClinicBackend.Domain.Patients.Sex;
 
 namespace ClinicBackend.Functions.Fhir;
 
@@ -99,6 +100,15 @@ public static class FhirMap
             Name = [new HumanName { Use = HumanName.NameUse.Official, Family = p.FamilyName, Given = [p.GivenName] }],
             Telecom = [new ContactPoint(ContactPoint.ContactPointSystem.Phone, ContactPoint.ContactPointUse.Mobile, p.Phone)],
             Communication = [new FhirPatient.CommunicationComponent { Language = new CodeableConcept("urn:ietf:bcp:47", p.Language), Preferred = true }],
+            BirthDate = p.DateOfBirth?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+            Gender = p.Sex switch
+            {
+                Sex.Female => AdministrativeGender.Female,
+                Sex.Male => AdministrativeGender.Male,
+                Sex.Other => AdministrativeGender.Other,
+                Sex.Unknown => AdministrativeGender.Unknown,
+                _ => null,
+            },
         };
         if (p.ExternalId is { } externalId)
         {

@@ -69,8 +69,6 @@ public sealed class FhirRefusalTests : ClinicAppTest
     public async Task Booking_refusals_are_the_ones_post_sessions_gives_as_conflict_and_business_rule_issues()
     {
         var patient = await Clinic.RegisterPatientAsync();
-        var unenrolled = await Clinic.RegisterPatientAsync(remsEnrolled: false);
-        Refused(await _fhir.SendAsync(HttpMethod.Post, "Appointment/$book", Book(unenrolled, "2026-12-02T14:00:00Z")), 422, OperationOutcome.IssueType.BusinessRule, "not-rems-enrolled");
         Refused(await _fhir.SendAsync(HttpMethod.Post, "Appointment/$book", Book(patient, "2026-11-30T14:00:00Z")), 422, OperationOutcome.IssueType.BusinessRule, "in-the-past");
         Refused(await _fhir.SendAsync(HttpMethod.Post, "Appointment/$book", Book(patient, "2026-12-02T14:05:00Z")), 422, OperationOutcome.IssueType.BusinessRule, "off-grid");
         Refused(await _fhir.SendAsync(HttpMethod.Post, "Appointment/$book", Book(patient, "2026-12-05T14:00:00Z")), 422, OperationOutcome.IssueType.BusinessRule, "outside-opening-hours");
@@ -123,13 +121,17 @@ public sealed class FhirRefusalTests : ClinicAppTest
     }
 
     [Fact]
-    public async Task A_patient_reads_with_name_telecom_language_and_is_found_by_the_external_id_of_the_clinics_system()
+    public async Task A_patient_reads_with_name_telecom_language_birth_date_and_gender_and_is_found_by_the_external_id_of_the_clinics_system()
     {
         var patient = await Clinic.RegisterPatientAsync(language: "es");
         var externalId = "EHR-" + Guid.NewGuid().ToString("N")[..8];
-        (await App.SendAsync(HttpMethod.Patch, $"{Clinic.Base}/patients/{patient}", Clinic.Staff, new { externalId })).Expect(200);
+        var before = await _fhir.ReadAsync<Patient>($"Patient/{patient}");
+        Assert.Null(before.BirthDate);
+        Assert.Null(before.Gender);
+        (await App.SendAsync(HttpMethod.Patch, $"{Clinic.Base}/patients/{patient}", Clinic.Staff, new { externalId, dateOfBirth = "1984-02-29", sex = "female" })).Expect(200);
 
         var read = await _fhir.ReadAsync<Patient>($"Patient/{patient}");
+        Assert.Equal(("1984-02-29", AdministrativeGender.Female), (read.BirthDate, read.Gender));
         Assert.Equal("Silva", read.Name[0].Family);
         Assert.Equal(["Ana"], read.Name[0].Given);
         Assert.StartsWith("+1212", read.Telecom[0].Value);

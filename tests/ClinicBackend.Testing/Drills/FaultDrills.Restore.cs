@@ -12,12 +12,12 @@ public static partial class FaultDrills
     private static readonly DateTimeOffset ExportAt = new(2026, 12, 1, 7, 0, 0, TimeSpan.Zero);
 
     /// <summary>
-    /// (r) Records outlive a mistake. A clinic with sessions ahead (their reminders planned), a session treated with its
-    /// monitoring form filed and a missed one flagged by the sweep is exported by ExportRecords; then every row of its
+    /// (r) Records outlive a mistake. A clinic with sessions ahead (their reminders planned), a session treated (dosed from
+    /// a lot, so the lot and its controlled-substance log are rows too) with its monitoring form filed and a missed one
+    /// flagged by the sweep is exported by ExportRecords; then every row of its
     /// partition and its directory rows are deleted. A copy of the export with one byte changed is refused and writes
     /// nothing; the export itself is restored by the local host's restore command, every row compares equal (values,
     /// not ETags), the nightly runs and inbound routing find the clinic again, and its reminders go once each.
-    /// (Lots of the controlled-substance log are not part of the app yet; the drill covers every row kind there is.)
     /// </summary>
     public static async Task<DrillResult> RestoreAsync(DrillScale scale, string? storage = null)
     {
@@ -44,6 +44,7 @@ public static partial class FaultDrills
         var manifest = await drill.App.Services.GetRequiredService<IRecordArchive>().FindAsync(clinic.ClinicId, LocalDate.FromDateTime(ExportAt.UtcDateTime), default);
         var kinds = before.Keys.Select(k => k.Split('/')[1].Split('|')[0]).Distinct().Count();
         var flagged = before.Keys.Count(k => k.Contains("/flag|", StringComparison.Ordinal));
+        var lotRows = before.Keys.Count(k => k.Contains("/lot|", StringComparison.Ordinal) || k.Contains("/lotlog|", StringComparison.Ordinal));
 
         var deleted = await RecordRows.DeleteAsync(table, clinic.ClinicId, directoryKeys);
         var corrupted = await CorruptedCopyAsync(drill, manifest?.File ?? "");
@@ -59,8 +60,8 @@ public static partial class FaultDrills
 
         await drill.DispatchAtAsync(Due.AddSeconds(30));
         return await drill.ResultAsync("r", "rows deleted, restored from the export",
-            new DrillCheck("exported", manifest is not null && manifest.RowCount == before.Count && flagged > 0,
-                $"{manifest?.RowCount} rows of {kinds} kinds ({flagged} flag rows, {manifest?.DirectoryRowCount} directory rows) in {manifest?.File}"),
+            new DrillCheck("exported", manifest is not null && manifest.RowCount == before.Count && flagged > 0 && lotRows > 1,
+                $"{manifest?.RowCount} rows of {kinds} kinds ({flagged} flag rows, {lotRows} lot and lot-log rows, {manifest?.DirectoryRowCount} directory rows) in {manifest?.File}"),
             new DrillCheck("damaged copy refused", refusedExit == 1 && afterRefusal == 0 && refusal.Contains("SHA-256", StringComparison.Ordinal),
                 $"{deleted} rows deleted; a copy with one byte changed: exit {refusedExit}, {afterRefusal} rows written"),
             new DrillCheck("restored equal", restoredExit == 0 && differing == 0 && after.Count == before.Count,
