@@ -29,6 +29,8 @@ public sealed class CountingStore(IDocumentStore inner) : IDocumentStore
     private long _rowsRead;
     private long _conflicts;
     private long _queueCalls;
+    private long _requestTicks;
+    private readonly ConcurrentQueue<double> _receiveMs = new();
 
     public ConcurrentQueue<StorageCall> Calls { get; } = new();
 
@@ -39,9 +41,17 @@ public sealed class CountingStore(IDocumentStore inner) : IDocumentStore
     /// <summary>Queue calls (outbox puts, event publications) since the start; not storage requests.</summary>
     public long QueueCalls => Interlocked.Read(ref _queueCalls);
 
+    /// <summary>How long the outbox receives since the last <see cref="Reset"/> took, in ms, in the order they ended.</summary>
+    public IReadOnlyList<double> ReceiveMs => [.. _receiveMs];
+
+    /// <summary>The mean time of a storage request since the last <see cref="Reset"/>, in ms.</summary>
+    public double MeanRequestMs => Interlocked.Read(ref _requests) is var n and > 0 ? Interlocked.Read(ref _requestTicks) * 1000.0 / Stopwatch.Frequency / n : 0;
+
     public (long Requests, long RowsRead) Reset()
     {
         Interlocked.Exchange(ref _pages, 0);
+        Interlocked.Exchange(ref _requestTicks, 0);
+        _receiveMs.Clear();
         return (Interlocked.Exchange(ref _requests, 0), Interlocked.Exchange(ref _rowsRead, 0));
     }
 
@@ -110,8 +120,12 @@ public sealed class CountingStore(IDocumentStore inner) : IDocumentStore
         }
     }
 
+    /// <summary>An outbox receive: timed, not counted as a storage request.</summary>
+    public void CountReceive(long started) => _receiveMs.Enqueue(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+
     private void Count(long started, StorageCall.Kind op, string partition, string key, string? toKey, IReadOnlyList<Change>? changes, int rows)
     {
+        Interlocked.Add(ref _requestTicks, Stopwatch.GetTimestamp() - started);
         Interlocked.Increment(ref _requests);
         Interlocked.Add(ref _rowsRead, rows);
         Interlocked.Add(ref _pages, op == StorageCall.Kind.Range ? Math.Max(1, (rows + RowsPerPage - 1) / RowsPerPage) : 1);
@@ -170,7 +184,13 @@ public sealed class CountingStore(IDocumentStore inner) : IDocumentStore
             probe.CountQueue(started, "queue put: the text's wake-up");
         }
 
-        public Task<IReadOnlyList<IOutboxDelivery>> ReceiveAsync(int max, CancellationToken ct) => inner.ReceiveAsync(max, ct);
+        public async Task<IReadOnlyList<IOutboxDelivery>> ReceiveAsync(int max, CancellationToken ct)
+        {
+            var started = Stopwatch.GetTimestamp();
+            var received = await inner.ReceiveAsync(max, ct);
+            probe.CountReceive(started);
+            return received;
+        }
 
         public Task<IReadOnlyList<IOutboxDelivery>> ReceiveDeadLetteredAsync(int max, CancellationToken ct) => inner.ReceiveDeadLetteredAsync(max, ct);
     }

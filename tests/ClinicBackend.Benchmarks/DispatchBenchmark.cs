@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Azure.Data.Tables;
@@ -19,36 +20,48 @@ namespace ClinicBackend.Benchmarks;
 /// </summary>
 public static class DispatchBenchmark
 {
-    private const int Clinics = 10;
-
-    /// <summary>Dispatch at <paramref name="perSecond"/>; with <paramref name="ceiling"/> also the SDK ceiling for as many texts.</summary>
-    public static async Task<IReadOnlyList<string>> RunAsync(AzuriteProcess azurite, int perSecond, int texts, bool ceiling)
+    /// <summary>
+    /// The stand-in's limit a second, the texts due, how long the stand-in takes to answer each create (Twilio takes
+    /// 100-300 ms), and how many clinics the texts belong to (each its own number and partition).
+    /// </summary>
+    public sealed record Setup(int PerSecond, int Texts, int AnswerMs, int Clinics)
     {
-        var (lines, rate) = await DispatchAsync(azurite, perSecond, texts);
+        /// <summary>The goal's name: the limit, and the answer delay and clinics when they differ from the defaults.</summary>
+        public string Name => $"dispatch, limit {PerSecond}/s" + (AnswerMs > 0 ? $", {AnswerMs} ms answers" : "") + $", {Clinics} clinics";
+    }
+
+    /// <summary>Dispatch as <paramref name="setup"/> says; with <paramref name="ceiling"/> also the SDK ceiling for as many texts.</summary>
+    public static async Task<IReadOnlyList<string>> RunAsync(AzuriteProcess azurite, Setup setup, bool ceiling)
+    {
+        var (lines, rate) = await DispatchAsync(azurite, setup);
+        lines.AddRange(await PacingAloneAsync(azurite, setup, rate));
+        var perSecond = setup.PerSecond;
         if (ceiling)
         {
-            var (bare, line) = await CeilingAsync(azurite, texts);
+            var (bare, line) = await CeilingAsync(azurite, setup.Texts, setup.Clinics);
             lines.Add(line);
             lines.Add($"dispatch at a {perSecond}/s limit runs at {Results.Percent(rate / bare)} of the SDK ceiling (goal: at least 50%)");
-            Results.Add($"dispatch, stand-in limit {perSecond}/s / SDK ceiling of a send's storage work", $"{Results.Percent(rate / bare)} ({Results.F(rate)}/s vs {Results.F(bare)}/s)", ">= 50%", rate / bare >= 0.5);
+            Results.Add($"{setup.Name} / SDK ceiling of a send's storage work", $"{Results.Percent(rate / bare)} ({Results.F(rate)}/s vs {Results.F(bare)}/s)", ">= 50%", rate / bare >= 0.5);
         }
         return lines;
     }
 
-    private static async Task<(List<string> Lines, double Rate)> DispatchAsync(AzuriteProcess azurite, int perSecond, int texts)
+    private static async Task<(List<string> Lines, double Rate)> DispatchAsync(AzuriteProcess azurite, Setup setup)
     {
+        var (perSecond, texts) = (setup.PerSecond, setup.Texts);
         await WarmUpAsync(azurite);
         await using var twilio = await TwilioStandIn.StartAsync();
         twilio.PerSecondLimit = perSecond;
+        twilio.CreateDelay = TimeSpan.FromMilliseconds(setup.AnswerMs);
         await using var host = await BenchmarkHost.StartAsync(azurite, twilio.Settings(), Seed.RemindersDue, countStorage: true);
-        await PlanAsync(host, texts);
+        await PlanAsync(host, texts, setup.Clinics);
         host.Probe.Reset();
         var dispatcher = host.Services.GetRequiredService<SmsDispatcher>();
         var watch = Stopwatch.StartNew();
         var runs = 0;
         var limiter = host.Services.GetRequiredService<SendRateLimiter>();
         using var sampling = new CancellationTokenSource();
-        var timeline = SampleEachSecondAsync(() => (twilio.Accepted.Count, twilio.Throttled, limiter.CurrentRate), sampling.Token);
+        var timeline = SampleEachSecondAsync(() => (twilio.Accepted.Count, twilio.Throttled, limiter.CurrentRate, twilio.InFlight, limiter.Waiting), sampling.Token);
         while (twilio.Accepted.Count < texts && watch.Elapsed < TimeSpan.FromMinutes(3))
         {
             var summary = await dispatcher.DispatchAsync(TimeSpan.FromSeconds(50), default);
@@ -65,6 +78,7 @@ public static class DispatchBenchmark
         var elapsed = watch.Elapsed.TotalSeconds;
         await sampling.CancelAsync();
         var seconds = await timeline;
+        var (receives, requestMs) = (host.Probe.ReceiveMs, host.Probe.MeanRequestMs);
         var (requests, _) = host.Probe.Reset();
         var sent = twilio.Accepted.Count;
         var distinct = twilio.Accepted.Select(t => t.StatusCallback).Distinct().Count(); // one callback URL per ledger row
@@ -73,17 +87,60 @@ public static class DispatchBenchmark
         var ofLimit = rate / perSecond;
         if (perSecond <= 100)
         {
-            Results.Add($"dispatch, stand-in limit {perSecond}/s", $"{Results.Percent(ofLimit)} of the limit ({Results.F(rate)}/s)", ">= 90%", ofLimit >= 0.9);
+            Results.Add(setup.Name, $"{Results.Percent(ofLimit)} of the limit ({Results.F(rate)}/s; at most {twilio.MaxInFlight} in flight, {twilio.Throttled} answers 429)", ">= 90%", ofLimit >= 0.9);
         }
-        Results.Add($"dispatch, stand-in limit {perSecond}/s: texts doubled / lost", $"{doubled} / {lost} of {texts}", "0 / 0", doubled == 0 && lost == 0);
+        Results.Add($"{setup.Name}: texts doubled / lost", $"{doubled} / {lost} of {texts}", "0 / 0", doubled == 0 && lost == 0);
+        var byClinic = twilio.Accepted.GroupBy(t => t.From).OrderBy(g => g.Key).Select(g => g.Count());
         return (
         [
-            $"dispatch: stand-in allows {perSecond}/s; {sent} of {texts} texts accepted in {elapsed:F1} s over {runs} run(s) = {rate:F1}/s = {Results.Percent(ofLimit)} of the limit"
-                + (perSecond <= 100 ? " (goal: at least 90%)" : ""),
-            $"          {twilio.Throttled} requests answered 429; {doubled} doubled; {lost} lost; limiter settled at {host.Services.GetRequiredService<SendRateLimiter>().CurrentRate:F1}/s; "
-                + $"{Results.F((double)requests / Math.Max(1, sent))} storage requests per text; at most {twilio.MaxInFlight} sends in flight",
-            "          each second (accepted/429/pace): " + string.Join(" ", seconds),
+            $"dispatch: stand-in allows {perSecond}/s and answers each create after {setup.AnswerMs} ms; {texts} texts of {setup.Clinics} clinics",
+            $"          {sent} accepted in {elapsed:F1} s over {runs} run(s) = {rate:F1}/s = {Results.Percent(ofLimit)} of the limit" + (perSecond <= 100 ? " (goal: at least 90%)" : ""),
+            $"          {twilio.Throttled} requests answered 429 ({Results.F((double)twilio.Requests / Math.Max(1, sent), "F2")} send requests per text); {doubled} doubled; {lost} lost; "
+                + $"at most {twilio.MaxInFlight} sends in flight; limiter settled at {limiter.CurrentRate:F1}/s; {Results.F((double)requests / Math.Max(1, sent))} storage requests per text",
+            $"          accepted by clinic: {string.Join(", ", byClinic)}; a storage request took {requestMs:F0} ms on average; "
+                + $"{receives.Count} outbox receives took {Measure.Median(receives):F0} ms (median), {(receives.Count == 0 ? 0 : receives.Max()):F0} ms at most",
+            "          each second (accepted/429, and at its end pace/in flight/waiting for a slot): " + string.Join(" ", seconds),
         ], rate);
+    }
+
+    /// <summary>
+    /// The same texts sent by as many senders as the dispatcher has, through the app's gateway and a new pacer, with
+    /// no storage work: what the pacing alone (slow start, cuts, in-run 429 retries) lets through the stand-in. The
+    /// gap between this and the dispatch is what storage and the outbox's receives take.
+    /// </summary>
+    private static async Task<List<string>> PacingAloneAsync(AzuriteProcess azurite, Setup setup, double dispatchRate)
+    {
+        await using var twilio = await TwilioStandIn.StartAsync();
+        twilio.PerSecondLimit = setup.PerSecond;
+        twilio.CreateDelay = TimeSpan.FromMilliseconds(setup.AnswerMs);
+        await using var host = await BenchmarkHost.StartAsync(azurite, twilio.Settings(), Seed.RemindersDue);
+        var gateway = host.Services.GetRequiredService<ISmsGateway>();
+        var limiter = new SendRateLimiter();
+        var next = -1;
+        var watch = Stopwatch.StartNew();
+        using var sampling = new CancellationTokenSource();
+        var timeline = SampleEachSecondAsync(() => (twilio.Accepted.Count, twilio.Throttled, limiter.CurrentRate, twilio.InFlight, limiter.Waiting), sampling.Token);
+        var senders = host.Services.GetRequiredService<DispatchSettings>().Concurrency;
+        await Parallel.ForEachAsync(Enumerable.Range(0, senders), new ParallelOptions { MaxDegreeOfParallelism = senders }, async (_, ct) =>
+        {
+            for (var i = Interlocked.Increment(ref next); i < setup.Texts; i = Interlocked.Increment(ref next))
+            {
+                var request = new SmsRequest("+1212555" + (i % setup.Clinics).ToString("D4", CultureInfo.InvariantCulture), $"+1646555{i:D4}", "Reminder", new Uri($"https://clinic.example.org/texts/{i}"));
+                while (await TextSender.SendPacedAsync(gateway, limiter, request, () => false, ct) is SendResult.Throttled)
+                {
+                }
+            }
+        });
+        var elapsed = watch.Elapsed.TotalSeconds;
+        await sampling.CancelAsync();
+        var seconds = await timeline;
+        var rate = twilio.Accepted.Count / elapsed;
+        return
+        [
+            $"pacing alone (no storage, same senders and stand-in): {twilio.Accepted.Count} accepted in {elapsed:F1} s = {rate:F1}/s = {Results.Percent(rate / setup.PerSecond)} of the limit; "
+                + $"{twilio.Throttled} answered 429; at most {twilio.MaxInFlight} in flight; the dispatch reached {Results.Percent(dispatchRate / rate)} of this",
+            "          each second (accepted/429, and at its end pace/in flight/waiting for a slot): " + string.Join(" ", seconds),
+        ];
     }
 
     /// <summary>
@@ -94,22 +151,25 @@ public static class DispatchBenchmark
     {
         await using var twilio = await TwilioStandIn.StartAsync();
         await using var host = await BenchmarkHost.StartAsync(azurite, twilio.Settings(), Seed.RemindersDue);
-        await PlanAsync(host, 100);
+        await PlanAsync(host, 100, 10);
         await host.Services.GetRequiredService<SmsDispatcher>().DispatchAsync(TimeSpan.FromSeconds(50), default);
     }
 
-    /// <summary>Texts accepted and refused in each second of the run, and the pace the limiter had at its end.</summary>
-    private static async Task<List<string>> SampleEachSecondAsync(Func<(int Accepted, int Throttled, double Pace)> sample, CancellationToken stop)
+    /// <summary>
+    /// Texts accepted and refused in each second of the run, and at its end the limiter's pace, the sends in flight at
+    /// the stand-in and the senders waiting for a slot (none while the pace is not reached: something else holds them back).
+    /// </summary>
+    private static async Task<List<string>> SampleEachSecondAsync(Func<(int Accepted, int Throttled, double Pace, int InFlight, int Waiting)> sample, CancellationToken stop)
     {
         var seconds = new List<string>();
-        var (accepted, throttled, _) = sample();
+        var (accepted, throttled, _, _, _) = sample();
         using var tick = new PeriodicTimer(TimeSpan.FromSeconds(1));
         try
         {
             while (await tick.WaitForNextTickAsync(stop))
             {
                 var now = sample();
-                seconds.Add($"{now.Accepted - accepted}/{now.Throttled - throttled}/{now.Pace:F0}");
+                seconds.Add($"{now.Accepted - accepted}/{now.Throttled - throttled}/{now.Pace:F0}/{now.InFlight}/{now.Waiting}");
                 (accepted, throttled) = (now.Accepted, now.Throttled);
             }
         }
@@ -120,10 +180,10 @@ public static class DispatchBenchmark
     }
 
     /// <summary>A send's storage work with the SDK alone, as many at once as the dispatcher works on, for every planned text.</summary>
-    private static async Task<(double Rate, string Line)> CeilingAsync(AzuriteProcess azurite, int texts)
+    private static async Task<(double Rate, string Line)> CeilingAsync(AzuriteProcess azurite, int texts, int clinics)
     {
         await using var host = await BenchmarkHost.StartAsync(azurite, now: Seed.RemindersDue);
-        await PlanAsync(host, texts);
+        await PlanAsync(host, texts, clinics);
         var table = new TableServiceClient(azurite.ConnectionString).GetTableClient(host.TableName);
         var prefix = host.TableName[..^"ClinicData".Length];
         var queue = new QueueServiceClient(azurite.ConnectionString, new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 }).GetQueueClient(prefix + "sms-outbox");
@@ -180,10 +240,10 @@ public static class DispatchBenchmark
         }
     }
 
-    /// <summary>Wednesday's sessions in <see cref="Clinics"/> clinics, and their reminders planned (due now).</summary>
-    private static async Task PlanAsync(BenchmarkHost host, int texts)
+    /// <summary>Wednesday's sessions in <paramref name="clinics"/> clinics, and their reminders planned (due now).</summary>
+    private static async Task PlanAsync(BenchmarkHost host, int texts, int clinics)
     {
-        await ReminderBenchmark.SeedUpcomingAsync(host.Services.GetRequiredService<IDocumentStore>(), Clinics, texts / Clinics, 0, 0, Seed.Wednesday);
+        await ReminderBenchmark.SeedUpcomingAsync(host.Services.GetRequiredService<IDocumentStore>(), clinics, texts / clinics, 0, 0, Seed.Wednesday);
         await host.Services.GetRequiredService<ReminderPlanner>().PlanAllAsync(default);
     }
 }

@@ -30,7 +30,7 @@ public static class LayerTimings
             }
             times.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         }
-        return Median(times);
+        return Measure.Median(times);
     }
 
     /// <summary>The access check every clinic route starts with, alone: the median of many.</summary>
@@ -48,7 +48,7 @@ public static class LayerTimings
             }
             times.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         }
-        return Median(times);
+        return Measure.Median(times);
     }
 
     /// <summary>
@@ -70,20 +70,20 @@ public static class LayerTimings
         var lines = new List<string>
         {
             $"one booking, layer by layer (medians over {requests} bookings made one after another):",
-            Row("the request, as its client sees it", "", Median(requestMs)),
+            Row("the request, as its client sees it", "", Measure.Median(requestMs)),
             Row("token validation (signature, issuer, audience, lifetime)", "timed alone", tokenMs),
             Row("access check (clinic settings and membership, read at once)", "timed alone", accessMs),
         };
-        foreach (var group in inRequest.GroupBy(c => c.Call.Label).OrderBy(g => Median(g.Select(c => c.Offset).ToList())))
+        foreach (var group in inRequest.GroupBy(c => c.Call.Label).OrderBy(g => Measure.Median(g.Select(c => c.Offset).ToList())))
         {
-            lines.Add(Row("  " + group.Key, $"{(double)group.Count() / requests:F1} per booking", Median(group.Select(c => c.Call.Ms).ToList())));
+            lines.Add(Row("  " + group.Key, $"{(double)group.Count() / requests:F1} per booking", Measure.Median(group.Select(c => c.Call.Ms).ToList())));
         }
-        var storage = Median(storageMs);
+        var storage = Measure.Median(storageMs);
         lines.Add(Row("storage and queue calls on the request's path (wall time, overlaps once)", "", storage));
-        lines.Add(Row("the rest: HTTP, routing, JSON, token validation, decisions", "", Median(requestMs) - storage));
+        lines.Add(Row("the rest: HTTP, routing, JSON, token validation, decisions", "", Measure.Median(requestMs) - storage));
         foreach (var group in calls.Where(c => c.Label.Contains("after the response", StringComparison.Ordinal)).GroupBy(c => c.Label))
         {
-            lines.Add(Row(group.Key, $"{(double)group.Count() / requests:F1} per booking", Median(group.Select(c => c.Ms).ToList())));
+            lines.Add(Row(group.Key, $"{(double)group.Count() / requests:F1} per booking", Measure.Median(group.Select(c => c.Ms).ToList())));
         }
         return lines;
     }
@@ -106,6 +106,4 @@ public static class LayerTimings
     }
 
     private static double Ms(long ticks) => ticks * 1000.0 / Stopwatch.Frequency;
-
-    private static double Median(IReadOnlyList<double> values) => values.Count == 0 ? 0 : values.Order().ElementAt(values.Count / 2);
 }

@@ -5,6 +5,9 @@ namespace ClinicBackend.Benchmarks;
 /// <summary>Runs operations from N concurrent clients and reports throughput and latency percentiles.</summary>
 public static class Measure
 {
+    /// <summary>The middle value (the upper one of an even count); 0 for none.</summary>
+    public static double Median(IReadOnlyList<double> values) => values.Count == 0 ? 0 : values.Order().ElementAt(values.Count / 2);
+
     public sealed record Result(string Name, int Clients, int Operations, int Failures, double Seconds, double P50Ms, double P99Ms)
     {
         public double PerSecond => Operations / Seconds;

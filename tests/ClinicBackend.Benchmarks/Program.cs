@@ -4,6 +4,7 @@ using ClinicBackend.LocalHost;
 
 // dotnet run -c Release --project tests/ClinicBackend.Benchmarks -- booking|inbound|planning|history|dispatch|timers|faults|reports [--per-client N] [--per-second N] [--texts N] [--scale suite] [--runs N]
 //   history also takes [--clinics N] [--history N] (past sessions a clinic at 1x; default 20 and 200); timers [--clinics N] (default 20)
+//   dispatch also takes [--answer-ms N] (the stand-in answers each create after N ms; default 0) [--clinics N] (clinics the texts belong to; default 10)
 var which = args.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal)) ?? "booking";
 var perClient = args.SkipWhile(a => a != "--per-client").Skip(1).Select(int.Parse).FirstOrDefault(which == "inbound" ? 200 : 40);
 var perSecond = args.SkipWhile(a => a != "--per-second").Skip(1).Select(int.Parse).FirstOrDefault(50);
@@ -26,7 +27,8 @@ if (which is not "inbound")
         "timers" => await TimerBenchmark.RunAsync(azurite, clinics: Option("--clinics", 20)),
         "faults" => await FaultsAsync(azurite, args),
         "reports" => await ReportBenchmark.RunAsync(azurite, runs: Option("--runs", 10)),
-        "dispatch" => await DispatchBenchmark.RunAsync(azurite, perSecond, texts: Option("--texts", Math.Max(600, perSecond * 12)), ceiling: perSecond >= 200),
+        "dispatch" => await DispatchBenchmark.RunAsync(azurite, new DispatchBenchmark.Setup(perSecond, Texts: Option("--texts", Math.Max(600, perSecond * 12)),
+            AnswerMs: Option("--answer-ms", 0), Clinics: Option("--clinics", 10)), ceiling: perSecond >= 200),
         _ => throw new ArgumentException($"unknown benchmark '{which}' (booking, inbound, planning, history, dispatch, timers, faults, reports)"),
     };
     lines.ToList().ForEach(Console.WriteLine);

@@ -83,8 +83,8 @@ public static class ReminderBenchmark
             }
             var bareMs = bare.Elapsed.TotalMilliseconds / 50;
             lines.Add($"history {history,5} past sessions/clinic ({clinics * history * 4,7} rows; seeded in {seeding.Elapsed.TotalSeconds:F0} s): one bare day-index range query (40 rows) takes {bareMs:F1} ms on Azurite");
-            lines.Add($"  nightly run: {work.Requests} storage requests, {work.RowsRead} rows read; median {Median(times):F2} s (runs {string.Join(", ", times.Select(t => t.ToString("F2")))})");
-            lines.Add($"  hourly sweep, 3 runs ({missed} no-shows): {sweepWork.Requests} storage requests, {sweepWork.RowsRead} rows read; median {Median(sweepTimes):F2} s a run");
+            lines.Add($"  nightly run: {work.Requests} storage requests, {work.RowsRead} rows read; median {Measure.Median(times):F2} s (runs {string.Join(", ", times.Select(t => t.ToString("F2")))})");
+            lines.Add($"  hourly sweep, 3 runs ({missed} no-shows): {sweepWork.Requests} storage requests, {sweepWork.RowsRead} rows read; median {Measure.Median(sweepTimes):F2} s a run");
         }
         var (sameRun, sameSweep) = (planning[0] == planning[1], sweeping[0] == sweeping[1]);
         lines.Add($"1x and 10x history: the nightly run's work is {(sameRun ? "the same" : "DIFFERENT")}, the sweep's is {(sameSweep ? "the same" : "DIFFERENT")} (goal: the same)");
@@ -186,8 +186,6 @@ public static class ReminderBenchmark
             }
         }
     }
-
-    private static double Median(List<double> values) => values.Order().ElementAt(values.Count / 2);
 
     /// <summary>Clinics with patients, one session each on <paramref name="day"/> (default tomorrow), and history before.</summary>
     public static async Task SeedUpcomingAsync(IDocumentStore store, int clinics, int sessionsPerClinic, int historyPerClinic, int idOffset, LocalDate? day = null)

@@ -85,6 +85,19 @@ public sealed class SendRateLimiterTests
     }
 
     [Fact]
+    public async Task Senders_waiting_for_their_slots_are_counted_until_they_get_them()
+    {
+        var limiter = new SendRateLimiter(initialPerSecond: 5);
+        await limiter.WaitAsync(default);
+        Assert.Equal(0, limiter.Waiting);
+        var second = limiter.WaitAsync(default); // 200 ms away
+        var third = limiter.WaitAsync(default); // behind the second
+        Assert.Equal(2, limiter.Waiting);
+        await Task.WhenAll(second, third);
+        Assert.Equal(0, limiter.Waiting);
+    }
+
+    [Fact]
     public async Task The_rate_stays_within_its_bounds()
     {
         var limiter = new SendRateLimiter(initialPerSecond: 499.5, maxPerSecond: 500);

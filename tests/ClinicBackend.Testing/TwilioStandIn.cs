@@ -60,6 +60,9 @@ public sealed partial class TwilioStandIn : IAsyncDisposable
     /// <summary>Message-list requests received.</summary>
     public int ListRequests => _listRequests;
 
+    /// <summary>Send requests being answered now.</summary>
+    public int InFlight => Volatile.Read(ref _inFlight);
+
     /// <summary>The most send requests that were being answered at the same moment.</summary>
     public int MaxInFlight => Volatile.Read(ref _maxInFlight);
 
@@ -70,6 +73,12 @@ public sealed partial class TwilioStandIn : IAsyncDisposable
 
     /// <summary>When set, more than this many send requests in one wall-clock second get 429.</summary>
     public int? PerSecondLimit { get; set; }
+
+    /// <summary>
+    /// How long every create takes to be answered, as Twilio's API takes 100-300 ms: a send that passed the credential
+    /// and rate checks waits this long, then gets its answer (a text is accepted only then). A 429 or 401 is answered at once.
+    /// </summary>
+    public TimeSpan CreateDelay { get; set; }
 
     /// <summary>When set, every request is answered 401 (Twilio code 20003), as for a revoked auth token.</summary>
     public bool RejectCredentials { get; set; }
@@ -157,6 +166,10 @@ public sealed partial class TwilioStandIn : IAsyncDisposable
             return;
         }
         var reply = Rule?.Invoke(text) ?? (_script.TryDequeue(out var next) ? next(text) : new Answer.Queued());
+        if (CreateDelay > TimeSpan.Zero)
+        {
+            reply = new Answer.Slow(CreateDelay, reply);
+        }
         await WriteAsync(http, reply, text);
     }
 

@@ -199,7 +199,14 @@ public sealed class TextSender(
         });
     }
 
-    private async Task<SendResult> SendWithInRunRetriesAsync(SmsRequest request, DispatchRun run, CancellationToken ct)
+    private Task<SendResult> SendWithInRunRetriesAsync(SmsRequest request, DispatchRun run, CancellationToken ct) =>
+        SendPacedAsync(gateway, limiter, request, () => run.PastBudget || run.Unauthorized, ct);
+
+    /// <summary>
+    /// One send at the paced rate; a 429 (never processed by Twilio) is sent again at the next slot, up to
+    /// <see cref="InRunAttemptsThrottled"/> times or until <paramref name="stopRetrying"/> says so.
+    /// </summary>
+    public static async Task<SendResult> SendPacedAsync(ISmsGateway gateway, SendRateLimiter limiter, SmsRequest request, Func<bool> stopRetrying, CancellationToken ct)
     {
         for (var throttled = 0; ; throttled++)
         {
@@ -214,7 +221,7 @@ public sealed class TextSender(
                 return result;
             }
             limiter.Throttled();
-            if (throttled + 1 >= InRunAttemptsThrottled || run.PastBudget || run.Unauthorized)
+            if (throttled + 1 >= InRunAttemptsThrottled || stopRetrying())
             {
                 return result;
             }

@@ -23,6 +23,10 @@ public sealed class SendRateLimiter(double initialPerSecond = 20, double minPerS
     private bool _slowStart = true;
     private bool _paced;
     private readonly Queue<long> _acceptedLastSecond = new();
+    private int _waiting;
+
+    /// <summary>Senders waiting for their slot now: none while the rate is below the limit means something else holds the sends back.</summary>
+    public int Waiting => Volatile.Read(ref _waiting);
 
     public double CurrentRate
     {
@@ -37,6 +41,19 @@ public sealed class SendRateLimiter(double initialPerSecond = 20, double minPerS
 
     /// <summary>Waits for the next send slot.</summary>
     public async Task WaitAsync(CancellationToken ct)
+    {
+        Interlocked.Increment(ref _waiting);
+        try
+        {
+            await TakeSlotAsync(ct);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _waiting);
+        }
+    }
+
+    private async Task TakeSlotAsync(CancellationToken ct)
     {
         await _turn.WaitAsync(ct);
         try

@@ -168,6 +168,39 @@ public sealed class TwilioStandInTests
     }
 
     [Fact]
+    public async Task A_create_delay_holds_every_accepted_send_that_long_while_sends_overlap_and_a_429_comes_at_once()
+    {
+        await using var twilio = await StartAsync();
+        var client = SdkClient(twilio);
+        await SendAsync(client, PatientB, "warm-up"); // connections and the SDK are ready before anything is timed
+        twilio.CreateDelay = TimeSpan.FromMilliseconds(400);
+        twilio.PerSecondLimit = 1_000;
+
+        var watch = Stopwatch.StartNew();
+        var sending = Enumerable.Range(0, 6).Select(async i =>
+        {
+            var started = watch.Elapsed;
+            await SendAsync(client, PatientA, $"text {i}");
+            return watch.Elapsed - started;
+        }).ToArray();
+        await Task.Delay(200);
+        Assert.Single(twilio.Accepted); // only the warm-up: nothing is accepted before its answer
+        var took = await Task.WhenAll(sending);
+
+        Assert.All(took, t => Assert.True(t >= TimeSpan.FromMilliseconds(390), $"answered after {t.TotalMilliseconds} ms"));
+        Assert.True(watch.Elapsed < TimeSpan.FromMilliseconds(6 * 400), $"six sends took {watch.Elapsed.TotalMilliseconds} ms: they did not overlap");
+        Assert.InRange(twilio.MaxInFlight, 2, 6);
+        Assert.Equal(7, twilio.Accepted.Count);
+
+        twilio.PerSecondLimit = 0;
+        watch.Restart();
+        var refused = await Assert.ThrowsAsync<ApiException>(() => SendAsync(client, PatientA, "over the limit"));
+        Assert.Equal((429, 20429), (refused.Status, refused.Code));
+        Assert.True(watch.Elapsed < TimeSpan.FromMilliseconds(390), $"the 429 waited {watch.Elapsed.TotalMilliseconds} ms");
+        Assert.Equal(1, twilio.Throttled);
+    }
+
+    [Fact]
     public async Task A_client_that_times_out_on_a_stall_leaves_a_text_that_is_accepted_and_listed()
     {
         await using var twilio = await StartAsync();
