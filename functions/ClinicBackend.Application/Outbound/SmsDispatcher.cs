@@ -62,12 +62,10 @@ public sealed class SmsDispatcher(ISmsOutbox outbox, DueTextHandler handler, Dis
     {
         var counts = new ConcurrentDictionary<DispatchOutcome, int>();
         var run = new DispatchRun(budget);
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        stop.CancelAfter(budget);
-        // The next batch is received while this one is handled, so senders do not wait for a receive to come back;
-        // one message waits in the channel and one batch in the receiver's hand, so few leases wait unworked.
-        var received = Channel.CreateBounded<IOutboxDelivery>(1);
-        var receiving = ReceiveAsync(received.Writer, run, stop.Token, ct);
+        // A batch waits in the channel while the next is received, so senders do not wait for a receive to come back
+        // (a receive from a long queue takes a while); at most two batches are leased and not yet worked on.
+        var received = Channel.CreateBounded<IOutboxDelivery>(BatchSize);
+        var receiving = ReceiveAsync(received.Writer, run, ct);
         await Parallel.ForEachAsync(received.Reader.ReadAllAsync(CancellationToken.None), new ParallelOptions { MaxDegreeOfParallelism = settings.Concurrency, CancellationToken = CancellationToken.None },
             async (delivery, _) =>
             {
@@ -85,18 +83,20 @@ public sealed class SmsDispatcher(ISmsOutbox outbox, DueTextHandler handler, Dis
     }
 
     /// <summary>
-    /// Batches from the outbox, each by due time, until <paramref name="stop"/> (the budget), Twilio refusing our
-    /// credentials, an empty outbox, or a batch of nothing but messages this run already handled (deferred ones
-    /// visible again). Every message received is handed on; a receive that fails ends the run with its error.
+    /// Batches from the outbox, each by due time, until the budget is used up, Twilio refuses our credentials, the
+    /// outbox is empty, or a batch holds nothing but messages this run already handled (deferred ones visible again).
+    /// The budget is looked at before each receive and never cancels one under way: a receive cut off after the
+    /// queue leased its messages would leave them unworked until their lease ran out. Every message received is
+    /// handed on; a receive that fails ends the run with its error.
     /// </summary>
-    private async Task ReceiveAsync(ChannelWriter<IOutboxDelivery> handlers, DispatchRun run, CancellationToken stop, CancellationToken ct)
+    private async Task ReceiveAsync(ChannelWriter<IOutboxDelivery> handlers, DispatchRun run, CancellationToken ct)
     {
         var seen = new HashSet<string>();
         try
         {
-            while (!stop.IsCancellationRequested && !run.Unauthorized)
+            while (!run.PastBudget && !run.Unauthorized)
             {
-                var batch = await ReceiveOrNothingAsync(stop, ct);
+                var batch = await outbox.ReceiveAsync(BatchSize, ct);
                 var fresh = batch.Count(delivery => seen.Add($"{delivery.Message.ClinicId}.{delivery.Message.MessageId}"));
                 foreach (var delivery in batch.OrderBy(d => d.Message.DueAt ?? NodaTime.Instant.MinValue))
                 {
@@ -112,18 +112,6 @@ public sealed class SmsDispatcher(ISmsOutbox outbox, DueTextHandler handler, Dis
         catch (Exception e)
         {
             handlers.Complete(e); // the handlers finish what they have, then the run ends with the error
-        }
-    }
-
-    private async Task<IReadOnlyList<IOutboxDelivery>> ReceiveOrNothingAsync(CancellationToken stop, CancellationToken ct)
-    {
-        try
-        {
-            return await outbox.ReceiveAsync(BatchSize, stop);
-        }
-        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
-        {
-            return []; // budget used up: what is left stays in the outbox for the next run
         }
     }
 

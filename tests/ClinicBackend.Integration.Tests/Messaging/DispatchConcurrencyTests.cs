@@ -1,4 +1,6 @@
 using ClinicBackend.Application.Outbound;
+using ClinicBackend.Domain.Messaging;
+using ClinicBackend.Testing.Drills;
 using static ClinicBackend.Testing.TwilioStandIn;
 
 namespace ClinicBackend.Integration.Tests.Messaging;
@@ -15,6 +17,12 @@ public sealed class DispatchConcurrencyTests : TwilioAppTest
     };
 
     protected override ClinicOptions ClinicOptions => new() { Chairs = 24 };
+
+    /// <summary>How long each outbox receive's answer takes to come back after the queue leased its messages.</summary>
+    private TimeSpan _receiveAnswer = TimeSpan.Zero;
+
+    protected override void ConfigureServices(IServiceCollection services) =>
+        services.Decorate<ISmsOutbox>((inner, _) => new SlowAnswerOutbox(inner, () => _receiveAnswer));
 
     private async Task<List<string>> BookTomorrowAsync(int count)
     {
@@ -43,6 +51,19 @@ public sealed class DispatchConcurrencyTests : TwilioAppTest
         {
             Assert.Equal("queued", Assert.Single(await Clinic.MessagesAsync(patient))!["status"]!.ToString());
         }
+    }
+
+    [Fact]
+    public async Task A_receive_under_way_when_the_budget_runs_out_is_finished_and_its_texts_sent_in_that_run()
+    {
+        await BookTomorrowAsync(5);
+        App.Clock.SetUtcNow(TuesdayAt);
+        _receiveAnswer = TimeSpan.FromMilliseconds(600);
+        var summary = await App.Services.GetRequiredService<SmsDispatcher>().DispatchAsync(TimeSpan.FromMilliseconds(200), default);
+
+        // Cut off at the budget, the receive would leave its five texts leased, unsent until the lease ran out (2 min).
+        Assert.Equal(5, summary[DispatchOutcome.Sent]);
+        Assert.Equal(5, Twilio.Accepted.Count);
     }
 
     [Fact]
@@ -84,4 +105,19 @@ public sealed class DispatchConcurrencyTests : TwilioAppTest
         Assert.Equal("delivered", row["status"]!.ToString());
         Assert.Single(Twilio.Accepted);
     }
+}
+
+/// <summary>An outbox whose receives lease their messages at once and answer after a while, as over a slow link; the wait honours cancellation.</summary>
+internal sealed class SlowAnswerOutbox(ISmsOutbox inner, Func<TimeSpan> answerAfter) : ISmsOutbox
+{
+    public Task EnqueueAsync(OutboxMessage message, NodaTime.Instant sendAt, CancellationToken ct) => inner.EnqueueAsync(message, sendAt, ct);
+
+    public async Task<IReadOnlyList<IOutboxDelivery>> ReceiveAsync(int max, CancellationToken ct)
+    {
+        var received = await inner.ReceiveAsync(max, ct);
+        await Task.Delay(answerAfter(), ct);
+        return received;
+    }
+
+    public Task<IReadOnlyList<IOutboxDelivery>> ReceiveDeadLetteredAsync(int max, CancellationToken ct) => inner.ReceiveDeadLetteredAsync(max, ct);
 }
