@@ -41,10 +41,15 @@ public sealed record DispatchSummary(IReadOnlyDictionary<DispatchOutcome, int> C
     private static string Names(DispatchOutcome o) => Domain.Common.Names.Kebab(o);
 }
 
-/// <summary>How many texts one dispatcher works on at once (setting <c>Outbox__DispatchConcurrency</c>).</summary>
+/// <summary>
+/// How many texts one dispatcher works on at once (setting <c>Outbox__DispatchConcurrency</c>). A text holds its place
+/// through its storage round trips (read, claim, record, complete), its wait for a send slot and Twilio's answer
+/// (100-300 ms): at 100 texts a second that is 25-45 texts, and the pacer needs a few more waiting to fill every slot.
+/// The sends themselves stay paced, so a higher setting adds texts waiting, not load on Twilio or storage.
+/// </summary>
 public sealed record DispatchSettings(int Concurrency = DispatchSettings.DefaultConcurrency)
 {
-    public const int DefaultConcurrency = 32;
+    public const int DefaultConcurrency = 64;
     public const int MaxConcurrency = 256;
 }
 

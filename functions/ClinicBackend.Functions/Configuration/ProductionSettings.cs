@@ -32,7 +32,7 @@ public static class ProductionSettings
         "Outbox__QueueName",               // default sms-outbox, the queue the template creates
         "Outbox__EventsTopicName",         // default clinic-events, the topic the template creates
         "Outbox__StorageQueueMaxDelay",    // storage-queue outbox only (local); Azure uses Service Bus
-        "Outbox__DispatchConcurrency",     // default 32 texts at once; sends are paced to Twilio's rate anyway
+        "Outbox__DispatchConcurrency",     // default 64 texts at once; sends are paced to Twilio's rate anyway
         "Twilio__ApiBaseUrl",              // default: Twilio's own API
         "Twilio__RequestTimeout",          // default 15 s
         "Auth__DevSigningKey",             // Development only; refused elsewhere
