@@ -62,13 +62,15 @@ public sealed record DispatchSettings(int Concurrency = DispatchSettings.Default
 public sealed class SmsDispatcher(ISmsOutbox outbox, DueTextHandler handler, DispatchSettings settings, ILogger<SmsDispatcher> logger)
 {
     public const int BatchSize = 32;
+    public const int Receivers = 2;
 
     public async Task<DispatchSummary> DispatchAsync(TimeSpan budget, CancellationToken ct)
     {
         var counts = new ConcurrentDictionary<DispatchOutcome, int>();
         var run = new DispatchRun(budget);
-        // A batch waits in the channel while the next is received, so senders do not wait for a receive to come back
-        // (a receive from a long queue takes a while); at most two batches are leased and not yet worked on.
+        // A batch waits in the channel while the next ones are received, so senders do not wait for a receive to come
+        // back; two receives at a time, as one from a long storage queue can take longer than a batch takes to send.
+        // At most three batches are leased and not yet worked on.
         var received = Channel.CreateBounded<IOutboxDelivery>(BatchSize);
         var receiving = ReceiveAsync(received.Writer, run, ct);
         await Parallel.ForEachAsync(received.Reader.ReadAllAsync(CancellationToken.None), new ParallelOptions { MaxDegreeOfParallelism = settings.Concurrency, CancellationToken = CancellationToken.None },
@@ -88,35 +90,40 @@ public sealed class SmsDispatcher(ISmsOutbox outbox, DueTextHandler handler, Dis
     }
 
     /// <summary>
-    /// Batches from the outbox, each by due time, until the budget is used up, Twilio refuses our credentials, the
-    /// outbox is empty, or a batch holds nothing but messages this run already handled (deferred ones visible again).
-    /// The budget is looked at before each receive and never cancels one under way: a receive cut off after the
-    /// queue leased its messages would leave them unworked until their lease ran out. Every message received is
-    /// handed on; a receive that fails ends the run with its error.
+    /// Batches from the outbox, each by due time, by <see cref="Receivers"/> receivers, each until the budget is used
+    /// up, Twilio refuses our credentials, the outbox is empty, or a batch holds nothing but messages this run already
+    /// handled (deferred ones visible again). The budget is looked at before each receive and never cancels one under
+    /// way: a receive cut off after the queue leased its messages would leave them unworked until their lease ran out.
+    /// Every message received is handed on; a receive that fails ends the run with its error.
     /// </summary>
     private async Task ReceiveAsync(ChannelWriter<IOutboxDelivery> handlers, DispatchRun run, CancellationToken ct)
     {
-        var seen = new HashSet<string>();
+        var seen = new ConcurrentDictionary<string, bool>();
         try
         {
-            while (!run.PastBudget && !run.Unauthorized)
-            {
-                var batch = await outbox.ReceiveAsync(BatchSize, ct);
-                var fresh = batch.Count(delivery => seen.Add($"{delivery.Message.ClinicId}.{delivery.Message.MessageId}"));
-                foreach (var delivery in batch.OrderBy(d => d.Message.DueAt ?? NodaTime.Instant.MinValue))
-                {
-                    await handlers.WriteAsync(delivery, ct);
-                }
-                if (fresh == 0)
-                {
-                    break;
-                }
-            }
+            await Task.WhenAll(Enumerable.Range(0, Receivers).Select(_ => ReceiveBatchesAsync(handlers, seen, run, ct)));
             handlers.Complete();
         }
         catch (Exception e)
         {
             handlers.Complete(e); // the handlers finish what they have, then the run ends with the error
+        }
+    }
+
+    private async Task ReceiveBatchesAsync(ChannelWriter<IOutboxDelivery> handlers, ConcurrentDictionary<string, bool> seen, DispatchRun run, CancellationToken ct)
+    {
+        while (!run.PastBudget && !run.Unauthorized)
+        {
+            var batch = await outbox.ReceiveAsync(BatchSize, ct);
+            var fresh = batch.Count(delivery => seen.TryAdd($"{delivery.Message.ClinicId}.{delivery.Message.MessageId}", true));
+            foreach (var delivery in batch.OrderBy(d => d.Message.DueAt ?? NodaTime.Instant.MinValue))
+            {
+                await handlers.WriteAsync(delivery, ct);
+            }
+            if (fresh == 0)
+            {
+                return;
+            }
         }
     }
 
