@@ -4,8 +4,8 @@ namespace ClinicBackend.Domain.Messaging;
 
 /// <summary>
 /// Paces sends to what Twilio accepts, like TCP congestion control: the rate doubles every second until the
-/// first 429 (slow start), then grows by 2% a second. A 429 burst cuts it once, to what Twilio accepted in the
-/// second before (its limit, seen from here), by at least <see cref="LeastCut"/> and at most by half; so it settles
+/// first 429 (slow start), then grows by 2% a second. A 429 burst cuts it once, to what Twilio let through of the sends
+/// of the second before (its limit, seen from here), by at least <see cref="LeastCut"/> and at most by half; so it settles
 /// just below the account's limit instead of bouncing off it. The rate grows only while senders wait for their slots,
 /// and only while it is below twice what Twilio accepted in the last second (or twice the starting rate): a dispatcher
 /// held back by something else (storage) does not talk it up to a rate it never tried, which a burst after a stall
@@ -37,6 +37,8 @@ public sealed class SendRateLimiter(double initialPerSecond = SendRateLimiter.De
     private bool _slowStart = true;
     private bool _paced;
     private readonly Queue<long> _acceptedLastSecond = new();
+    private readonly Queue<long> _sentLastSecond = new();
+    private readonly Queue<long> _refusedLastSecond = new();
     private int _waiting;
 
     /// <summary>Senders waiting for their slot now: none while the rate is below the limit means something else holds the sends back.</summary>
@@ -81,6 +83,8 @@ public sealed class SendRateLimiter(double initialPerSecond = SendRateLimiter.De
                 _paced = due > now;
                 slot = Math.Max(now, due);
                 _lastSlot = slot;
+                _sentLastSecond.Enqueue(slot);
+                ForgetOlderThanASecond(_sentLastSecond, now);
             }
             var wait = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), slot);
             if (wait > TimeSpan.Zero)
@@ -100,24 +104,30 @@ public sealed class SendRateLimiter(double initialPerSecond = SendRateLimiter.De
         {
             var now = Stopwatch.GetTimestamp();
             _acceptedLastSecond.Enqueue(now);
-            ForgetOlderThanASecond(now);
-            if (_paced && _rate < 2 * Math.Max(_acceptedLastSecond.Count, _startRate))
+            var acceptedLastSecond = InTheLastSecond(_acceptedLastSecond, now);
+            if (_paced && _rate < 2 * Math.Max(acceptedLastSecond, _startRate))
             {
                 _rate = Math.Min(maxPerSecond, _rate + (_slowStart ? 1 : 0.02));
             }
         }
     }
 
-    /// <summary>A 429: one cut per second, however many sends in flight were refused in the same burst.</summary>
+    /// <summary>
+    /// A 429: one cut per second, however many sends in flight were refused in the same burst. What Twilio let through
+    /// in the last second is the sends of that second less those refused, or the texts it accepted in it if more: the
+    /// sends still waiting for their answers count (with 150 ms answers, counting accepted texts alone cut the rate to
+    /// about 85/s against a limit of 100/s).
+    /// </summary>
     public void Throttled()
     {
         lock (_lock)
         {
             var now = Stopwatch.GetTimestamp();
+            _refusedLastSecond.Enqueue(now);
             if (Stopwatch.GetElapsedTime(_lastDecrease, now) >= TimeSpan.FromSeconds(1))
             {
-                ForgetOlderThanASecond(now);
-                _rate = Math.Max(minPerSecond, Math.Min(_rate * (1 - LeastCut), Math.Max(_acceptedLastSecond.Count, _rate * 0.5)));
+                var letThrough = Math.Max(InTheLastSecond(_acceptedLastSecond, now), InTheLastSecond(_sentLastSecond, now) - InTheLastSecond(_refusedLastSecond, now));
+                _rate = Math.Max(minPerSecond, Math.Min(_rate * (1 - LeastCut), Math.Max(letThrough, _rate * 0.5)));
                 _lastDecrease = now;
                 _slowStart = false;
             }
@@ -126,11 +136,19 @@ public sealed class SendRateLimiter(double initialPerSecond = SendRateLimiter.De
         }
     }
 
-    private void ForgetOlderThanASecond(long now)
+    /// <summary>The moments in the last second up to now (a slot may lie ahead); older ones are dropped.</summary>
+    private static int InTheLastSecond(Queue<long> moments, long now)
     {
-        while (_acceptedLastSecond.TryPeek(out var at) && Stopwatch.GetElapsedTime(at, now) > TimeSpan.FromSeconds(1))
+        ForgetOlderThanASecond(moments, now);
+        return moments.Count(at => at <= now);
+    }
+
+    // Every queue is trimmed as it grows, so a process that is never throttled does not keep a moment per text.
+    private static void ForgetOlderThanASecond(Queue<long> moments, long now)
+    {
+        while (moments.TryPeek(out var at) && Stopwatch.GetElapsedTime(at, now) > TimeSpan.FromSeconds(1))
         {
-            _acceptedLastSecond.Dequeue();
+            moments.Dequeue();
         }
     }
 }
