@@ -115,7 +115,7 @@ public static class DispatchBenchmark
         twilio.CreateDelay = TimeSpan.FromMilliseconds(setup.AnswerMs);
         await using var host = await BenchmarkHost.StartAsync(azurite, twilio.Settings(), Seed.RemindersDue);
         var gateway = host.Services.GetRequiredService<ISmsGateway>();
-        var limiter = new SendRateLimiter();
+        var limiter = new SendRateLimiter(TimeProvider.System);
         var next = -1;
         var watch = Stopwatch.StartNew();
         using var sampling = new CancellationTokenSource();

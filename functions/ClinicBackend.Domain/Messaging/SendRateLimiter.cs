@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace ClinicBackend.Domain.Messaging;
 
 /// <summary>
@@ -15,8 +13,10 @@ namespace ClinicBackend.Domain.Messaging;
 /// It starts at <see cref="DefaultInitialRate"/>: a process's first burst spends less than a second below 100/s (from 20 it
 /// spent more than two, a tenth of a 1,200-text burst), and an account that allows less sees one burst of 429s (never
 /// processed by Twilio) and a cut by up to half each second until the rate is below its limit.
+/// <para>Slots and seconds are read from <paramref name="time"/>: the host passes the system clock (Twilio counts real
+/// seconds, whatever clock the clinics' logic runs on), tests a fake one they move by hand.</para>
 /// </remarks>
-public sealed class SendRateLimiter(double initialPerSecond = SendRateLimiter.DefaultInitialRate, double minPerSecond = 0.5, double maxPerSecond = 500)
+public sealed class SendRateLimiter(TimeProvider time, double initialPerSecond = SendRateLimiter.DefaultInitialRate, double minPerSecond = 0.5, double maxPerSecond = 500)
 {
     public const double DefaultInitialRate = 50;
 
@@ -77,19 +77,19 @@ public sealed class SendRateLimiter(double initialPerSecond = SendRateLimiter.De
             long slot;
             lock (_lock)
             {
-                var now = Stopwatch.GetTimestamp();
+                var now = time.GetTimestamp();
                 // From the planned slot, not from when the delay ended, so late wake-ups do not add up.
-                var due = _lastSlot == 0 ? now : _lastSlot + (long)(Stopwatch.Frequency / _rate);
+                var due = _lastSlot == 0 ? now : _lastSlot + (long)(time.TimestampFrequency / _rate);
                 _paced = due > now;
                 slot = Math.Max(now, due);
                 _lastSlot = slot;
                 _sentLastSecond.Enqueue(slot);
                 ForgetOlderThanASecond(_sentLastSecond, now);
             }
-            var wait = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), slot);
+            var wait = time.GetElapsedTime(time.GetTimestamp(), slot);
             if (wait > TimeSpan.Zero)
             {
-                await Task.Delay(wait, ct);
+                await Task.Delay(wait, time, ct);
             }
         }
         finally
@@ -102,7 +102,7 @@ public sealed class SendRateLimiter(double initialPerSecond = SendRateLimiter.De
     {
         lock (_lock)
         {
-            var now = Stopwatch.GetTimestamp();
+            var now = time.GetTimestamp();
             _acceptedLastSecond.Enqueue(now);
             var acceptedLastSecond = InTheLastSecond(_acceptedLastSecond, now);
             if (_paced && _rate < 2 * Math.Max(acceptedLastSecond, _startRate))
@@ -122,9 +122,9 @@ public sealed class SendRateLimiter(double initialPerSecond = SendRateLimiter.De
     {
         lock (_lock)
         {
-            var now = Stopwatch.GetTimestamp();
+            var now = time.GetTimestamp();
             _refusedLastSecond.Enqueue(now);
-            if (Stopwatch.GetElapsedTime(_lastDecrease, now) >= TimeSpan.FromSeconds(1))
+            if (time.GetElapsedTime(_lastDecrease, now) >= TimeSpan.FromSeconds(1))
             {
                 var letThrough = Math.Max(InTheLastSecond(_acceptedLastSecond, now), InTheLastSecond(_sentLastSecond, now) - InTheLastSecond(_refusedLastSecond, now));
                 _rate = Math.Max(minPerSecond, Math.Min(_rate * (1 - LeastCut), Math.Max(letThrough, _rate * 0.5)));
@@ -137,16 +137,16 @@ public sealed class SendRateLimiter(double initialPerSecond = SendRateLimiter.De
     }
 
     /// <summary>The moments in the last second up to now (a slot may lie ahead); older ones are dropped.</summary>
-    private static int InTheLastSecond(Queue<long> moments, long now)
+    private int InTheLastSecond(Queue<long> moments, long now)
     {
         ForgetOlderThanASecond(moments, now);
         return moments.Count(at => at <= now);
     }
 
     // Every queue is trimmed as it grows, so a process that is never throttled does not keep a moment per text.
-    private static void ForgetOlderThanASecond(Queue<long> moments, long now)
+    private void ForgetOlderThanASecond(Queue<long> moments, long now)
     {
-        while (moments.TryPeek(out var at) && Stopwatch.GetElapsedTime(at, now) > TimeSpan.FromSeconds(1))
+        while (moments.TryPeek(out var at) && time.GetElapsedTime(at, now) > TimeSpan.FromSeconds(1))
         {
             moments.Dequeue();
         }

@@ -77,7 +77,8 @@ public static class ApplicationServices
         services.AddSingleton<RemsSweep>();
         services.AddSingleton<InventoryService>();
         services.AddSingleton<ScheduledRuns>();
-        services.AddSingleton(new SendRateLimiter());
+        // Paced in real seconds, as Twilio counts them, also where tests fake the clinics' clock.
+        services.AddSingleton(new SendRateLimiter(TimeProvider.System));
         // FHIR scheduling over the same services
         services.AddSingleton<FhirScheduling>();
         // HTTP pipeline and Twilio's wire formats
