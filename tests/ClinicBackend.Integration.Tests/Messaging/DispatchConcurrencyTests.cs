@@ -67,6 +67,21 @@ public sealed class DispatchConcurrencyTests : TwilioAppTest
     }
 
     [Fact]
+    public async Task No_receive_starts_once_the_budget_is_used_up()
+    {
+        await BookTomorrowAsync(5);
+        App.Clock.SetUtcNow(TuesdayAt);
+        _receiveAnswer = TimeSpan.FromMilliseconds(600);
+        var outbox = (SlowAnswerOutbox)App.Services.GetRequiredService<ISmsOutbox>();
+        var summary = await App.Services.GetRequiredService<SmsDispatcher>().DispatchAsync(TimeSpan.FromMilliseconds(200), default);
+
+        // Each receiver's first receive was under way at the budget; a receiver that went on would receive again,
+        // since the one that got the texts has no reason of its own to stop (a receive of nothing is the other's).
+        Assert.Equal(SmsDispatcher.Receivers, outbox.Receives);
+        Assert.Equal(5, summary[DispatchOutcome.Sent]);
+    }
+
+    [Fact]
     public async Task Three_dispatchers_at_once_each_with_several_sends_in_flight_send_every_text_exactly_once()
     {
         await BookTomorrowAsync(24);
@@ -112,8 +127,14 @@ internal sealed class SlowAnswerOutbox(ISmsOutbox inner, Func<TimeSpan> answerAf
 {
     public Task EnqueueAsync(OutboxMessage message, NodaTime.Instant sendAt, CancellationToken ct) => inner.EnqueueAsync(message, sendAt, ct);
 
+    private int _receives;
+
+    /// <summary>Receives started.</summary>
+    public int Receives => Volatile.Read(ref _receives);
+
     public async Task<IReadOnlyList<IOutboxDelivery>> ReceiveAsync(int max, CancellationToken ct)
     {
+        Interlocked.Increment(ref _receives);
         var received = await inner.ReceiveAsync(max, ct);
         await Task.Delay(answerAfter(), ct);
         return received;
