@@ -5,6 +5,7 @@ using ClinicBackend.Application.Clinics;
 using ClinicBackend.Application.Flags;
 using ClinicBackend.Application.Inventory;
 using ClinicBackend.Application.Patients;
+using ClinicBackend.Application.Payment;
 using ClinicBackend.Application.Sessions;
 using ClinicBackend.Functions.Http;
 using ClinicBackend.Functions.Responses;
@@ -65,6 +66,12 @@ public sealed class OpenApiSchemaTests
         { typeof(AdjustmentResponse), "Adjustment" },
         { typeof(LotLogResponse), "LotLog" },
         { typeof(LotEntryResponse), "LotEntry" },
+        { typeof(CoverageInput), "CoverageInput" },
+        { typeof(ShipmentInput), "ShipmentInput" },
+        { typeof(CoverageResponse), "Coverage" },
+        { typeof(ShipmentResponse), "Shipment" },
+        { typeof(ShipmentRecordedResponse), "ShipmentRecorded" },
+        { typeof(ReadinessResponse), "Readiness" },
     };
 
     [Theory]

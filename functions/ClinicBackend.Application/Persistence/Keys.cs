@@ -165,6 +165,14 @@ public static class Keys
     /// <summary>Since when the stock has been too low for the next week (the stock-low flag's cause).</summary>
     public const string InventoryState = "inventory";
 
+    /// <summary>A patient's coverage: payer, member id, route, authorizations and pharmacy shipments (PHI; never in a key but the id).</summary>
+    public static string Coverage(string patientId) => $"coverage|{patientId}";
+    public const string CoveragePrefix = "coverage|";
+    /// <summary>The clinic-local day the sweep last looked for authorizations to renew (once a day).</summary>
+    public const string RenewalCheck = "renewalcheck";
+    /// <summary>A visit found not ready by the last sweep of the day before it, with the causes (the report's readiness counts).</summary>
+    public static string ReportNotReady(LocalDate date, string sessionId) => $"rday|{ClinicTime.FormatDate(date)}|notready|{sessionId}";
+
     /// <summary>
     /// The report's stored rows of a clinic-local day, side by side so one range query reads a whole range's: its
     /// session figures (past days), the mark that they changed, and its texts.

@@ -18,7 +18,8 @@ namespace ClinicBackend.Application.Reports;
 /// <item>sessions: the figures of each past clinic-local day, computed from the day index when missing or when a
 /// session change marked the day (written in the change's own commit); days from today on come from the day index;</item>
 /// <item>texts: each text's tally under the day it counts on, brought up to date from the texts storage wrote since
-/// the last update (found by the rows' write time, so the texts' own writes are untouched).</item>
+/// the last update (found by the rows' write time, so the texts' own writes are untouched);</item>
+/// <item>not ready: the visits the sweep found not ready the day before, with the causes (read only here).</item>
 /// </list>
 /// Storing is conditional and best effort: a day stored from rows that changed meanwhile stays marked, and texts
 /// not stored stay after the mark, for the next report.
@@ -28,8 +29,8 @@ public sealed class ReportRollups(ClinicData data, ILogger<ReportRollups> logger
     /// <summary>How far before storage's clock at the last read the next update starts: covers commits in flight meanwhile and clock skew.</summary>
     public static readonly TimeSpan WriteTimeMargin = TimeSpan.FromMinutes(1);
 
-    /// <summary>The session figures of every day of the range, and its texts' counts.</summary>
-    public async Task<(IReadOnlyList<SessionDay> Days, SmsCounts Texts)> ReadAsync(Clinic clinic, ReportRange range, LocalDate today, Instant now, CancellationToken ct)
+    /// <summary>The session figures of every day of the range, its texts' counts, and its visits that were not ready the day before.</summary>
+    public async Task<(IReadOnlyList<SessionDay> Days, SmsCounts Texts, ReadinessCounts Readiness)> ReadAsync(Clinic clinic, ReportRange range, LocalDate today, Instant now, CancellationToken ct)
     {
         var liveFrom = range.From > today ? range.From : today;
         var live = range.To >= liveFrom ? data.SessionsOnDaysAsync(clinic.Id, liveFrom, range.To.PlusDays(1), ct) : null;
@@ -48,7 +49,8 @@ public sealed class ReportRollups(ClinicData data, ILogger<ReportRollups> logger
             var sessions = await live;
             days.AddRange(Dates(liveFrom, range.To).Select(date => SessionDay.Of(date, sessions, now)));
         }
-        return (days, await texts);
+        var readiness = ReadinessCounts.Of(stored.NotReady.Where(m => range.Contains(m.Date)).Select(m => m.Causes));
+        return (days, await texts, readiness);
     }
 
     /// <summary>The rows read under <c>rday|</c>, by day and kind.</summary>
@@ -72,6 +74,9 @@ public sealed class ReportRollups(ClinicData data, ILogger<ReportRollups> logger
                         var texts = Read<ReportTexts>(row.Value);
                         Texts[texts.Date] = new Stored<ReportTexts>(row.Key, texts, row.ETag);
                         break;
+                    case "notready":
+                        NotReady.Add(Read<NotReadyMark>(row.Value));
+                        break;
                 }
             }
         }
@@ -81,6 +86,9 @@ public sealed class ReportRollups(ClinicData data, ILogger<ReportRollups> logger
         public Dictionary<LocalDate, Stored<ReportDayChanged>> Changed { get; } = [];
 
         public Dictionary<LocalDate, Stored<ReportTexts>> Texts { get; } = [];
+
+        /// <summary>The sweep's day-before marks of visits that were not ready (written by <see cref="Sweep.CoverageSweep"/>).</summary>
+        public List<NotReadyMark> NotReady { get; } = [];
 
         private static T Read<T>(JsonElement json) => json.Deserialize<T>(DocumentJson.Options) ?? throw new InvalidDataException("An empty report row.");
     }

@@ -44,8 +44,8 @@ public sealed class ReportService(ClinicData data, ClinicAccess access, ReportRo
         var patientList = (await patients).ToList();
         var lapsed = LapsedPatients(await openFlags, (await watches).Select(w => w.Value),
             patientList.ToDictionary(p => p.Id, StringComparer.Ordinal), asOf, clinic.CadenceGraceDays, clinic.Zone);
-        var (days, texts) = await figures;
-        return SummaryFigures.Compute(new SummaryInput(range.Value, clinic.Zone, days, patientList, lapsed, texts));
+        var (days, texts, readiness) = await figures;
+        return SummaryFigures.Compute(new SummaryInput(range.Value, clinic.Zone, days, patientList, lapsed, texts)) with { Readiness = readiness };
     }
 
     /// <summary>

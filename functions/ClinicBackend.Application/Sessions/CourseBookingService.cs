@@ -1,9 +1,11 @@
 using ClinicBackend.Application.Access;
+using ClinicBackend.Application.Payment;
 using ClinicBackend.Application.Persistence;
 using ClinicBackend.Domain.Access;
 using ClinicBackend.Domain.Clinics;
 using ClinicBackend.Domain.Common;
 using ClinicBackend.Domain.Patients;
+using ClinicBackend.Domain.Payment;
 using ClinicBackend.Domain.Sessions;
 using ClinicBackend.Domain.Time;
 using NodaTime;
@@ -20,8 +22,14 @@ public sealed class CourseBookingInput
     public string? Mode { get; set; }
 }
 
-/// <summary>What a course booking booked, and the starts it could not book.</summary>
-public sealed record CourseBookingOutcome(IReadOnlyList<Session> Sessions, IReadOnlyList<CourseConflict> Conflicts)
+/// <summary>A booked start that no authorization covers: <c>authorization-exhausted</c> or <c>authorization-expired</c>.</summary>
+public sealed record CourseWarning(LocalDateTime Start, string Reason);
+
+/// <summary>The warnings of a course booking, as its audit record keeps them.</summary>
+public sealed record CourseWarnings(string CourseId, IReadOnlyList<CourseWarning> Warnings);
+
+/// <summary>What a course booking booked, the starts it could not book, and the booked starts past the patient's authorization.</summary>
+public sealed record CourseBookingOutcome(IReadOnlyList<Session> Sessions, IReadOnlyList<CourseConflict> Conflicts, IReadOnlyList<CourseWarning> Warnings)
 {
     /// <summary>Nothing was booked (all-or-nothing with a conflict, or no start fitted).</summary>
     public bool BookedNothing => Sessions.Count == 0;
@@ -32,7 +40,7 @@ public sealed record CourseBookingOutcome(IReadOnlyList<Session> Sessions, IRead
 /// and held (claims only); then every hold is confirmed, or in all-or-nothing mode with a conflict, released.
 /// Concurrent single bookings race on the same claim rows, so nothing is ever overbooked.
 /// </summary>
-public sealed class CourseBookingService(ClinicData data, ClinicAccess access, BookingService booking, CourseHolds holds, TimeProvider time)
+public sealed class CourseBookingService(ClinicData data, ClinicAccess access, BookingService booking, CourseHolds holds, ReadinessReader readiness, TimeProvider time)
 {
     private static readonly string[] Modes = ["best-effort", "all-or-nothing"];
 
@@ -98,14 +106,39 @@ public sealed class CourseBookingService(ClinicData data, ClinicAccess access, B
         if (held.Count == 0 || (mode == CourseBookingMode.AllOrNothing && conflicts.Count > 0))
         {
             await holds.RollBackAsync(clinicId, course.Id, ct);
-            return new CourseBookingOutcome([], conflicts);
+            return new CourseBookingOutcome([], conflicts, []);
         }
         if (!await holds.StartConfirmingAsync(clinicId, course.Id, ct))
         {
             return await ExpiredAsync(clinicId, course.Id, ct);
         }
         await holds.ConfirmAsync(clinic, course.Id, ct);
-        return new CourseBookingOutcome(held, conflicts);
+        return new CourseBookingOutcome(held, conflicts, await WarnAsync(clinicId, patientId, course.Id, held, caller.ObjectId, ct));
+    }
+
+    /// <summary>
+    /// The booked starts that the patient's authorizations do not cover (exhausted or expired), counted with the new
+    /// sessions in place. Booking is never refused for coverage (a clinician decides); the warnings go in the audit.
+    /// </summary>
+    private async Task<IReadOnlyList<CourseWarning>> WarnAsync(string clinicId, string patientId, string courseId, IReadOnlyList<Session> booked, string actor, CancellationToken ct)
+    {
+        var state = await readiness.PatientAsync(clinicId, patientId, ct);
+        if (state.Coverage is null)
+        {
+            return [];
+        }
+        var warnings = booked.OrderBy(s => s.StartUtc)
+            .Select(s => (s.Start, Status: state.Ledger.StatusOf(s)))
+            .Where(w => w.Status is AuthorizationReadiness.Exhausted or AuthorizationReadiness.Expired)
+            .Select(w => new CourseWarning(w.Start, $"authorization-{Names.Kebab(w.Status)}"))
+            .ToList();
+        if (warnings.Count > 0)
+        {
+            var commit = new ClinicCommit(clinicId, actor, time.Now());
+            commit.Audit("course.coverage-warnings", "patient", patientId, null, new CourseWarnings(courseId, warnings));
+            await data.CommitAsync(commit, ct);
+        }
+        return warnings;
     }
 
     /// <summary>Decides and holds one start; the held session, or why not; null when the booking expired meanwhile.</summary>

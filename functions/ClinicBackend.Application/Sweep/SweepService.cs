@@ -15,24 +15,25 @@ using NodaTime;
 namespace ClinicBackend.Application.Sweep;
 
 public sealed record SweepSummary(int Clinics, int Missed, int Overdue, int RemsDue, int RemsUrgent, int RideUnconfirmed,
-    int NotEnrolled, int Inventory, int InductionReviews)
+    int NotEnrolled, int Inventory, int InductionReviews, int NotReady, int Renewals)
 {
     public static SweepSummary operator +(SweepSummary a, SweepSummary b) => new(a.Clinics + b.Clinics, a.Missed + b.Missed,
         a.Overdue + b.Overdue, a.RemsDue + b.RemsDue, a.RemsUrgent + b.RemsUrgent, a.RideUnconfirmed + b.RideUnconfirmed,
-        a.NotEnrolled + b.NotEnrolled, a.Inventory + b.Inventory, a.InductionReviews + b.InductionReviews);
+        a.NotEnrolled + b.NotEnrolled, a.Inventory + b.Inventory, a.InductionReviews + b.InductionReviews, a.NotReady + b.NotReady, a.Renewals + b.Renewals);
 
-    public static readonly SweepSummary Zero = new(0, 0, 0, 0, 0, 0, 0, 0, 0);
+    public static readonly SweepSummary Zero = new(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
 }
 
 /// <summary>
 /// Finds patients falling off their treatment: missed sessions, lapsed cadence, monitoring forms not filed,
 /// rides not confirmed; with <see cref="RemsSweep"/> patients booked before REMS enrolment, ended MDSI courses, lots
-/// about to expire and stock too low for the week; and it retires waitlist entries whose window has passed. It flags
+/// about to expire and stock too low for the week; with <see cref="CoverageSweep"/> visits not ready and authorizations to renew; and it retires waitlist entries whose window has passed. It flags
 /// for a clinician and never changes a schedule. Each part reads only what
 /// is new or due (a watermark and due-keyed watch rows), so it recovers from an outage of any length and
 /// its cost follows recent sessions, not history. Running it twice changes nothing the second time.
 /// </summary>
-public sealed class SweepService(ClinicData data, ReminderPlanner reminders, EscalationService escalation, WaitlistOffers waitlist, RemsSweep rems, TimeProvider time,
+public sealed class SweepService(ClinicData data, ReminderPlanner reminders, EscalationService escalation, WaitlistOffers waitlist, RemsSweep rems,
+    CoverageSweep coverage, TimeProvider time,
     ILogger<SweepService> logger)
 {
     private const string Actor = Actors.Sweep;
@@ -56,7 +57,8 @@ public sealed class SweepService(ClinicData data, ReminderPlanner reminders, Esc
         }
         var notEnrolled = await rems.SweepEnrolmentAsync(clinic, now, ct);
         var inventory = await rems.SweepInventoryAsync(clinic, now, ct);
-        return new SweepSummary(1, missed, overdue, remsDue, remsUrgent, rides, notEnrolled, inventory, reviews);
+        var (notReady, renewals) = await coverage.SweepAsync(clinic, now, ct);
+        return new SweepSummary(1, missed, overdue, remsDue, remsUrgent, rides, notEnrolled, inventory, reviews, notReady, renewals);
     }
 
     /// <summary>Booked sessions whose end plus the clinic's grace has passed without check-in become no-shows, with a flag.</summary>

@@ -30,11 +30,15 @@ public static class FlagKinds
     public const string LotExpiring = "lot-expiring";
     /// <summary>Fewer devices on hand than the next 7 days' booked sessions need.</summary>
     public const string StockLow = "stock-low";
+    /// <summary>A visit within 2 clinic days that is not ready (authorization or drug); one per visit and cause, resolved by the sweep once ready.</summary>
+    public const string NotReady = "not-ready";
+    /// <summary>An authorization ending within 14 days, or with at most 2 sessions left.</summary>
+    public const string AuthorizationRenewal = "authorization-renewal";
 
     public static readonly string[] All =
     [
         MissedSession, OverdueCadence, RescheduleRequest, PatientMessage, Crisis, RemsFormDue, SmsUndeliverable, RideUnconfirmed, BloodPressure,
-        RemsEnrolment, VitalSigns, AdverseEvent, InductionReview, LotExpiring, StockLow,
+        RemsEnrolment, VitalSigns, AdverseEvent, InductionReview, LotExpiring, StockLow, NotReady, AuthorizationRenewal,
     ];
 }
 

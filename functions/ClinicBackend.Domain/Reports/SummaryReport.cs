@@ -34,7 +34,29 @@ public sealed record SummaryReport(
     RemsFormCounts RemsForms,
     CadenceCounts Cadence,
     SmsCounts Sms,
-    IReadOnlyList<WeekCounts> Weeks);
+    IReadOnlyList<WeekCounts> Weeks)
+{
+    /// <summary>Visits of the range that were not ready the day before, by cause.</summary>
+    public ReadinessCounts Readiness { get; init; } = ReadinessCounts.None;
+}
+
+/// <summary>
+/// Visits found not ready by the last sweep of the day before them, and how many had each cause (a visit may have two:
+/// its authorization and its drug).
+/// </summary>
+public sealed record ReadinessCounts(int NotReady, int AuthorizationMissing, int AuthorizationExhausted, int AuthorizationExpired, int DrugNotReceived, int DrugShort)
+{
+    public static readonly ReadinessCounts None = new(0, 0, 0, 0, 0, 0);
+
+    /// <summary>Counts the causes of each visit (<c>authorization-missing</c>, <c>drug-short</c>, ...).</summary>
+    public static ReadinessCounts Of(IEnumerable<IReadOnlyList<string>> visits)
+    {
+        var list = visits.ToList();
+        int Count(string cause) => list.Count(v => v.Contains(cause));
+        return new(list.Count, Count("authorization-missing"), Count("authorization-exhausted"), Count("authorization-expired"),
+            Count("drug-not-received"), Count("drug-short"));
+    }
+}
 
 /// <summary>What a summary is computed from, already read.</summary>
 /// <param name="Days">The session figures of each clinic-local day of the range (days outside it are ignored).</param>

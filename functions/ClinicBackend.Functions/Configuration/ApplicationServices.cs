@@ -8,6 +8,7 @@ using ClinicBackend.Application.Inbound;
 using ClinicBackend.Application.Inventory;
 using ClinicBackend.Application.Outbound;
 using ClinicBackend.Application.Patients;
+using ClinicBackend.Application.Payment;
 using ClinicBackend.Application.Persistence;
 using ClinicBackend.Application.Records;
 using ClinicBackend.Application.Reports;
@@ -24,6 +25,7 @@ using ClinicBackend.Infrastructure.Events;
 using ClinicBackend.Infrastructure.Messaging;
 using ClinicBackend.Infrastructure.Storage;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace ClinicBackend.Functions.Configuration;
@@ -76,6 +78,10 @@ public static class ApplicationServices
         services.AddSingleton<RecordExports>();
         services.AddSingleton<RemsSweep>();
         services.AddSingleton<InventoryService>();
+        services.AddSingleton<ReadinessReader>();
+        services.AddSingleton<CoverageService>();
+        services.AddSingleton<CoverageSweep>();
+        services.TryAddSingleton<IRenewalEvidence, NoRenewalEvidence>(); // the assessments work registers its own
         services.AddSingleton<ScheduledRuns>();
         // Paced in real seconds, as Twilio counts them, also where tests fake the clinics' clock.
         services.AddSingleton(new SendRateLimiter(TimeProvider.System));

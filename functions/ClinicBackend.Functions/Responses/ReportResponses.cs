@@ -13,7 +13,8 @@ public sealed record ReportSummaryResponse(
     RemsFormCountsResponse RemsForms,
     CadenceCountsResponse Cadence,
     SmsCountsResponse Sms,
-    IReadOnlyList<WeekResponse> Weeks)
+    IReadOnlyList<WeekResponse> Weeks,
+    ReadinessCountsResponse Readiness)
 {
     public static ReportSummaryResponse Of(SummaryReport r) => new(
         ClinicTime.FormatDate(r.Range.From),
@@ -25,10 +26,15 @@ public sealed record ReportSummaryResponse(
         new CadenceCountsResponse(r.Cadence.Patients, r.Cadence.OnTrack, r.Cadence.Lapsed,
             new PhaseCountsResponse(r.Cadence.ByPhase.Induction, r.Cadence.ByPhase.Optimization, r.Cadence.ByPhase.Maintenance)),
         new SmsCountsResponse(r.Sms.Sent, r.Sms.Delivered, r.Sms.Undelivered, r.Sms.OptOuts, r.Sms.Replies),
-        r.Weeks.Select(w => new WeekResponse(ClinicTime.FormatDate(w.WeekStart), w.Fulfilled, w.Noshow, w.Cancelled)).ToList());
+        r.Weeks.Select(w => new WeekResponse(ClinicTime.FormatDate(w.WeekStart), w.Fulfilled, w.Noshow, w.Cancelled)).ToList(),
+        new ReadinessCountsResponse(r.Readiness.NotReady, r.Readiness.AuthorizationMissing, r.Readiness.AuthorizationExhausted, r.Readiness.AuthorizationExpired,
+            r.Readiness.DrugNotReceived, r.Readiness.DrugShort));
 
     private static double Rate(Share share) => Math.Round(share.Value, 4, MidpointRounding.AwayFromZero);
 }
+
+/// <summary>Schema ReadinessCounts: visits of the range not ready the day before (<c>notReady</c>), and how many had each cause.</summary>
+public sealed record ReadinessCountsResponse(int NotReady, int AuthorizationMissing, int AuthorizationExhausted, int AuthorizationExpired, int DrugNotReceived, int DrugShort);
 
 public sealed record ReportSessionsResponse(int Booked, int Arrived, int Fulfilled, int Cancelled, int Noshow);
 

@@ -1,6 +1,8 @@
+using ClinicBackend.Application.Payment;
 using ClinicBackend.Application.Sessions;
 using ClinicBackend.Domain.Common;
 using ClinicBackend.Domain.Monitoring;
+using ClinicBackend.Domain.Payment;
 using ClinicBackend.Domain.Sessions;
 using ClinicBackend.Domain.Time;
 
@@ -25,9 +27,12 @@ public sealed record SessionResponse(
     RemsFormResponse? RemsForm,
     RideResponse? Ride,
     IReadOnlyList<SessionChangeResponse> History,
+    ReadinessResponse? Readiness,
     int Version)
 {
-    public static SessionResponse From(Session s) => new(
+    public static SessionResponse From(ReadySession r) => From(r.Session, r.Readiness);
+
+    public static SessionResponse From(Session s, Readiness? readiness) => new(
         s.Id, s.PatientId,
         ClinicTime.FormatMinute(s.Start), ClinicTime.FormatUtc(s.StartUtc), ClinicTime.FormatMinute(s.End), ClinicTime.FormatUtc(s.EndUtc),
         Names.Kebab(s.Status), Names.Kebab(s.Confirmation), s.CancelReason,
@@ -36,6 +41,7 @@ public sealed record SessionResponse(
         s.Status == SessionStatus.Fulfilled ? new RemsFormResponse(Utc(s.RemsFormSubmittedAt), ClinicTime.FormatUtc(s.RemsFormDueBy)) : null,
         s.RideConfirmedBy is { } by ? new RideResponse(by, ClinicTime.FormatUtc(s.RideConfirmedAt!.Value)) : null,
         s.History.Select(h => new SessionChangeResponse(ClinicTime.FormatUtc(h.At), h.By, h.Action, h.Detail)).ToList(),
+        ReadinessResponse.From(readiness),
         s.Version);
 
     private static string? Utc(NodaTime.Instant? at) => at is { } value ? ClinicTime.FormatUtc(value) : null;
@@ -97,12 +103,16 @@ public sealed record RemsFormResponse(string? SubmittedAt, string DueBy);
 /// <summary>The ride home, confirmed by phone.</summary>
 public sealed record RideResponse(string ConfirmedBy, string ConfirmedAt);
 
-/// <summary>Schema CourseBooking: the sessions booked and the starts that could not be.</summary>
-public sealed record CourseBookingResponse(IReadOnlyList<SessionResponse> Sessions, IReadOnlyList<CourseConflictResponse> Conflicts)
+/// <summary>Schema CourseBooking: the sessions booked, the starts that could not be, and the booked starts no authorization covers.</summary>
+public sealed record CourseBookingResponse(IReadOnlyList<SessionResponse> Sessions, IReadOnlyList<CourseConflictResponse> Conflicts, IReadOnlyList<CourseWarningResponse> Warnings)
 {
-    public static CourseBookingResponse From(CourseBookingOutcome o) =>
-        new(o.Sessions.OrderBy(s => s.StartUtc).Select(SessionResponse.From).ToList(), o.Conflicts.Select(CourseConflictResponse.From).ToList());
+    public static CourseBookingResponse From(CourseBookingOutcome o, IReadOnlyList<ReadySession> sessions) =>
+        new(sessions.OrderBy(s => s.Session.StartUtc).Select(SessionResponse.From).ToList(), o.Conflicts.Select(CourseConflictResponse.From).ToList(),
+            o.Warnings.Select(w => new CourseWarningResponse(ClinicTime.FormatMinute(w.Start), w.Reason)).ToList());
 }
+
+/// <summary>Schema CourseWarning: a booked start past the patient's authorization (booked anyway: a clinician decides).</summary>
+public sealed record CourseWarningResponse(string Start, string Reason);
 
 /// <summary>Schema CourseConflict.</summary>
 public sealed record CourseConflictResponse(string Start, string Reason, IReadOnlyList<string> Alternatives)

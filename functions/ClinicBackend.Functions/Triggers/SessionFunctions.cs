@@ -1,4 +1,5 @@
 using System.Text.Json;
+using ClinicBackend.Application.Payment;
 using ClinicBackend.Application.Sessions;
 using ClinicBackend.Domain.Common;
 using ClinicBackend.Domain.Sessions;
@@ -12,7 +13,7 @@ using Microsoft.Azure.Functions.Worker;
 
 namespace ClinicBackend.Functions.Triggers;
 
-public sealed class SessionFunctions(BookingService booking, CourseBookingService courses, SessionService sessions)
+public sealed class SessionFunctions(BookingService booking, CourseBookingService courses, SessionService sessions, ReadinessReader readiness)
 {
     [Function("GetAvailability")]
     public async Task<IActionResult> Availability(
@@ -23,7 +24,8 @@ public sealed class SessionFunctions(BookingService booking, CourseBookingServic
     public Task<IActionResult> Book(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "clinics/{clinicId}/sessions")] HttpRequest request, string clinicId, CancellationToken ct) =>
         Api.WithBody<BookInput>(request, ct, async (body, _) =>
-            Api.Created(await booking.BookAsync(Api.Caller(request), clinicId, body, ct), SessionResponse.From, s => $"clinics/{clinicId}/sessions/{s.Id}", s => s.Version));
+            Api.Created(await readiness.AttachAsync(clinicId, await booking.BookAsync(Api.Caller(request), clinicId, body, ct), ct), SessionResponse.From,
+                s => $"clinics/{clinicId}/sessions/{s.Session.Id}", s => s.Session.Version));
 
     [Function("BookCourse")]
     public Task<IActionResult> BookCourse(
@@ -36,7 +38,9 @@ public sealed class SessionFunctions(BookingService booking, CourseBookingServic
             {
                 return ApiResult.Problem(booked.Problem!);
             }
-            var response = CourseBookingResponse.From(booked.Value);
+            Result<IReadOnlyList<Session>> bookedSessions = booked.Value.Sessions.ToList();
+            var ready = await readiness.AttachAsync(clinicId, bookedSessions, ct);
+            var response = CourseBookingResponse.From(booked.Value, ready.IsSuccess ? ready.Value : []);
             return booked.Value.BookedNothing
                 ? ApiResult.Problem(Problem.Conflict("course-conflict", "The course could not be booked.",
                     "Nothing was booked: see conflicts for each start that could not be, with nearby alternatives."), response.Conflicts)
@@ -46,38 +50,38 @@ public sealed class SessionFunctions(BookingService booking, CourseBookingServic
     [Function("ListSessions")]
     public async Task<IActionResult> List(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "clinics/{clinicId}/sessions")] HttpRequest request, string clinicId, CancellationToken ct) =>
-        Api.Ok(await sessions.ListAsync(Api.Caller(request), clinicId, Api.Query(request, "date"), Api.Query(request, "patientId"), ct),
-            ss => new SessionsResponse(ss.Select(SessionResponse.From).ToList()));
+        Api.Ok(await readiness.AttachAsync(clinicId, await sessions.ListAsync(Api.Caller(request), clinicId, Api.Query(request, "date"), Api.Query(request, "patientId"), ct),
+            ct, wholeDays: Api.Query(request, "date") is not null), ss => new SessionsResponse(ss.Select(SessionResponse.From).ToList()));
 
     [Function("GetSession")]
     public async Task<IActionResult> Get(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "clinics/{clinicId}/sessions/{sessionId}")] HttpRequest request,
         string clinicId, string sessionId, CancellationToken ct) =>
-        One(await sessions.GetAsync(Api.Caller(request), clinicId, sessionId, ct));
+        await OneAsync(clinicId, await sessions.GetAsync(Api.Caller(request), clinicId, sessionId, ct), ct);
 
     [Function("RescheduleSession")]
     public Task<IActionResult> Reschedule(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "clinics/{clinicId}/sessions/{sessionId}/reschedule")] HttpRequest request,
         string clinicId, string sessionId, CancellationToken ct) =>
-        Api.WithBody<RescheduleInput>(request, ct, async (body, ifMatch) => One(await booking.RescheduleAsync(Api.Caller(request), clinicId, sessionId, body, ifMatch, ct)));
+        Api.WithBody<RescheduleInput>(request, ct, async (body, ifMatch) => await OneAsync(clinicId, await booking.RescheduleAsync(Api.Caller(request), clinicId, sessionId, body, ifMatch, ct), ct));
 
     [Function("CancelSession")]
     public Task<IActionResult> Cancel(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "clinics/{clinicId}/sessions/{sessionId}/cancel")] HttpRequest request,
         string clinicId, string sessionId, CancellationToken ct) =>
-        Api.WithBody<CancelInput>(request, ct, async (body, ifMatch) => One(await sessions.CancelAsync(Api.Caller(request), clinicId, sessionId, body, ifMatch, ct)));
+        Api.WithBody<CancelInput>(request, ct, async (body, ifMatch) => await OneAsync(clinicId, await sessions.CancelAsync(Api.Caller(request), clinicId, sessionId, body, ifMatch, ct), ct));
 
     [Function("CheckInSession")]
     public Task<IActionResult> CheckIn(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "clinics/{clinicId}/sessions/{sessionId}/check-in")] HttpRequest request,
         string clinicId, string sessionId, CancellationToken ct) =>
-        Api.WithoutBody(request, ct, async ifMatch => One(await sessions.CheckInAsync(Api.Caller(request), clinicId, sessionId, ifMatch, ct)));
+        Api.WithoutBody(request, ct, async ifMatch => await OneAsync(clinicId, await sessions.CheckInAsync(Api.Caller(request), clinicId, sessionId, ifMatch, ct), ct));
 
     [Function("DoseSession")]
     public Task<IActionResult> Dose(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "clinics/{clinicId}/sessions/{sessionId}/dose")] HttpRequest request,
         string clinicId, string sessionId, CancellationToken ct) =>
-        Api.WithBody<DoseInput>(request, ct, async (body, ifMatch) => One(await sessions.DoseAsync(Api.Caller(request), clinicId, sessionId, body, ifMatch, ct)));
+        Api.WithBody<DoseInput>(request, ct, async (body, ifMatch) => await OneAsync(clinicId, await sessions.DoseAsync(Api.Caller(request), clinicId, sessionId, body, ifMatch, ct), ct));
 
     [Function("RecordObservation")]
     public Task<IActionResult> Observe(
@@ -91,7 +95,7 @@ public sealed class SessionFunctions(BookingService booking, CourseBookingServic
     public Task<IActionResult> Complete(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "clinics/{clinicId}/sessions/{sessionId}/complete")] HttpRequest request,
         string clinicId, string sessionId, CancellationToken ct) =>
-        Api.WithBody<CompleteInput>(request, ct, async (body, ifMatch) => One(await sessions.CompleteAsync(Api.Caller(request), clinicId, sessionId, body, ifMatch, ct)),
+        Api.WithBody<CompleteInput>(request, ct, async (body, ifMatch) => await OneAsync(clinicId, await sessions.CompleteAsync(Api.Caller(request), clinicId, sessionId, body, ifMatch, ct), ct),
             SupersededCompleteBody);
 
     [Function("GetMonitoringForm")]
@@ -151,13 +155,15 @@ public sealed class SessionFunctions(BookingService booking, CourseBookingServic
     public Task<IActionResult> FileRemsForm(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "clinics/{clinicId}/sessions/{sessionId}/rems-form")] HttpRequest request,
         string clinicId, string sessionId, CancellationToken ct) =>
-        Api.WithBody<RemsFormInput>(request, ct, async (body, ifMatch) => One(await sessions.FileRemsFormAsync(Api.Caller(request), clinicId, sessionId, body, ifMatch, ct)));
+        Api.WithBody<RemsFormInput>(request, ct, async (body, ifMatch) => await OneAsync(clinicId, await sessions.FileRemsFormAsync(Api.Caller(request), clinicId, sessionId, body, ifMatch, ct), ct));
 
     [Function("ConfirmRide")]
     public Task<IActionResult> ConfirmRide(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "clinics/{clinicId}/sessions/{sessionId}/ride")] HttpRequest request,
         string clinicId, string sessionId, CancellationToken ct) =>
-        Api.WithBody<RideInput>(request, ct, async (body, ifMatch) => One(await sessions.ConfirmRideAsync(Api.Caller(request), clinicId, sessionId, body, ifMatch, ct)));
+        Api.WithBody<RideInput>(request, ct, async (body, ifMatch) => await OneAsync(clinicId, await sessions.ConfirmRideAsync(Api.Caller(request), clinicId, sessionId, body, ifMatch, ct), ct));
 
-    private static IActionResult One(Result<Session> session) => Api.Ok(session, SessionResponse.From, s => s.Version);
+    /// <summary>A session answered with its readiness, its version as the ETag.</summary>
+    private async Task<IActionResult> OneAsync(string clinicId, Result<Session> session, CancellationToken ct) =>
+        Api.Ok(await readiness.AttachAsync(clinicId, session, ct), SessionResponse.From, s => s.Session.Version);
 }
