@@ -28,7 +28,7 @@ public sealed class CoverageFunctions(CoverageService coverage)
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "clinics/{clinicId}/sessions/{sessionId}/shipment")] HttpRequest request,
         string clinicId, string sessionId, CancellationToken ct) =>
         Api.WithBody<ShipmentInput>(request, ct, async (body, _) =>
-            Api.Ok(await coverage.RecordShipmentAsync(Api.Caller(request), clinicId, sessionId, body, ct), ShipmentRecordedResponse.From));
+            NoStore(Api.Ok(await coverage.RecordShipmentAsync(Api.Caller(request), clinicId, sessionId, body, ct), ShipmentRecordedResponse.From)));
 
     /// <summary>Coverage is PHI: no cache keeps it.</summary>
     private static IActionResult NoStore(IActionResult result)
