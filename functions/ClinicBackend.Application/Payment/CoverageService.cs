@@ -82,7 +82,7 @@ public sealed class CoverageService(ClinicData data, ClinicAccess access, Clinic
             }
             var (payer, memberId, route, authorizations) = valid.Value;
             var next = Coverage.Put(current?.Value, patientId, payer, memberId, route, authorizations, commit.Now, commit.Actor);
-            if (current is not null && !ClinicCommit.Differ(current.Value, next))
+            if (current is not null && !ClinicCommit.Differ(current.Value, next with { UpdatedAt = current.Value.UpdatedAt, UpdatedBy = current.Value.UpdatedBy }))
             {
                 return current.Value; // the same coverage again
             }

@@ -292,6 +292,8 @@ public sealed class CoverageTests : ClinicAppTest
         (await App.SendAsync(HttpMethod.Put, $"{Clinic.Base}/patients/{patient}/coverage", Clinic.Staff,
             new { payer = "Other", memberId = "X2", route = "buy-and-bill" }, ifMatch: "\"7\"")).ExpectProblem(409, "stale-version");
         Assert.Equal("Acme Health", (await Clinic.GetAsync($"/patients/{patient}/coverage")).Json!["payer"]!.ToString());
-        Assert.Equal("\"1\"", (await PutCoverageAsync(patient, "buy-and-bill", Authorization("2026-11-30", "2026-12-31", 2))).Expect(200).Header("ETag"));
+        App.Clock.Advance(TimeSpan.FromMinutes(5));
+        Assert.Equal("\"1\"", (await PutCoverageAsync(patient, "buy-and-bill", Authorization("2026-11-30", "2026-12-31", 2))).Expect(200).Header("ETag")); // the same again
+        Assert.Equal("\"2\"", (await PutCoverageAsync(patient, "specialty-pharmacy", Authorization("2026-11-30", "2026-12-31", 2))).Expect(200).Header("ETag"));
     }
 }
