@@ -1,3 +1,4 @@
+using ClinicBackend.Domain.Assessments;
 using ClinicBackend.Domain.Clinics;
 using ClinicBackend.Domain.Common;
 using ClinicBackend.Domain.Monitoring;
@@ -31,6 +32,14 @@ public sealed class ClinicInput
     public MonitoringInput? Monitoring { get; set; }
     /// <summary>tracked (the clinic counts its drug by lot) or pharmacy (a specialty pharmacy ships it per patient).</summary>
     public string? Inventory { get; set; }
+    public AssessmentsInput? Assessments { get; set; }
+}
+
+/// <summary>PHQ-9 links before visits; absent fields keep their value.</summary>
+public sealed class AssessmentsInput
+{
+    public bool? Phq9 { get; set; }
+    public int? EveryDays { get; set; }
 }
 
 /// <summary>When an observation during monitoring is an alert; absent fields keep their value.</summary>
@@ -189,6 +198,15 @@ public static class ClinicInputs
         {
             errors.Add("inventory", "inventory is tracked (the clinic counts its drug by lot) or pharmacy (a specialty pharmacy ships it per patient).");
         }
+        var assessments = existing?.Assessments ?? AssessmentSettings.Default;
+        if (input.Assessments is { } links)
+        {
+            assessments = new AssessmentSettings(links.Phq9 ?? assessments.Phq9, links.EveryDays ?? assessments.EveryDays);
+            if (assessments.EveryDays is < AssessmentSettings.MinEveryDays or > AssessmentSettings.MaxEveryDays)
+            {
+                errors.Add("assessments.everyDays", $"everyDays is how many days a PHQ-9 counts before the next is asked: {AssessmentSettings.MinEveryDays} to {AssessmentSettings.MaxEveryDays}.");
+            }
+        }
         if (errors.Any)
         {
             return errors.ToProblem();
@@ -215,6 +233,7 @@ public static class ClinicInputs
             ExternalIdSystem = input.ExternalIdSystem is null ? existing?.ExternalIdSystem : input.ExternalIdSystem.Length == 0 ? null : input.ExternalIdSystem,
             Monitoring = monitoring,
             Inventory = inventory,
+            Assessments = assessments,
             Version = existing is null ? 1 : existing.Version + 1,
             CreatedAt = existing?.CreatedAt ?? now,
         };

@@ -94,7 +94,7 @@ public sealed class FlagService(ClinicData data, ClinicAccess access, ClinicUpda
             var resolved = decided.Value;
             OnCallPager.End(commit, flag.Value); // resolving stops the paging
             FlagWrites.Update(commit, flag.Value, resolved, flag.ETag, "flag.resolved", EventTypes.FlagResolved, $"flag-{flagId}-resolved");
-            if (resolved.Kind == FlagKinds.Crisis && resolved.PatientId is { } patientId)
+            if (FlagKinds.PausesTexts(resolved.Kind) && resolved.PatientId is { } patientId)
             {
                 await ResumeTextsAsync(commit, clinicId, patientId, flagId, ct);
             }
@@ -108,7 +108,7 @@ public sealed class FlagService(ClinicData data, ClinicAccess access, ClinicUpda
         if (patient is not null && patient.Value.PausedByFlagId == flagId)
         {
             var otherCrisis = (await data.OpenFlagsAsync(clinicId, ct))
-                .FirstOrDefault(f => f.Kind == FlagKinds.Crisis && f.PatientId == patientId && f.Id != flagId);
+                .FirstOrDefault(f => FlagKinds.PausesTexts(f.Kind) && f.PatientId == patientId && f.Id != flagId);
             var resumed = patient.Value.Resume(flagId, otherCrisis?.Id);
             commit.Replace(Keys.Patient(patientId), resumed, patient.ETag);
             commit.Audit(otherCrisis is null ? "patient.texts-resumed" : "patient.still-paused", "patient", patientId, patient.Value, resumed);

@@ -51,7 +51,7 @@ public sealed class DispatchRun(TimeSpan budget)
 /// <see cref="TextSender"/>. A text whose send ended without an answer is looked up in Twilio before anything
 /// is sent again.
 /// </summary>
-public sealed class DueTextHandler(ClinicData data, TextSender sender, ISmsGateway gateway, TimeProvider time, ClinicMetrics metrics)
+public sealed class DueTextHandler(ClinicData data, TextSender sender, ISmsGateway gateway, AssessmentLinks links, TimeProvider time, ClinicMetrics metrics)
 {
     /// <summary>A claim older than this whose send never finished was interrupted (the process died mid-send).</summary>
     public static readonly Duration StaleClaim = Duration.FromMinutes(5);
@@ -175,7 +175,9 @@ public sealed class DueTextHandler(ClinicData data, TextSender sender, ISmsGatew
             && (await data.PatientSessionsAsync(clinic.Id, message.PatientId, ct, now.InZone(clinic.Zone).Date)).Any(s => s.IsUpcoming && s.StartUtc > now);
         var offer = sms.OfferId is null ? null : (await data.OfferAsync(message.ClinicId, sms.OfferId, ct))?.Value;
         var chairFree = clinic is null || offer is not { Kind: Domain.Offers.OfferKind.Waitlist } || await IsFreeAsync(clinic, offer.Starts[0], ct);
-        return (new DispatchFacts(clinic, patient, (await sessionTask)?.Value, sms, now, quotaDays, rebooked, Offer: offer, OfferChairFree: chairFree), quota);
+        var facts = new DispatchFacts(clinic, patient, (await sessionTask)?.Value, sms, now, quotaDays, rebooked, Offer: offer, OfferChairFree: chairFree);
+        var link = clinic is null ? null : await links.FactsAsync(clinic, patient, facts.Session, sms, now, TextSender.ZoneNote(facts), ct);
+        return (facts with { Link = link }, quota);
     }
 
     private async Task<bool> IsFreeAsync(Clinic clinic, LocalDateTime start, CancellationToken ct)

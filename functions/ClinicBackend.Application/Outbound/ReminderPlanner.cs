@@ -57,7 +57,13 @@ public sealed class ReminderPlanner(ClinicData data, TimeProvider time)
             return "not-upcoming";
         }
         // The insert itself finds a row that exists (a conflict, one request like a read would be).
-        if (!await PlanAsync(clinic.Id, row, ct))
+        var planned = await PlanAsync(clinic.Id, row, ct);
+        // A clinic that turned links on after the booking gets them planned by the next nightly run.
+        if (AssessmentLinks.OwnTextRow(clinic, session, row, now) is { } link)
+        {
+            await PlanAsync(clinic.Id, link, ct);
+        }
+        if (!planned)
         {
             return "exists";
         }
@@ -73,6 +79,10 @@ public sealed class ReminderPlanner(ClinicData data, TimeProvider time)
         if (DayBeforeRow(clinic, session, commit.Now) is { } row)
         {
             commit.PlanText(row);
+            if (AssessmentLinks.OwnTextRow(clinic, session, row, commit.Now) is { } link)
+            {
+                commit.PlanText(link);
+            }
         }
     }
 

@@ -1,6 +1,7 @@
 using ClinicBackend.Application.Operations;
 using ClinicBackend.Application.Persistence;
 using ClinicBackend.Domain.Access;
+using ClinicBackend.Domain.Assessments;
 using ClinicBackend.Domain.Flags;
 using ClinicBackend.Domain.Messaging;
 using ClinicBackend.Domain.Time;
@@ -21,6 +22,7 @@ public sealed class TextSender(
     SendRateLimiter limiter,
     OptOuts optOuts,
     IStatusCallbacks callbacks,
+    AssessmentLinks links,
     TimeProvider time,
     ClinicMetrics metrics,
     ILogger<TextSender> logger)
@@ -45,7 +47,14 @@ public sealed class TextSender(
             await ledger.WakeLaterAsync(delivery, row, sms with { Reason = reason, UpdatedAt = now }, now + Duration.FromMinutes(1), now, ct);
             return DispatchOutcome.Held;
         }
-        var body = Render(facts);
+        var link = await LinkAsync(facts, ct);
+        if (sms.Kind == SmsKinds.Assessment && link is null)
+        {
+            await ledger.UpdateAsync(row, sms with { Status = SmsStatus.Skipped, Reason = "assessment-answered", UpdatedAt = now }, ct);
+            await delivery.CompleteAsync(ct);
+            return DispatchOutcome.Skipped;
+        }
+        var body = Render(facts, link);
         var counted = SmsKinds.CountsAgainstLimits(sms.Kind);
         var today = now.InZone(facts.Patient?.ZoneOr(clinic.Zone) ?? clinic.Zone).Date;
         var claimed = sms with
@@ -55,7 +64,7 @@ public sealed class TextSender(
             Attempts = sms.Attempts + 1,
             From = clinic.SmsFrom,
             To = recipient,
-            Body = body,
+            Body = AssessmentCode.Masked(body), // a link's code is never stored
             Segments = SmsSegments.Count(body),
             QuotaDate = counted ? today : null,
             Reason = null,
@@ -256,9 +265,16 @@ public sealed class TextSender(
         return Duration.FromSeconds(Math.Min(MaxBackoff.TotalSeconds, seconds * jitter));
     }
 
-    private static string Render(DispatchFacts facts) => facts.Text.Kind switch
+    /// <summary>The URL of a fresh code when the text carries the visit's PHQ-9 link: a link of its own, or a reminder that fits it.</summary>
+    private async Task<string?> LinkAsync(DispatchFacts facts, CancellationToken ct) =>
+        facts.Link is { Due: true } link && (facts.Text.Kind == SmsKinds.Assessment || facts.Text.Kind == SmsKinds.DayBefore && link.ReminderCarries)
+            ? await links.IssueAsync(facts.Clinic!.Id, facts.Session!, facts.Text, facts.Now, ct)
+            : null;
+
+    private static string Render(DispatchFacts facts, string? link) => facts.Text.Kind switch
     {
-        SmsKinds.DayBefore => SmsTexts.DayBeforeReminder(facts.Clinic!, facts.Patient!.Language, facts.Session!.Start, ZoneNote(facts)),
+        SmsKinds.DayBefore => SmsTexts.DayBeforeReminderWithLink(facts.Clinic!, facts.Patient!.Language, facts.Session!.Start, ZoneNote(facts), link).Text,
+        SmsKinds.Assessment => SmsTexts.AssessmentLink(facts.Clinic!, facts.Patient!.Language, link!),
         SmsKinds.Offer => SmsTexts.WaitlistOffer(facts.Clinic!, facts.Patient!.Language, facts.Offer!.Starts[0], facts.Offer.WholeMinutesLeftAt(facts.Now), ZoneNote(facts)),
         SmsKinds.Missed => SmsTexts.MissedSession(facts.Clinic!, facts.Patient!.Language),
         SmsKinds.Page => SmsTexts.Page(facts.Clinic!, facts.Flag!.Escalation.Code!),

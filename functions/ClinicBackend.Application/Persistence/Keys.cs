@@ -162,6 +162,16 @@ public static class Keys
     /// <summary>A lot's controlled-substance log, line by line: a second write of the same line is an insert conflict.</summary>
     public static string LotLog(string number, int seq) => $"{LotLogPrefix(number)}{seq:D7}";
     public static string LotLogPrefix(string number) => $"lotlog|{number}|";
+    /// <summary>A patient's rating (PHQ-9 or MADRS) under when it was taken: the patient's ratings oldest first in one prefix range.</summary>
+    public static string Assessment(string patientId, Instant at, string assessmentId) => $"{AssessmentPrefix(patientId)}{at.ToUnixTimeTicks():D20}|{assessmentId}";
+    public static string AssessmentPrefix(string patientId) => $"{AssessmentsPrefix}{patientId}|";
+    /// <summary>Every patient's ratings (the report's assessments block).</summary>
+    public const string AssessmentsPrefix = "assessment|";
+    /// <summary>A visit's PHQ-9 link: the hashes of its codes, its expiry, whether it was answered.</summary>
+    public static string AssessmentLink(string sessionId) => $"alink|{sessionId}";
+    /// <summary>Directory: the clinic and visit of a link's code, under the code's SHA-256 (the code itself is never stored).</summary>
+    public static string AssessmentCode(string hash) => $"acode|{hash}";
+
     /// <summary>Since when the stock has been too low for the next week (the stock-low flag's cause).</summary>
     public const string InventoryState = "inventory";
 

@@ -3,6 +3,7 @@ using ClinicBackend.Application.Outbound;
 using ClinicBackend.Application.Persistence;
 using ClinicBackend.Application.Sweep;
 using ClinicBackend.Application.Waitlist;
+using ClinicBackend.Domain.Assessments;
 using ClinicBackend.Domain.Clinics;
 using ClinicBackend.Domain.Flags;
 using ClinicBackend.Domain.Messaging;
@@ -121,17 +122,23 @@ public sealed class SessionSideEffects(ClinicData data, ReminderPlanner reminder
     private async Task ReviewInductionAsync(ClinicCommit commit, Session fulfilled, CancellationToken ct)
     {
         var patient = (await data.PatientAsync(commit.ClinicId, fulfilled.PatientId, ct))?.Value;
-        if (patient is null || !patient.Course.EndsAfterInduction)
+        if (patient is null)
         {
             return;
         }
         var course = patient.Course;
-        var sessions = await data.PatientSessionsAsync(commit.ClinicId, patient.Id, ct, course.StartDate);
-        var count = sessions.Count(s => s.Status == SessionStatus.Fulfilled && s.Id != fulfilled.Id) + 1;
-        if (InductionReview.IsDue(course, count, fulfilled.Date))
+        var earlier = (await data.PatientSessionsAsync(commit.ClinicId, patient.Id, ct, course.StartDate))
+            .Where(s => s.Status == SessionStatus.Fulfilled && s.Id != fulfilled.Id && s.Start < fulfilled.Start).ToList();
+        var count = earlier.Count + 1;
+        var due = course.EndsAfterInduction
+            ? InductionReview.IsDue(course, count, fulfilled.Date)
+            : InductionReview.IsDueAfterSession(course, count, fulfilled.Date, earlier.LastOrDefault()?.Date);
+        if (due)
         {
+            var clinic = (await data.ClinicAsync(commit.ClinicId, ct))!.Value;
+            var phq9 = Phq9Course.Of(course, clinic.Zone, await data.AssessmentsAsync(commit.ClinicId, patient.Id, ct)).Summary();
             await FlagWrites.RaiseAsync(data, commit, Flag.For(FlagKinds.InductionReview, InductionReview.Cause(patient.Id, course), FlagSeverity.Normal,
-                patient.Id, fulfilled.Id, commit.Now, InductionReview.Detail(course, count)), ct);
+                patient.Id, fulfilled.Id, commit.Now, InductionReview.Detail(course, count, phq9)), ct);
         }
     }
 

@@ -1,5 +1,6 @@
 using ClinicBackend.Application.Persistence;
 using ClinicBackend.Domain.Access;
+using ClinicBackend.Domain.Assessments;
 using ClinicBackend.Domain.Clinics;
 using ClinicBackend.Domain.Flags;
 using ClinicBackend.Domain.Inventory;
@@ -113,6 +114,7 @@ public sealed class RemsSweep(ClinicData data)
         var course = patient.Course;
         var fulfilled = (await data.PatientSessionsAsync(clinic.Id, patient.Id, ct, course.StartDate)).Count(s => s.Status == SessionStatus.Fulfilled);
         return await FlagWrites.RaiseAloneAsync(data, clinic.Id, Flag.For(FlagKinds.InductionReview, InductionReview.Cause(patient.Id, course), FlagSeverity.Normal,
-            patient.Id, lastSessionId, now, InductionReview.Detail(course, fulfilled)), Actor, now, ct);
+            patient.Id, lastSessionId, now, InductionReview.Detail(course, fulfilled,
+                Phq9Course.Of(course, clinic.Zone, await data.AssessmentsAsync(clinic.Id, patient.Id, ct)).Summary())), Actor, now, ct);
     }
 }

@@ -43,6 +43,9 @@ public static class Actors
 
     /// <summary>A patient acting by text (confirming, moving their own visit, taking a freed chair).</summary>
     public const string PatientSms = "patient-sms";
+
+    /// <summary>A patient answering through a one-time link.</summary>
+    public const string PatientLink = "patient-link";
 }
 
 /// <summary>A user's role in one clinic.</summary>

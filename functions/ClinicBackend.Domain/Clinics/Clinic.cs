@@ -1,3 +1,4 @@
+using ClinicBackend.Domain.Assessments;
 using ClinicBackend.Domain.Monitoring;
 using NodaTime;
 
@@ -76,6 +77,8 @@ public sealed record Clinic
     public MonitoringSettings Monitoring { get; init; } = MonitoringSettings.Default;
     /// <summary>Whether the clinic counts its drug by lot or gets it per patient from a specialty pharmacy.</summary>
     public InventoryMode Inventory { get; init; } = InventoryMode.Tracked;
+    /// <summary>PHQ-9 links before visits (off by default).</summary>
+    public AssessmentSettings Assessments { get; init; } = AssessmentSettings.Default;
     public int Version { get; init; } = 1;
     public Instant CreatedAt { get; init; }
 

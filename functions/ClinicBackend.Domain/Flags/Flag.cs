@@ -34,12 +34,17 @@ public static class FlagKinds
     public const string NotReady = "not-ready";
     /// <summary>An authorization ending within 14 days, or with at most 2 sessions left.</summary>
     public const string AuthorizationRenewal = "authorization-renewal";
+    /// <summary>A PHQ-9 answered through the link with item 9 (thoughts of self-harm) above 0 (urgent; pages and pauses texts like crisis).</summary>
+    public const string SelfHarmAnswer = "self-harm-answer";
 
     public static readonly string[] All =
     [
         MissedSession, OverdueCadence, RescheduleRequest, PatientMessage, Crisis, RemsFormDue, SmsUndeliverable, RideUnconfirmed, BloodPressure,
-        RemsEnrolment, VitalSigns, AdverseEvent, InductionReview, LotExpiring, StockLow, NotReady, AuthorizationRenewal,
+        RemsEnrolment, VitalSigns, AdverseEvent, InductionReview, LotExpiring, StockLow, NotReady, AuthorizationRenewal, SelfHarmAnswer,
     ];
+
+    /// <summary>Kinds that pause the patient's automated texts until they are resolved.</summary>
+    public static bool PausesTexts(string kind) => kind is Crisis or SelfHarmAnswer;
 }
 
 public enum FlagSeverity

@@ -27,11 +27,19 @@ public sealed record DispatchFacts(
     Flag? Flag = null,
     bool ContactOptedOut = false,
     Offer? Offer = null,
-    bool OfferChairFree = true)
+    bool OfferChairFree = true,
+    LinkFacts? Link = null)
 {
     /// <summary>Whom the text goes to: the patient, or a page's contact (written on the row when it was planned).</summary>
     public string? Recipient => Text.Kind == SmsKinds.Page ? Text.To : Patient?.Phone;
 }
+
+/// <summary>What decides a PHQ-9 link before a visit (in the day-before reminder, or as a text of its own).</summary>
+/// <param name="Due">The clinic sends links, the patient's last PHQ-9 is older than its <c>everyDays</c>, the visit's link was not
+/// answered, and no other text of the visit carried a code.</param>
+/// <param name="ReminderCarries">The visit's day-before reminder can carry the link within one segment.</param>
+/// <param name="ReminderDueAt">When the visit's day-before reminder is due, while it has not gone (null once it went, or was skipped).</param>
+public sealed record LinkFacts(bool Due, bool ReminderCarries, Instant? ReminderDueAt);
 
 /// <summary>What to do with a due text.</summary>
 public abstract record DispatchDecision
@@ -52,6 +60,9 @@ public abstract record DispatchDecision
 /// </summary>
 public static class DispatchRules
 {
+    /// <summary>How long a link of its own waits, each time, for the visit's reminder that is due.</summary>
+    public static readonly Duration LinkWaitsForReminder = Duration.FromMinutes(5);
+
     public static DispatchDecision Decide(DispatchFacts facts)
     {
         if (WhyNot(facts) is { } reason)
@@ -62,6 +73,11 @@ public static class DispatchRules
         if (!SmsKinds.KeepsQuietHours(facts.Text.Kind))
         {
             return new DispatchDecision.Send();
+        }
+        if (facts.Text.Kind == SmsKinds.Assessment && facts.Link?.ReminderDueAt is { } reminderDue && reminderDue <= now)
+        {
+            // The day's one automated text is the reminder's: the link waits for it to go.
+            return DeferOrDrop(facts, now + LinkWaitsForReminder, "the visit's reminder goes first");
         }
         // Quiet hours and the daily limit follow where the patient is.
         var zone = facts.Patient!.ZoneOr(clinic.Zone);
@@ -111,19 +127,12 @@ public static class DispatchRules
         switch (sms.Kind)
         {
             case SmsKinds.DayBefore:
-                if (session is null || session.Status == SessionStatus.Cancelled)
-                {
-                    return "session-cancelled";
-                }
-                if (session.ScheduleVersion != sms.SessionVersion)
-                {
-                    return "rescheduled";
-                }
-                if (session.Status != SessionStatus.Booked)
-                {
-                    return $"session-{Names.Kebab(session.Status)}";
-                }
-                return session.StartUtc - SmsSchedule.MinimumLead < facts.Now ? "too-late" : null;
+                return WhyNotForVisit(session, sms) ?? (session!.StartUtc - SmsSchedule.MinimumLead < facts.Now ? "too-late" : null);
+            case SmsKinds.Assessment:
+                return WhyNotForVisit(session, sms)
+                    ?? (facts.Link is not { Due: true } ? "assessment-not-due"
+                        : facts.Link is { ReminderCarries: true, ReminderDueAt: not null } ? "carried-by-the-reminder"
+                        : null);
             case SmsKinds.Missed:
                 if (session is null || session.Status != SessionStatus.Noshow || session.ScheduleVersion != sms.SessionVersion)
                 {
@@ -136,6 +145,20 @@ public static class DispatchRules
             default:
                 return "not-an-automated-text";
         }
+    }
+
+    /// <summary>A text about a visit goes only while the visit is booked as it was planned for.</summary>
+    private static string? WhyNotForVisit(Session? session, SmsMessage sms)
+    {
+        if (session is null || session.Status == SessionStatus.Cancelled)
+        {
+            return "session-cancelled";
+        }
+        if (session.ScheduleVersion != sms.SessionVersion)
+        {
+            return "rescheduled";
+        }
+        return session.Status != SessionStatus.Booked ? $"session-{Names.Kebab(session.Status)}" : null;
     }
 
     /// <summary>A page goes while its flag is still being paged and it is the latest page; never to a contact who texted STOP.</summary>

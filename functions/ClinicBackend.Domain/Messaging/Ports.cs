@@ -54,6 +54,12 @@ public interface IStatusCallbacks
     Uri? For(TextRef text);
 }
 
+/// <summary>The public address of the questionnaire page a code opens (<c>https://host/api/a/{code}</c>).</summary>
+public interface IAssessmentUrls
+{
+    string For(string code);
+}
+
 /// <summary>What became of a send.</summary>
 public abstract record SendResult
 {

@@ -16,12 +16,14 @@ public static class SmsKinds
     public const string Offer = "offer";
     /// <summary>An answer to the patient's own text that the history keeps (an offer of starts, a confirmation of a move).</summary>
     public const string Reply = "reply";
+    /// <summary>A PHQ-9 link of its own before a visit (when the day-before reminder cannot carry it in one segment).</summary>
+    public const string Assessment = "assessment";
 
     /// <summary>Automated texts to patients count against the healthcare exemption's 1 a day and 3 a week.</summary>
-    public static bool CountsAgainstLimits(string kind) => kind is DayBefore or Missed;
+    public static bool CountsAgainstLimits(string kind) => kind is DayBefore or Missed or Assessment;
 
     /// <summary>Automated texts to patients wait out quiet hours; a page is for staff who are on call.</summary>
-    public static bool KeepsQuietHours(string kind) => kind is DayBefore or Missed or Offer;
+    public static bool KeepsQuietHours(string kind) => kind is DayBefore or Missed or Offer or Assessment;
 }
 
 /// <summary>Where a text stands. Outbound texts move forward only (Twilio's callbacks arrive in any order).</summary>

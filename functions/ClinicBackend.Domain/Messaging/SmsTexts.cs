@@ -22,15 +22,40 @@ public static class SmsTexts
     /// with the before-visit instruction (no food 2 hours, no drinks 30 minutes) only where the whole text still fits
     /// one GSM-7 segment. A long clinic name drops the instruction, never the opt-out.
     /// </summary>
-    public static string DayBeforeReminder(Clinic clinic, string language, LocalDateTime start, string? zoneNote = null)
+    public static string DayBeforeReminder(Clinic clinic, string language, LocalDateTime start, string? zoneNote = null) =>
+        DayBeforeReminderWithLink(clinic, language, start, zoneNote, link: null).Text;
+
+    /// <summary>
+    /// The reminder carrying a PHQ-9 link (<paramref name="link"/>) when the whole text still fits one GSM-7 segment (the
+    /// before-visit instruction gives way to the link); <c>Carried</c> says whether it does. Without it the link goes as a text of its own.
+    /// </summary>
+    public static (string Text, bool Carried) DayBeforeReminderWithLink(Clinic clinic, string language, LocalDateTime start, string? zoneNote, string? link)
     {
         var phone = PhoneFormat.ForDisplay(clinic.Phone, clinic.Country);
-        return language == "es"
-            ? WithIfOneSegment($"{clinic.Name}: cita {EsDate(start)}, {start.Hour}:{start.Minute:D2}{Note(zoneNote)}. Alguien debe llevarle a casa.",
-                $" {ShortBeforeVisit(language)}", $" Responda 1 para confirmar, 2 para cambiar. {phone}. STOP para baja")
-            : WithIfOneSegment($"{clinic.Name}: visit {EnDate(start)}, {EnTime(start)}{Note(zoneNote)}. Someone must drive you home.",
-                $" {ShortBeforeVisit(language)}", $" Reply 1 to confirm, 2 to reschedule. {phone}. STOP to opt out");
+        var (head, tail) = language == "es"
+            ? ($"{clinic.Name}: cita {EsDate(start)}, {start.Hour}:{start.Minute:D2}{Note(zoneNote)}. Alguien debe llevarle a casa.",
+                $" Responda 1 para confirmar, 2 para cambiar. {phone}. STOP para baja")
+            : ($"{clinic.Name}: visit {EnDate(start)}, {EnTime(start)}{Note(zoneNote)}. Someone must drive you home.",
+                $" Reply 1 to confirm, 2 to reschedule. {phone}. STOP to opt out");
+        var instruction = $" {ShortBeforeVisit(language)}";
+        if (link is not null)
+        {
+            var carried = $" {(language == "es" ? "Cuestionario" : "Check-in")}: {link}";
+            foreach (var text in new[] { head + instruction + carried + tail, head + carried + tail })
+            {
+                if (SmsSegments.Count(text) == 1)
+                {
+                    return (text, true);
+                }
+            }
+        }
+        return (WithIfOneSegment(head, instruction, tail), false);
     }
+
+    /// <summary>A PHQ-9 link of its own: the clinic and the link, no word of what is asked.</summary>
+    public static string AssessmentLink(Clinic clinic, string language, string link) => language == "es"
+        ? $"{clinic.Name}: antes de su cita, por favor conteste un breve cuestionario: {link}"
+        : $"{clinic.Name}: before your visit, please answer a short check-in: {link}";
 
     /// <summary>The before-visit instruction as short as a reminder can carry it.</summary>
     public static string ShortBeforeVisit(string language) => language == "es" ? "Ayuno 2h, no beba 30m antes." : "No food 2h/drinks 30m before.";

@@ -19,8 +19,18 @@ public static class InductionReview
     public static bool IsDue(TreatmentCourse course, int fulfilled, LocalDate day) =>
         fulfilled >= Sessions || course.CourseDays(day) >= TreatmentCourse.InductionDays;
 
-    public static string Detail(TreatmentCourse course, int fulfilled) => course.Indication == Indication.Mdsi
+    /// <summary>
+    /// A course that goes on after induction (TRD): its 8th fulfilled session, or its first fulfilled session past week 4 after one within
+    /// weeks 1-4 (<paramref name="previousFulfilled"/>), whichever comes first. A course already past induction raises nothing.
+    /// </summary>
+    public static bool IsDueAfterSession(TreatmentCourse course, int fulfilled, LocalDate day, LocalDate? previousFulfilled) =>
+        fulfilled == Sessions
+        || course.CourseDays(day) >= TreatmentCourse.InductionDays && previousFulfilled is { } previous && course.CourseDays(previous) < TreatmentCourse.InductionDays;
+
+    /// <param name="phq9">The course's baseline and latest PHQ-9, as one sentence (<c>Phq9Course.Summary</c>).</param>
+    public static string Detail(TreatmentCourse course, int fulfilled, string phq9) => (course.Indication == Indication.Mdsi
         ? $"The 4-week MDSI course that started {ClinicTime.FormatDate(course.StartDate)} has ended ({fulfilled} sessions fulfilled). "
           + "Use beyond 4 weeks has not been studied: the prescriber evaluates the benefit before any further treatment; no lapse of cadence is flagged after it."
-        : $"Induction of the course that started {ClinicTime.FormatDate(course.StartDate)} is over ({fulfilled} sessions fulfilled): the prescriber evaluates the benefit before going on.";
+        : $"Induction of the course that started {ClinicTime.FormatDate(course.StartDate)} is over ({fulfilled} sessions fulfilled): the prescriber evaluates the benefit before going on.")
+        + " " + phq9;
 }

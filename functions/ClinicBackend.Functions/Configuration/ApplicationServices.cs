@@ -1,6 +1,7 @@
 using Azure.Messaging.ServiceBus;
 using Azure.Storage.Queues;
 using ClinicBackend.Application.Access;
+using ClinicBackend.Application.Assessments;
 using ClinicBackend.Application.Clinics;
 using ClinicBackend.Application.Escalation;
 using ClinicBackend.Application.Flags;
@@ -19,6 +20,7 @@ using ClinicBackend.Application.Waitlist;
 using ClinicBackend.Domain.Events;
 using ClinicBackend.Domain.Messaging;
 using ClinicBackend.Functions.Fhir;
+using ClinicBackend.Functions.Http;
 using ClinicBackend.Functions.Pipeline;
 using ClinicBackend.Functions.Sms;
 using ClinicBackend.Infrastructure.Events;
@@ -72,6 +74,8 @@ public static class ApplicationServices
         services.AddSingleton<OutboxReconciler>();
         services.AddSingleton<DueTextHandler>();
         services.AddSingleton<TextSender>();
+        services.AddSingleton<AssessmentLinks>();
+        services.AddSingleton<AssessmentService>();
         services.AddSingleton<OptOuts>();
         services.AddSingleton<DeliveryStatusService>();
         services.AddSingleton<SweepService>();
@@ -91,6 +95,8 @@ public static class ApplicationServices
         services.AddSingleton<HttpPipeline>();
         services.AddSingleton(sp => new TwilioWebhookGate(sp.GetRequiredService<TwilioSignature>(), sp.GetRequiredService<IOptions<TwilioOptions>>().Value));
         services.AddSingleton<IStatusCallbacks>(sp => new StatusCallbackUrls(sp.GetRequiredService<IOptions<TwilioOptions>>().Value));
+        services.AddSingleton<IAssessmentUrls>(sp => new AssessmentUrls(sp.GetRequiredService<IOptions<TwilioOptions>>().Value));
+        services.AddSingleton<CodeLookupLimiter>();
         services.AddSingleton(sp => new TwilioSignature(sp.GetRequiredService<IOptions<TwilioOptions>>().Value));
         services.AddSingleton<ISmsGateway>(sp =>
         {

@@ -27,6 +27,7 @@ public sealed record ClinicResponse(
     string ExternalIdSystem,
     MonitoringSettingsResponse Monitoring,
     string Inventory,
+    AssessmentSettingsResponse Assessments,
     int Version)
 {
     public static ClinicResponse From(Clinic c) => new(
@@ -40,6 +41,7 @@ public sealed record ClinicResponse(
         c.PatientIdentifierSystem,
         new MonitoringSettingsResponse(c.Monitoring.AlertAbove.ToString(), c.Monitoring.Spo2Below),
         Names.Kebab(c.Inventory),
+        AssessmentSettingsResponse.From(c.Assessments),
         c.Version);
 }
 

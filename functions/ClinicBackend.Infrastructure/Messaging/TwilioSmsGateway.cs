@@ -88,7 +88,8 @@ public sealed class TwilioSmsGateway : ISmsGateway
                 {
                     break; // newest first: everything after is older still
                 }
-                if (message.Body == query.Body)
+                // The ledger keeps a link's code masked: compare the texts as the ledger keeps them.
+                if (message.Body is { } body && Domain.Assessments.AssessmentCode.Masked(body) == query.Body)
                 {
                     return new LookupResult.Found(message.Sid, message.Status?.ToString() ?? SmsStatus.Queued);
                 }

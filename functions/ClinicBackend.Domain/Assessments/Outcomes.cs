@@ -1,0 +1,44 @@
+using ClinicBackend.Domain.Patients;
+using NodaTime;
+
+namespace ClinicBackend.Domain.Assessments;
+
+/// <summary>A course's PHQ-9s: its baseline (the first of the course), the latest, and what they say together.</summary>
+public sealed record Phq9Course(Assessment? Baseline, Assessment? Latest)
+{
+    /// <summary>Response: the latest PHQ-9 at least 50% below the baseline.</summary>
+    public const double ResponseFall = 0.5;
+    /// <summary>Remission: the latest PHQ-9 under 5.</summary>
+    public const int RemissionBelow = 5;
+
+    public int? Change => Baseline is not null && Latest is not null ? Latest.Total - Baseline.Total : null;
+
+    /// <summary>A later PHQ-9 fell by at least half of a baseline above 0.</summary>
+    public bool Response => Baseline is { Total: > 0 } b && Latest is { } l && l.Id != b.Id && l.Total <= b.Total * (1 - ResponseFall);
+
+    public bool Remission => Latest is { Total: < RemissionBelow };
+
+    /// <summary>The PHQ-9s of <paramref name="assessments"/> (any order) taken from the course's start on.</summary>
+    public static Phq9Course Of(TreatmentCourse course, DateTimeZone zone, IEnumerable<Assessment> assessments)
+    {
+        var ofCourse = assessments.Where(a => a.Instrument == Instrument.Phq9 && a.At.InZone(zone).Date >= course.StartDate).OrderBy(a => a.At).ToList();
+        return new Phq9Course(ofCourse.FirstOrDefault(), ofCourse.LastOrDefault());
+    }
+
+    /// <summary>One sentence for the induction-review flag.</summary>
+    public string Summary()
+    {
+        if (Baseline is null || Latest is null)
+        {
+            return "No PHQ-9 was recorded in this course.";
+        }
+        if (Latest.Id == Baseline.Id)
+        {
+            return $"PHQ-9: baseline {Baseline.Total} ({Baseline.Severity}); no later PHQ-9 yet.";
+        }
+        var fall = Baseline.Total > 0 ? $" ({Math.Round(100.0 * -Change!.Value / Baseline.Total):0}% {(Change <= 0 ? "lower" : "higher")})" : "";
+        return $"PHQ-9: baseline {Baseline.Total} ({Baseline.Severity}), latest {Latest.Total} ({Latest.Severity}), change {Change:+0;-0;0}{fall}"
+            + (Response ? ": response (at least 50% below baseline)" : ": no response yet (less than 50% below baseline)")
+            + (Remission ? ", remission (under 5)." : ".");
+    }
+}
