@@ -136,4 +136,37 @@ public sealed class DispatchRulesTests
         Assert.Equal("offer-closed", Assert.IsType<DispatchDecision.Skip>(Decide(text: offerText, offer: open.Close(OfferStatus.Declined))).Reason);
         Assert.Equal("offer-chair-taken", Assert.IsType<DispatchDecision.Skip>(Decide(text: offerText, offer: open, chairFree: false)).Reason);
     }
+
+    private static DispatchDecision DecideLink(LinkFacts? link, Instant? now = null, LocalDate[]? quota = null, Session? session = null) =>
+        DispatchRules.Decide(new DispatchFacts(TestClinics.Riverside(), Patient(), session ?? Session(), Text(SmsKinds.Assessment, expires: SessionStart), now ?? Tuesday1700,
+            quota ?? [], false, Link: link));
+
+    [Fact]
+    public void A_link_of_its_own_goes_only_while_a_PHQ9_is_due_and_the_reminder_cannot_carry_it()
+    {
+        Assert.IsType<DispatchDecision.Send>(DecideLink(new LinkFacts(Due: true, ReminderCarries: false, ReminderDueAt: Tuesday1700 + Duration.FromDays(1))));
+        Assert.IsType<DispatchDecision.Send>(DecideLink(new LinkFacts(true, true, ReminderDueAt: null))); // the reminder went (or was skipped) without it
+        Assert.Equal("assessment-not-due", Assert.IsType<DispatchDecision.Skip>(DecideLink(null)).Reason);
+        Assert.Equal("assessment-not-due", Assert.IsType<DispatchDecision.Skip>(DecideLink(new LinkFacts(false, false, null))).Reason);
+        Assert.Equal("carried-by-the-reminder", Assert.IsType<DispatchDecision.Skip>(DecideLink(new LinkFacts(true, true, Tuesday1700))).Reason);
+        Assert.Equal("session-cancelled", Assert.IsType<DispatchDecision.Skip>(DecideLink(new LinkFacts(true, false, null), session: Session(SessionStatus.Cancelled))).Reason);
+        Assert.Equal("rescheduled", Assert.IsType<DispatchDecision.Skip>(DecideLink(new LinkFacts(true, false, null), session: Session(scheduleVersion: 2))).Reason);
+    }
+
+    [Fact]
+    public void A_link_of_its_own_waits_for_a_reminder_that_is_due_and_keeps_quiet_hours_and_the_limits()
+    {
+        var waits = Assert.IsType<DispatchDecision.Defer>(DecideLink(new LinkFacts(true, false, Tuesday1700 - Duration.FromMinutes(1))));
+        Assert.Equal(Tuesday1700 + DispatchRules.LinkWaitsForReminder, waits.Until);
+        // 22:00 in New York is quiet: the link waits for the morning.
+        var quiet = Assert.IsType<DispatchDecision.Defer>(DecideLink(new LinkFacts(true, false, null), now: Tuesday1700 + Duration.FromHours(5)));
+        Assert.Equal(Instant.FromUtc(2026, 12, 2, 13, 0), quiet.Until);
+        // The day's automated text is used: the link goes at 08:00 tomorrow, still before the 09:00 visit.
+        var limited = Assert.IsType<DispatchDecision.Defer>(DecideLink(new LinkFacts(true, false, null), quota: [new LocalDate(2026, 12, 1)]));
+        Assert.Equal(Instant.FromUtc(2026, 12, 2, 13, 0), limited.Until);
+        // Three this week already: the next allowed day is past the visit, so the link is dropped, never sent late.
+        var dropped = Assert.IsType<DispatchDecision.Skip>(DecideLink(new LinkFacts(true, false, null),
+            quota: [new LocalDate(2026, 11, 27), new LocalDate(2026, 11, 29), new LocalDate(2026, 11, 30)]));
+        Assert.StartsWith("dropped: weekly limit", dropped.Reason);
+    }
 }

@@ -1,6 +1,7 @@
 using System.Reflection;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using ClinicBackend.Application.Assessments;
 using ClinicBackend.Application.Clinics;
 using ClinicBackend.Application.Flags;
 using ClinicBackend.Application.Inventory;
@@ -72,6 +73,9 @@ public sealed class OpenApiSchemaTests
         { typeof(ShipmentResponse), "Shipment" },
         { typeof(ShipmentRecordedResponse), "ShipmentRecorded" },
         { typeof(ReadinessResponse), "Readiness" },
+        { typeof(AssessmentInput), "AssessmentInput" },
+        { typeof(AssessmentResponse), "Assessment" },
+        { typeof(AssessmentListResponse), "Assessments" },
     };
 
     [Theory]

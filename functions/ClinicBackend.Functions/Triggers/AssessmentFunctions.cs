@@ -73,7 +73,8 @@ public sealed class AssessmentFunctions(AssessmentService assessments, CodeLooku
             case LinkAnswer.Incomplete incomplete:
                 return WantsHtml(request)
                     ? Page(StatusCodes.Status422UnprocessableEntity, AssessmentPage.Questionnaire(incomplete.Link.Clinic, incomplete.Link.Language, incomplete.Fields, incomplete.Given))
-                    : ApiResult.Problem(Problem.Validation(incomplete.Fields.ToDictionary(f => f, f => new[] { $"{f} is required: one of 0, 1, 2 or 3." })));
+                    : ApiResult.Problem(Problem.Rule("unanswered", "Every question needs an answer.",
+                        $"Answer {string.Join(", ", incomplete.Fields)} with 0, 1, 2 or 3 (difficulty may stay out); nothing was stored."));
             default:
                 var recorded = (LinkAnswer.Recorded)answer;
                 return Page(StatusCodes.Status200OK, AssessmentPage.Thanks(recorded.Link.Clinic, recorded.Link.Language, recorded.SelfHarm));
