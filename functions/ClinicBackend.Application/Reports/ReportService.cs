@@ -1,6 +1,7 @@
 using ClinicBackend.Application.Access;
 using ClinicBackend.Application.Persistence;
 using ClinicBackend.Domain.Access;
+using ClinicBackend.Domain.Assessments;
 using ClinicBackend.Domain.Common;
 using ClinicBackend.Domain.Flags;
 using ClinicBackend.Domain.Patients;
@@ -39,13 +40,18 @@ public sealed class ReportService(ClinicData data, ClinicAccess access, ReportRo
         var openFlags = data.OpenFlagsAsync(clinic.Id, ct);
         // Only watches whose key date (their due date) is at least the grace before the cadence day can have lapsed.
         var watches = data.CadenceWatchesDueAsync(clinic.Id, asOf.PlusDays(-clinic.CadenceGraceDays), ct);
-        await Task.WhenAll(figures, patients, openFlags, watches);
+        var assessments = data.AllAssessmentsAsync(clinic.Id, ct);
+        await Task.WhenAll(figures, patients, openFlags, watches, assessments);
 
         var patientList = (await patients).ToList();
         var lapsed = LapsedPatients(await openFlags, (await watches).Select(w => w.Value),
             patientList.ToDictionary(p => p.Id, StringComparer.Ordinal), asOf, clinic.CadenceGraceDays, clinic.Zone);
         var (days, texts, readiness) = await figures;
-        return SummaryFigures.Compute(new SummaryInput(range.Value, clinic.Zone, days, patientList, lapsed, texts)) with { Readiness = readiness };
+        return SummaryFigures.Compute(new SummaryInput(range.Value, clinic.Zone, days, patientList, lapsed, texts)) with
+        {
+            Readiness = readiness,
+            Assessments = AssessmentCounts.Of(patientList, await assessments, clinic.Zone, range.Value.From, range.Value.To),
+        };
     }
 
     /// <summary>

@@ -42,3 +42,32 @@ public sealed record Phq9Course(Assessment? Baseline, Assessment? Latest)
             + (Remission ? ", remission (under 5)." : ".");
     }
 }
+
+/// <summary>
+/// The report's assessments block: the patients with a PHQ-9 of their course taken in the range; of those, how many have a
+/// baseline, and, judged on their latest PHQ-9 up to the range's end, how many responded (at least 50% below baseline) and
+/// how many are in remission (under 5).
+/// </summary>
+public sealed record AssessmentCounts(int Patients, int WithBaseline, int Response, int Remission)
+{
+    public static readonly AssessmentCounts None = new(0, 0, 0, 0);
+
+    public static AssessmentCounts Of(IEnumerable<Patient> patients, IReadOnlyList<Assessment> assessments, DateTimeZone zone, LocalDate from, LocalDate to)
+    {
+        var byPatient = assessments.Where(a => a.At.InZone(zone).Date <= to).ToLookup(a => a.PatientId, StringComparer.Ordinal);
+        var (count, baseline, response, remission) = (0, 0, 0, 0);
+        foreach (var patient in patients)
+        {
+            var course = Phq9Course.Of(patient.Course, zone, byPatient[patient.Id]);
+            if (course.Latest is null || course.Latest.At.InZone(zone).Date < from)
+            {
+                continue;
+            }
+            count++;
+            baseline += course.Baseline is null ? 0 : 1;
+            response += course.Response ? 1 : 0;
+            remission += course.Remission ? 1 : 0;
+        }
+        return new AssessmentCounts(count, baseline, response, remission);
+    }
+}

@@ -38,6 +38,9 @@ public sealed record SummaryReport(
 {
     /// <summary>Visits of the range that were not ready the day before, by cause.</summary>
     public ReadinessCounts Readiness { get; init; } = ReadinessCounts.None;
+
+    /// <summary>Patients with a PHQ-9 in the range, and how their courses stand.</summary>
+    public Assessments.AssessmentCounts Assessments { get; init; } = Domain.Assessments.AssessmentCounts.None;
 }
 
 /// <summary>

@@ -14,7 +14,8 @@ public sealed record ReportSummaryResponse(
     CadenceCountsResponse Cadence,
     SmsCountsResponse Sms,
     IReadOnlyList<WeekResponse> Weeks,
-    ReadinessCountsResponse Readiness)
+    ReadinessCountsResponse Readiness,
+    AssessmentCountsResponse Assessments)
 {
     public static ReportSummaryResponse Of(SummaryReport r) => new(
         ClinicTime.FormatDate(r.Range.From),
@@ -28,13 +29,17 @@ public sealed record ReportSummaryResponse(
         new SmsCountsResponse(r.Sms.Sent, r.Sms.Delivered, r.Sms.Undelivered, r.Sms.OptOuts, r.Sms.Replies),
         r.Weeks.Select(w => new WeekResponse(ClinicTime.FormatDate(w.WeekStart), w.Fulfilled, w.Noshow, w.Cancelled)).ToList(),
         new ReadinessCountsResponse(r.Readiness.NotReady, r.Readiness.AuthorizationMissing, r.Readiness.AuthorizationExhausted, r.Readiness.AuthorizationExpired,
-            r.Readiness.DrugNotReceived, r.Readiness.DrugShort));
+            r.Readiness.DrugNotReceived, r.Readiness.DrugShort),
+        new AssessmentCountsResponse(r.Assessments.Patients, r.Assessments.WithBaseline, r.Assessments.Response, r.Assessments.Remission));
 
     private static double Rate(Share share) => Math.Round(share.Value, 4, MidpointRounding.AwayFromZero);
 }
 
 /// <summary>Schema ReadinessCounts: visits of the range not ready the day before (<c>notReady</c>), and how many had each cause.</summary>
 public sealed record ReadinessCountsResponse(int NotReady, int AuthorizationMissing, int AuthorizationExhausted, int AuthorizationExpired, int DrugNotReceived, int DrugShort);
+
+/// <summary>Patients with a PHQ-9 in the range; with a baseline; responding (at least 50% below baseline); in remission (latest under 5).</summary>
+public sealed record AssessmentCountsResponse(int Patients, int WithBaseline, int Response, int Remission);
 
 public sealed record ReportSessionsResponse(int Booked, int Arrived, int Fulfilled, int Cancelled, int Noshow);
 
