@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# Screenshot of the PHQ-9 page a one-time link opens (GET /api/a/{code}) in headless Chromium at 360x740 with JavaScript
+# off, and a check that its form submits without JavaScript. Not part of the test suite (neither dotnet test nor .ci/run
+# calls it).
+#
+#   tests/screenshots/assessment-page.sh [out.png]      # default /tmp/assessment-page.png
+#
+# A local host of its own (port 7077, timers off, an Azurite of its own on ports 10093-10095 with its data in a temporary
+# folder, its clock shifted to tomorrow 12:00 in New York so no quiet hours apply) sends through a Twilio stand-in on
+# port 7078 (Twilio__ApiBaseUrl, Development only) that records the texts: a clinic with PHQ-9 links on books a visit
+# the next day at 10:00, DispatchSms sends the link, and the link from the recorded text is opened. The submission is made
+# by the driver over HTTP exactly as a browser without script sends a form (the checked radio of each group, urlencoded,
+# to the form's action); Chromium itself only renders the page.
+# Needs Debian's chromium (apt-get install -y chromium) and Node.js.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+out=${1:-/tmp/assessment-page.png}
+base=http://127.0.0.1:7077
+work=$(mktemp -d)
+azurite_pid=""
+twilio_pid=""
+source tests/screenshots/local-host.sh
+
+cleanup() {
+  stop_host
+  for pid in "$azurite_pid" "$twilio_pid"; do
+    if [ -n "$pid" ]; then
+      kill -TERM -- "-$pid" 2>/dev/null || true
+      wait "$pid" 2>/dev/null || true
+    fi
+  done
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+command -v chromium >/dev/null || { echo "chromium is not installed (apt-get install -y chromium)" >&2; exit 2; }
+if curl -s -o /dev/null --max-time 2 "$base/api/health"; then
+  echo "something already answers on $base: stop it first (this script needs a host with its own clock)" >&2
+  exit 2
+fi
+
+dotnet build functions/ClinicBackend.LocalHost -v q -nologo >/dev/null
+[ -x node_modules/.bin/azurite ] || npm ci --no-audit --no-fund --silent
+setsid node_modules/.bin/azurite --blobPort 10093 --queuePort 10094 --tablePort 10095 --skipApiVersionCheck --disableTelemetry \
+  --silent --loose --location "$work/azurite" >"$work/azurite.log" 2>&1 &
+azurite_pid=$!
+setsid node tests/screenshots/assessment-page.mjs twilio 7078 "$work/texts.jsonl" >"$work/twilio.log" 2>&1 &
+twilio_pid=$!
+key=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==
+storage="DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=$key;BlobEndpoint=http://127.0.0.1:10093/devstoreaccount1;QueueEndpoint=http://127.0.0.1:10094/devstoreaccount1;TableEndpoint=http://127.0.0.1:10095/devstoreaccount1;"
+mint() { dotnet run --no-build --project functions/ClinicBackend.LocalHost -- mint-token --oid "$1" --roles "$2"; }
+driver() { node tests/screenshots/assessment-page.mjs "$@"; }
+
+# The host's clock: tomorrow 12:00 in New York (outside quiet hours); the visit is the day after, 10:00.
+tomorrow=$(TZ=America/New_York date -d tomorrow +%F)
+noon_utc=$(TZ=America/New_York date -d "$tomorrow 12:00" +%s)
+shift_seconds=$(( noon_utc - $(date -u +%s) ))
+offset=$(printf '%d.%02d:%02d:%02d' $((shift_seconds / 86400)) $((shift_seconds % 86400 / 3600)) $((shift_seconds % 3600 / 60)) $((shift_seconds % 60)))
+visit_day=$(TZ=America/New_York date -d "$tomorrow + 1 day" +%F)
+
+admin=shot-admin
+platform_token=$(mint shot-platform Platform.Admin)
+admin_token=$(mint "$admin" Clinic.Admin)
+start_host "$base" LocalHost__RunTimers=false ClinicStorage__ConnectionString="$storage" Dev__ClockOffset="$offset" \
+  Twilio__AccountSid=AC00000000000000000000000000000000 Twilio__AuthToken=screenshot-token \
+  Twilio__ApiBaseUrl=http://127.0.0.1:7078 Twilio__PublicBaseUrl="$base"
+wait_for_health "$base"
+clinic=$(driver setup "$base" "$platform_token" "$admin" | sed -n 's/^CLINIC=//p')
+driver book "$base" "$admin_token" "$clinic" "$visit_day" >/dev/null
+curl -fs -X POST -o /dev/null "$base/admin/functions/DispatchSms"
+link=$(driver link "$work/texts.jsonl")
+
+chromium --headless --no-sandbox --disable-gpu --disable-quic --no-first-run --disable-background-networking \
+  --disable-component-update --disable-sync --user-data-dir="$work/profile" --blink-settings=scriptEnabled=false \
+  --window-size=360,740 --virtual-time-budget=3000 --screenshot="$out" "$link" 2>/dev/null
+test -s "$out"
+echo "screenshot: $out (360x740, JavaScript off)"
+driver answer "$link"
