@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Screenshot of the PHQ-9 page a one-time link opens (GET /api/a/{code}) in headless Chromium at 360x740 with JavaScript
-# off, and a check that its form submits without JavaScript. Not part of the test suite (neither dotnet test nor .ci/run
-# calls it).
+# Screenshot of the PHQ-9 page a one-time link opens (GET /api/a/{code}) in headless Chromium at 360x740, and a check that
+# its form submits without JavaScript (the page has no script, and its Content-Security-Policy would run none).
+# Not part of the test suite (neither dotnet test nor .ci/run calls it).
 #
 #   tests/screenshots/assessment-page.sh [out.png]      # default /tmp/assessment-page.png
 #
@@ -10,7 +10,8 @@
 # port 7078 (Twilio__ApiBaseUrl, Development only) that records the texts: a clinic with PHQ-9 links on books a visit
 # the next day at 10:00, DispatchSms sends the link, and the link from the recorded text is opened. The submission is made
 # by the driver over HTTP exactly as a browser without script sends a form (the checked radio of each group, urlencoded,
-# to the form's action); Chromium itself only renders the page.
+# to the form's action); Chromium itself only renders the page (headless Chromium takes no screenshot with
+# --blink-settings=scriptEnabled=false, so script is not switched off there: the page has none to run).
 # Needs Debian's chromium (apt-get install -y chromium) and Node.js.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -72,8 +73,8 @@ curl -fs -X POST -o /dev/null "$base/admin/functions/DispatchSms"
 link=$(driver link "$work/texts.jsonl")
 
 chromium --headless --no-sandbox --disable-gpu --disable-quic --no-first-run --disable-background-networking \
-  --disable-component-update --disable-sync --user-data-dir="$work/profile" --blink-settings=scriptEnabled=false \
+  --disable-component-update --disable-sync --user-data-dir="$work/profile" \
   --window-size=360,740 --virtual-time-budget=3000 --screenshot="$out" "$link" 2>/dev/null
 test -s "$out"
-echo "screenshot: $out (360x740, JavaScript off)"
+echo "screenshot: $out (360x740)"
 driver answer "$link"
