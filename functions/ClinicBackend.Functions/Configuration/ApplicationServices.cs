@@ -27,7 +27,6 @@ using ClinicBackend.Infrastructure.Events;
 using ClinicBackend.Infrastructure.Messaging;
 using ClinicBackend.Infrastructure.Storage;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace ClinicBackend.Functions.Configuration;
@@ -85,7 +84,7 @@ public static class ApplicationServices
         services.AddSingleton<ReadinessReader>();
         services.AddSingleton<CoverageService>();
         services.AddSingleton<CoverageSweep>();
-        services.TryAddSingleton<IRenewalEvidence, NoRenewalEvidence>(); // the assessments work registers its own
+        services.AddSingleton<IRenewalEvidence, AssessmentRenewalEvidence>();
         services.AddSingleton<ScheduledRuns>();
         // Paced in real seconds, as Twilio counts them, also where tests fake the clinics' clock.
         services.AddSingleton(new SendRateLimiter(TimeProvider.System));

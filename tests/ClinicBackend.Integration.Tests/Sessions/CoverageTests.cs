@@ -233,6 +233,23 @@ public sealed class CoverageTests : ClinicAppTest
         Assert.DoesNotContain(MemberId, detail);
         Assert.DoesNotContain("Acme", detail);
         Assert.Equal(patient, flag["patientId"]!.ToString());
+        Assert.DoesNotContain("PHQ-9", detail); // none recorded
+    }
+
+    [Fact]
+    public async Task A_renewal_flag_cites_the_latest_phq9_against_the_courses_baseline_and_the_latest_madrs()
+    {
+        At("2026-12-01", "09:00");
+        var patient = await Clinic.RegisterPatientAsync();
+        (await Clinic.PostAsync($"/patients/{patient}/assessments", new { instrument = "phq9", at = "2026-11-30T09:00", items = new[] { 3, 3, 2, 2, 2, 2, 2, 2, 0 } })).Expect(201);
+        (await Clinic.PostAsync($"/patients/{patient}/assessments", new { instrument = "phq9", at = "2026-12-01T08:00", items = new[] { 1, 1, 1, 1, 0, 0, 0, 0, 0 } })).Expect(201);
+        (await Clinic.PostAsync($"/patients/{patient}/assessments", new { instrument = "madrs", at = "2026-12-01T08:30", items = new[] { 2, 2, 1, 1, 1, 1, 1, 1, 0, 0 } })).Expect(201);
+        (await PutCoverageAsync(patient, "buy-and-bill", Authorization("2026-11-30", "2027-02-28", 2))).Expect(200);
+        await BookAsync(patient, "2026-12-08T09:00");
+        await SweepAsync();
+
+        var detail = Assert.Single(await Clinic.FlagsAsync("authorization-renewal"))!["detail"]!.ToString();
+        Assert.Contains("Latest PHQ-9: 4 (minimal) on 2026-12-01, baseline 18 on 2026-11-30: remission; latest MADRS: 10 on 2026-12-01.", detail);
     }
 
     [Fact]
