@@ -82,8 +82,8 @@ public sealed class ReportFiguresTests
             SessionOn("2026-12-14T09:00", SessionStatus.Noshow), // the Monday after: outside
         ];
         var now = Utc("2026-12-10T00:00:00Z");
-        var days = sessions.Select(s => s.Date).Distinct().Select(d => SessionDay.Of(d, sessions, now)).ToList();
-        var report = SummaryFigures.Compute(new SummaryInput(Fortnight, NewYork, days, [], new HashSet<string>(), new SmsCounts(0, 0, 0, 0, 0)));
+        var days = sessions.Select(s => s.Date).Distinct().Select(d => SessionDay.Of(d, sessions, [], now)).ToList();
+        var report = SummaryFigures.Compute(new SummaryInput(Fortnight, NewYork, days, [], new HashSet<string>(), new SmsCounts(0, 0, 0, 0, 0), 0));
         Assert.Equal(new SessionCounts(Booked: 1, Arrived: 1, Fulfilled: 2, Cancelled: 1, Noshow: 1), report.Sessions);
         Assert.Equal(new[] { new WeekCounts(Date("2026-11-30"), 1, 1, 0), new WeekCounts(Date("2026-12-07"), 1, 0, 1) }, report.Weeks);
         Assert.Equal(new Share(1, 3), report.NoShows);

@@ -17,7 +17,7 @@ public sealed class ReportFormatTests
         var range = new ReportRange(from, to);
         var weeks = range.WeekStarts().Select((monday, i) => counts(i) is var (f, n, c) ? new WeekCounts(monday, f, n, c) : null!).ToList();
         return new SummaryReport(range, new SessionCounts(0, 0, 0, 0, 0), new Share(1, 3), new Share(2, 3), new RemsFormCounts(0, 0, 0, 0),
-            new CadenceCounts(0, 0, 0, new PhaseCounts(0, 0, 0)), new SmsCounts(0, 0, 0, 0, 0), weeks);
+            new CadenceCounts(0, 0, 0, new PhaseCounts(0, 0, 0)), new SmsCounts(0, 0, 0, 0, 0), weeks, new ChairUse(0, 0, 0, 0, 0, []));
     }
 
     [Theory]

@@ -5,6 +5,7 @@ using ClinicBackend.Domain.Flags;
 using ClinicBackend.Domain.Messaging;
 using ClinicBackend.Domain.Offers;
 using ClinicBackend.Domain.Patients;
+using ClinicBackend.Domain.Reports;
 using ClinicBackend.Domain.Sessions;
 using ClinicBackend.Domain.Waitlist;
 using NodaTime;
@@ -170,6 +171,10 @@ public sealed partial class ClinicData
     /// <summary>Every stored report row of the days [from, toExclusive), in key order (one range query).</summary>
     public Task<IReadOnlyList<Stored<JsonElement>>> ReportDayRowsAsync(string clinicId, LocalDate from, LocalDate toExclusive, CancellationToken ct) =>
         Store.QueryRangeAsync<JsonElement>(clinicId, Keys.ReportDayFrom(from), Keys.ReportDayFrom(toExclusive), ct);
+
+    /// <summary>The chair-time released on the clinic-local days [from, toExclusive) (one range query).</summary>
+    public async Task<IReadOnlyList<ChairRelease>> ChairReleasesOnDaysAsync(string clinicId, LocalDate from, LocalDate toExclusive, CancellationToken ct) =>
+        Values(await Store.QueryRangeAsync<ChairRelease>(clinicId, Keys.ChairReleaseFrom(from), Keys.ChairReleaseFrom(toExclusive), ct));
 
     public Task<Stored<ReportTexts>?> ReportTextsAsync(string clinicId, LocalDate date, CancellationToken ct) =>
         Store.GetAsync<ReportTexts>(clinicId, Keys.ReportTexts(date), ct);

@@ -193,6 +193,13 @@ public static class Keys
     /// <summary>Written with every change to a day's sessions: that day's stored figures must be computed again.</summary>
     public static string ReportDayChanged(LocalDate date) => $"rday|{ClinicTime.FormatDate(date)}|changed";
     public static string ReportTexts(LocalDate date) => $"rday|{ClinicTime.FormatDate(date)}|texts";
+    /// <summary>
+    /// Chair-time released before the session's start (a cancellation or a move), under the clinic-local day and start
+    /// of the place released: written with the change and kept, for the report's freed and refilled chair-time.
+    /// </summary>
+    public static string ChairRelease(LocalDateTime start, string sessionId, Instant releasedAt) =>
+        $"{ChairReleaseFrom(start.Date)}{start.Hour:D2}{start.Minute:D2}|{sessionId}|{releasedAt.ToUnixTimeTicks():D19}";
+    public static string ChairReleaseFrom(LocalDate date) => $"rfreed|{ClinicTime.FormatDate(date)}|";
     /// <summary>Up to when the stored texts of the report are complete (storage's write time of the texts read).</summary>
     public const string ReportTextsMark = "rsmsmark";
 

@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using ClinicBackend.Domain.Common;
 using ClinicBackend.Domain.Events;
+using ClinicBackend.Domain.Reports;
 using ClinicBackend.Domain.Sessions;
 using ClinicBackend.Domain.Time;
 using NodaTime;
@@ -11,7 +12,10 @@ namespace ClinicBackend.Application.Persistence;
 /// <summary>A day whose sessions changed since the report last stored its figures.</summary>
 public sealed record ReportDayChanged(LocalDate Date, Instant At);
 
-/// <summary>How a session change is written: the session row under its ETag, its index copies, its audit record and its event.</summary>
+/// <summary>
+/// How a session change is written: the session row under its ETag, its index copies, its audit record, its event, and
+/// the chair-time it releases before the session's start (kept for the report).
+/// </summary>
 public static class SessionWrites
 {
     /// <summary>
@@ -33,6 +37,10 @@ public static class SessionWrites
         commit.Replace(Keys.Session(after.Id), after, before.ETag);
         WriteCopies(commit, old, after);
         commit.Audit(action, "session", after.Id, old, after);
+        if (ChairRelease.Of(old, after, commit.Now) is { } release)
+        {
+            commit.Insert(Keys.ChairRelease(release.Start, release.SessionId, release.ReleasedAt), release);
+        }
         if (old.Status != after.Status)
         {
             commit.Event($"{after.Id}-v{after.Version}", EventTypes.SessionStatusChanged, $"sessions/{after.Id}", Data(after, old));

@@ -1,6 +1,7 @@
 using ClinicBackend.Domain.Clinics;
 using ClinicBackend.Domain.Common;
 using ClinicBackend.Domain.Offers;
+using ClinicBackend.Domain.Reports;
 using ClinicBackend.Domain.Sessions;
 using ClinicBackend.Domain.Waitlist;
 using NodaTime;
@@ -19,8 +20,7 @@ public static class WaitlistWrites
     /// </summary>
     public static void NoteFreedSlot(ClinicCommit commit, Clinic clinic, Session before, Session after)
     {
-        var freed = before.IsLive && (!after.IsLive || after.StartUtc != before.StartUtc);
-        if (clinic.SelfService.Waitlist && freed && before.Status == SessionStatus.Booked && before.StartUtc > commit.Now)
+        if (clinic.SelfService.Waitlist && ChairRelease.Of(before, after, commit.Now) is not null)
         {
             commit.Upsert(Keys.FreedSlot(before.StartUtc, before.Id), new FreedSlot(before.Id, before.Start, before.StartUtc, null, []));
         }

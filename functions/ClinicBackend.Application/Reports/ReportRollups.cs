@@ -33,7 +33,7 @@ public sealed class ReportRollups(ClinicData data, ILogger<ReportRollups> logger
     public async Task<(IReadOnlyList<SessionDay> Days, SmsCounts Texts, ReadinessCounts Readiness)> ReadAsync(Clinic clinic, ReportRange range, LocalDate today, Instant now, CancellationToken ct)
     {
         var liveFrom = range.From > today ? range.From : today;
-        var live = range.To >= liveFrom ? data.SessionsOnDaysAsync(clinic.Id, liveFrom, range.To.PlusDays(1), ct) : null;
+        var live = range.To >= liveFrom ? DaysAsync(clinic.Id, liveFrom, range.To, now, ct) : null;
         // The texts' mark before the stored days: an update that moves it has stored its days first, or its texts are read here again.
         var mark = await data.ReportTextsMarkAsync(clinic.Id, ct);
         var storedTask = data.ReportDayRowsAsync(clinic.Id, range.From, range.To.PlusDays(1), ct);
@@ -46,11 +46,19 @@ public sealed class ReportRollups(ClinicData data, ILogger<ReportRollups> logger
         var days = (await past).ToList();
         if (live is not null)
         {
-            var sessions = await live;
-            days.AddRange(Dates(liveFrom, range.To).Select(date => SessionDay.Of(date, sessions, now)));
+            days.AddRange(await live);
         }
         var readiness = ReadinessCounts.Of(stored.NotReady.Where(m => range.Contains(m.Date)).Select(m => m.Causes));
         return (days, await texts, readiness);
+    }
+
+    /// <summary>The figures of the days [from, to] computed from the day index and the chair-time released on them (two range queries).</summary>
+    private async Task<IReadOnlyList<SessionDay>> DaysAsync(string clinicId, LocalDate from, LocalDate to, Instant now, CancellationToken ct)
+    {
+        var sessions = data.SessionsOnDaysAsync(clinicId, from, to.PlusDays(1), ct);
+        var releases = data.ChairReleasesOnDaysAsync(clinicId, from, to.PlusDays(1), ct);
+        var (dayRows, released) = (await sessions, await releases);
+        return Dates(from, to).Select(date => SessionDay.Of(date, dayRows, released, now)).ToList();
     }
 
     /// <summary>The rows read under <c>rday|</c>, by day and kind.</summary>
@@ -64,7 +72,7 @@ public sealed class ReportRollups(ClinicData data, ILogger<ReportRollups> logger
                 {
                     case "sessions":
                         var day = Read<SessionDay>(row.Value);
-                        Sessions[day.Date] = day;
+                        Sessions[day.Date] = new Stored<SessionDay>(row.Key, day, row.ETag);
                         break;
                     case "changed":
                         var changed = Read<ReportDayChanged>(row.Value);
@@ -81,7 +89,10 @@ public sealed class ReportRollups(ClinicData data, ILogger<ReportRollups> logger
             }
         }
 
-        public Dictionary<LocalDate, SessionDay> Sessions { get; } = [];
+        public Dictionary<LocalDate, Stored<SessionDay>> Sessions { get; } = [];
+
+        /// <summary>Whether the day's figures must be computed: not stored, marked as changed, or stored before the chair figures.</summary>
+        public bool IsStale(LocalDate date) => !Sessions.TryGetValue(date, out var day) || day.Value.Chairs is null || Changed.ContainsKey(date);
 
         public Dictionary<LocalDate, Stored<ReportDayChanged>> Changed { get; } = [];
 
@@ -95,33 +106,30 @@ public sealed class ReportRollups(ClinicData data, ILogger<ReportRollups> logger
 
     private async Task<IReadOnlyList<SessionDay>> PastDaysAsync(Clinic clinic, LocalDate from, LocalDate to, StoredDays stored, Instant now, CancellationToken ct)
     {
-        var stale = Dates(from, to).Where(d => !stored.Sessions.ContainsKey(d) || stored.Changed.ContainsKey(d)).ToList();
-        var runs = Runs(stale).Select(async run => (run, sessions: await data.SessionsOnDaysAsync(clinic.Id, run.From, run.To.PlusDays(1), ct))).ToList();
-        var computed = new List<SessionDay>();
-        foreach (var (run, sessions) in await Task.WhenAll(runs))
-        {
-            computed.AddRange(Dates(run.From, run.To).Select(date => SessionDay.Of(date, sessions, now)));
-        }
+        var stale = Dates(from, to).Where(stored.IsStale).ToList();
+        var computed = (await Task.WhenAll(Runs(stale).Select(run => DaysAsync(clinic.Id, run.From, run.To, now, ct)))).SelectMany(d => d).ToList();
         // Days before the clinic existed are computed (nothing to read) but not stored.
         var opened = clinic.CreatedAt.InZone(clinic.Zone).Date;
         await SaveDaysAsync(clinic.Id, computed.Where(d => d.Date >= opened).ToList(), stored, ct);
-        foreach (var day in computed)
-        {
-            stored.Sessions[day.Date] = day;
-        }
-        return Dates(from, to).Select(d => stored.Sessions[d]).ToList();
+        var byDate = computed.ToDictionary(d => d.Date);
+        return Dates(from, to).Select(d => byDate.TryGetValue(d, out var day) ? day : stored.Sessions[d].Value).ToList();
     }
 
     /// <summary>
     /// Stores recomputed days. A marked day is stored with the removal of its mark under the mark's ETag, a day not
-    /// stored yet as an insert: either fails when another report or a change came first, and the day is computed
-    /// again next time. A chunk that fails is tried again day by day.
+    /// stored yet as an insert, a day stored without its chair figures under that row's ETag: each fails when another
+    /// report or a change came first, and the day is computed again next time. A chunk that fails is tried again day by day.
     /// </summary>
     private async Task SaveDaysAsync(string clinicId, IReadOnlyList<SessionDay> days, StoredDays stored, CancellationToken ct)
     {
-        IReadOnlyList<Change> ChangesOf(SessionDay day) => stored.Changed.TryGetValue(day.Date, out var mark)
-            ? [stored.Sessions.ContainsKey(day.Date) ? new Change.Upsert(Keys.ReportSessions(day.Date), day) : new Change.Insert(Keys.ReportSessions(day.Date), day), new Change.Delete(mark.Key, mark.ETag)]
-            : [new Change.Insert(Keys.ReportSessions(day.Date), day)];
+        IReadOnlyList<Change> ChangesOf(SessionDay day)
+        {
+            var key = Keys.ReportSessions(day.Date);
+            var row = stored.Sessions.GetValueOrDefault(day.Date);
+            return stored.Changed.TryGetValue(day.Date, out var mark)
+                ? [row is not null ? new Change.Upsert(key, day) : new Change.Insert(key, day), new Change.Delete(mark.Key, mark.ETag)]
+                : [row is not null ? new Change.Replace(key, day, row.ETag) : new Change.Insert(key, day)];
+        }
 
         // At most two rows a day, so a day and its mark always share a commit.
         foreach (var chunk in days.Chunk(IDocumentStore.MaxChangesPerCommit / 2))

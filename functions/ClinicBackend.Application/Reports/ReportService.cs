@@ -47,7 +47,8 @@ public sealed class ReportService(ClinicData data, ClinicAccess access, ReportRo
         var lapsed = LapsedPatients(await openFlags, (await watches).Select(w => w.Value),
             patientList.ToDictionary(p => p.Id, StringComparer.Ordinal), asOf, clinic.CadenceGraceDays, clinic.Zone);
         var (days, texts, readiness) = await figures;
-        return SummaryFigures.Compute(new SummaryInput(range.Value, clinic.Zone, days, patientList, lapsed, texts)) with
+        var input = new SummaryInput(range.Value, clinic.Zone, days, patientList, lapsed, texts, ChairUse.OpenChairMinutes(clinic, range.Value));
+        return SummaryFigures.Compute(input) with
         {
             Readiness = readiness,
             Assessments = AssessmentCounts.Of(patientList, await assessments, clinic.Zone, range.Value.From, range.Value.To),

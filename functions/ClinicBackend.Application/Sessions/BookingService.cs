@@ -27,9 +27,9 @@ public sealed class BookingService(ClinicData data, ClinicAccess access, Session
 {
     /// <summary>
     /// The rows a session change writes besides its chair claims: the session, its copies, day claims, audit, event,
-    /// reminder, and the report's marks of the days it changes.
+    /// reminder, the report's marks of the days it changes, and the chair-time it releases.
     /// </summary>
-    private const int SessionChangeRows = 18;
+    private const int SessionChangeRows = 19;
 
     /// <summary>
     /// Rows a caller may add to a move's commit after it (a text reply taking a waitlist offer: the freed slot, the

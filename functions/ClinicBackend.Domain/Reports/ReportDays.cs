@@ -3,14 +3,17 @@ using NodaTime;
 
 namespace ClinicBackend.Domain.Reports;
 
-/// <summary>The session figures of one clinic-local day: what a stored day of the report holds.</summary>
-public sealed record SessionDay(LocalDate Date, SessionCounts Sessions, Share Confirmations, RemsFormCounts RemsForms)
+/// <summary>
+/// The session figures of one clinic-local day: what a stored day of the report holds. <see cref="Chairs"/> is null in
+/// days stored before the chair figures existed (they are computed again).
+/// </summary>
+public sealed record SessionDay(LocalDate Date, SessionCounts Sessions, Share Confirmations, RemsFormCounts RemsForms, ChairDay? Chairs)
 {
-    /// <summary>The figures of the sessions of <paramref name="sessions"/> that start on <paramref name="date"/>.</summary>
-    public static SessionDay Of(LocalDate date, IEnumerable<Session> sessions, Instant now)
+    /// <summary>The figures of the sessions of <paramref name="sessions"/> that start on <paramref name="date"/>, and of the chair-time released on it.</summary>
+    public static SessionDay Of(LocalDate date, IEnumerable<Session> sessions, IEnumerable<ChairRelease> releases, Instant now)
     {
         var day = sessions.Where(s => s.Date == date).ToList();
-        return new(date, SummaryFigures.CountSessions(day), SummaryFigures.Confirmations(day, now), SummaryFigures.RemsForms(day));
+        return new(date, SummaryFigures.CountSessions(day), SummaryFigures.Confirmations(day, now), SummaryFigures.RemsForms(day), ChairDay.Of(date, day, releases));
     }
 }
 

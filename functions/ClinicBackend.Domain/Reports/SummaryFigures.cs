@@ -30,7 +30,8 @@ public static class SummaryFigures
             new RemsFormCounts(days.Sum(d => d.RemsForms.Due), days.Sum(d => d.RemsForms.FiledInTime), days.Sum(d => d.RemsForms.FiledLate), days.Sum(d => d.RemsForms.Open)),
             Cadence(input.Patients, input.Range, input.Zone, input.LapsedPatientIds),
             input.Sms,
-            Weeks(days, input.Range));
+            Weeks(days, input.Range),
+            ChairUse.Of(input.AvailableChairMinutes, days.Select(d => d.Chairs).OfType<ChairDay>()));
     }
 
     private static SessionCounts Sum(IEnumerable<SessionCounts> counts) => counts.Aggregate(new SessionCounts(0, 0, 0, 0, 0), (a, b) =>

@@ -34,7 +34,8 @@ public sealed record SummaryReport(
     RemsFormCounts RemsForms,
     CadenceCounts Cadence,
     SmsCounts Sms,
-    IReadOnlyList<WeekCounts> Weeks)
+    IReadOnlyList<WeekCounts> Weeks,
+    ChairUse Chairs)
 {
     /// <summary>Visits of the range that were not ready the day before, by cause.</summary>
     public ReadinessCounts Readiness { get; init; } = ReadinessCounts.None;
@@ -66,10 +67,12 @@ public sealed record ReadinessCounts(int NotReady, int AuthorizationMissing, int
 /// <param name="Patients">The clinic's patients.</param>
 /// <param name="LapsedPatientIds">Patients whose treatment cadence has lapsed (decided from flags and cadence watches).</param>
 /// <param name="Sms">The patients' texts dated in the range.</param>
+/// <param name="AvailableChairMinutes">Opening hours times chairs over the range (<see cref="ChairUse.OpenChairMinutes"/>).</param>
 public sealed record SummaryInput(
     ReportRange Range,
     DateTimeZone Zone,
     IReadOnlyList<SessionDay> Days,
     IReadOnlyList<Patient> Patients,
     IReadOnlySet<string> LapsedPatientIds,
-    SmsCounts Sms);
+    SmsCounts Sms,
+    int AvailableChairMinutes);

@@ -69,6 +69,8 @@ public sealed record Session
     [JsonPropertyName("monitoring")]
     public LegacyMonitoring? Legacy { get; init; }
     public Instant? RemsFormSubmittedAt { get; init; }
+    /// <summary>When the session got its present start (booked or moved there); null for sessions booked before it was kept.</summary>
+    public Instant? PlacedAt { get; init; }
     /// <summary>Who confirmed by phone that someone drives the patient home (no ride check is needed then).</summary>
     public string? RideConfirmedBy { get; init; }
     public Instant? RideConfirmedAt { get; init; }
@@ -115,6 +117,7 @@ public sealed record Session
             End = end.LocalDateTime,
             EndUtc = end.ToInstant(),
             Claims = claims,
+            PlacedAt = now,
             History = [new SessionChange(now, actor, "booked", ClinicTime.FormatMinute(start.LocalDateTime))],
         };
 
@@ -135,6 +138,7 @@ public sealed record Session
             RideConfirmedBy = null,
             RideConfirmedAt = null,
             Claims = claims,
+            PlacedAt = now,
             ScheduleVersion = ScheduleVersion + 1,
         };
     }

@@ -13,6 +13,7 @@ public sealed record ReportSummaryResponse(
     RemsFormCountsResponse RemsForms,
     CadenceCountsResponse Cadence,
     SmsCountsResponse Sms,
+    ChairsResponse Chairs,
     IReadOnlyList<WeekResponse> Weeks,
     ReadinessCountsResponse Readiness,
     AssessmentCountsResponse Assessments)
@@ -27,12 +28,37 @@ public sealed record ReportSummaryResponse(
         new CadenceCountsResponse(r.Cadence.Patients, r.Cadence.OnTrack, r.Cadence.Lapsed,
             new PhaseCountsResponse(r.Cadence.ByPhase.Induction, r.Cadence.ByPhase.Optimization, r.Cadence.ByPhase.Maintenance)),
         new SmsCountsResponse(r.Sms.Sent, r.Sms.Delivered, r.Sms.Undelivered, r.Sms.OptOuts, r.Sms.Replies),
+        ChairsResponse.Of(r.Chairs),
         r.Weeks.Select(w => new WeekResponse(ClinicTime.FormatDate(w.WeekStart), w.Fulfilled, w.Noshow, w.Cancelled)).ToList(),
         new ReadinessCountsResponse(r.Readiness.NotReady, r.Readiness.AuthorizationMissing, r.Readiness.AuthorizationExhausted, r.Readiness.AuthorizationExpired,
             r.Readiness.DrugNotReceived, r.Readiness.DrugShort),
         new AssessmentCountsResponse(r.Assessments.Patients, r.Assessments.WithBaseline, r.Assessments.Response, r.Assessments.Remission));
 
-    private static double Rate(Share share) => Math.Round(share.Value, 4, MidpointRounding.AwayFromZero);
+    public static double Rate(Share share) => Math.Round(share.Value, 4, MidpointRounding.AwayFromZero);
+}
+
+/// <summary>Chair-hours of the range (rounded to 2 decimals), their shares (4 decimals) and the median minutes to refill (1 decimal; null when nothing was refilled).</summary>
+public sealed record ChairsResponse(
+    double AvailableHours,
+    double BookedHours,
+    double FulfilledHours,
+    double Utilisation,
+    double FreedHours,
+    double RefilledHours,
+    double RefillRate,
+    double? MedianMinutesToRefill)
+{
+    public static ChairsResponse Of(ChairUse c) => new(
+        Hours(c.AvailableMinutes),
+        Hours(c.BookedMinutes),
+        Hours(c.FulfilledMinutes),
+        ReportSummaryResponse.Rate(c.Utilisation),
+        Hours(c.FreedMinutes),
+        Hours(c.RefilledMinutes),
+        ReportSummaryResponse.Rate(c.RefillRate),
+        c.MedianMinutesToRefill is { } median ? Math.Round(median, 1, MidpointRounding.AwayFromZero) : null);
+
+    private static double Hours(int minutes) => Math.Round(minutes / 60.0, 2, MidpointRounding.AwayFromZero);
 }
 
 /// <summary>Schema ReadinessCounts: visits of the range not ready the day before (<c>notReady</c>), and how many had each cause.</summary>
