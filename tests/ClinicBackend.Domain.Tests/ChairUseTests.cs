@@ -68,6 +68,18 @@ public sealed class ChairUseTests
     }
 
     [Fact]
+    public void A_booking_at_the_instant_of_the_release_is_not_known_to_follow_it_and_takes_nothing()
+    {
+        var (cancelled, release) = Cancel(Booked("gone", "10:00", "2026-12-01T15:00:00Z"), "2026-12-06T14:00:00Z");
+        var same = Booked("same", "10:00", "2026-12-06T14:00:00Z");
+
+        var day = ChairDay.Of(Monday, [cancelled, same], [release]);
+
+        Assert.Equal((120, 0), (day.FreedMinutes, day.RefilledMinutes));
+        Assert.Empty(day.MinutesToRefill);
+    }
+
+    [Fact]
     public void A_move_into_freed_time_counts_the_time_it_leaves_as_freed_and_the_time_it_takes_as_refilled()
     {
         var (cancelled, first) = Cancel(Booked("gone", "10:00", "2026-12-01T15:00:00Z"), "2026-12-05T15:00:00Z");

@@ -57,7 +57,8 @@ public sealed record ChairDay(int BookedMinutes, int FulfilledMinutes, int Freed
     /// The figures of a day from its sessions (the day index) and the chair-time released on it. Every place a
     /// session held that day is either current (the day index) or released (a release row), with the time it was
     /// placed. Placements are taken in the order they were made: each 5-minute tick of a placement takes a freed tick
-    /// of that minute released at or before it by another session, the earliest release first; each freed tick is
+    /// of that minute released before it by another session (a placement at the very instant of a release is not
+    /// known to follow it), the earliest release first; each freed tick is
     /// taken at most once (chairs are interchangeable, so any later booking of those minutes refills them).
     /// </summary>
     public static ChairDay Of(LocalDate date, IEnumerable<Session> sessions, IEnumerable<ChairRelease> releases)
@@ -94,7 +95,7 @@ public sealed record ChairDay(int BookedMinutes, int FulfilledMinutes, int Freed
                 {
                     continue;
                 }
-                var k = waiting.FindIndex(i => released[i].ReleasedAt <= placedAt && released[i].SessionId != id);
+                var k = waiting.FindIndex(i => released[i].ReleasedAt < placedAt && released[i].SessionId != id);
                 if (k >= 0)
                 {
                     taken.Add(waiting[k]);

@@ -210,6 +210,12 @@ public sealed class ReportSummaryTests : TwilioAppTest
         AssertCounts(json["cadence"], ("patients", 6), ("onTrack", 4), ("lapsed", 2)); // D flagged, G past due plus grace
         AssertCounts(json["cadence"]!["byPhase"], ("induction", 1), ("optimization", 4), ("maintenance", 1));
         AssertCounts(json["sms"], ("sent", 8), ("delivered", 3), ("undelivered", 2), ("optOuts", 2), ("replies", 5));
+        // Two weeks of Monday-Thursday 08:00-18:00 and Friday 08:00-16:00 on 4 chairs; 10 sessions not cancelled, 7 fulfilled;
+        // C's cancellation freed 2 hours that nobody booked again.
+        var chairs = json["chairs"]!;
+        Assert.Equal([384, 20, 14, 0.0365, 2, 0, 0], new[] { "availableHours", "bookedHours", "fulfilledHours", "utilisation", "freedHours", "refilledHours", "refillRate" }
+            .Select(name => chairs[name]!.GetValue<double>()));
+        Assert.Null(chairs["medianMinutesToRefill"]);
         var weeks = json["weeks"]!.AsArray();
         Assert.Equal(2, weeks.Count);
         Assert.Equal("2026-11-30", weeks[0]!["weekStart"]!.ToString());
