@@ -2,9 +2,10 @@ using System.Text.Json;
 using ClinicBackend.Benchmarks;
 using ClinicBackend.LocalHost;
 
-// dotnet run -c Release --project tests/ClinicBackend.Benchmarks -- booking|inbound|planning|history|dispatch|timers|faults|reports [--per-client N] [--per-second N] [--texts N] [--scale suite] [--runs N]
+// dotnet run -c Release --project tests/ClinicBackend.Benchmarks -- booking|inbound|planning|history|dispatch|timers|faults|reports|simulate [--per-client N] [--per-second N] [--texts N] [--scale suite] [--runs N]
 //   history also takes [--clinics N] [--history N] (past sessions a clinic at 1x; default 20 and 200); timers [--clinics N] (default 20)
 //   dispatch also takes [--answer-ms N] (the stand-in answers each create after N ms; default 0) [--clinics N] (clinics the texts belong to; default 10)
+//   simulate takes [--weeks N] [--chairs N] [--seed N] (default 12, 4, 7)
 var which = args.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal)) ?? "booking";
 var perClient = args.SkipWhile(a => a != "--per-client").Skip(1).Select(int.Parse).FirstOrDefault(which == "inbound" ? 200 : 40);
 var perSecond = args.SkipWhile(a => a != "--per-second").Skip(1).Select(int.Parse).FirstOrDefault(50);
@@ -13,7 +14,8 @@ int Option(string name, int fallback) => args.SkipWhile(a => a != name).Skip(1).
 var data = Path.Combine(Path.GetTempPath(), "clinic-bench-" + Guid.NewGuid().ToString("N"));
 using var removeData = new FolderRemoval(data); // declared before Azurite, so removed after it stops
 // The reports benchmark seeds half a million rows: Azurite keeps them in memory rather than rewriting its database file every few seconds.
-var inMemory = which == "reports";
+// So does the simulation: a quarter writes tens of thousands of rows.
+var inMemory = which is "reports" or "simulate";
 await using var azurite = await AzuriteProcess.StartAsync(data, defaultPorts: false, Console.WriteLine, inMemory: inMemory);
 Console.WriteLine($"machine: {Environment.ProcessorCount} cores, .NET {Environment.Version}; Azurite on loopback ({(inMemory ? "in memory" : "disk-backed")}); load average {Measure.LoadAverage()}");
 
@@ -29,7 +31,8 @@ if (which is not "inbound")
         "reports" => await ReportBenchmark.RunAsync(azurite, runs: Option("--runs", 10)),
         "dispatch" => await DispatchBenchmark.RunAsync(azurite, new DispatchBenchmark.Setup(perSecond, Texts: Option("--texts", Math.Max(600, perSecond * 12)),
             AnswerMs: Option("--answer-ms", 0), Clinics: Option("--clinics", 10)), ceiling: perSecond >= 200),
-        _ => throw new ArgumentException($"unknown benchmark '{which}' (booking, inbound, planning, history, dispatch, timers, faults, reports)"),
+        "simulate" => await SimulateCommand.RunAsync(azurite, weeks: Option("--weeks", 12), chairs: Option("--chairs", 4), seed: Option("--seed", 7)),
+        _ => throw new ArgumentException($"unknown benchmark '{which}' (booking, inbound, planning, history, dispatch, timers, faults, reports, simulate)"),
     };
     lines.ToList().ForEach(Console.WriteLine);
     Directory.CreateDirectory(Path.Combine(RepositoryRoot.Find(), "benchmark-results"));
