@@ -196,9 +196,11 @@ public static class Keys
     /// <summary>
     /// Chair-time released before the session's start (a cancellation or a move), under the clinic-local day and start
     /// of the place released: written with the change and kept, for the report's freed and refilled chair-time.
+    /// Keyed by the session's version after the change, so a session moved away from the same place twice in one instant
+    /// keeps both releases.
     /// </summary>
-    public static string ChairRelease(LocalDateTime start, string sessionId, Instant releasedAt) =>
-        $"{ChairReleaseFrom(start.Date)}{start.Hour:D2}{start.Minute:D2}|{sessionId}|{releasedAt.ToUnixTimeTicks():D19}";
+    public static string ChairRelease(LocalDateTime start, string sessionId, int version) =>
+        $"{ChairReleaseFrom(start.Date)}{start.Hour:D2}{start.Minute:D2}|{sessionId}|{version:D8}";
     public static string ChairReleaseFrom(LocalDate date) => $"rfreed|{ClinicTime.FormatDate(date)}|";
     /// <summary>Up to when the stored texts of the report are complete (storage's write time of the texts read).</summary>
     public const string ReportTextsMark = "rsmsmark";

@@ -39,7 +39,7 @@ public static class SessionWrites
         commit.Audit(action, "session", after.Id, old, after);
         if (ChairRelease.Of(old, after, commit.Now) is { } release)
         {
-            commit.Insert(Keys.ChairRelease(release.Start, release.SessionId, release.ReleasedAt), release);
+            commit.Insert(Keys.ChairRelease(release.Start, release.SessionId, after.Version), release);
         }
         if (old.Status != after.Status)
         {
