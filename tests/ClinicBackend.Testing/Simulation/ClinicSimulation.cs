@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using System.Xml.Linq;
 using ClinicBackend.Application.Persistence;
 using ClinicBackend.Domain.Messaging;
+using ClinicBackend.Domain.Time;
 using ClinicBackend.Testing.Drills;
 using Microsoft.Extensions.Logging;
 using NodaTime;
@@ -97,6 +98,7 @@ public sealed class ClinicSimulation
             Chairs = options.Chairs,
             Adjust = body => body["selfService"] = new { reschedule = options.Features, offerDays = 7, offerMinutes = 120, waitlist = options.Features, waitlistOfferMinutes = 30 },
         });
+        await clinic.StockAsync(devices: 200 * options.Weeks * options.Chairs); // about 25 two-device doses a chair a week, and to spare
         var simulation = new ClinicSimulation(options, model ?? new PatientModel(), app, twilio, clinic);
         var requests = await simulation.RunAsync();
         var report = (await clinic.GetAsync($"/reports/summary?from={SimulationOptions.FirstDay:yyyy-MM-dd}&to={options.LastDay:yyyy-MM-dd}", clinic.Admin))
@@ -251,8 +253,8 @@ public sealed class ClinicSimulation
         }
         else
         {
-            Schedule(start, "check-in", () => Current(session, stamp) ? CheckInAsync(session) : Task.CompletedTask);
-            Schedule(start + Duration.FromMinutes(125), "complete and book", () => Current(session, stamp) ? CompleteAsync(patient, session) : Task.CompletedTask);
+            Schedule(start, "check-in and dose", () => Current(session, stamp) ? CheckInAsync(session) : Task.CompletedTask);
+            Schedule(start + Duration.FromMinutes(125), "observe, complete and book", () => Current(session, stamp) ? CompleteAsync(patient, session) : Task.CompletedTask);
         }
     }
 
@@ -266,11 +268,16 @@ public sealed class ClinicSimulation
             var now = await _clinic.GetAsync($"/sessions/{session.Id}");
             throw new InvalidOperationException($"check-in at {Now} of a session the simulation has at {session.Start}: {reply.Body}; the app has {now.Body}");
         }
+        session.DosedAt = Now;
+        (await _clinic.PostAsync($"/sessions/{session.Id}/dose", Scenario.Dose())).EnsureStatus(200);
     }
 
     private async Task CompleteAsync(SimPatient patient, SimSession session)
     {
-        (await _clinic.PostAsync($"/sessions/{session.Id}/complete", Scenario.Monitoring)).EnsureStatus(200);
+        // One clear observation half an hour after the dose, recorded with the discharge 125 minutes after it.
+        var observed = ClinicTime.FormatUtc(session.DosedAt!.Value + Duration.FromMinutes(30));
+        (await _clinic.PostAsync($"/sessions/{session.Id}/observations", Scenario.ClearObservation(observed))).EnsureStatus(201);
+        (await _clinic.PostAsync($"/sessions/{session.Id}/complete", Scenario.Discharge)).EnsureStatus(200);
         await NextAsync(patient, session, missed: false);
     }
 
@@ -476,6 +483,7 @@ public sealed class ClinicSimulation
         /// <summary>Bumped whenever the session moves: events planned for an earlier start do nothing.</summary>
         public int Stamp { get; set; }
         public bool Cancelled { get; set; }
+        public Instant? DosedAt { get; set; }
     }
 }
 
