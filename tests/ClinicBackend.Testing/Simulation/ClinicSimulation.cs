@@ -98,7 +98,11 @@ public sealed class ClinicSimulation
             Chairs = options.Chairs,
             Adjust = body => body["selfService"] = new { reschedule = options.Features, offerDays = 7, offerMinutes = 120, waitlist = options.Features, waitlistOfferMinutes = 30 },
         });
-        await clinic.StockAsync(devices: 200 * options.Weeks * options.Chairs); // about 25 two-device doses a chair a week, and to spare
+        // About 25 two-device doses a chair a week, and to spare, received a thousand at a time (the most one receipt takes).
+        for (var received = 0; received < 200 * options.Weeks * options.Chairs; received += 1000)
+        {
+            await clinic.StockAsync(devices: 1000, again: true);
+        }
         var simulation = new ClinicSimulation(options, model ?? new PatientModel(), app, twilio, clinic);
         var requests = await simulation.RunAsync();
         var report = (await clinic.GetAsync($"/reports/summary?from={SimulationOptions.FirstDay:yyyy-MM-dd}&to={options.LastDay:yyyy-MM-dd}", clinic.Admin))
