@@ -48,7 +48,6 @@ public sealed class ReportService(ClinicData data, ClinicAccess access, ReportRo
             patientList.ToDictionary(p => p.Id, StringComparer.Ordinal), asOf, clinic.CadenceGraceDays, clinic.Zone);
         var (days, texts, readiness) = await figures;
         var input = new SummaryInput(range.Value, clinic.Zone, days, patientList, lapsed, texts, ChairUse.OpenChairMinutes(clinic, range.Value));
-        var input = new SummaryInput(range.Value, clinic.Zone, days, patientList, lapsed, texts, ChairUse.OpenChairMinutes(clinic, range.Value));
         return SummaryFigures.Compute(input) with
         {
             Readiness = readiness,
