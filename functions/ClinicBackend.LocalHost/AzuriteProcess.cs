@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using System.Net.Sockets;
+using System.Security.Cryptography;
+using System.Text;
 using System.Text.RegularExpressions;
 
 namespace ClinicBackend.LocalHost;
@@ -157,7 +159,7 @@ public sealed partial class AzuriteProcess : IAsyncDisposable
         {
             return azuriteJs;
         }
-        var lockPath = Path.Combine(Path.GetTempPath(), $"clinic-backend-npm-{(uint)root.GetHashCode(StringComparison.Ordinal)}.lock");
+        var lockPath = Path.Combine(Path.GetTempPath(), $"clinic-backend-npm-{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(root)))[..16]}.lock");
         await using var installLock = await AcquireFileLockAsync(lockPath, ct);
         if (File.Exists(azuriteJs))
         {

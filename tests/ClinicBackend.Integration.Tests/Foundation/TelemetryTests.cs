@@ -18,7 +18,7 @@ public sealed class TelemetryTests : TwilioAppTest
     // A session Wednesday 2026-12-02 09:00 in New York: its reminder is due Tuesday 17:00 local (22:00Z).
     private static readonly DateTimeOffset HalfAMinuteLate = new(2026, 12, 1, 22, 0, 30, TimeSpan.Zero);
 
-    private readonly List<Activity> _spans = [];
+    private readonly LockedList<Activity> _spans = new();
     private readonly FakeLogCollector _logs = FakeLogCollector.Create(new FakeLogCollectorOptions { FilteredCategories = { typeof(TimerFunctions).FullName! } });
 
     protected override IDictionary<string, string?>? Settings => new Dictionary<string, string?>(Twilio.Settings())
@@ -89,7 +89,7 @@ public sealed class TelemetryTests : TwilioAppTest
         await App.RunFunctionAsync("DispatchSms");
 
         // The exporter sees every app's spans in this process: this app's requests name its tables.
-        var spans = _spans.ToList();
+        var spans = _spans.Snapshot();
         var tableRequests = spans.Where(s => s.Source.Name == "Azure.Core.Http" && s.GetTagItem("url.full") is string url && url.Contains(App.Prefix, StringComparison.Ordinal)).ToList();
         Assert.NotEmpty(tableRequests);
         Assert.All(tableRequests, s => Assert.Equal(ActivityKind.Client, s.Kind));

@@ -9,7 +9,7 @@ namespace ClinicBackend.Integration.Tests.Reports;
 /// </summary>
 public sealed class SimulationTests(ITestOutputHelper output)
 {
-    private static readonly SimulationOptions Week = new(Weeks: 1, Chairs: 1, Seed: 7, Features: true);
+    private static readonly SimulationOptions Week = new(Weeks: 1, Chairs: 1, Seed: 1, Features: true);
 
     /// <summary>Half the patients of the model clinic, so the suite's run stays short; the figures still hold every kind of outcome.</summary>
     private static readonly PatientModel Fewer = new() { PatientsPerChair = new("patients per chair at the start", 8, "test") };
