@@ -1,6 +1,7 @@
 using ClinicBackend.Application.Payment;
 using ClinicBackend.Application.Persistence;
 using ClinicBackend.Domain.Assessments;
+using ClinicBackend.Domain.Clinics;
 using ClinicBackend.Domain.Time;
 
 namespace ClinicBackend.Application.Assessments;
@@ -8,14 +9,14 @@ namespace ClinicBackend.Application.Assessments;
 /// <summary>The scores an authorization-renewal flag cites: the course's latest PHQ-9 against its baseline, and the latest MADRS.</summary>
 public sealed class AssessmentRenewalEvidence(ClinicData data) : IRenewalEvidence
 {
-    public async Task<string?> LatestScoresAsync(string clinicId, string patientId, CancellationToken ct)
+    public async Task<string?> LatestScoresAsync(Clinic clinic, string patientId, CancellationToken ct)
     {
-        if (await data.ClinicAsync(clinicId, ct) is not { } clinic || await data.PatientAsync(clinicId, patientId, ct) is not { } patient)
+        if (await data.PatientAsync(clinic.Id, patientId, ct) is not { } patient)
         {
             return null;
         }
-        var zone = clinic.Value.Zone;
-        var all = await data.AssessmentsAsync(clinicId, patientId, ct);
+        var zone = clinic.Zone;
+        var all = await data.AssessmentsAsync(clinic.Id, patientId, ct);
         var phq9 = Phq9Course.Of(patient.Value.Course, zone, all);
         var madrs = all.Where(a => a.Instrument == Instrument.Madrs).MaxBy(a => a.At);
         string On(Assessment a) => ClinicTime.FormatDate(a.At.InZone(zone).Date);

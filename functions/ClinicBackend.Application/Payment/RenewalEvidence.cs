@@ -1,3 +1,5 @@
+using ClinicBackend.Domain.Clinics;
+
 namespace ClinicBackend.Application.Payment;
 
 /// <summary>
@@ -7,5 +9,5 @@ namespace ClinicBackend.Application.Payment;
 public interface IRenewalEvidence
 {
     /// <summary>One sentence for the flag's detail ("Latest PHQ-9: 9 (mild) on 2026-12-01, baseline 21 on 2026-11-02."), or null when there is none.</summary>
-    Task<string?> LatestScoresAsync(string clinicId, string patientId, CancellationToken ct);
+    Task<string?> LatestScoresAsync(Clinic clinic, string patientId, CancellationToken ct);
 }

@@ -134,7 +134,7 @@ public sealed class CoverageSweep(ClinicData data, ReadinessReader readiness, IR
             foreach (var use in state.Ledger.Uses.Where(u => CoverageRules.NeedsRenewal(u, today)))
             {
                 var a = use.Authorization;
-                var scores = await evidence.LatestScoresAsync(clinic.Id, coverage.PatientId, ct);
+                var scores = await evidence.LatestScoresAsync(clinic, coverage.PatientId, ct);
                 var detail = $"Authorization {a.Number} ({ClinicTime.FormatDate(a.From)} to {ClinicTime.FormatDate(a.To)}) has {use.Remaining} of {a.Sessions} sessions left "
                     + $"({use.TookPlace} given, {use.Used - use.TookPlace} booked). Ask the payer for a renewal before it runs out."
                     + (scores is null ? "" : $" {scores}");
