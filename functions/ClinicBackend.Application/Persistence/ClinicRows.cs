@@ -156,6 +156,10 @@ public sealed partial class ClinicData
     public Task<bool> EndCadenceWatchAsync(string clinicId, Stored<CadenceWatch> watch, CancellationToken ct) =>
         TryWriteAsync(clinicId, [new Change.Delete(watch.Key, watch.ETag), new Change.Delete(Keys.CadencePointer(watch.Value.PatientId))], ct);
 
+    /// <summary>Induction watches due on or before <paramref name="day"/>.</summary>
+    public Task<IReadOnlyList<Stored<InductionWatch>>> InductionWatchesDueAsync(string clinicId, LocalDate day, CancellationToken ct) =>
+        Store.QueryRangeAsync<InductionWatch>(clinicId, Keys.InductionWatchPrefix, Keys.InductionWatchTo(day), ct);
+
     /// <summary>Monitoring-form watches due at <paramref name="now"/>.</summary>
     public Task<IReadOnlyList<Stored<RemsWatch>>> RemsWatchesDueAsync(string clinicId, Instant now, CancellationToken ct) =>
         Store.QueryRangeAsync<RemsWatch>(clinicId, Keys.RemsWatchPrefix, Keys.RemsWatchTo(now), ct);

@@ -147,6 +147,14 @@ public static class Keys
     /// <summary>Points at a patient's current cadence watch row.</summary>
     public static string CadencePointer(string patientId) => $"cadenceptr|{patientId}";
 
+    /// <summary>
+    /// Induction watch of a course that goes on after week 4: from the day its induction is over without pauses, the sweep
+    /// raises the induction review unless a session already did.
+    /// </summary>
+    public static string InductionWatch(LocalDate due, string patientId) => $"{InductionWatchPrefix}{ClinicTime.FormatDate(due)}|{patientId}";
+    public const string InductionWatchPrefix = "inductionend|";
+    public static string InductionWatchTo(LocalDate dueInclusive) => $"{InductionWatchPrefix}{ClinicTime.FormatDate(dueInclusive)}}}";
+
     /// <summary>REMS form watch: from its due instant on, the sweep flags a monitoring form still not filed.</summary>
     public static string RemsWatch(Instant due, string sessionId) => $"remsdue|{TickText(due)}|{sessionId}";
     public const string RemsWatchPrefix = "remsdue|";

@@ -33,6 +33,9 @@ public sealed record CadenceWatch(string PatientId, string LastSessionId, Instan
 
 public sealed record CadencePointer(string Key);
 
+/// <summary>A course that goes on after induction, begun on <paramref name="CourseStart"/>: the sweep raises its review when week 4 is over.</summary>
+public sealed record InductionWatch(string PatientId, LocalDate CourseStart);
+
 /// <summary>A fulfilled session whose monitoring form is not filed yet. Stage 1 is due at 5 days, stage 2 at 7.</summary>
 public sealed record RemsWatch(string SessionId, string PatientId, int Stage);
 

@@ -118,7 +118,11 @@ public sealed class SessionSideEffects(ClinicData data, ReminderPlanner reminder
         await ReviewInductionAsync(commit, fulfilled, ct);
     }
 
-    /// <summary>An MDSI course ends with its 8th fulfilled session (or its 4 weeks, which the sweep sees): the prescriber reviews it.</summary>
+    /// <summary>
+    /// Induction ends with the course's 8th fulfilled session, or its first past week 4 (an MDSI course: any past week 4): the
+    /// prescriber reviews it. A session within weeks 1-4 that does not end it leaves a watch, so the sweep raises the review
+    /// when week 4 is over if no session does first (an MDSI course's end is seen by its cadence watch).
+    /// </summary>
     private async Task ReviewInductionAsync(ClinicCommit commit, Session fulfilled, CancellationToken ct)
     {
         var patient = (await data.PatientAsync(commit.ClinicId, fulfilled.PatientId, ct))?.Value;
@@ -136,9 +140,12 @@ public sealed class SessionSideEffects(ClinicData data, ReminderPlanner reminder
         if (due)
         {
             var clinic = (await data.ClinicAsync(commit.ClinicId, ct))!.Value;
-            var phq9 = Phq9Course.Of(course, clinic.Zone, await data.AssessmentsAsync(commit.ClinicId, patient.Id, ct)).Summary();
-            await FlagWrites.RaiseAsync(data, commit, Flag.For(FlagKinds.InductionReview, InductionReview.Cause(patient.Id, course), FlagSeverity.Normal,
-                patient.Id, fulfilled.Id, commit.Now, InductionReview.Detail(course, count, phq9)), ct);
+            var phq9 = Phq9Course.Of(course, clinic.Zone, await data.AssessmentsAsync(commit.ClinicId, patient.Id, ct));
+            await FlagWrites.RaiseAsync(data, commit, InductionReview.FlagFor(patient.Id, course, count, fulfilled.Id, commit.Now, phq9), ct);
+        }
+        else if (!course.EndsAfterInduction && fulfilled.Date >= course.StartDate && !InductionReview.IsOverOn(course, fulfilled.Date))
+        {
+            Watches.WatchInduction(commit, patient.Id, course);
         }
     }
 

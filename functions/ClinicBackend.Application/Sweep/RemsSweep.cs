@@ -13,7 +13,7 @@ namespace ClinicBackend.Application.Sweep;
 
 /// <summary>
 /// The hourly sweep's REMS and drug parts: sessions 2 days ahead whose patient is not enrolled, lots about to
-/// expire, stock below the next week's need, and MDSI courses that ended. Each reads only its own small rows
+/// expire, stock below the next week's need, and the end-of-induction reviews (MDSI courses that ended, TRD courses past week 4). Each reads only its own small rows
 /// (enrolment watches, the clinic's lots) and raises each flag once per cause.
 /// </summary>
 public sealed class RemsSweep(ClinicData data)
@@ -109,12 +109,42 @@ public sealed class RemsSweep(ClinicData data)
     }
 
     /// <summary>An MDSI course whose 4 weeks are over: the induction-review flag for the prescriber (once per course).</summary>
-    public async Task<bool> ReviewEndedCourseAsync(Clinic clinic, Patient patient, string lastSessionId, Instant now, CancellationToken ct)
+    public async Task<bool> ReviewEndedCourseAsync(Clinic clinic, Patient patient, Instant now, CancellationToken ct) =>
+        await FlagWrites.RaiseAloneAsync(data, clinic.Id, await ReviewFlagAsync(clinic, patient, now, ct), Actor, now, ct);
+
+    /// <summary>
+    /// Courses that go on after induction (TRD) whose week 4 is over in the clinic's zone (paused days left out) with no
+    /// review raised by a session (fewer than 8 sessions, none since): the induction-review flag, once per course, in the
+    /// commit that ends the watch. A watch of a course restarted since, now one that ends after induction (its cadence watch
+    /// reviews it) or of a patient no longer active ends with no flag; a paused course's watch waits for its weeks.
+    /// </summary>
+    public async Task<int> SweepInductionAsync(Clinic clinic, Instant now, CancellationToken ct)
+    {
+        var today = now.InZone(clinic.Zone).Date;
+        var raised = 0;
+        foreach (var watch in await data.InductionWatchesDueAsync(clinic.Id, today, ct))
+        {
+            var patient = (await data.PatientAsync(clinic.Id, watch.Value.PatientId, ct))?.Value;
+            var watched = patient is { Active: true, Course.EndsAfterInduction: false } && patient.Course.StartDate == watch.Value.CourseStart ? patient : null;
+            if (watched is not null && !InductionReview.IsOverOn(watched.Course, today))
+            {
+                continue; // paused: looked at again until its 4 weeks are over
+            }
+            var commit = new ClinicCommit(clinic.Id, Actor, now).Delete(watch.Key, watch.ETag);
+            var added = watched is not null && await FlagWrites.RaiseAsync(data, commit, await ReviewFlagAsync(clinic, watched, now, ct), ct);
+            // A conflict: a late session of the course rewrote the watch, or another sweep ended it; the next run sees the outcome.
+            raised += await data.TryCommitAsync(commit, ct) && added ? 1 : 0;
+        }
+        return raised;
+    }
+
+    /// <summary>The review of the patient's course as it stands: its fulfilled sessions and PHQ-9s, under the latest session.</summary>
+    private async Task<Flag> ReviewFlagAsync(Clinic clinic, Patient patient, Instant now, CancellationToken ct)
     {
         var course = patient.Course;
-        var fulfilled = (await data.PatientSessionsAsync(clinic.Id, patient.Id, ct, course.StartDate)).Count(s => s.Status == SessionStatus.Fulfilled);
-        return await FlagWrites.RaiseAloneAsync(data, clinic.Id, Flag.For(FlagKinds.InductionReview, InductionReview.Cause(patient.Id, course), FlagSeverity.Normal,
-            patient.Id, lastSessionId, now, InductionReview.Detail(course, fulfilled,
-                Phq9Course.Of(course, clinic.Zone, await data.AssessmentsAsync(clinic.Id, patient.Id, ct)).Summary())), Actor, now, ct);
+        var fulfilled = (await data.PatientSessionsAsync(clinic.Id, patient.Id, ct, course.StartDate))
+            .Where(s => s.Status == SessionStatus.Fulfilled).OrderBy(s => s.StartUtc).ToList();
+        var phq9 = Phq9Course.Of(course, clinic.Zone, await data.AssessmentsAsync(clinic.Id, patient.Id, ct));
+        return InductionReview.FlagFor(patient.Id, course, fulfilled.Count, fulfilled.LastOrDefault()?.Id, now, phq9);
     }
 }

@@ -26,7 +26,7 @@ public sealed record SweepSummary(int Clinics, int Missed, int Overdue, int Rems
 
 /// <summary>
 /// Finds patients falling off their treatment: missed sessions, lapsed cadence, monitoring forms not filed,
-/// rides not confirmed; with <see cref="RemsSweep"/> patients booked before REMS enrolment, ended MDSI courses, lots
+/// rides not confirmed; with <see cref="RemsSweep"/> patients booked before REMS enrolment, the end of induction, lots
 /// about to expire and stock too low for the week; with <see cref="CoverageSweep"/> visits not ready and authorizations to renew; and it retires waitlist entries whose window has passed. It flags
 /// for a clinician and never changes a schedule. Each part reads only what
 /// is new or due (a watermark and due-keyed watch rows), so it recovers from an outage of any length and
@@ -49,6 +49,7 @@ public sealed class SweepService(ClinicData data, ReminderPlanner reminders, Esc
         await data.FinishReleasesAsync(clinic.Id, ct);
         var missed = await SweepMissedAsync(clinic, now, ct);
         var (overdue, reviews) = await SweepCadenceAsync(clinic, now, ct);
+        reviews += await rems.SweepInductionAsync(clinic, now, ct);
         var (remsDue, remsUrgent) = await SweepRemsAsync(clinic, now, ct);
         var rides = await SweepRidesAsync(clinic, now, ct);
         if (clinic.SelfService.Waitlist)
@@ -141,7 +142,7 @@ public sealed class SweepService(ClinicData data, ReminderPlanner reminders, Esc
             var course = patient.Value.Course;
             if (course.HasEndedOn(today))
             {
-                reviews += await rems.ReviewEndedCourseAsync(clinic, patient.Value, watch.Value.LastSessionId, now, ct) ? 1 : 0;
+                reviews += await rems.ReviewEndedCourseAsync(clinic, patient.Value, now, ct) ? 1 : 0;
                 await data.EndCadenceWatchAsync(clinic.Id, watch, ct);
                 continue;
             }

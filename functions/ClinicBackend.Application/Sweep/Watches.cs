@@ -43,6 +43,13 @@ public static class Watches
         commit.Upsert(Keys.CadencePointer(fulfilled.PatientId), new CadencePointer(key));
     }
 
+    /// <summary>
+    /// A session of the course's weeks 1-4 (re)writes its induction watch: the same row for the whole course, so a session
+    /// completed late or out of order changes nothing, and a course begun before the watch existed gets one too.
+    /// </summary>
+    public static void WatchInduction(ClinicCommit commit, string patientId, TreatmentCourse course) =>
+        commit.Upsert(Keys.InductionWatch(InductionReview.EarliestEnd(course), patientId), new InductionWatch(patientId, course.StartDate));
+
     /// <summary>Filing the form ends its watch and resolves its flag.</summary>
     public static async Task OnRemsFormFiledAsync(ClinicCommit commit, ClinicData data, Session filed, CancellationToken ct)
     {

@@ -1,3 +1,5 @@
+using ClinicBackend.Domain.Assessments;
+using ClinicBackend.Domain.Flags;
 using ClinicBackend.Domain.Time;
 using NodaTime;
 
@@ -17,7 +19,7 @@ public static class InductionReview
 
     /// <summary>Whether the course's induction is over after <paramref name="fulfilled"/> sessions since its start, on <paramref name="day"/>.</summary>
     public static bool IsDue(TreatmentCourse course, int fulfilled, LocalDate day) =>
-        fulfilled >= Sessions || course.CourseDays(day) >= TreatmentCourse.InductionDays;
+        fulfilled >= Sessions || IsOverOn(course, day);
 
     /// <summary>
     /// A course that goes on after induction (TRD): its 8th fulfilled session, or its first fulfilled session past week 4 after one within
@@ -25,12 +27,27 @@ public static class InductionReview
     /// </summary>
     public static bool IsDueAfterSession(TreatmentCourse course, int fulfilled, LocalDate day, LocalDate? previousFulfilled) =>
         fulfilled == Sessions
-        || course.CourseDays(day) >= TreatmentCourse.InductionDays && previousFulfilled is { } previous && course.CourseDays(previous) < TreatmentCourse.InductionDays;
+        || IsOverOn(course, day) && previousFulfilled is { } previous && !IsOverOn(course, previous);
+
+    /// <summary>
+    /// The first day after week 4 of a course never paused. The sweep looks from then on whether the induction is over
+    /// (<see cref="IsOverOn"/>): pauses only make that later.
+    /// </summary>
+    public static LocalDate EarliestEnd(TreatmentCourse course) => course.StartDate.PlusDays(TreatmentCourse.InductionDays);
+
+    /// <summary>Whether the course has had its 4 weeks (paused days left out) by <paramref name="day"/>.</summary>
+    public static bool IsOverOn(TreatmentCourse course, LocalDate day) => course.CourseDays(day) >= TreatmentCourse.InductionDays;
+
+    /// <summary>The flag for the prescriber, raised once per course; under the latest fulfilled session when there is one.</summary>
+    public static Flag FlagFor(string patientId, TreatmentCourse course, int fulfilled, string? lastSessionId, Instant now, Phq9Course phq9) =>
+        Flag.For(FlagKinds.InductionReview, Cause(patientId, course), FlagSeverity.Normal, patientId, lastSessionId, now, Detail(course, fulfilled, phq9.Summary()));
 
     /// <param name="phq9">The course's baseline and latest PHQ-9, as one sentence (<c>Phq9Course.Summary</c>).</param>
-    public static string Detail(TreatmentCourse course, int fulfilled, string phq9) => (course.Indication == Indication.Mdsi
-        ? $"The 4-week MDSI course that started {ClinicTime.FormatDate(course.StartDate)} has ended ({fulfilled} sessions fulfilled). "
+    private static string Detail(TreatmentCourse course, int fulfilled, string phq9) => (course.Indication == Indication.Mdsi
+        ? $"The 4-week MDSI course that started {ClinicTime.FormatDate(course.StartDate)} has ended ({Fulfilled(fulfilled)}). "
           + "Use beyond 4 weeks has not been studied: the prescriber evaluates the benefit before any further treatment; no lapse of cadence is flagged after it."
-        : $"Induction of the course that started {ClinicTime.FormatDate(course.StartDate)} is over ({fulfilled} sessions fulfilled): the prescriber evaluates the benefit before going on.")
+        : $"Induction of the course that started {ClinicTime.FormatDate(course.StartDate)} is over ({Fulfilled(fulfilled)}): the prescriber evaluates the benefit before going on.")
         + " " + phq9;
+
+    private static string Fulfilled(int count) => $"{count} session{(count == 1 ? "" : "s")} fulfilled";
 }

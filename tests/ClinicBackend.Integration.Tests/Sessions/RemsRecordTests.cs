@@ -326,9 +326,11 @@ public sealed class RemsRecordTests : TwilioAppTest
         At("09:00", "2026-12-08"); // day 33: past the 4 weeks, 8 days since the last session
         await App.RunFunctionAsync("SweepMissedSessions");
 
-        var review = Assert.Single(await Clinic.FlagsAsync("induction-review"))!;
-        Assert.Equal(mdsi, review["patientId"]!.ToString());
-        Assert.Contains("4-week MDSI course", review["detail"]!.ToString());
+        // One review each: the MDSI course's end, and the TRD course's week 4 (over on 12-03, day 28).
+        var reviews = await Clinic.FlagsAsync("induction-review");
+        Assert.Contains("4-week MDSI course", Assert.Single(reviews, f => f!["patientId"]!.ToString() == mdsi)!["detail"]!.ToString());
+        Assert.Contains("Induction of the course that started 2026-11-05 is over", Assert.Single(reviews, f => f!["patientId"]!.ToString() == trd)!["detail"]!.ToString());
+        Assert.Equal(2, reviews.Count);
         Assert.Equal(trd, Assert.Single(await Clinic.FlagsAsync("overdue-cadence"))!["patientId"]!.ToString());
         Assert.Equal("induction", (await Clinic.GetAsync($"/patients/{mdsi}")).Expect(200).Json!["course"]!["phase"]!.ToString());
     }

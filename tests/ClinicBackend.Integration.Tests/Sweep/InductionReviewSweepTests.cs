@@ -1,0 +1,115 @@
+using System.Globalization;
+
+namespace ClinicBackend.Integration.Tests.Sweep;
+
+/// <summary>
+/// The end-of-induction review of a TRD course whose sessions never reach it (fewer than 8, none past week 4): the hourly
+/// sweep raises it on the clinic-local day the course's 4 weeks are over, once.
+/// </summary>
+public sealed class InductionReviewSweepTests
+{
+    private static DateTimeOffset Utc(string text) => DateTimeOffset.Parse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal);
+
+    /// <summary>Books and treats the patient at 11:00 New York time on each of <paramref name="days"/>; returns the sessions.</summary>
+    private static async Task<List<string>> TreatOnAsync(Scenario clinic, string patient, string offset, params string[] days)
+    {
+        var sessions = new List<string>();
+        foreach (var day in days)
+        {
+            var session = (await clinic.BookAsync(patient, $"{day}T11:00")).Expect(201)["id"]!;
+            await clinic.TreatAsync(session, DateTimeOffset.Parse($"{day}T11:00:00{offset}", CultureInfo.InvariantCulture));
+            sessions.Add(session);
+        }
+        return sessions;
+    }
+
+    private static async Task SweepAsync(TestApp app, string utc)
+    {
+        app.Clock.SetUtcNow(Utc(utc));
+        await app.RunFunctionAsync("SweepMissedSessions");
+    }
+
+    [Fact]
+    public async Task A_course_with_five_sessions_and_no_visit_after_week_four_gets_one_review_from_the_sweep_on_the_day_week_four_is_over()
+    {
+        await using var app = await TestApp.StartAsync(Utc("2026-11-30T14:00:00Z")); // Monday 09:00 in New York
+        var clinic = await Scenario.CreateAsync(app);
+        var patient = await clinic.RegisterPatientAsync(startDate: "2026-11-30");
+        (await clinic.PostAsync($"/patients/{patient}/assessments", new { instrument = "phq9", at = "2026-11-30T08:30", items = new[] { 3, 3, 3, 2, 2, 2, 2, 2, 1 } })).Expect(201); // 20
+        var sessions = await TreatOnAsync(clinic, patient, "-05:00", "2026-11-30", "2026-12-03", "2026-12-07", "2026-12-10");
+        (await clinic.PostAsync($"/patients/{patient}/assessments", new { instrument = "phq9", items = new[] { 2, 2, 2, 2, 1, 1, 1, 1, 0 } })).Expect(201); // 12
+        sessions.AddRange(await TreatOnAsync(clinic, patient, "-05:00", "2026-12-14"));
+        Assert.Empty(await clinic.FlagsAsync("induction-review"));
+
+        // Week 4 is days 0-27 (to Sunday 12-27); on Monday 12-28 the induction is over. 23:30 on the 27th is already the 28th in UTC.
+        await SweepAsync(app, "2026-12-28T04:30:00Z");
+        Assert.Empty(await clinic.FlagsAsync("induction-review"));
+
+        await SweepAsync(app, "2026-12-28T05:30:00Z"); // 00:30 on the 28th
+        await SweepAsync(app, "2026-12-28T06:30:00Z");
+        var review = Assert.Single(await clinic.FlagsAsync("induction-review"))!;
+        Assert.Equal(patient, review["patientId"]!.ToString());
+        Assert.Equal(sessions[^1], review["sessionId"]!.ToString());
+        Assert.Equal("normal", review["severity"]!.ToString());
+        var detail = review["detail"]!.ToString();
+        Assert.Contains("Induction of the course that started 2026-11-30 is over (5 sessions fulfilled)", detail);
+        Assert.Contains("PHQ-9: baseline 20 (severe), latest 12 (moderate), change -8 (40% lower): no response yet", detail);
+
+        // The patient comes back after week 4: that session's review is the one already raised.
+        await TreatOnAsync(clinic, patient, "-05:00", "2026-12-30");
+        await SweepAsync(app, "2026-12-31T15:00:00Z");
+        Assert.Equal(review["id"]!.ToString(), Assert.Single(await clinic.FlagsAsync("induction-review"))!["id"]!.ToString());
+    }
+
+    [Fact]
+    public async Task A_review_raised_by_the_eighth_session_gets_no_second_one_from_the_sweep()
+    {
+        await using var app = await TestApp.StartAsync(Utc("2026-11-30T14:00:00Z"));
+        var clinic = await Scenario.CreateAsync(app);
+        var patient = await clinic.RegisterPatientAsync(startDate: "2026-11-30");
+        var sessions = await TreatOnAsync(clinic, patient, "-05:00",
+            "2026-11-30", "2026-12-03", "2026-12-07", "2026-12-10", "2026-12-14", "2026-12-17", "2026-12-21", "2026-12-23");
+        var review = Assert.Single(await clinic.FlagsAsync("induction-review"))!;
+        Assert.Equal(sessions[^1], review["sessionId"]!.ToString());
+
+        await SweepAsync(app, "2026-12-28T05:30:00Z");
+        await SweepAsync(app, "2026-12-29T15:00:00Z");
+        var after = Assert.Single(await clinic.FlagsAsync("induction-review"))!;
+        Assert.Equal((review["id"]!.ToString(), review["detail"]!.ToString()), (after["id"]!.ToString(), after["detail"]!.ToString()));
+        Assert.Contains("(8 sessions fulfilled)", after["detail"]!.ToString());
+    }
+
+    [Fact]
+    public async Task The_day_week_four_is_over_is_the_clinics_day_after_daylight_saving_ends()
+    {
+        // Course from Monday 2026-10-12 (EDT, UTC-4); New York falls back on 11-01, so day 28, Monday 11-09, starts at 05:00Z (EST).
+        await using var app = await TestApp.StartAsync(Utc("2026-10-12T13:00:00Z"));
+        var clinic = await Scenario.CreateAsync(app);
+        var patient = await clinic.RegisterPatientAsync(startDate: "2026-10-12");
+        await TreatOnAsync(clinic, patient, "-04:00", "2026-10-12", "2026-10-15");
+
+        await SweepAsync(app, "2026-11-09T04:30:00Z"); // 23:30 EST on Sunday: still the 8th (at the course start's offset it would be the 9th)
+        Assert.Empty(await clinic.FlagsAsync("induction-review"));
+        await SweepAsync(app, "2026-11-09T05:00:00Z"); // midnight EST
+        Assert.Contains("(2 sessions fulfilled)", Assert.Single(await clinic.FlagsAsync("induction-review"))!["detail"]!.ToString());
+    }
+
+    [Fact]
+    public async Task A_course_restarted_before_its_fourth_week_is_over_gets_no_review_for_the_old_start()
+    {
+        await using var app = await TestApp.StartAsync(Utc("2026-11-30T14:00:00Z"));
+        var clinic = await Scenario.CreateAsync(app);
+        var patient = await clinic.RegisterPatientAsync(startDate: "2026-11-30");
+        await TreatOnAsync(clinic, patient, "-05:00", "2026-11-30", "2026-12-03");
+        (await app.SendAsync(HttpMethod.Patch, $"{clinic.Base}/patients/{patient}", clinic.Staff, new { course = new { startDate = "2026-12-21" } })).Expect(200);
+        await TreatOnAsync(clinic, patient, "-05:00", "2026-12-21");
+
+        await SweepAsync(app, "2026-12-28T15:00:00Z"); // the old start's day 28
+        Assert.Empty(await clinic.FlagsAsync("induction-review"));
+
+        await SweepAsync(app, "2027-01-18T04:30:00Z"); // 23:30 on 01-17, day 27 of the new course
+        Assert.Empty(await clinic.FlagsAsync("induction-review"));
+        await SweepAsync(app, "2027-01-18T15:00:00Z");
+        Assert.Contains("the course that started 2026-12-21 is over (1 session fulfilled)", Assert.Single(await clinic.FlagsAsync("induction-review"))!["detail"]!.ToString());
+    }
+}
