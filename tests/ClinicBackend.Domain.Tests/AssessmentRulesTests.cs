@@ -192,4 +192,16 @@ public sealed class AssessmentRulesTests
         Assert.False(InductionReview.IsDueAfterSession(course, 3, new LocalDate(2027, 2, 1), new LocalDate(2027, 1, 18)));
         Assert.False(InductionReview.IsDueAfterSession(course, 1, new LocalDate(2026, 12, 1), null));
     }
+
+    [Fact]
+    public void The_sweep_looks_from_day_28_and_a_paused_course_waits_for_its_four_weeks()
+    {
+        var course = new TreatmentCourse(new LocalDate(2026, 11, 2), 14);
+        Assert.Equal(new LocalDate(2026, 11, 30), InductionReview.EarliestEnd(course));
+        Assert.False(InductionReview.IsOverOn(course, new LocalDate(2026, 11, 29)));
+        Assert.True(InductionReview.IsOverOn(course, new LocalDate(2026, 11, 30)));
+        var paused = course with { Pauses = [new CoursePause(new LocalDate(2026, 11, 16), new LocalDate(2026, 11, 18), "hospital stay")] };
+        Assert.False(InductionReview.IsOverOn(paused, new LocalDate(2026, 12, 2)));
+        Assert.True(InductionReview.IsOverOn(paused, new LocalDate(2026, 12, 3)));
+    }
 }

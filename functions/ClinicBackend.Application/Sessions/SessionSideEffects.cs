@@ -3,7 +3,6 @@ using ClinicBackend.Application.Outbound;
 using ClinicBackend.Application.Persistence;
 using ClinicBackend.Application.Sweep;
 using ClinicBackend.Application.Waitlist;
-using ClinicBackend.Domain.Assessments;
 using ClinicBackend.Domain.Clinics;
 using ClinicBackend.Domain.Flags;
 using ClinicBackend.Domain.Messaging;
@@ -140,8 +139,8 @@ public sealed class SessionSideEffects(ClinicData data, ReminderPlanner reminder
         if (due)
         {
             var clinic = (await data.ClinicAsync(commit.ClinicId, ct))!.Value;
-            var phq9 = Phq9Course.Of(course, clinic.Zone, await data.AssessmentsAsync(commit.ClinicId, patient.Id, ct));
-            await FlagWrites.RaiseAsync(data, commit, InductionReview.FlagFor(patient.Id, course, count, fulfilled.Id, commit.Now, phq9), ct);
+            var assessments = await data.AssessmentsAsync(commit.ClinicId, patient.Id, ct);
+            await FlagWrites.RaiseAsync(data, commit, InductionReview.FlagFor(patient.Id, course, count, fulfilled.Id, commit.Now, clinic.Zone, assessments), ct);
         }
         else if (!course.EndsAfterInduction && fulfilled.Date >= course.StartDate && !InductionReview.IsOverOn(course, fulfilled.Date))
         {

@@ -1,6 +1,5 @@
 using ClinicBackend.Application.Persistence;
 using ClinicBackend.Domain.Access;
-using ClinicBackend.Domain.Assessments;
 using ClinicBackend.Domain.Clinics;
 using ClinicBackend.Domain.Flags;
 using ClinicBackend.Domain.Inventory;
@@ -138,13 +137,13 @@ public sealed class RemsSweep(ClinicData data)
         return raised;
     }
 
-    /// <summary>The review of the patient's course as it stands: its fulfilled sessions and PHQ-9s, under the latest session.</summary>
+    /// <summary>The review of the patient's course as it stands: its fulfilled sessions and ratings, under the latest session.</summary>
     private async Task<Flag> ReviewFlagAsync(Clinic clinic, Patient patient, Instant now, CancellationToken ct)
     {
         var course = patient.Course;
         var fulfilled = (await data.PatientSessionsAsync(clinic.Id, patient.Id, ct, course.StartDate))
             .Where(s => s.Status == SessionStatus.Fulfilled).OrderBy(s => s.StartUtc).ToList();
-        var phq9 = Phq9Course.Of(course, clinic.Zone, await data.AssessmentsAsync(clinic.Id, patient.Id, ct));
-        return InductionReview.FlagFor(patient.Id, course, fulfilled.Count, fulfilled.LastOrDefault()?.Id, now, phq9);
+        return InductionReview.FlagFor(patient.Id, course, fulfilled.Count, fulfilled.LastOrDefault()?.Id, now, clinic.Zone,
+            await data.AssessmentsAsync(clinic.Id, patient.Id, ct));
     }
 }

@@ -44,8 +44,9 @@ public static class Watches
     }
 
     /// <summary>
-    /// A session of the course's weeks 1-4 (re)writes its induction watch: the same row for the whole course, so a session
-    /// completed late or out of order changes nothing, and a course begun before the watch existed gets one too.
+    /// A session of the course's weeks 1-4 that did not raise its review (re)writes the course's induction watch: one row for the
+    /// whole course, so sessions in any order keep one watch (one recorded after the sweep's review only makes the sweep drop it
+    /// again), and a course already under way when the watch came in gets one at its next session.
     /// </summary>
     public static void WatchInduction(ClinicCommit commit, string patientId, TreatmentCourse course) =>
         commit.Upsert(Keys.InductionWatch(InductionReview.EarliestEnd(course), patientId), new InductionWatch(patientId, course.StartDate));

@@ -21,9 +21,13 @@ public sealed record Phq9Course(Assessment? Baseline, Assessment? Latest)
     /// <summary>The PHQ-9s of <paramref name="assessments"/> (any order) taken from the course's start on.</summary>
     public static Phq9Course Of(TreatmentCourse course, DateTimeZone zone, IEnumerable<Assessment> assessments)
     {
-        var ofCourse = assessments.Where(a => a.Instrument == Instrument.Phq9 && a.At.InZone(zone).Date >= course.StartDate).OrderBy(a => a.At).ToList();
+        var ofCourse = OfCourse(course, zone, assessments, Instrument.Phq9);
         return new Phq9Course(ofCourse.FirstOrDefault(), ofCourse.LastOrDefault());
     }
+
+    /// <summary>The ratings on <paramref name="instrument"/> taken from the course's start on (in the clinic's zone), oldest first.</summary>
+    public static List<Assessment> OfCourse(TreatmentCourse course, DateTimeZone zone, IEnumerable<Assessment> assessments, Instrument instrument) =>
+        assessments.Where(a => a.Instrument == instrument && a.At.InZone(zone).Date >= course.StartDate).OrderBy(a => a.At).ToList();
 
     /// <summary>One sentence for the induction-review flag.</summary>
     public string Summary()

@@ -38,9 +38,26 @@ public static class InductionReview
     /// <summary>Whether the course has had its 4 weeks (paused days left out) by <paramref name="day"/>.</summary>
     public static bool IsOverOn(TreatmentCourse course, LocalDate day) => course.CourseDays(day) >= TreatmentCourse.InductionDays;
 
-    /// <summary>The flag for the prescriber, raised once per course; under the latest fulfilled session when there is one.</summary>
-    public static Flag FlagFor(string patientId, TreatmentCourse course, int fulfilled, string? lastSessionId, Instant now, Phq9Course phq9) =>
-        Flag.For(FlagKinds.InductionReview, Cause(patientId, course), FlagSeverity.Normal, patientId, lastSessionId, now, Detail(course, fulfilled, phq9.Summary()));
+    /// <summary>
+    /// The flag for the prescriber, raised once per course, under the latest fulfilled session when there is one: the sessions
+    /// fulfilled, the course's PHQ-9s (baseline, latest, change, response) and its MADRS ratings when there are any.
+    /// </summary>
+    /// <param name="assessments">The patient's ratings (any order); those of the course count, by the clinic's <paramref name="zone"/>.</param>
+    public static Flag FlagFor(string patientId, TreatmentCourse course, int fulfilled, string? lastSessionId, Instant now, DateTimeZone zone,
+        IEnumerable<Assessment> assessments)
+    {
+        var rated = assessments.ToList();
+        var detail = Detail(course, fulfilled, Phq9Course.Of(course, zone, rated).Summary()) + Madrs(Phq9Course.OfCourse(course, zone, rated, Instrument.Madrs));
+        return Flag.For(FlagKinds.InductionReview, Cause(patientId, course), FlagSeverity.Normal, patientId, lastSessionId, now, detail);
+    }
+
+    /// <summary>The course's first and latest MADRS (clinician-rated), when there is one.</summary>
+    private static string Madrs(List<Assessment> madrs) => madrs switch
+    {
+        [] => "",
+        [var only] => $" MADRS: {only.Total} ({only.Severity}); no later MADRS yet.",
+        [var first, .., var latest] => $" MADRS: first {first.Total} ({first.Severity}), latest {latest.Total} ({latest.Severity}), change {latest.Total - first.Total:+0;-0;0}.",
+    };
 
     /// <param name="phq9">The course's baseline and latest PHQ-9, as one sentence (<c>Phq9Course.Summary</c>).</param>
     private static string Detail(TreatmentCourse course, int fulfilled, string phq9) => (course.Indication == Indication.Mdsi

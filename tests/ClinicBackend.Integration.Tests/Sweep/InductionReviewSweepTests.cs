@@ -37,7 +37,9 @@ public sealed class InductionReviewSweepTests
         var patient = await clinic.RegisterPatientAsync(startDate: "2026-11-30");
         (await clinic.PostAsync($"/patients/{patient}/assessments", new { instrument = "phq9", at = "2026-11-30T08:30", items = new[] { 3, 3, 3, 2, 2, 2, 2, 2, 1 } })).Expect(201); // 20
         var sessions = await TreatOnAsync(clinic, patient, "-05:00", "2026-11-30", "2026-12-03", "2026-12-07", "2026-12-10");
+        (await clinic.PostAsync($"/patients/{patient}/assessments", new { instrument = "madrs", at = "2026-11-30T08:45", items = new[] { 4, 4, 3, 3, 3, 3, 3, 3, 2, 2 } })).Expect(201); // 30
         (await clinic.PostAsync($"/patients/{patient}/assessments", new { instrument = "phq9", items = new[] { 2, 2, 2, 2, 1, 1, 1, 1, 0 } })).Expect(201); // 12
+        (await clinic.PostAsync($"/patients/{patient}/assessments", new { instrument = "madrs", items = new[] { 2, 2, 2, 2, 2, 2, 1, 1, 1, 1 } })).Expect(201); // 16
         sessions.AddRange(await TreatOnAsync(clinic, patient, "-05:00", "2026-12-14"));
         Assert.Empty(await clinic.FlagsAsync("induction-review"));
 
@@ -54,6 +56,7 @@ public sealed class InductionReviewSweepTests
         var detail = review["detail"]!.ToString();
         Assert.Contains("Induction of the course that started 2026-11-30 is over (5 sessions fulfilled)", detail);
         Assert.Contains("PHQ-9: baseline 20 (severe), latest 12 (moderate), change -8 (40% lower): no response yet", detail);
+        Assert.Contains("MADRS: first 30 (moderate), latest 16 (mild), change -14.", detail);
 
         // The patient comes back after week 4: that session's review is the one already raised.
         await TreatOnAsync(clinic, patient, "-05:00", "2026-12-30");
