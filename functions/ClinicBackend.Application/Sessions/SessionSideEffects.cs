@@ -140,7 +140,7 @@ public sealed class SessionSideEffects(ClinicData data, ReminderPlanner reminder
         {
             var clinic = (await data.ClinicAsync(commit.ClinicId, ct))!.Value;
             var assessments = await data.AssessmentsAsync(commit.ClinicId, patient.Id, ct);
-            await FlagWrites.RaiseAsync(data, commit, InductionReview.FlagFor(patient.Id, course, count, fulfilled.Id, commit.Now, clinic.Zone, assessments), ct);
+            await FlagWrites.RaiseAsync(data, commit, RemsSweep.InductionReviewFlag(patient.Id, course, count, fulfilled.Id, commit.Now, clinic.Zone, assessments), ct);
         }
         else if (!course.EndsAfterInduction && fulfilled.Date >= course.StartDate && !InductionReview.IsOverOn(course, fulfilled.Date))
         {

@@ -1,5 +1,6 @@
 using ClinicBackend.Application.Persistence;
 using ClinicBackend.Domain.Access;
+using ClinicBackend.Domain.Assessments;
 using ClinicBackend.Domain.Clinics;
 using ClinicBackend.Domain.Flags;
 using ClinicBackend.Domain.Inventory;
@@ -143,7 +144,20 @@ public sealed class RemsSweep(ClinicData data)
         var course = patient.Course;
         var fulfilled = (await data.PatientSessionsAsync(clinic.Id, patient.Id, ct, course.StartDate))
             .Where(s => s.Status == SessionStatus.Fulfilled).OrderBy(s => s.StartUtc).ToList();
-        return InductionReview.FlagFor(patient.Id, course, fulfilled.Count, fulfilled.LastOrDefault()?.Id, now, clinic.Zone,
+        return InductionReviewFlag(patient.Id, course, fulfilled.Count, fulfilled.LastOrDefault()?.Id, now, clinic.Zone,
             await data.AssessmentsAsync(clinic.Id, patient.Id, ct));
+    }
+
+    /// <summary>
+    /// The induction-review flag, raised once per course (the session path's and the sweep's), under the latest fulfilled session when
+    /// there is one: the sessions fulfilled, the course's PHQ-9s (baseline, latest, change, response) and its MADRS when staff rated any.
+    /// </summary>
+    /// <param name="assessments">The patient's ratings (any order); those of the course count, by the clinic's <paramref name="zone"/>.</param>
+    public static Flag InductionReviewFlag(string patientId, TreatmentCourse course, int fulfilled, string? lastSessionId, Instant now, DateTimeZone zone,
+        IReadOnlyList<Assessment> assessments)
+    {
+        var ratings = string.Join(" ", new[] { Phq9Course.Of(course, zone, assessments).Summary(), MadrsCourse.Summary(course, zone, assessments) }.Where(s => s.Length > 0));
+        return Flag.For(FlagKinds.InductionReview, InductionReview.Cause(patientId, course), FlagSeverity.Normal, patientId, lastSessionId, now,
+            InductionReview.Detail(course, fulfilled, ratings));
     }
 }

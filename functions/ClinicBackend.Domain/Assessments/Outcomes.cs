@@ -47,6 +47,19 @@ public sealed record Phq9Course(Assessment? Baseline, Assessment? Latest)
     }
 }
 
+/// <summary>A course's MADRS ratings (clinician-rated) for the induction review: its first and latest, when there are any.</summary>
+public static class MadrsCourse
+{
+    /// <summary>One sentence, or nothing when staff rated no MADRS in the course.</summary>
+    public static string Summary(TreatmentCourse course, DateTimeZone zone, IEnumerable<Assessment> assessments) =>
+        Phq9Course.OfCourse(course, zone, assessments, Instrument.Madrs) switch
+        {
+            [] => "",
+            [var only] => $"MADRS: {only.Total} ({only.Severity}); no later MADRS yet.",
+            [var first, .., var latest] => $"MADRS: first {first.Total} ({first.Severity}), latest {latest.Total} ({latest.Severity}), change {latest.Total - first.Total:+0;-0;0}.",
+        };
+}
+
 /// <summary>
 /// The report's assessments block: the patients with a PHQ-9 of their course taken in the range; of those, how many have a
 /// baseline, and, judged on their latest PHQ-9 up to the range's end, how many responded (at least 50% below baseline) and

@@ -1,5 +1,3 @@
-using ClinicBackend.Domain.Assessments;
-using ClinicBackend.Domain.Flags;
 using ClinicBackend.Domain.Time;
 using NodaTime;
 
@@ -38,33 +36,13 @@ public static class InductionReview
     /// <summary>Whether the course has had its 4 weeks (paused days left out) by <paramref name="day"/>.</summary>
     public static bool IsOverOn(TreatmentCourse course, LocalDate day) => course.CourseDays(day) >= TreatmentCourse.InductionDays;
 
-    /// <summary>
-    /// The flag for the prescriber, raised once per course, under the latest fulfilled session when there is one: the sessions
-    /// fulfilled, the course's PHQ-9s (baseline, latest, change, response) and its MADRS ratings when there are any.
-    /// </summary>
-    /// <param name="assessments">The patient's ratings (any order); those of the course count, by the clinic's <paramref name="zone"/>.</param>
-    public static Flag FlagFor(string patientId, TreatmentCourse course, int fulfilled, string? lastSessionId, Instant now, DateTimeZone zone,
-        IEnumerable<Assessment> assessments)
-    {
-        var rated = assessments.ToList();
-        var detail = Detail(course, fulfilled, Phq9Course.Of(course, zone, rated).Summary()) + Madrs(Phq9Course.OfCourse(course, zone, rated, Instrument.Madrs));
-        return Flag.For(FlagKinds.InductionReview, Cause(patientId, course), FlagSeverity.Normal, patientId, lastSessionId, now, detail);
-    }
-
-    /// <summary>The course's first and latest MADRS (clinician-rated), when there is one.</summary>
-    private static string Madrs(List<Assessment> madrs) => madrs switch
-    {
-        [] => "",
-        [var only] => $" MADRS: {only.Total} ({only.Severity}); no later MADRS yet.",
-        [var first, .., var latest] => $" MADRS: first {first.Total} ({first.Severity}), latest {latest.Total} ({latest.Severity}), change {latest.Total - first.Total:+0;-0;0}.",
-    };
-
-    /// <param name="phq9">The course's baseline and latest PHQ-9, as one sentence (<c>Phq9Course.Summary</c>).</param>
-    private static string Detail(TreatmentCourse course, int fulfilled, string phq9) => (course.Indication == Indication.Mdsi
+    /// <summary>The review's detail: what ended, the sessions fulfilled, then <paramref name="ratings"/>.</summary>
+    /// <param name="ratings">The course's ratings in sentences (<c>Phq9Course.Summary</c>, then <c>MadrsCourse.Summary</c>).</param>
+    public static string Detail(TreatmentCourse course, int fulfilled, string ratings) => (course.Indication == Indication.Mdsi
         ? $"The 4-week MDSI course that started {ClinicTime.FormatDate(course.StartDate)} has ended ({Fulfilled(fulfilled)}). "
           + "Use beyond 4 weeks has not been studied: the prescriber evaluates the benefit before any further treatment; no lapse of cadence is flagged after it."
         : $"Induction of the course that started {ClinicTime.FormatDate(course.StartDate)} is over ({Fulfilled(fulfilled)}): the prescriber evaluates the benefit before going on.")
-        + " " + phq9;
+        + " " + ratings;
 
     private static string Fulfilled(int count) => $"{count} session{(count == 1 ? "" : "s")} fulfilled";
 }
