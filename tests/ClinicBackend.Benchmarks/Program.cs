@@ -5,7 +5,7 @@ using ClinicBackend.LocalHost;
 // dotnet run -c Release --project tests/ClinicBackend.Benchmarks -- booking|inbound|planning|history|dispatch|timers|faults|reports|simulate [--per-client N] [--per-second N] [--texts N] [--scale suite] [--runs N]
 //   history also takes [--clinics N] [--history N] (past sessions a clinic at 1x; default 20 and 200); timers [--clinics N] (default 20)
 //   dispatch also takes [--answer-ms N] (the stand-in answers each create after N ms; default 0) [--clinics N] (clinics the texts belong to; default 10)
-//   simulate takes [--weeks N] [--chairs N] [--seed N] (default 12, 4, 7)
+//   simulate takes [--weeks N] [--chairs N] [--seed N] (default 12, 4, 7) [--store memory|azurite] (default memory)
 var which = args.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal)) ?? "booking";
 var perClient = args.SkipWhile(a => a != "--per-client").Skip(1).Select(int.Parse).FirstOrDefault(which == "inbound" ? 200 : 40);
 var perSecond = args.SkipWhile(a => a != "--per-second").Skip(1).Select(int.Parse).FirstOrDefault(50);
@@ -31,7 +31,7 @@ if (which is not "inbound")
         "reports" => await ReportBenchmark.RunAsync(azurite, runs: Option("--runs", 10)),
         "dispatch" => await DispatchBenchmark.RunAsync(azurite, new DispatchBenchmark.Setup(perSecond, Texts: Option("--texts", Math.Max(600, perSecond * 12)),
             AnswerMs: Option("--answer-ms", 0), Clinics: Option("--clinics", 10)), ceiling: perSecond >= 200),
-        "simulate" => await SimulateCommand.RunAsync(azurite, weeks: Option("--weeks", 12), chairs: Option("--chairs", 4), seed: Option("--seed", 7)),
+        "simulate" => await SimulateCommand.RunAsync(azurite, weeks: Option("--weeks", 12), chairs: Option("--chairs", 4), seed: Option("--seed", 7), Store(args)),
         _ => throw new ArgumentException($"unknown benchmark '{which}' (booking, inbound, planning, history, dispatch, timers, faults, reports, simulate)"),
     };
     lines.ToList().ForEach(Console.WriteLine);
@@ -50,6 +50,14 @@ var folder = Path.Combine(RepositoryRoot.Find(), "benchmark-results");
 Directory.CreateDirectory(folder);
 await File.WriteAllTextAsync(Path.Combine(folder, $"{which}-{DateTime.UtcNow:yyyyMMddTHHmmss}.json"),
     JsonSerializer.Serialize(results.Select(r => new { r.Name, r.Clients, r.Operations, r.Failures, r.Seconds, r.PerSecond, r.P50Ms, r.P99Ms }), new JsonSerializerOptions { WriteIndented = true }));
+
+static ClinicBackend.Testing.Simulation.SimulationStore Store(string[] args) =>
+    args.SkipWhile(a => a != "--store").Skip(1).FirstOrDefault("memory") switch
+    {
+        "memory" => ClinicBackend.Testing.Simulation.SimulationStore.Memory,
+        "azurite" => ClinicBackend.Testing.Simulation.SimulationStore.Azurite,
+        var other => throw new ArgumentException($"unknown store '{other}' (memory, azurite)"),
+    };
 
 static async Task<IReadOnlyList<string>> FaultsAsync(AzuriteProcess azurite, string[] args)
 {

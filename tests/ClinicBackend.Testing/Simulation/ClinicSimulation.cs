@@ -6,13 +6,24 @@ using ClinicBackend.Application.Persistence;
 using ClinicBackend.Domain.Messaging;
 using ClinicBackend.Domain.Time;
 using ClinicBackend.Testing.Drills;
+using ClinicBackend.Testing.Storage;
 using Microsoft.Extensions.Logging;
 using NodaTime;
 
 namespace ClinicBackend.Testing.Simulation;
 
-/// <summary>What to simulate: weeks from Monday 2026-12-07, chairs, the seed, and whether reminders, self-service and the waitlist are on.</summary>
-public sealed record SimulationOptions(int Weeks, int Chairs, int Seed, bool Features)
+/// <summary>Where the simulated app keeps its rows: <see cref="InMemoryDocumentStore"/> in the process, or the table store on Azurite.</summary>
+public enum SimulationStore
+{
+    Memory,
+    Azurite,
+}
+
+/// <summary>
+/// What to simulate: weeks from Monday 2026-12-07, chairs, the seed, whether reminders, self-service and the waitlist
+/// are on, and the store the app runs on.
+/// </summary>
+public sealed record SimulationOptions(int Weeks, int Chairs, int Seed, bool Features, SimulationStore Store = SimulationStore.Memory)
 {
     public static readonly LocalDate FirstDay = new(2026, 12, 7);
 
@@ -78,7 +89,10 @@ public sealed class ClinicSimulation
     private static Instant At(LocalDate date, int hour, int minute = 0, int second = 0) =>
         date.At(new LocalTime(hour, minute, second)).InZoneLeniently(Zone).ToInstant();
 
-    /// <summary>Runs the period on the Azurite of <paramref name="storage"/> (null: the shared one) and reads the app's report of it.</summary>
+    /// <summary>
+    /// Runs the period and reads the app's report of it. <paramref name="storage"/> is the Azurite (null: the shared one)
+    /// of the table store, and of the event queue whichever the store.
+    /// </summary>
     public static async Task<SimulationResult> RunAsync(SimulationOptions options, PatientModel? model = null, string? storage = null)
     {
         var watch = Stopwatch.StartNew();
@@ -88,6 +102,11 @@ public sealed class ClinicSimulation
         await using var app = await TestApp.StartAsync(At(SimulationOptions.FirstDay.PlusDays(-1), 12).ToDateTimeOffset(), settings,
             s =>
             {
+                if (options.Store == SimulationStore.Memory)
+                {
+                    // The app's clock stamps the rows' write times, as storage's own clock does in Azure.
+                    s.AddSingleton<IDocumentStore>(sp => new InMemoryDocumentStore(sp.GetRequiredService<TimeProvider>()));
+                }
                 s.Decorate<IDocumentStore>((inner, _) => new CountedStore(inner));
                 s.AddSingleton<ISmsOutbox>(sp => new ScheduledOutbox(sp.GetRequiredService<TimeProvider>()));
                 s.AddLogging(logging => logging.AddFilter("Azure", LogLevel.None)); // ETag and insert conflicts the app expects
