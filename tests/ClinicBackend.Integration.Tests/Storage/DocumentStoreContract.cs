@@ -158,10 +158,11 @@ public abstract class DocumentStoreContract
         Assert.Equal(("v1", etags[0]), (kept.Value.Text, kept.ETag));
         Assert.Equal(etags[1], (await store.GetAsync<Doc>("p", "doomed", default))!.ETag);
         Assert.Null(await store.GetAsync<Doc>("p", "new", default));
-        // A delete guarded by a stale tag is refused too.
-        var stale = await Assert.ThrowsAsync<CommitConflictException>(() => store.CommitAsync("p", [new Change.Delete("kept", etags[1])], default));
+        // A delete guarded by a stale tag is refused too. (Rows of one batch may share a tag: Table Storage's is the batch's time.)
+        await store.CommitAsync("p", [new Change.Upsert("kept", new Doc("v2"))], default);
+        var stale = await Assert.ThrowsAsync<CommitConflictException>(() => store.CommitAsync("p", [new Change.Delete("kept", etags[0])], default));
         Assert.Equal((0, CommitFailure.Changed), (stale.Index, stale.Failure));
-        Assert.NotNull(await store.GetAsync<Doc>("p", "kept", default));
+        Assert.Equal("v2", (await store.GetAsync<Doc>("p", "kept", default))!.Value.Text);
     }
 
     [Fact]
@@ -184,7 +185,6 @@ public abstract class DocumentStoreContract
         var second = await store.CommitAsync("p", [new Change.Upsert("a", new Doc("same"))], default);
         var third = await store.CommitAsync("p", [new Change.Replace("a", new Doc("same"), second[0]!), new Change.Insert("b", new Doc("b"))], default);
         Assert.Equal(3, new[] { first[0], second[0], third[0] }.Distinct().Count());
-        Assert.NotEqual(third[0], third[1]);
     }
 
     [Fact]
