@@ -4,7 +4,7 @@ using ClinicBackend.LocalHost;
 
 // dotnet run -c Release --project tests/ClinicBackend.Benchmarks -- booking|inbound|planning|history|dispatch|timers|faults|reports|simulate [--per-client N] [--per-second N] [--texts N] [--scale suite] [--runs N]
 //   history also takes [--clinics N] [--history N] (past sessions a clinic at 1x; default 20 and 200); timers [--clinics N] (default 20)
-//   dispatch also takes [--answer-ms N] (the stand-in answers each create after N ms; default 0) [--clinics N] (clinics the texts belong to; default 10)
+//   dispatch also takes [--answer-ms N] (the stand-in answers each create after N ms; default 0) [--clinics N] (clinics the texts belong to; default 10) [--in-memory] (Azurite without its disk store, as reports and simulate always run)
 //   simulate takes [--weeks N] [--chairs N] [--seed N] (default 12, 4, 7) [--store memory|azurite] (default memory)
 var which = args.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal)) ?? "booking";
 var perClient = args.SkipWhile(a => a != "--per-client").Skip(1).Select(int.Parse).FirstOrDefault(which == "inbound" ? 200 : 40);
@@ -14,8 +14,8 @@ int Option(string name, int fallback) => args.SkipWhile(a => a != name).Skip(1).
 var data = Path.Combine(Path.GetTempPath(), "clinic-bench-" + Guid.NewGuid().ToString("N"));
 using var removeData = new FolderRemoval(data); // declared before Azurite, so removed after it stops
 // The reports benchmark seeds half a million rows: Azurite keeps them in memory rather than rewriting its database file every few seconds.
-// So does the simulation: a quarter writes tens of thousands of rows.
-var inMemory = which is "reports" or "simulate";
+// So does the simulation: a quarter writes tens of thousands of rows. --in-memory does the same for any benchmark.
+var inMemory = which is "reports" or "simulate" || args.Contains("--in-memory");
 await using var azurite = await AzuriteProcess.StartAsync(data, defaultPorts: false, Console.WriteLine, inMemory: inMemory);
 Console.WriteLine($"machine: {Environment.ProcessorCount} cores, .NET {Environment.Version}; Azurite on loopback ({(inMemory ? "in memory" : "disk-backed")}); load average {Measure.LoadAverage()}");
 
