@@ -24,12 +24,24 @@ public sealed class CoverageSweep(ClinicData data, ReadinessReader readiness, IR
     public async Task<(int NotReady, int Renewals)> SweepAsync(Clinic clinic, Instant now, CancellationToken ct)
     {
         var today = now.InZone(clinic.Zone).Date;
-        var notReady = await SweepNotReadyAsync(clinic, today, now, ct);
-        var renewals = await SweepRenewalsAsync(clinic, today, now, ct);
+        var firstOfDay = await TakeDailyTurnAsync(clinic.Id, today, ct);
+        var notReady = await SweepNotReadyAsync(clinic, today, firstOfDay, now, ct);
+        var renewals = firstOfDay ? await SweepRenewalsAsync(clinic, today, now, ct) : 0;
         return (notReady, renewals);
     }
 
-    private async Task<int> SweepNotReadyAsync(Clinic clinic, LocalDate today, Instant now, CancellationToken ct)
+    /// <summary>True for the first sweep of a clinic-local day (one sweep wins when two run at once).</summary>
+    private async Task<bool> TakeDailyTurnAsync(string clinicId, LocalDate today, CancellationToken ct)
+    {
+        var check = await data.RenewalCheckAsync(clinicId, ct);
+        if (check?.Value.Date >= today)
+        {
+            return false;
+        }
+        return await data.RecordRenewalCheckAsync(clinicId, check, today, ct);
+    }
+
+    private async Task<int> SweepNotReadyAsync(Clinic clinic, LocalDate today, bool firstOfDay, Instant now, CancellationToken ct)
     {
         var window = await data.SessionsOnDaysAsync(clinic.Id, today, today.PlusDays(CoverageRules.NotReadyNoticeDays + 1), ct);
         var ahead = window.Where(s => s.IsUpcoming && s.StartUtc > now).ToList();
@@ -48,7 +60,7 @@ public sealed class CoverageSweep(ClinicData data, ReadinessReader readiness, IR
                 await MarkDayBeforeAsync(clinic.Id, session, ready, now, ct);
             }
         }
-        await ResolveReadyAsync(clinic, found, now, ct);
+        await ResolveReadyAsync(clinic, found, firstOfDay, now, ct);
         return raised;
     }
 
@@ -65,17 +77,25 @@ public sealed class CoverageSweep(ClinicData data, ReadinessReader readiness, IR
         }
     }
 
-    /// <summary>Open not-ready flags whose cause is gone (the visit is ready in that respect, cancelled or missed) are resolved by the sweep.</summary>
-    private async Task ResolveReadyAsync(Clinic clinic, IReadOnlyDictionary<string, Readiness?> known, Instant now, CancellationToken ct)
+    /// <summary>
+    /// Open not-ready flags whose cause is gone (the visit is ready in that respect, cancelled or missed) are resolved by
+    /// the sweep. A visit that took place keeps its flag for billing until an authorization recorded afterwards covers it;
+    /// that is looked at by the first sweep of a clinic day, not every hour, so open flags of past visits do not make
+    /// every run longer.
+    /// </summary>
+    private async Task ResolveReadyAsync(Clinic clinic, IReadOnlyDictionary<string, Readiness?> known, bool firstOfDay, Instant now, CancellationToken ct)
     {
         foreach (var flag in (await data.OpenFlagsAsync(clinic.Id, ct)).Where(f => f.Kind == FlagKinds.NotReady && f.SessionId is not null))
         {
             var cause = CauseOf(flag);
-            var session = (await data.SessionAsync(clinic.Id, flag.SessionId!, ct))?.Value;
-            Readiness? ready = null;
-            if (session is not null && !known.TryGetValue(session.Id, out ready))
+            if (!known.TryGetValue(flag.SessionId!, out var ready))
             {
-                ready = await readiness.OfAsync(clinic, session, ct);
+                var session = (await data.SessionAsync(clinic.Id, flag.SessionId!, ct))?.Value;
+                if (session is { Status: SessionStatus.Arrived or SessionStatus.Fulfilled } && !firstOfDay)
+                {
+                    continue;
+                }
+                ready = session is null ? null : await readiness.OfAsync(clinic, session, ct);
             }
             if (cause is null || ready is not null && ready.Causes.Contains(cause))
             {
@@ -118,11 +138,6 @@ public sealed class CoverageSweep(ClinicData data, ReadinessReader readiness, IR
     /// <summary>Once a clinic-local day: each authorization not yet ended that ends within 14 days or has at most 2 sessions left.</summary>
     private async Task<int> SweepRenewalsAsync(Clinic clinic, LocalDate today, Instant now, CancellationToken ct)
     {
-        var check = await data.RenewalCheckAsync(clinic.Id, ct);
-        if (check?.Value.Date >= today || !await data.RecordRenewalCheckAsync(clinic.Id, check, today, ct))
-        {
-            return 0;
-        }
         var raised = 0;
         foreach (var coverage in (await data.CoveragesAsync(clinic.Id, ct)).Select(c => c.Value))
         {

@@ -190,6 +190,32 @@ public sealed class CoverageTests : ClinicAppTest
     }
 
     [Fact]
+    public async Task A_visit_that_went_ahead_uncovered_keeps_its_flag_until_an_authorization_recorded_afterwards_is_seen_by_a_days_first_sweep()
+    {
+        await Clinic.StockAsync();
+        var patient = await Clinic.RegisterPatientAsync();
+        var visit = await BookAsync(patient, "2026-12-01T09:00");
+        await SweepAsync();
+        var flag = Assert.Single(await Clinic.FlagsAsync("not-ready"))!["id"]!.ToString();
+
+        await Clinic.TreatAsync(visit, DateTimeOffset.Parse("2026-12-01T14:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
+        await SweepAsync(); // the day's first sweep: the visit took place without an authorization
+        Assert.Equal(flag, Assert.Single(await Clinic.FlagsAsync("not-ready"))!["id"]!.ToString());
+
+        // Billing records the authorization afterwards: later sweeps of the day leave past visits alone...
+        (await PutCoverageAsync(patient, "buy-and-bill", Authorization("2026-11-30", "2026-12-31", 10))).Expect(200);
+        App.Clock.Advance(TimeSpan.FromHours(1));
+        await SweepAsync();
+        Assert.Single(await Clinic.FlagsAsync("not-ready"));
+
+        // ...and the next day's first sweep finds the visit covered.
+        At("2026-12-02", "00:30");
+        await SweepAsync();
+        Assert.Empty(await Clinic.FlagsAsync("not-ready"));
+        Assert.Equal(flag, Assert.Single(await Clinic.FlagsAsync("not-ready", "resolved"))!["id"]!.ToString());
+    }
+
+    [Fact]
     public async Task A_cancelled_visits_not_ready_flag_resolves_itself_and_the_report_counts_visits_not_ready_the_day_before()
     {
         await Clinic.StockAsync();
