@@ -24,24 +24,16 @@ public sealed class CoverageSweep(ClinicData data, ReadinessReader readiness, IR
     public async Task<(int NotReady, int Renewals)> SweepAsync(Clinic clinic, Instant now, CancellationToken ct)
     {
         var today = now.InZone(clinic.Zone).Date;
-        var firstOfDay = await TakeDailyTurnAsync(clinic.Id, today, ct);
-        var notReady = await SweepNotReadyAsync(clinic, today, firstOfDay, now, ct);
-        var renewals = firstOfDay ? await SweepRenewalsAsync(clinic, today, now, ct) : 0;
+        // The day's turn is taken after the not-ready work, so a run that fails in it leaves the turn to the next run.
+        var check = await data.RenewalCheckAsync(clinic.Id, ct);
+        var dayNotDone = !(check?.Value.Date >= today);
+        var notReady = await SweepNotReadyAsync(clinic, today, dayNotDone, now, ct);
+        // Of two sweeps at once, one records the day and looks for renewals.
+        var renewals = dayNotDone && await data.RecordRenewalCheckAsync(clinic.Id, check, today, ct) ? await SweepRenewalsAsync(clinic, today, now, ct) : 0;
         return (notReady, renewals);
     }
 
-    /// <summary>True for the first sweep of a clinic-local day (one sweep wins when two run at once).</summary>
-    private async Task<bool> TakeDailyTurnAsync(string clinicId, LocalDate today, CancellationToken ct)
-    {
-        var check = await data.RenewalCheckAsync(clinicId, ct);
-        if (check?.Value.Date >= today)
-        {
-            return false;
-        }
-        return await data.RecordRenewalCheckAsync(clinicId, check, today, ct);
-    }
-
-    private async Task<int> SweepNotReadyAsync(Clinic clinic, LocalDate today, bool firstOfDay, Instant now, CancellationToken ct)
+    private async Task<int> SweepNotReadyAsync(Clinic clinic, LocalDate today, bool dayNotDone, Instant now, CancellationToken ct)
     {
         var window = await data.SessionsOnDaysAsync(clinic.Id, today, today.PlusDays(CoverageRules.NotReadyNoticeDays + 1), ct);
         var ahead = window.Where(s => s.IsUpcoming && s.StartUtc > now).ToList();
@@ -60,7 +52,7 @@ public sealed class CoverageSweep(ClinicData data, ReadinessReader readiness, IR
                 await MarkDayBeforeAsync(clinic.Id, session, ready, now, ct);
             }
         }
-        await ResolveReadyAsync(clinic, found, firstOfDay, now, ct);
+        await ResolveReadyAsync(clinic, found, dayNotDone, now, ct);
         return raised;
     }
 
@@ -80,10 +72,10 @@ public sealed class CoverageSweep(ClinicData data, ReadinessReader readiness, IR
     /// <summary>
     /// Open not-ready flags whose cause is gone (the visit is ready in that respect, cancelled or missed) are resolved by
     /// the sweep. A visit that took place keeps its flag for billing until an authorization recorded afterwards covers it;
-    /// that is looked at by the first sweep of a clinic day, not every hour, so open flags of past visits do not make
-    /// every run longer.
+    /// a visit of an earlier day is looked at by the clinic day's first sweep, not every hour, so open flags of past visits
+    /// do not make every run longer (today's are read with the window's days).
     /// </summary>
-    private async Task ResolveReadyAsync(Clinic clinic, IReadOnlyDictionary<string, Readiness?> known, bool firstOfDay, Instant now, CancellationToken ct)
+    private async Task ResolveReadyAsync(Clinic clinic, IReadOnlyDictionary<string, Readiness?> known, bool dayNotDone, Instant now, CancellationToken ct)
     {
         foreach (var flag in (await data.OpenFlagsAsync(clinic.Id, ct)).Where(f => f.Kind == FlagKinds.NotReady && f.SessionId is not null))
         {
@@ -91,7 +83,7 @@ public sealed class CoverageSweep(ClinicData data, ReadinessReader readiness, IR
             if (!known.TryGetValue(flag.SessionId!, out var ready))
             {
                 var session = (await data.SessionAsync(clinic.Id, flag.SessionId!, ct))?.Value;
-                if (session is { Status: SessionStatus.Arrived or SessionStatus.Fulfilled } && !firstOfDay)
+                if (session is { Status: SessionStatus.Arrived or SessionStatus.Fulfilled } && !dayNotDone)
                 {
                     continue;
                 }

@@ -15,6 +15,10 @@ public sealed class CoverageTests : ClinicAppTest
 {
     private const string MemberId = "MBR-5521-SECRET";
 
+    private readonly GatedStore.Gate _store = new();
+
+    protected override void ConfigureServices(IServiceCollection services) => GatedStore.Install(services, _store);
+
     private void At(string date, string time) =>
         App.Clock.SetUtcNow(DateTimeOffset.Parse($"{date}T{time}:00-05:00", System.Globalization.CultureInfo.InvariantCulture));
 
@@ -260,6 +264,29 @@ public sealed class CoverageTests : ClinicAppTest
         Assert.DoesNotContain("Acme", detail);
         Assert.Equal(patient, flag["patientId"]!.ToString());
         Assert.DoesNotContain("PHQ-9", detail); // none recorded
+    }
+
+    [Fact]
+    public async Task A_sweep_that_fails_in_its_not_ready_part_leaves_the_days_renewal_check_to_the_next_run()
+    {
+        await Clinic.StockAsync();
+        var renewing = await Clinic.RegisterPatientAsync();
+        (await PutCoverageAsync(renewing, "buy-and-bill", Authorization("2026-11-30", "2027-02-28", 4))).Expect(200);
+        await BookAsync(renewing, "2026-12-08T09:00");
+        await BookAsync(renewing, "2026-12-09T09:00"); // 2 of 4 left: a renewal is due
+        var uncovered = await Clinic.RegisterPatientAsync();
+        await BookAsync(uncovered, "2026-12-01T09:00");
+
+        // The day's first sweep fails while it reads the uncovered patient's coverage for the not-ready flags.
+        _store.FailPointReads = key => key == $"coverage|{uncovered}";
+        await App.RunFunctionAsync("SweepMissedSessions");
+        Assert.Empty(await Clinic.FlagsAsync("authorization-renewal"));
+
+        _store.FailPointReads = null;
+        App.Clock.Advance(TimeSpan.FromHours(1));
+        await SweepAsync();
+        Assert.Single(await Clinic.FlagsAsync("authorization-renewal"));
+        Assert.Single(await Clinic.FlagsAsync("not-ready"));
     }
 
     [Fact]
