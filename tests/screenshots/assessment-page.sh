@@ -25,32 +25,16 @@ source tests/screenshots/local-host.sh
 
 cleanup() {
   stop_host
-  for pid in "$azurite_pid" "$twilio_pid"; do
-    if [ -n "$pid" ]; then
-      kill -TERM -- "-$pid" 2>/dev/null || true
-      wait "$pid" 2>/dev/null || true
-    fi
-  done
+  stop_group "$azurite_pid"
+  stop_group "$twilio_pid"
   rm -rf "$work"
 }
 trap cleanup EXIT
 
-command -v chromium >/dev/null || { echo "chromium is not installed (apt-get install -y chromium)" >&2; exit 2; }
-if curl -s -o /dev/null --max-time 2 "$base/api/health"; then
-  echo "something already answers on $base: stop it first (this script needs a host with its own clock)" >&2
-  exit 2
-fi
-
-dotnet build functions/ClinicBackend.LocalHost -v q -nologo >/dev/null
-[ -x node_modules/.bin/azurite ] || npm ci --no-audit --no-fund --silent
-setsid node_modules/.bin/azurite --blobPort 10093 --queuePort 10094 --tablePort 10095 --skipApiVersionCheck --disableTelemetry \
-  --silent --loose --location "$work/azurite" >"$work/azurite.log" 2>&1 &
-azurite_pid=$!
+check_prerequisites "$base"
+start_azurite "$work" 10093
 setsid node tests/screenshots/assessment-page.mjs twilio 7078 "$work/texts.jsonl" >"$work/twilio.log" 2>&1 &
 twilio_pid=$!
-key=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==
-storage="DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=$key;BlobEndpoint=http://127.0.0.1:10093/devstoreaccount1;QueueEndpoint=http://127.0.0.1:10094/devstoreaccount1;TableEndpoint=http://127.0.0.1:10095/devstoreaccount1;"
-mint() { dotnet run --no-build --project functions/ClinicBackend.LocalHost -- mint-token --oid "$1" --roles "$2"; }
 driver() { node tests/screenshots/assessment-page.mjs "$@"; }
 
 # The host's clock: tomorrow 12:00 in New York (outside quiet hours); the visit is the day after, 10:00.

@@ -21,28 +21,13 @@ source tests/screenshots/local-host.sh
 
 cleanup() {
   stop_host
-  if [ -n "$azurite_pid" ]; then
-    kill -TERM -- "-$azurite_pid" 2>/dev/null || true
-    wait "$azurite_pid" 2>/dev/null || true
-  fi
+  stop_group "$azurite_pid"
   rm -rf "$work"
 }
 trap cleanup EXIT
 
-command -v chromium >/dev/null || { echo "chromium is not installed (apt-get install -y chromium)" >&2; exit 2; }
-if curl -s -o /dev/null --max-time 2 "$base/api/health"; then
-  echo "something already answers on $base: stop it first (this script needs a host with its own clock)" >&2
-  exit 2
-fi
-
-dotnet build functions/ClinicBackend.LocalHost -v q -nologo >/dev/null
-[ -x node_modules/.bin/azurite ] || npm ci --no-audit --no-fund --silent
-setsid node_modules/.bin/azurite --blobPort 10090 --queuePort 10091 --tablePort 10092 --skipApiVersionCheck --disableTelemetry \
-  --silent --loose --location "$work/azurite" >"$work/azurite.log" 2>&1 &
-azurite_pid=$!
-key=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==
-storage="DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=$key;BlobEndpoint=http://127.0.0.1:10090/devstoreaccount1;QueueEndpoint=http://127.0.0.1:10091/devstoreaccount1;TableEndpoint=http://127.0.0.1:10092/devstoreaccount1;"
-mint() { dotnet run --no-build --project functions/ClinicBackend.LocalHost -- mint-token --oid "$1" --roles "$2"; }
+check_prerequisites "$base"
+start_azurite "$work" 10090
 driver() { node tests/screenshots/monitoring-form.mjs "$@"; }
 value() { sed -n "s/^$1=//p" "$2"; }
 
