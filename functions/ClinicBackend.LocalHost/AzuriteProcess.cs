@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Text;
@@ -9,32 +10,33 @@ namespace ClinicBackend.LocalHost;
 /// <summary>
 /// Azurite from the repository's npm lockfile: installed on first use (npm ci), started on free or fixed
 /// ports with its data in a given folder, and stopped on dispose (or by the watchdog if this process dies).
-/// Stopping lets Azurite shut down as on Ctrl+C, so it saves its data; started again on the same ports and
-/// folder, it serves that data.
+/// Tables run in one node process and queues and blobs in another, as Azure Storage serves them apart: one
+/// event loop serving all three made the dispatch wait on the queue's work (docs/benchmarks.md). Each process
+/// also opens the services it does not serve, on free ports, unused. Stopping lets Azurite shut down as on
+/// Ctrl+C, so it saves its data; started again on the same ports and folder, it serves that data.
 /// </summary>
 public sealed partial class AzuriteProcess : IAsyncDisposable
 {
     public const string AccountName = "devstoreaccount1";
     public const string AccountKey = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
+    /// <summary>Where the queues and blobs process keeps its data, inside the data folder (the tables keep theirs in the folder itself).</summary>
+    public const string QueuesAndBlobsFolder = "queues-and-blobs";
 
-    private readonly Process _process;
-    private readonly Task _closed;
+    private readonly Node _tables;
+    private readonly Node _queuesAndBlobs;
 
-    private AzuriteProcess(Process process, Task closed, string dataFolder, int blobPort, int queuePort, int tablePort)
+    private AzuriteProcess(Node tables, Node queuesAndBlobs, string dataFolder)
     {
-        _process = process;
-        _closed = closed;
+        _tables = tables;
+        _queuesAndBlobs = queuesAndBlobs;
         DataFolder = dataFolder;
-        BlobPort = blobPort;
-        QueuePort = queuePort;
-        TablePort = tablePort;
     }
 
     public string DataFolder { get; }
 
-    public int BlobPort { get; }
-    public int QueuePort { get; }
-    public int TablePort { get; }
+    public int BlobPort => _queuesAndBlobs.Ports["Blob"];
+    public int QueuePort => _queuesAndBlobs.Ports["Queue"];
+    public int TablePort => _tables.Ports["Table"];
 
     public string ConnectionString =>
         $"DefaultEndpointsProtocol=http;AccountName={AccountName};AccountKey={AccountKey};" +
@@ -60,79 +62,24 @@ public sealed partial class AzuriteProcess : IAsyncDisposable
     {
         var root = RepositoryRoot.Find();
         var azuriteJs = await EnsureInstalledAsync(root, log, ct);
-        Directory.CreateDirectory(dataFolder);
-        var ports = new[] { blobPort, queuePort, tablePort }.Select(p => p.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray();
-        var start = new ProcessStartInfo("node")
-        {
-            RedirectStandardInput = true, // closing it stops Azurite (see azurite-watchdog.mjs)
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = root,
-        };
-        foreach (var arg in new[]
-                 {
-                     Path.Combine(root, "functions", "ClinicBackend.LocalHost", "azurite-watchdog.mjs"), Environment.ProcessId.ToString(), azuriteJs,
-                     "--blobPort", ports[0], "--queuePort", ports[1], "--tablePort", ports[2],
-                     "--skipApiVersionCheck", "--disableTelemetry", "--silent", "--loose",
-                 })
-        {
-            start.ArgumentList.Add(arg);
-        }
-        foreach (var arg in inMemory ? ["--inMemoryPersistence"] : new[] { "--location", dataFolder })
-        {
-            start.ArgumentList.Add(arg);
-        }
-        var process = Process.Start(start) ?? throw new InvalidOperationException("node could not be started.");
-        var found = new Dictionary<string, int>();
-        var ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var closedServices = new HashSet<string>();
-        var closed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var output = new System.Text.StringBuilder();
-        void OnLine(string? line)
-        {
-            if (line is null)
-            {
-                return;
-            }
-            lock (found)
-            {
-                output.AppendLine(line);
-                var match = ListeningLine().Match(line);
-                if (match.Success)
-                {
-                    found[match.Groups[1].Value] = int.Parse(match.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture);
-                    if (found.Count == 3)
-                    {
-                        ready.TrySetResult();
-                    }
-                }
-                if (ClosedLine().Match(line) is { Success: true } closedLine && closedServices.Add(closedLine.Groups[1].Value) && closedServices.Count == 3)
-                {
-                    closed.TrySetResult();
-                }
-            }
-        }
-        process.OutputDataReceived += (_, e) => OnLine(e.Data);
-        process.ErrorDataReceived += (_, e) => OnLine(e.Data);
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        process.EnableRaisingEvents = true;
-        process.Exited += (_, _) => ready.TrySetException(new InvalidOperationException("Azurite exited during start-up:\n" + output));
-
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        timeout.CancelAfter(TimeSpan.FromSeconds(60));
+        var tables = Node.StartAsync(root, azuriteJs, dataFolder, (0, 0, tablePort), inMemory, ct);
+        var queuesAndBlobs = Node.StartAsync(root, azuriteJs, Path.Combine(dataFolder, QueuesAndBlobsFolder), (blobPort, queuePort, 0), inMemory, ct);
         try
         {
-            await ready.Task.WaitAsync(timeout.Token);
+            await Task.WhenAll(tables, queuesAndBlobs);
         }
         catch
         {
-            Kill(process);
+            foreach (var started in new[] { tables, queuesAndBlobs }.Where(t => t.IsCompletedSuccessfully))
+            {
+                await started.Result.StopAsync(TimeSpan.FromSeconds(10));
+            }
             throw;
         }
-        log?.Invoke($"Azurite listening: blob {found["Blob"]}, queue {found["Queue"]}, table {found["Table"]}; {(inMemory ? "data in memory" : $"data in {dataFolder}")}");
-        return new AzuriteProcess(process, closed.Task, dataFolder, found["Blob"], found["Queue"], found["Table"]);
+        var azurite = new AzuriteProcess(await tables, await queuesAndBlobs, dataFolder);
+        log?.Invoke($"Azurite listening: blob {azurite.BlobPort}, queue {azurite.QueuePort}, table {azurite.TablePort} (tables in one process, queues and blobs in another); "
+            + (inMemory ? "data in memory" : $"data in {dataFolder}"));
+        return azurite;
     }
 
     /// <summary>True when something accepts connections on the port (used to find a running Azurite).</summary>
@@ -201,56 +148,144 @@ public sealed partial class AzuriteProcess : IAsyncDisposable
 
     /// <summary>
     /// Stops Azurite the way Ctrl+C does: it closes its ports and saves its data (a kill loses the writes of the
-    /// last seconds). Once its three services report closed, a process that lingers is killed (nothing is lost then);
+    /// last seconds). Once its services report closed, a process that lingers is killed (nothing is lost then);
     /// one that has not closed them after <paramref name="grace"/> (default 10 s) is killed too.
     /// </summary>
-    public async Task StopAsync(TimeSpan? grace = null)
-    {
-        try
-        {
-            _process.StandardInput.Close(); // the watchdog sends Azurite SIGTERM
-        }
-        catch (Exception e) when (e is IOException or InvalidOperationException)
-        {
-            // already gone
-        }
-        var exited = _process.WaitForExitAsync();
-        try
-        {
-            await Task.WhenAny(exited, _closed).WaitAsync(grace ?? TimeSpan.FromSeconds(10)).ConfigureAwait(false);
-        }
-        catch (TimeoutException)
-        {
-            // still closing: killed below
-        }
-        if (!_process.HasExited)
-        {
-            Kill(_process);
-        }
-        await exited.WaitAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(false);
-    }
+    public Task StopAsync(TimeSpan? grace = null) =>
+        Task.WhenAll(_tables.StopAsync(grace ?? TimeSpan.FromSeconds(10)), _queuesAndBlobs.StopAsync(grace ?? TimeSpan.FromSeconds(10)));
 
     public async ValueTask DisposeAsync()
     {
-        if (!_process.HasExited)
-        {
-            await StopAsync().ConfigureAwait(false);
-        }
-        _process.Dispose();
+        await StopAsync().ConfigureAwait(false);
+        _tables.Dispose();
+        _queuesAndBlobs.Dispose();
     }
 
-    private static void Kill(Process process)
+    /// <summary>One Azurite node process under the watchdog, and the ports its three services listen on.</summary>
+    private sealed class Node(Process process, Task closed, IReadOnlyDictionary<string, int> ports) : IDisposable
     {
-        try
+        public IReadOnlyDictionary<string, int> Ports => ports;
+
+        public static async Task<Node> StartAsync(string root, string azuriteJs, string location, (int Blob, int Queue, int Table) ports, bool inMemory, CancellationToken ct)
         {
-            if (!process.HasExited)
+            Directory.CreateDirectory(location);
+            var start = new ProcessStartInfo("node")
             {
-                process.Kill(entireProcessTree: true);
+                RedirectStandardInput = true, // closing it stops Azurite (see azurite-watchdog.mjs)
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+                UseShellExecute = false,
+                WorkingDirectory = root,
+            };
+            foreach (var arg in new[]
+                     {
+                         Path.Combine(root, "functions", "ClinicBackend.LocalHost", "azurite-watchdog.mjs"), Environment.ProcessId.ToString(CultureInfo.InvariantCulture), azuriteJs,
+                         "--blobPort", Port(ports.Blob), "--queuePort", Port(ports.Queue), "--tablePort", Port(ports.Table),
+                         "--skipApiVersionCheck", "--disableTelemetry", "--silent", "--loose",
+                     })
+            {
+                start.ArgumentList.Add(arg);
             }
+            foreach (var arg in inMemory ? ["--inMemoryPersistence"] : new[] { "--location", location })
+            {
+                start.ArgumentList.Add(arg);
+            }
+            var process = Process.Start(start) ?? throw new InvalidOperationException("node could not be started.");
+            var found = new Dictionary<string, int>();
+            var ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            var closedServices = new HashSet<string>();
+            var closed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            var output = new StringBuilder();
+            void OnLine(string? line)
+            {
+                if (line is null)
+                {
+                    return;
+                }
+                lock (found)
+                {
+                    output.AppendLine(line);
+                    var match = ListeningLine().Match(line);
+                    if (match.Success)
+                    {
+                        found[match.Groups[1].Value] = int.Parse(match.Groups[2].Value, CultureInfo.InvariantCulture);
+                        if (found.Count == 3)
+                        {
+                            ready.TrySetResult();
+                        }
+                    }
+                    if (ClosedLine().Match(line) is { Success: true } closedLine && closedServices.Add(closedLine.Groups[1].Value) && closedServices.Count == 3)
+                    {
+                        closed.TrySetResult();
+                    }
+                }
+            }
+            process.OutputDataReceived += (_, e) => OnLine(e.Data);
+            process.ErrorDataReceived += (_, e) => OnLine(e.Data);
+            process.BeginOutputReadLine();
+            process.BeginErrorReadLine();
+            process.EnableRaisingEvents = true;
+            process.Exited += (_, _) => ready.TrySetException(new InvalidOperationException("Azurite exited during start-up:\n" + output));
+
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            timeout.CancelAfter(TimeSpan.FromSeconds(60));
+            try
+            {
+                await ready.Task.WaitAsync(timeout.Token);
+            }
+            catch
+            {
+                Kill(process);
+                process.Dispose();
+                throw;
+            }
+            return new Node(process, closed.Task, found);
         }
-        catch (InvalidOperationException)
+
+        private static string Port(int port) => port.ToString(CultureInfo.InvariantCulture);
+
+        public async Task StopAsync(TimeSpan grace)
         {
-            // already gone
+            if (process.HasExited)
+            {
+                return;
+            }
+            try
+            {
+                process.StandardInput.Close(); // the watchdog sends Azurite SIGTERM
+            }
+            catch (Exception e) when (e is IOException or InvalidOperationException)
+            {
+                // already gone
+            }
+            var exited = process.WaitForExitAsync();
+            try
+            {
+                await Task.WhenAny(exited, closed).WaitAsync(grace).ConfigureAwait(false);
+            }
+            catch (TimeoutException)
+            {
+                // still closing: killed below
+            }
+            Kill(process);
+            await exited.WaitAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(false);
+        }
+
+        public void Dispose() => process.Dispose();
+
+        private static void Kill(Process process)
+        {
+            try
+            {
+                if (!process.HasExited)
+                {
+                    process.Kill(entireProcessTree: true);
+                }
+            }
+            catch (InvalidOperationException)
+            {
+                // already gone
+            }
         }
     }
 }

@@ -1,0 +1,85 @@
+using Azure.Data.Tables;
+using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Specialized;
+using Azure.Storage.Queues;
+using ClinicBackend.LocalHost;
+
+namespace ClinicBackend.Integration.Tests.Foundation;
+
+/// <summary>The Azurite the local host, the tests and the benchmarks start: tables apart from queues and blobs, data kept across a restart.</summary>
+public sealed class LocalAzuriteTests
+{
+    [Fact]
+    public async Task Tables_queues_and_blobs_keep_their_data_across_a_stop_and_a_start_on_the_same_folder_and_ports()
+    {
+        var folder = Path.Combine(Path.GetTempPath(), "clinic-azurite-layout-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            var first = await AzuriteProcess.StartAsync(folder, defaultPorts: false);
+            var (blobPort, queuePort, tablePort) = (first.BlobPort, first.QueuePort, first.TablePort);
+            await using (first)
+            {
+                var (table, queue, blob) = Clients(first);
+                await table.CreateIfNotExistsAsync();
+                await table.AddEntityAsync(new TableEntity("p", "r") { ["Value"] = "kept" });
+                await queue.CreateIfNotExistsAsync();
+                await queue.SendMessageAsync("kept");
+                await blob.GetParentBlobContainerClient().CreateIfNotExistsAsync();
+                await blob.UploadAsync(BinaryData.FromString("kept"));
+            }
+
+            await using var second = await AzuriteProcess.StartAsync(folder, blobPort, queuePort, tablePort);
+            var (tableAgain, queueAgain, blobAgain) = Clients(second);
+            Assert.Equal("kept", (await tableAgain.GetEntityAsync<TableEntity>("p", "r")).Value.GetString("Value"));
+            Assert.Equal("kept", (await queueAgain.ReceiveMessageAsync()).Value.MessageText);
+            Assert.Equal("kept", (await blobAgain.DownloadContentAsync()).Value.Content.ToString());
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task The_tables_are_served_by_a_process_of_their_own()
+    {
+        var folder = Path.Combine(Path.GetTempPath(), "clinic-azurite-layout-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            await using var azurite = await AzuriteProcess.StartAsync(folder, defaultPorts: false);
+            Assert.NotEqual(azurite.TablePort, azurite.QueuePort);
+            Assert.Equal(2, NodeProcessesServing(folder).Count);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    private static (TableClient Table, QueueClient Queue, BlobClient Blob) Clients(AzuriteProcess azurite) =>
+        (new TableClient(azurite.ConnectionString, "layout"),
+         new QueueClient(azurite.ConnectionString, "layout"),
+         new BlobContainerClient(azurite.ConnectionString, "layout").GetBlobClient("kept.txt"));
+
+    /// <summary>The Azurite node processes (not their watchdogs) started for <paramref name="folder"/>.</summary>
+    private static List<int> NodeProcessesServing(string folder) =>
+        Directory.EnumerateDirectories("/proc")
+            .Select(d => (Pid: int.TryParse(Path.GetFileName(d), out var pid) ? pid : 0, CommandLine: ReadCommandLine(d)))
+            .Where(p => p.Pid > 0 && p.CommandLine.Contains("azurite.js", StringComparison.Ordinal)
+                && !p.CommandLine.Contains("azurite-watchdog.mjs", StringComparison.Ordinal)
+                && p.CommandLine.Contains(folder, StringComparison.Ordinal))
+            .Select(p => p.Pid)
+            .ToList();
+
+    private static string ReadCommandLine(string procFolder)
+    {
+        try
+        {
+            return File.ReadAllText(Path.Combine(procFolder, "cmdline")).Replace('\0', ' ');
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return "";
+        }
+    }
+}
