@@ -1,5 +1,6 @@
 using ClinicBackend.Application.Access;
 using ClinicBackend.Application.Persistence;
+using ClinicBackend.Application.Sweep;
 using ClinicBackend.Domain.Access;
 using ClinicBackend.Domain.Clinics;
 using ClinicBackend.Domain.Common;
@@ -103,6 +104,7 @@ public sealed class PatientService(ClinicData data, ClinicAccess access, ClinicU
             {
                 PatientWrites.IndexExternalId(commit, patient); // the old id's row is passed over by searches
             }
+            await Watches.FollowCourseStartAsync(commit, data, current.Value, patient, ct);
             commit.Audit("patient.updated", "patient", patientId, current.Value, patient);
             return PatientState.On(patient, clinic, commit.Now);
         }, ct);

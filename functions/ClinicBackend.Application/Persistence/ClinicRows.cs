@@ -156,6 +156,10 @@ public sealed partial class ClinicData
     public Task<bool> EndCadenceWatchAsync(string clinicId, Stored<CadenceWatch> watch, CancellationToken ct) =>
         TryWriteAsync(clinicId, [new Change.Delete(watch.Key, watch.ETag), new Change.Delete(Keys.CadencePointer(watch.Value.PatientId))], ct);
 
+    /// <summary>The induction watch of the patient's course that starts on <paramref name="course"/>'s start date, if there is one.</summary>
+    public Task<Stored<InductionWatch>?> InductionWatchAsync(string clinicId, string patientId, TreatmentCourse course, CancellationToken ct) =>
+        Store.GetAsync<InductionWatch>(clinicId, Keys.InductionWatch(InductionReview.EarliestEnd(course), patientId), ct);
+
     /// <summary>Induction watches due on or before <paramref name="day"/>.</summary>
     public Task<IReadOnlyList<Stored<InductionWatch>>> InductionWatchesDueAsync(string clinicId, LocalDate day, CancellationToken ct) =>
         Store.QueryRangeAsync<InductionWatch>(clinicId, Keys.InductionWatchPrefix, Keys.InductionWatchTo(day), ct);

@@ -51,6 +51,36 @@ public static class Watches
     public static void WatchInduction(ClinicCommit commit, string patientId, TreatmentCourse course) =>
         commit.Upsert(Keys.InductionWatch(InductionReview.EarliestEnd(course), patientId), new InductionWatch(patientId, course.StartDate));
 
+    /// <summary>
+    /// Staff changed the course's start date (a correction, or a restart): the induction watch follows the course as it now
+    /// stands. The old start's watch goes; the new start gets one when a session was fulfilled in its weeks 1-4, as the session
+    /// would have written had the date been right, so a start moved back past its day 28 is reviewed by the next sweep. None
+    /// when the old start's review was raised already (the same weeks are not reviewed twice; a restarted course gets its
+    /// watch from its next session).
+    /// </summary>
+    public static async Task FollowCourseStartAsync(ClinicCommit commit, ClinicData data, Patient before, Patient after, CancellationToken ct)
+    {
+        if (before.Course.StartDate == after.Course.StartDate)
+        {
+            return;
+        }
+        if (await data.InductionWatchAsync(commit.ClinicId, before.Id, before.Course, ct) is { } old)
+        {
+            commit.Delete(old.Key, old.ETag);
+        }
+        var course = after.Course;
+        if (course.EndsAfterInduction
+            || await data.FlagAsync(commit.ClinicId, Flag.IdFor(FlagKinds.InductionReview, InductionReview.Cause(before.Id, before.Course)), ct) is not null)
+        {
+            return;
+        }
+        var sessions = await data.PatientSessionsAsync(commit.ClinicId, after.Id, ct, course.StartDate);
+        if (sessions.Any(s => s.Status == SessionStatus.Fulfilled && s.Date >= course.StartDate && !InductionReview.IsOverOn(course, s.Date)))
+        {
+            WatchInduction(commit, after.Id, course);
+        }
+    }
+
     /// <summary>Filing the form ends its watch and resolves its flag.</summary>
     public static async Task OnRemsFormFiledAsync(ClinicCommit commit, ClinicData data, Session filed, CancellationToken ct)
     {

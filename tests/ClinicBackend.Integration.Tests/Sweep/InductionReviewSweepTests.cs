@@ -115,4 +115,40 @@ public sealed class InductionReviewSweepTests
         await SweepAsync(app, "2027-01-18T15:00:00Z");
         Assert.Contains("the course that started 2026-12-21 is over (1 session fulfilled)", Assert.Single(await clinic.FlagsAsync("induction-review"))!["detail"]!.ToString());
     }
+
+    [Fact]
+    public async Task A_course_start_moved_back_past_its_day_28_is_reviewed_by_the_next_sweep()
+    {
+        // Entered as starting Thursday 12-03; the course really began Monday 11-30, so its day 28 was 12-28, not 12-31.
+        await using var app = await TestApp.StartAsync(Utc("2026-11-30T14:00:00Z"));
+        var clinic = await Scenario.CreateAsync(app);
+        var patient = await clinic.RegisterPatientAsync(startDate: "2026-12-03");
+        var sessions = await TreatOnAsync(clinic, patient, "-05:00", "2026-12-03", "2026-12-07");
+
+        app.Clock.SetUtcNow(Utc("2026-12-29T15:00:00Z"));
+        (await app.SendAsync(HttpMethod.Patch, $"{clinic.Base}/patients/{patient}", clinic.Staff, new { course = new { startDate = "2026-11-30" } })).Expect(200);
+        await SweepAsync(app, "2026-12-29T16:00:00Z");
+        var review = Assert.Single(await clinic.FlagsAsync("induction-review"))!;
+        Assert.Equal(sessions[^1], review["sessionId"]!.ToString());
+        Assert.Contains("the course that started 2026-11-30 is over (2 sessions fulfilled)", review["detail"]!.ToString());
+
+        await SweepAsync(app, "2026-12-31T15:00:00Z"); // the day 28 of the start first entered
+        Assert.Equal(review["id"]!.ToString(), Assert.Single(await clinic.FlagsAsync("induction-review"))!["id"]!.ToString());
+    }
+
+    [Fact]
+    public async Task A_course_start_corrected_after_its_review_was_raised_is_not_reviewed_again()
+    {
+        await using var app = await TestApp.StartAsync(Utc("2026-11-30T14:00:00Z"));
+        var clinic = await Scenario.CreateAsync(app);
+        var patient = await clinic.RegisterPatientAsync(startDate: "2026-11-30");
+        await TreatOnAsync(clinic, patient, "-05:00", "2026-11-30", "2026-12-03");
+        await SweepAsync(app, "2026-12-28T15:00:00Z");
+        var review = Assert.Single(await clinic.FlagsAsync("induction-review"))!;
+
+        (await app.SendAsync(HttpMethod.Patch, $"{clinic.Base}/patients/{patient}", clinic.Staff, new { course = new { startDate = "2026-11-26" } })).Expect(200);
+        await SweepAsync(app, "2026-12-28T16:00:00Z");
+        await SweepAsync(app, "2026-12-29T15:00:00Z");
+        Assert.Equal(review["id"]!.ToString(), Assert.Single(await clinic.FlagsAsync("induction-review"))!["id"]!.ToString());
+    }
 }
