@@ -57,29 +57,84 @@ public sealed partial class AzuriteProcess : IAsyncDisposable
     public static Task<AzuriteProcess> StartAsync(string dataFolder, bool defaultPorts, Action<string>? log = null, CancellationToken ct = default, bool inMemory = false) =>
         defaultPorts ? StartAsync(dataFolder, 10000, 10001, 10002, log, ct, inMemory) : StartAsync(dataFolder, 0, 0, 0, log, ct, inMemory);
 
-    /// <summary>Starts Azurite on these ports (0: a free one), e.g. again on the ports and data of one that was stopped.</summary>
+    /// <summary>
+    /// Starts Azurite on these ports (0: a free one), e.g. again on the ports and data of one that was stopped. A start that
+    /// fails is tried once more: the unused services take free ports, and one may have been handed a port the other
+    /// process was about to take back.
+    /// </summary>
     public static async Task<AzuriteProcess> StartAsync(string dataFolder, int blobPort, int queuePort, int tablePort, Action<string>? log = null, CancellationToken ct = default, bool inMemory = false)
     {
         var root = RepositoryRoot.Find();
         var azuriteJs = await EnsureInstalledAsync(root, log, ct);
-        var tables = Node.StartAsync(root, azuriteJs, dataFolder, (0, 0, tablePort), inMemory, ct);
-        var queuesAndBlobs = Node.StartAsync(root, azuriteJs, Path.Combine(dataFolder, QueuesAndBlobsFolder), (blobPort, queuePort, 0), inMemory, ct);
-        try
+        if (!inMemory)
         {
-            await Task.WhenAll(tables, queuesAndBlobs);
+            MoveQueuesAndBlobsOfOneProcess(dataFolder, log);
         }
-        catch
+        for (var attempt = 1; ; attempt++)
         {
-            foreach (var started in new[] { tables, queuesAndBlobs }.Where(t => t.IsCompletedSuccessfully))
+            var tables = Node.StartAsync(root, azuriteJs, dataFolder, (0, 0, tablePort), inMemory, ct);
+            var queuesAndBlobs = Node.StartAsync(root, azuriteJs, Path.Combine(dataFolder, QueuesAndBlobsFolder), (blobPort, queuePort, 0), inMemory, ct);
+            try
             {
-                await started.Result.StopAsync(TimeSpan.FromSeconds(10));
+                await Task.WhenAll(tables, queuesAndBlobs);
             }
-            throw;
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                foreach (var started in new[] { tables, queuesAndBlobs }.Where(t => t.IsCompletedSuccessfully))
+                {
+                    using var node = started.Result;
+                    try
+                    {
+                        await node.StopAsync(TimeSpan.FromSeconds(10));
+                    }
+                    catch (Exception stopping) when (stopping is TimeoutException or InvalidOperationException or IOException)
+                    {
+                        // the start's failure is the one to report
+                    }
+                }
+                if (attempt == 2)
+                {
+                    throw;
+                }
+                log?.Invoke($"Azurite did not start ({e.Message.Split('\n')[0]}); trying once more.");
+                continue;
+            }
+            var azurite = new AzuriteProcess(await tables, await queuesAndBlobs, dataFolder);
+            log?.Invoke($"Azurite listening: blob {azurite.BlobPort}, queue {azurite.QueuePort}, table {azurite.TablePort} (tables in one process, queues and blobs in another); "
+                + (inMemory ? "data in memory" : $"data in {dataFolder}"));
+            return azurite;
         }
-        var azurite = new AzuriteProcess(await tables, await queuesAndBlobs, dataFolder);
-        log?.Invoke($"Azurite listening: blob {azurite.BlobPort}, queue {azurite.QueuePort}, table {azurite.TablePort} (tables in one process, queues and blobs in another); "
-            + (inMemory ? "data in memory" : $"data in {dataFolder}"));
-        return azurite;
+    }
+
+    /// <summary>
+    /// A data folder from the time one process served all three keeps its queues and blobs beside the tables: they move
+    /// into the queues and blobs process's folder the first time it is started, so a developer's messages and records stay.
+    /// </summary>
+    private static void MoveQueuesAndBlobsOfOneProcess(string dataFolder, Action<string>? log)
+    {
+        var target = Path.Combine(dataFolder, QueuesAndBlobsFolder);
+        if (Directory.Exists(target))
+        {
+            return;
+        }
+        Directory.CreateDirectory(target);
+        string[] files = ["__azurite_db_queue__.json", "__azurite_db_queue_extent__.json", "__azurite_db_blob__.json", "__azurite_db_blob_extent__.json"];
+        string[] folders = ["__queuestorage__", "__blobstorage__"];
+        var moved = 0;
+        foreach (var file in files.Where(f => File.Exists(Path.Combine(dataFolder, f))))
+        {
+            File.Move(Path.Combine(dataFolder, file), Path.Combine(target, file));
+            moved++;
+        }
+        foreach (var folder in folders.Where(f => Directory.Exists(Path.Combine(dataFolder, f))))
+        {
+            Directory.Move(Path.Combine(dataFolder, folder), Path.Combine(target, folder));
+            moved++;
+        }
+        if (moved > 0)
+        {
+            log?.Invoke($"Moved the queues and blobs of {dataFolder} into {target}.");
+        }
     }
 
     /// <summary>True when something accepts connections on the port (used to find a running Azurite).</summary>
@@ -156,9 +211,15 @@ public sealed partial class AzuriteProcess : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await StopAsync().ConfigureAwait(false);
-        _tables.Dispose();
-        _queuesAndBlobs.Dispose();
+        try
+        {
+            await StopAsync().ConfigureAwait(false);
+        }
+        finally
+        {
+            _tables.Dispose();
+            _queuesAndBlobs.Dispose();
+        }
     }
 
     /// <summary>One Azurite node process under the watchdog, and the ports its three services listen on.</summary>

@@ -41,13 +41,56 @@ public sealed class LocalAzuriteTests
     }
 
     [Fact]
+    public async Task A_folder_from_when_one_process_served_all_three_keeps_its_queue_messages_and_blobs()
+    {
+        var folder = Path.Combine(Path.GetTempPath(), "clinic-azurite-layout-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            var first = await AzuriteProcess.StartAsync(folder, defaultPorts: false);
+            var (blobPort, queuePort, tablePort) = (first.BlobPort, first.QueuePort, first.TablePort);
+            await using (first)
+            {
+                var (_, queue, blob) = Clients(first);
+                await queue.CreateIfNotExistsAsync();
+                await queue.SendMessageAsync("kept");
+                await blob.GetParentBlobContainerClient().CreateIfNotExistsAsync();
+                await blob.UploadAsync(BinaryData.FromString("kept"));
+            }
+            // The layout before: the queues' and blobs' files beside the tables' database.
+            var own = Path.Combine(folder, AzuriteProcess.QueuesAndBlobsFolder);
+            foreach (var entry in Directory.EnumerateFileSystemEntries(own))
+            {
+                var beside = Path.Combine(folder, Path.GetFileName(entry));
+                if (File.Exists(beside))
+                {
+                    File.Delete(beside);
+                }
+                else if (Directory.Exists(beside))
+                {
+                    Directory.Delete(beside, recursive: true);
+                }
+                Directory.Move(entry, beside);
+            }
+            Directory.Delete(own);
+
+            await using var second = await AzuriteProcess.StartAsync(folder, blobPort, queuePort, tablePort);
+            var (_, queueAgain, blobAgain) = Clients(second);
+            Assert.Equal("kept", (await queueAgain.ReceiveMessageAsync()).Value.MessageText);
+            Assert.Equal("kept", (await blobAgain.DownloadContentAsync()).Value.Content.ToString());
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task The_tables_are_served_by_a_process_of_their_own()
     {
         var folder = Path.Combine(Path.GetTempPath(), "clinic-azurite-layout-" + Guid.NewGuid().ToString("N"));
         try
         {
             await using var azurite = await AzuriteProcess.StartAsync(folder, defaultPorts: false);
-            Assert.NotEqual(azurite.TablePort, azurite.QueuePort);
             Assert.Equal(2, NodeProcessesServing(folder).Count);
         }
         finally
