@@ -55,8 +55,8 @@ public static class Watches
     /// Staff changed the course's start date (a correction, or a restart): the induction watch follows the course as it now
     /// stands. The old start's watch goes; the new start gets one when a session was fulfilled in its weeks 1-4, as the session
     /// would have written had the date been right, so a start moved back past its day 28 is reviewed by the next sweep. None
-    /// when the old start's review was raised already (the same weeks are not reviewed twice; a restarted course gets its
-    /// watch from its next session).
+    /// when a review was raised for a start whose 4 weeks overlap the new start's (the same weeks are not reviewed twice,
+    /// however many corrections came between); the course then gets its watch from its next session, as a restart does.
     /// </summary>
     public static async Task FollowCourseStartAsync(ClinicCommit commit, ClinicData data, Patient before, Patient after, CancellationToken ct)
     {
@@ -69,8 +69,7 @@ public static class Watches
             commit.Delete(old.Key, old.ETag);
         }
         var course = after.Course;
-        if (course.EndsAfterInduction
-            || await data.FlagAsync(commit.ClinicId, Flag.IdFor(FlagKinds.InductionReview, InductionReview.Cause(before.Id, before.Course)), ct) is not null)
+        if (course.EndsAfterInduction || await ReviewedOverlappingAsync(commit.ClinicId, data, after.Id, course.StartDate, ct))
         {
             return;
         }
@@ -79,6 +78,15 @@ public static class Watches
         {
             WatchInduction(commit, after.Id, course);
         }
+    }
+
+    /// <summary>Whether the patient's review was raised for a course start less than 4 weeks from <paramref name="start"/> (its flag ids are known: one read each).</summary>
+    private static async Task<bool> ReviewedOverlappingAsync(string clinicId, ClinicData data, string patientId, LocalDate start, CancellationToken ct)
+    {
+        var span = TreatmentCourse.InductionDays - 1;
+        var reviews = await Task.WhenAll(Enumerable.Range(-span, 2 * span + 1).Select(days =>
+            data.FlagAsync(clinicId, Flag.IdFor(FlagKinds.InductionReview, InductionReview.Cause(patientId, start.PlusDays(days))), ct)));
+        return reviews.Any(review => review is not null);
     }
 
     /// <summary>Filing the form ends its watch and resolves its flag.</summary>

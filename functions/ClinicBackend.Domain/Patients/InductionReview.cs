@@ -13,7 +13,10 @@ public static class InductionReview
     public const int Sessions = 8;
 
     /// <summary>One review per patient and course start: the raise-once cause of its flag.</summary>
-    public static string Cause(string patientId, TreatmentCourse course) => $"{patientId}|{ClinicTime.FormatDate(course.StartDate)}";
+    public static string Cause(string patientId, TreatmentCourse course) => Cause(patientId, course.StartDate);
+
+    /// <summary>The cause of the review of the patient's course that starts on <paramref name="start"/>.</summary>
+    public static string Cause(string patientId, LocalDate start) => $"{patientId}|{ClinicTime.FormatDate(start)}";
 
     /// <summary>Whether the course's induction is over after <paramref name="fulfilled"/> sessions since its start, on <paramref name="day"/>.</summary>
     public static bool IsDue(TreatmentCourse course, int fulfilled, LocalDate day) =>

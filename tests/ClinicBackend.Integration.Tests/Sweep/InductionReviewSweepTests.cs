@@ -137,7 +137,7 @@ public sealed class InductionReviewSweepTests
     }
 
     [Fact]
-    public async Task A_course_start_corrected_after_its_review_was_raised_is_not_reviewed_again()
+    public async Task A_course_start_corrected_twice_after_its_review_was_raised_is_not_reviewed_again()
     {
         await using var app = await TestApp.StartAsync(Utc("2026-11-30T14:00:00Z"));
         var clinic = await Scenario.CreateAsync(app);
@@ -146,9 +146,36 @@ public sealed class InductionReviewSweepTests
         await SweepAsync(app, "2026-12-28T15:00:00Z");
         var review = Assert.Single(await clinic.FlagsAsync("induction-review"))!;
 
+        // Corrected twice: the second change's old start (11-26) was never reviewed, but its weeks were.
         (await app.SendAsync(HttpMethod.Patch, $"{clinic.Base}/patients/{patient}", clinic.Staff, new { course = new { startDate = "2026-11-26" } })).Expect(200);
         await SweepAsync(app, "2026-12-28T16:00:00Z");
+        (await app.SendAsync(HttpMethod.Patch, $"{clinic.Base}/patients/{patient}", clinic.Staff, new { course = new { startDate = "2026-11-27" } })).Expect(200);
+        await SweepAsync(app, "2026-12-28T17:00:00Z");
         await SweepAsync(app, "2026-12-29T15:00:00Z");
         Assert.Equal(review["id"]!.ToString(), Assert.Single(await clinic.FlagsAsync("induction-review"))!["id"]!.ToString());
+    }
+
+    [Fact]
+    public async Task A_restart_entered_after_its_first_sessions_is_reviewed_at_its_own_day_28()
+    {
+        await using var app = await TestApp.StartAsync(Utc("2026-11-30T14:00:00Z"));
+        var clinic = await Scenario.CreateAsync(app);
+        var patient = await clinic.RegisterPatientAsync(startDate: "2026-11-30");
+        await TreatOnAsync(clinic, patient, "-05:00", "2026-11-30", "2026-12-03");
+        await SweepAsync(app, "2026-12-28T15:00:00Z");
+        var first = Assert.Single(await clinic.FlagsAsync("induction-review"))!;
+
+        // The patient comes back in January; staff enter the restart after its first two sessions.
+        await TreatOnAsync(clinic, patient, "-05:00", "2027-01-11", "2027-01-14");
+        app.Clock.SetUtcNow(Utc("2027-01-15T15:00:00Z"));
+        (await app.SendAsync(HttpMethod.Patch, $"{clinic.Base}/patients/{patient}", clinic.Staff, new { course = new { startDate = "2027-01-11" } })).Expect(200);
+
+        await SweepAsync(app, "2027-02-08T04:30:00Z"); // 23:30 on 02-07, day 27
+        Assert.Single(await clinic.FlagsAsync("induction-review"));
+        await SweepAsync(app, "2027-02-08T15:00:00Z");
+        var reviews = await clinic.FlagsAsync("induction-review");
+        Assert.Equal(2, reviews.Count);
+        Assert.Contains(reviews, r => r!["id"]!.ToString() != first["id"]!.ToString()
+            && r["detail"]!.ToString().Contains("the course that started 2027-01-11 is over (2 sessions fulfilled)", StringComparison.Ordinal));
     }
 }
