@@ -115,8 +115,9 @@ public sealed class RemsSweep(ClinicData data)
     /// <summary>
     /// Courses that go on after induction (TRD) whose week 4 is over in the clinic's zone (paused days left out) with no
     /// review raised by a session (fewer than 8 sessions, none since): the induction-review flag, once per course, in the
-    /// commit that ends the watch. A watch of a course restarted since, now one that ends after induction (its cadence watch
-    /// reviews it) or of a patient no longer active ends with no flag; a paused course's watch waits for its weeks.
+    /// commit that ends the watch. A watch of a course whose start changed since is replaced by the current start's, if it
+    /// gets one (<see cref="Watches.WatchCurrentStartAsync"/>); one of a course that now ends after induction (its cadence
+    /// watch reviews it) or of a patient no longer active ends with no flag; a paused course's watch waits for its weeks.
     /// </summary>
     public async Task<int> SweepInductionAsync(Clinic clinic, Instant now, CancellationToken ct)
     {
@@ -131,6 +132,10 @@ public sealed class RemsSweep(ClinicData data)
                 continue; // paused: looked at again until its 4 weeks are over
             }
             var commit = new ClinicCommit(clinic.Id, Actor, now).Delete(watch.Key, watch.ETag);
+            if (patient is { Active: true } && patient.Course.StartDate != watch.Value.CourseStart)
+            {
+                await Watches.WatchCurrentStartAsync(commit, data, patient, ct); // the start changed beside a session's commit: the watch follows it
+            }
             var added = watched is not null && await FlagWrites.RaiseAsync(data, commit, await ReviewFlagAsync(clinic, watched, now, ct), ct);
             // A conflict: a late session of the course rewrote the watch, or another sweep ended it; the next run sees the outcome.
             raised += await data.TryCommitAsync(commit, ct) && added ? 1 : 0;

@@ -53,10 +53,7 @@ public static class Watches
 
     /// <summary>
     /// Staff changed the course's start date (a correction, or a restart): the induction watch follows the course as it now
-    /// stands. The old start's watch goes; the new start gets one when a session was fulfilled in its weeks 1-4, as the session
-    /// would have written had the date been right, so a start moved back past its day 28 is reviewed by the next sweep. None
-    /// when a review was raised for a start whose 4 weeks overlap the new start's (the same weeks are not reviewed twice,
-    /// however many corrections came between); the course then gets its watch from its next session, as a restart does.
+    /// stands, in the patient's commit. The old start's watch goes, and <see cref="WatchCurrentStartAsync"/> decides the new one.
     /// </summary>
     public static async Task FollowCourseStartAsync(ClinicCommit commit, ClinicData data, Patient before, Patient after, CancellationToken ct)
     {
@@ -68,15 +65,27 @@ public static class Watches
         {
             commit.Delete(old.Key, old.ETag);
         }
-        var course = after.Course;
-        if (course.EndsAfterInduction || await ReviewedOverlappingAsync(commit.ClinicId, data, after.Id, course.StartDate, ct))
+        await WatchCurrentStartAsync(commit, data, after, ct);
+    }
+
+    /// <summary>
+    /// The watch the patient's course would have had were its start date right from the first: written when a session was
+    /// fulfilled in its weeks 1-4, so a start moved back past its day 28 is reviewed by the next sweep, and a restart entered
+    /// after its first sessions at its own day 28. None when a review was raised for a start whose 4 weeks overlap this one's
+    /// (the same weeks are not reviewed twice, however many corrections came between; the course then gets its watch from its
+    /// next session) or when the course ends after induction.
+    /// </summary>
+    public static async Task WatchCurrentStartAsync(ClinicCommit commit, ClinicData data, Patient patient, CancellationToken ct)
+    {
+        var course = patient.Course;
+        if (course.EndsAfterInduction || await ReviewedOverlappingAsync(commit.ClinicId, data, patient.Id, course.StartDate, ct))
         {
             return;
         }
-        var sessions = await data.PatientSessionsAsync(commit.ClinicId, after.Id, ct, course.StartDate);
+        var sessions = await data.PatientSessionsAsync(commit.ClinicId, patient.Id, ct, course.StartDate);
         if (sessions.Any(s => s.Status == SessionStatus.Fulfilled && s.Date >= course.StartDate && !InductionReview.IsOverOn(course, s.Date)))
         {
-            WatchInduction(commit, after.Id, course);
+            WatchInduction(commit, patient.Id, course);
         }
     }
 

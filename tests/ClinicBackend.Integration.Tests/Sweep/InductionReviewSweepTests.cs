@@ -1,4 +1,6 @@
 using System.Globalization;
+using ClinicBackend.Application.Persistence;
+using NodaTime;
 
 namespace ClinicBackend.Integration.Tests.Sweep;
 
@@ -177,5 +179,29 @@ public sealed class InductionReviewSweepTests
         Assert.Equal(2, reviews.Count);
         Assert.Contains(reviews, r => r!["id"]!.ToString() != first["id"]!.ToString()
             && r["detail"]!.ToString().Contains("the course that started 2027-01-11 is over (2 sessions fulfilled)", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_watch_left_under_a_start_changed_since_is_moved_to_the_current_start_by_the_sweep()
+    {
+        // What a session's commit racing the correction leaves: the watch of the start first entered (12-03), none of 11-30.
+        await using var app = await TestApp.StartAsync(Utc("2026-11-30T14:00:00Z"));
+        var clinic = await Scenario.CreateAsync(app);
+        var patient = await clinic.RegisterPatientAsync(startDate: "2026-12-03");
+        await TreatOnAsync(clinic, patient, "-05:00", "2026-12-03", "2026-12-07");
+        app.Clock.SetUtcNow(Utc("2026-12-29T15:00:00Z"));
+        (await app.SendAsync(HttpMethod.Patch, $"{clinic.Base}/patients/{patient}", clinic.Staff, new { course = new { startDate = "2026-11-30" } })).Expect(200);
+        var store = app.Services.GetRequiredService<IDocumentStore>();
+        await store.CommitAsync(clinic.ClinicId,
+        [
+            new Change.Delete(Keys.InductionWatch(new LocalDate(2026, 12, 28), patient)),
+            new Change.Upsert(Keys.InductionWatch(new LocalDate(2026, 12, 31), patient), new InductionWatch(patient, new LocalDate(2026, 12, 3))),
+        ], default);
+
+        await SweepAsync(app, "2026-12-30T15:00:00Z");
+        Assert.Empty(await clinic.FlagsAsync("induction-review"));
+        await SweepAsync(app, "2026-12-31T15:00:00Z"); // the stale watch falls due: it moves to 11-30's day 28, already past
+        await SweepAsync(app, "2026-12-31T16:00:00Z");
+        Assert.Contains("the course that started 2026-11-30 is over (2 sessions fulfilled)", Assert.Single(await clinic.FlagsAsync("induction-review"))!["detail"]!.ToString());
     }
 }
