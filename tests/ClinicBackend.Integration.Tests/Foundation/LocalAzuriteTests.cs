@@ -12,55 +12,26 @@ public sealed class LocalAzuriteTests
     [Fact]
     public async Task Tables_queues_and_blobs_keep_their_data_across_a_stop_and_a_start_on_the_same_folder_and_ports()
     {
-        var folder = Path.Combine(Path.GetTempPath(), "clinic-azurite-layout-" + Guid.NewGuid().ToString("N"));
-        try
+        using var folder = new TempFolder();
+        var again = await RestartAsync(folder.Path, arrange: null);
+        await using (again)
         {
-            var first = await AzuriteProcess.StartAsync(folder, defaultPorts: false);
-            var (blobPort, queuePort, tablePort) = (first.BlobPort, first.QueuePort, first.TablePort);
-            await using (first)
-            {
-                var (table, queue, blob) = Clients(first);
-                await table.CreateIfNotExistsAsync();
-                await table.AddEntityAsync(new TableEntity("p", "r") { ["Value"] = "kept" });
-                await queue.CreateIfNotExistsAsync();
-                await queue.SendMessageAsync("kept");
-                await blob.GetParentBlobContainerClient().CreateIfNotExistsAsync();
-                await blob.UploadAsync(BinaryData.FromString("kept"));
-            }
-
-            await using var second = await AzuriteProcess.StartAsync(folder, blobPort, queuePort, tablePort);
-            var (tableAgain, queueAgain, blobAgain) = Clients(second);
-            Assert.Equal("kept", (await tableAgain.GetEntityAsync<TableEntity>("p", "r")).Value.GetString("Value"));
-            Assert.Equal("kept", (await queueAgain.ReceiveMessageAsync()).Value.MessageText);
-            Assert.Equal("kept", (await blobAgain.DownloadContentAsync()).Value.Content.ToString());
-        }
-        finally
-        {
-            Directory.Delete(folder, recursive: true);
+            Assert.Equal("kept", (await Clients(again).Table.GetEntityAsync<TableEntity>("p", "r")).Value.GetString("Value"));
+            await AssertQueueAndBlobKeptAsync(again);
         }
     }
 
     [Fact]
     public async Task A_folder_from_when_one_process_served_all_three_keeps_its_queue_messages_and_blobs()
     {
-        var folder = Path.Combine(Path.GetTempPath(), "clinic-azurite-layout-" + Guid.NewGuid().ToString("N"));
-        try
+        using var folder = new TempFolder();
+        // The layout before: the queues' and blobs' files beside the tables' database.
+        var again = await RestartAsync(folder.Path, arrange: () =>
         {
-            var first = await AzuriteProcess.StartAsync(folder, defaultPorts: false);
-            var (blobPort, queuePort, tablePort) = (first.BlobPort, first.QueuePort, first.TablePort);
-            await using (first)
-            {
-                var (_, queue, blob) = Clients(first);
-                await queue.CreateIfNotExistsAsync();
-                await queue.SendMessageAsync("kept");
-                await blob.GetParentBlobContainerClient().CreateIfNotExistsAsync();
-                await blob.UploadAsync(BinaryData.FromString("kept"));
-            }
-            // The layout before: the queues' and blobs' files beside the tables' database.
-            var own = Path.Combine(folder, AzuriteProcess.QueuesAndBlobsFolder);
+            var own = Path.Combine(folder.Path, AzuriteProcess.QueuesAndBlobsFolder);
             foreach (var entry in Directory.EnumerateFileSystemEntries(own))
             {
-                var beside = Path.Combine(folder, Path.GetFileName(entry));
+                var beside = Path.Combine(folder.Path, Path.GetFileName(entry));
                 if (File.Exists(beside))
                 {
                     File.Delete(beside);
@@ -72,31 +43,53 @@ public sealed class LocalAzuriteTests
                 Directory.Move(entry, beside);
             }
             Directory.Delete(own);
-
-            await using var second = await AzuriteProcess.StartAsync(folder, blobPort, queuePort, tablePort);
-            var (_, queueAgain, blobAgain) = Clients(second);
-            Assert.Equal("kept", (await queueAgain.ReceiveMessageAsync()).Value.MessageText);
-            Assert.Equal("kept", (await blobAgain.DownloadContentAsync()).Value.Content.ToString());
-        }
-        finally
+        });
+        await using (again)
         {
-            Directory.Delete(folder, recursive: true);
+            await AssertQueueAndBlobKeptAsync(again);
         }
     }
 
     [Fact]
     public async Task The_tables_are_served_by_a_process_of_their_own()
     {
-        var folder = Path.Combine(Path.GetTempPath(), "clinic-azurite-layout-" + Guid.NewGuid().ToString("N"));
-        try
+        using var folder = new TempFolder();
+        await using var azurite = await AzuriteProcess.StartAsync(folder.Path, defaultPorts: false);
+        Assert.Equal(2, NodeProcessesServing(folder.Path).Count);
+    }
+
+    /// <summary>Starts Azurite in <paramref name="folder"/>, writes a row, a message and a blob, stops it, runs <paramref name="arrange"/>, and starts it again on the same ports.</summary>
+    private static async Task<AzuriteProcess> RestartAsync(string folder, Action? arrange)
+    {
+        var first = await AzuriteProcess.StartAsync(folder, defaultPorts: false);
+        var (blobPort, queuePort, tablePort) = (first.BlobPort, first.QueuePort, first.TablePort);
+        await using (first)
         {
-            await using var azurite = await AzuriteProcess.StartAsync(folder, defaultPorts: false);
-            Assert.Equal(2, NodeProcessesServing(folder).Count);
+            var (table, queue, blob) = Clients(first);
+            await table.CreateIfNotExistsAsync();
+            await table.AddEntityAsync(new TableEntity("p", "r") { ["Value"] = "kept" });
+            await queue.CreateIfNotExistsAsync();
+            await queue.SendMessageAsync("kept");
+            await blob.GetParentBlobContainerClient().CreateIfNotExistsAsync();
+            await blob.UploadAsync(BinaryData.FromString("kept"));
         }
-        finally
-        {
-            Directory.Delete(folder, recursive: true);
-        }
+        arrange?.Invoke();
+        return await AzuriteProcess.StartAsync(folder, blobPort, queuePort, tablePort);
+    }
+
+    private static async Task AssertQueueAndBlobKeptAsync(AzuriteProcess azurite)
+    {
+        var (_, queue, blob) = Clients(azurite);
+        Assert.Equal("kept", (await queue.ReceiveMessageAsync()).Value.MessageText);
+        Assert.Equal("kept", (await blob.DownloadContentAsync()).Value.Content.ToString());
+    }
+
+    /// <summary>A new folder under the temp path, deleted afterwards.</summary>
+    private sealed class TempFolder : IDisposable
+    {
+        public string Path { get; } = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "clinic-azurite-layout-" + Guid.NewGuid().ToString("N"));
+
+        public void Dispose() => Directory.Delete(Path, recursive: true);
     }
 
     private static (TableClient Table, QueueClient Queue, BlobClient Blob) Clients(AzuriteProcess azurite) =>

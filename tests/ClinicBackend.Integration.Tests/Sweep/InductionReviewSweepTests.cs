@@ -25,6 +25,9 @@ public sealed class InductionReviewSweepTests
         return sessions;
     }
 
+    private static async Task ChangeStartAsync(Scenario clinic, string patient, string startDate) =>
+        (await clinic.App.SendAsync(HttpMethod.Patch, $"{clinic.Base}/patients/{patient}", clinic.Staff, new { course = new { startDate } })).Expect(200);
+
     private static async Task SweepAsync(TestApp app, string utc)
     {
         app.Clock.SetUtcNow(Utc(utc));
@@ -106,7 +109,7 @@ public sealed class InductionReviewSweepTests
         var clinic = await Scenario.CreateAsync(app);
         var patient = await clinic.RegisterPatientAsync(startDate: "2026-11-30");
         await TreatOnAsync(clinic, patient, "-05:00", "2026-11-30", "2026-12-03");
-        (await app.SendAsync(HttpMethod.Patch, $"{clinic.Base}/patients/{patient}", clinic.Staff, new { course = new { startDate = "2026-12-21" } })).Expect(200);
+        await ChangeStartAsync(clinic, patient, "2026-12-21");
         await TreatOnAsync(clinic, patient, "-05:00", "2026-12-21");
 
         await SweepAsync(app, "2026-12-28T15:00:00Z"); // the old start's day 28
@@ -128,7 +131,7 @@ public sealed class InductionReviewSweepTests
         var sessions = await TreatOnAsync(clinic, patient, "-05:00", "2026-12-03", "2026-12-07");
 
         app.Clock.SetUtcNow(Utc("2026-12-29T15:00:00Z"));
-        (await app.SendAsync(HttpMethod.Patch, $"{clinic.Base}/patients/{patient}", clinic.Staff, new { course = new { startDate = "2026-11-30" } })).Expect(200);
+        await ChangeStartAsync(clinic, patient, "2026-11-30");
         await SweepAsync(app, "2026-12-29T16:00:00Z");
         var review = Assert.Single(await clinic.FlagsAsync("induction-review"))!;
         Assert.Equal(sessions[^1], review["sessionId"]!.ToString());
@@ -149,9 +152,9 @@ public sealed class InductionReviewSweepTests
         var review = Assert.Single(await clinic.FlagsAsync("induction-review"))!;
 
         // Corrected twice: the second change's old start (11-26) was never reviewed, but its weeks were.
-        (await app.SendAsync(HttpMethod.Patch, $"{clinic.Base}/patients/{patient}", clinic.Staff, new { course = new { startDate = "2026-11-26" } })).Expect(200);
+        await ChangeStartAsync(clinic, patient, "2026-11-26");
         await SweepAsync(app, "2026-12-28T16:00:00Z");
-        (await app.SendAsync(HttpMethod.Patch, $"{clinic.Base}/patients/{patient}", clinic.Staff, new { course = new { startDate = "2026-11-27" } })).Expect(200);
+        await ChangeStartAsync(clinic, patient, "2026-11-27");
         await SweepAsync(app, "2026-12-28T17:00:00Z");
         await SweepAsync(app, "2026-12-29T15:00:00Z");
         Assert.Equal(review["id"]!.ToString(), Assert.Single(await clinic.FlagsAsync("induction-review"))!["id"]!.ToString());
@@ -170,7 +173,7 @@ public sealed class InductionReviewSweepTests
         // The patient comes back in January; staff enter the restart after its first two sessions.
         await TreatOnAsync(clinic, patient, "-05:00", "2027-01-11", "2027-01-14");
         app.Clock.SetUtcNow(Utc("2027-01-15T15:00:00Z"));
-        (await app.SendAsync(HttpMethod.Patch, $"{clinic.Base}/patients/{patient}", clinic.Staff, new { course = new { startDate = "2027-01-11" } })).Expect(200);
+        await ChangeStartAsync(clinic, patient, "2027-01-11");
 
         await SweepAsync(app, "2027-02-08T04:30:00Z"); // 23:30 on 02-07, day 27
         Assert.Single(await clinic.FlagsAsync("induction-review"));
@@ -190,7 +193,7 @@ public sealed class InductionReviewSweepTests
         var patient = await clinic.RegisterPatientAsync(startDate: "2026-12-03");
         await TreatOnAsync(clinic, patient, "-05:00", "2026-12-03", "2026-12-07");
         app.Clock.SetUtcNow(Utc("2026-12-29T15:00:00Z"));
-        (await app.SendAsync(HttpMethod.Patch, $"{clinic.Base}/patients/{patient}", clinic.Staff, new { course = new { startDate = "2026-11-30" } })).Expect(200);
+        await ChangeStartAsync(clinic, patient, "2026-11-30");
         var store = app.Services.GetRequiredService<IDocumentStore>();
         await store.CommitAsync(clinic.ClinicId,
         [
