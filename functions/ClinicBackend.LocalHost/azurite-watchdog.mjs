@@ -2,9 +2,11 @@
 // so a crashed test run or host never leaves Azurite behind. Closing stdin stops it too (AzuriteProcess.StopAsync):
 // SIGTERM lets Azurite close its ports and save its data.
 import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 
 const [parentPid, azuriteJs, ...args] = process.argv.slice(2);
-const child = spawn(process.execPath, [azuriteJs, ...args], { stdio: ['ignore', 'inherit', 'inherit'] });
+const pointReads = fileURLToPath(new URL('./azurite-point-reads.cjs', import.meta.url));
+const child = spawn(process.execPath, ['--require', pointReads, azuriteJs, ...args], { stdio: ['ignore', 'inherit', 'inherit'] });
 const stop = () => { if (child.exitCode === null) child.kill('SIGTERM'); };
 
 setInterval(() => {

@@ -16,6 +16,9 @@ tree=$(mktemp -d /tmp/clinic-baseline-XXXXXX)
 trap 'git -C "$root" worktree remove --force "$tree" >/dev/null 2>&1 || rm -rf "$tree"; git -C "$root" worktree prune' EXIT
 git -C "$root" worktree add --quiet --detach "$tree" "$base"
 ln -s "$root/node_modules" "$tree/node_modules"
+# Both trees run the same emulator: this tree's Azurite launcher, with its RowKey-index point reads (docs/benchmarks.md).
+cp "$root/functions/ClinicBackend.LocalHost/azurite-watchdog.mjs" "$root/functions/ClinicBackend.LocalHost/azurite-point-reads.cjs" \
+  "$tree/functions/ClinicBackend.LocalHost/"
 for dir in "$tree" "$root"; do
   dotnet build "$dir/tests/ClinicBackend.Benchmarks" -c Release -nologo -v q >/dev/null
 done

@@ -1,3 +1,6 @@
+using System.Diagnostics;
+using System.Globalization;
+using Azure;
 using Azure.Data.Tables;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Specialized;
@@ -51,11 +54,79 @@ public sealed class LocalAzuriteTests
     }
 
     [Fact]
-    public async Task The_tables_are_served_by_a_process_of_their_own()
+    public async Task The_tables_are_served_by_a_process_of_their_own_that_finds_rows_by_their_RowKey_index()
     {
         using var folder = new TempFolder();
         await using var azurite = await AzuriteProcess.StartAsync(folder.Path, defaultPorts: false);
-        Assert.Equal(2, NodeProcessesServing(folder.Path).Count);
+        var processes = NodeProcessesServing(folder.Path);
+        Assert.Equal(2, processes.Count);
+        Assert.All(processes, commandLine => Assert.Contains("--require " + PointReadsPreload, commandLine));
+    }
+
+    [Fact]
+    public async Task A_row_is_found_through_its_RowKey_index_not_by_comparing_every_row_of_its_partition()
+    {
+        // Two partitions of 1,001 rows, both with a row "clinic"; each row counts the reads of its RowKey.
+        const string check = """
+            const Loki = require(require.resolve('lokijs', { paths: [process.cwd()] }));
+            const rows = new Loki('check.db').addCollection('t', { indices: ['PartitionKey', 'RowKey'] });
+            for (const p of ['a', 'b']) {
+              for (let i = 0; i < 1000; i++) rows.insert({ PartitionKey: p, RowKey: 'row' + i, value: p + i });
+              rows.insert({ PartitionKey: p, RowKey: 'clinic', value: p + '-clinic' });
+            }
+            let reads = 0;
+            for (const doc of rows.data) {
+              const rowKey = doc.RowKey;
+              Object.defineProperty(doc, 'RowKey', { get() { reads++; return rowKey; }, enumerable: true });
+            }
+            const found = rows.findOne({ PartitionKey: 'b', RowKey: 'row700' });
+            const shared = rows.findOne({ PartitionKey: 'b', RowKey: 'clinic' });
+            const missing = rows.findOne({ PartitionKey: 'a', RowKey: 'none' });
+            console.log([found.value, shared.value, missing, reads].join(' '));
+            """;
+        var root = RepositoryRoot.Find();
+        var node = new ProcessStartInfo("node") { WorkingDirectory = root, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var arg in new[] { "--require", PointReadsPreload, "-e", check })
+        {
+            node.ArgumentList.Add(arg);
+        }
+        using var process = Process.Start(node)!;
+        var output = await process.StandardOutput.ReadToEndAsync();
+        var errors = await process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        Assert.True(process.ExitCode == 0, errors);
+        var words = output.Trim().Split(' ');
+        Assert.Equal(["b700", "b-clinic", ""], words[..3]);
+        // A binary search of 2,002 keys reads a few dozen; comparing every row of the partitions reads about 3,000.
+        Assert.InRange(int.Parse(words[3], CultureInfo.InvariantCulture), 1, 3 * 64);
+    }
+
+    [Fact]
+    public async Task Rows_with_one_RowKey_in_two_partitions_are_read_replaced_refused_and_deleted_apart()
+    {
+        using var folder = new TempFolder();
+        await using var azurite = await AzuriteProcess.StartAsync(folder.Path, defaultPorts: false);
+        var table = Clients(azurite).Table;
+        await table.CreateIfNotExistsAsync();
+        foreach (var partition in new[] { "a", "b", "c" })
+        {
+            await table.AddEntityAsync(new TableEntity(partition, "admins") { ["Value"] = "other" });
+            await table.AddEntityAsync(new TableEntity(partition, "clinic") { ["Value"] = partition });
+        }
+
+        var b = (await table.GetEntityAsync<TableEntity>("b", "clinic")).Value;
+        Assert.Equal("b", b.GetString("Value"));
+        b["Value"] = "b2";
+        await table.UpdateEntityAsync(b, b.ETag, TableUpdateMode.Replace);
+        var stale = await Assert.ThrowsAsync<RequestFailedException>(() => table.UpdateEntityAsync(b, b.ETag, TableUpdateMode.Replace));
+        Assert.Equal(412, stale.Status);
+        var taken = await Assert.ThrowsAsync<RequestFailedException>(() => table.AddEntityAsync(new TableEntity("c", "clinic")));
+        Assert.Equal(409, taken.Status);
+        await table.DeleteEntityAsync("a", "clinic");
+
+        var left = await table.QueryAsync<TableEntity>(e => e.RowKey == "clinic").ToListAsync();
+        Assert.Equal(["b:b2", "c:c"], left.Select(e => $"{e.PartitionKey}:{e.GetString("Value")}").Order());
+        Assert.False((await table.GetEntityIfExistsAsync<TableEntity>("a", "clinic")).HasValue);
     }
 
     /// <summary>Starts Azurite in <paramref name="folder"/>, writes a row, a message and a blob, stops it, runs <paramref name="arrange"/>, and starts it again on the same ports.</summary>
@@ -84,6 +155,9 @@ public sealed class LocalAzuriteTests
         Assert.Equal("kept", (await blob.DownloadContentAsync()).Value.Content.ToString());
     }
 
+    /// <summary>What the watchdog loads into Azurite so that a row is found through the RowKey index.</summary>
+    private static string PointReadsPreload => Path.Combine(RepositoryRoot.Find(), "functions", "ClinicBackend.LocalHost", "azurite-point-reads.cjs");
+
     /// <summary>A new folder under the temp path, deleted afterwards.</summary>
     private sealed class TempFolder : IDisposable
     {
@@ -97,14 +171,14 @@ public sealed class LocalAzuriteTests
          new QueueClient(azurite.ConnectionString, "layout"),
          new BlobContainerClient(azurite.ConnectionString, "layout").GetBlobClient("kept.txt"));
 
-    /// <summary>The Azurite node processes (not their watchdogs) started for <paramref name="folder"/>.</summary>
-    private static List<int> NodeProcessesServing(string folder) =>
+    /// <summary>The command lines of the Azurite node processes (not their watchdogs) started for <paramref name="folder"/>.</summary>
+    private static List<string> NodeProcessesServing(string folder) =>
         Directory.EnumerateDirectories("/proc")
             .Select(d => (Pid: int.TryParse(Path.GetFileName(d), out var pid) ? pid : 0, CommandLine: ReadCommandLine(d)))
             .Where(p => p.Pid > 0 && p.CommandLine.Contains("azurite.js", StringComparison.Ordinal)
                 && !p.CommandLine.Contains("azurite-watchdog.mjs", StringComparison.Ordinal)
                 && p.CommandLine.Contains(folder, StringComparison.Ordinal))
-            .Select(p => p.Pid)
+            .Select(p => p.CommandLine)
             .ToList();
 
     private static string ReadCommandLine(string procFolder)
