@@ -1,9 +1,8 @@
 // Loaded into Azurite (node --require) by azurite-watchdog.mjs. Azurite finds a table row by
 // { PartitionKey, RowKey }: LokiJS narrows by the first key's index only, then compares the RowKey of every
 // row in the partition, so each point read, update or delete costs as much as the partition is large.
-// Table Storage serves these from its index. Asking for the same row by RowKey first narrows by the RowKey
-// index to the few rows of that key (one per partition that has it); the PartitionKey picks the one.
-// The row found is the same; only the order of the two equality filters changes.
+// Table Storage serves these from its index. Here the RowKey index narrows first, to the few rows of that
+// key (one per partition that has it), and the PartitionKey picks the one. Both compare exactly, as before.
 'use strict';
 // The LokiJS that Azurite (the main script) loads, else the one beside this file.
 const Loki = require(require.resolve('lokijs', { paths: [process.argv[1] || __dirname, __dirname] }));
