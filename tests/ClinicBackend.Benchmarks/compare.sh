@@ -17,6 +17,9 @@ trap 'git -C "$root" worktree remove --force "$tree" >/dev/null 2>&1 || rm -rf "
 git -C "$root" worktree add --quiet --detach "$tree" "$base"
 ln -s "$root/node_modules" "$tree/node_modules"
 # Both trees run the same emulator: this tree's Azurite launcher, with its RowKey-index point reads (docs/benchmarks.md).
+# The launcher stops Azurite when its stdin closes, which AzuriteProcess holds open only since dad2fa3.
+git -C "$root" merge-base --is-ancestor dad2fa3 "$base" \
+  || { echo "compare.sh: $base is older than dad2fa3, whose Azurite launcher this tree's cannot stand in for" >&2; exit 2; }
 cp "$root/functions/ClinicBackend.LocalHost/azurite-watchdog.mjs" "$root/functions/ClinicBackend.LocalHost/azurite-point-reads.cjs" \
   "$tree/functions/ClinicBackend.LocalHost/"
 for dir in "$tree" "$root"; do
