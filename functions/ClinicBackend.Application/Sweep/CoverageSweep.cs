@@ -45,7 +45,7 @@ public sealed class CoverageSweep(ClinicData data, ReadinessReader readiness, IR
             foreach (var cause in ready?.Causes ?? [])
             {
                 var flag = Flag.For(FlagKinds.NotReady, $"{session.Id}|{cause}", FlagSeverity.Normal, session.PatientId, session.Id, now, Detail(session, cause));
-                raised += await FlagWrites.RaiseAloneAsync(data, clinic.Id, flag, Actor, now, ct) ? 1 : 0;
+                raised += await RaiseOrReopenAsync(clinic.Id, flag, now, ct) ? 1 : 0;
             }
             if (session.Date == today.PlusDays(1))
             {
@@ -54,6 +54,29 @@ public sealed class CoverageSweep(ClinicData data, ReadinessReader readiness, IR
         }
         await ResolveReadyAsync(clinic, found, dayNotDone, now, ct);
         return raised;
+    }
+
+    /// <summary>
+    /// Raises the flag, or opens it again when the sweep had resolved it and its cause came back (the stock ran short
+    /// again, the authorization was withdrawn). One that staff resolved stays resolved: they took it in hand.
+    /// </summary>
+    private async Task<bool> RaiseOrReopenAsync(string clinicId, Flag flag, Instant now, CancellationToken ct)
+    {
+        var stored = await data.FlagAsync(clinicId, flag.Id, ct);
+        var commit = new ClinicCommit(clinicId, Actor, now);
+        if (stored is null)
+        {
+            FlagWrites.Add(commit, flag);
+        }
+        else if (stored.Value.ResolvedBy == Actor && stored.Value.Reopen(flag.Detail, Actor, now) is { } reopened)
+        {
+            FlagWrites.Update(commit, stored.Value, reopened, stored.ETag, "flag.reopened", EventTypes.FlagReopened, $"flag-{flag.Id}-v{reopened.Version}");
+        }
+        else
+        {
+            return false;
+        }
+        return await data.TryCommitAsync(commit, ct); // a conflict: another sweep or staff changed it meanwhile
     }
 
     /// <summary>The day before a visit, its mark follows its readiness; what the last sweep of that day left is what the report counts.</summary>

@@ -33,6 +33,8 @@ public static class EventTypes
     /// <summary>The flag's cause came again while it was open (a repeated crisis text from one number).</summary>
     public const string FlagRepeated = "clinic.flag.repeated";
     public const string FlagAcknowledged = "clinic.flag.acknowledged";
+    /// <summary>The cause of a flag the sweep had resolved by itself came back: the same flag is open again.</summary>
+    public const string FlagReopened = "clinic.flag.reopened";
     /// <summary>A rating was recorded (by the patient's link or by staff); the event carries no answers.</summary>
     public const string AssessmentCompleted = "clinic.assessment.completed";
 }

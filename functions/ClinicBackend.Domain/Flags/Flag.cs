@@ -135,6 +135,12 @@ public sealed record Flag
         return Noted(now, actor, "resolved", null) with { Status = FlagStatus.Resolved, ResolvedAt = now, ResolvedBy = actor, ResolutionNote = note };
     }
 
+    /// <summary>The cause came back after the flag was resolved: open again with a new description; null when it is open.</summary>
+    public Flag? Reopen(string detail, string actor, Instant now) =>
+        Status == FlagStatus.Resolved
+            ? Noted(now, actor, "reopened", null) with { Status = FlagStatus.Open, ResolvedAt = null, ResolvedBy = null, ResolutionNote = null, Detail = detail }
+            : null;
+
     /// <summary>The same cause came again while the flag is open (a repeated text): the description tells how often; nothing else changes.</summary>
     public Flag Repeated(string detail, Instant now, string actor) => Noted(now, actor, "repeated", null) with { Detail = detail };
 

@@ -194,6 +194,39 @@ public sealed class CoverageTests : ClinicAppTest
     }
 
     [Fact]
+    public async Task A_not_ready_flag_the_sweep_resolved_opens_again_when_its_cause_comes_back_and_one_staff_resolved_stays_resolved()
+    {
+        await Clinic.StockAsync();
+        var patient = await Clinic.RegisterPatientAsync();
+        await BookAsync(patient, "2026-12-02T09:00");
+        await SweepAsync();
+        var id = Assert.Single(await Clinic.FlagsAsync("not-ready"))!["id"]!.ToString();
+        (await PutCoverageAsync(patient, "buy-and-bill", Authorization("2026-11-30", "2026-12-31", 10))).Expect(200);
+        await SweepAsync();
+        Assert.Empty(await Clinic.FlagsAsync("not-ready"));
+        await PublishedEvents.DrainAsync(App);
+
+        // The authorization was entered for the wrong dates: corrected, it no longer covers the visit.
+        (await PutCoverageAsync(patient, "buy-and-bill", Authorization("2026-12-10", "2026-12-31", 10))).Expect(200);
+        App.Clock.Advance(TimeSpan.FromHours(1));
+        await SweepAsync();
+        await SweepAsync();
+        var reopened = Assert.Single(await Clinic.FlagsAsync("not-ready"))!;
+        Assert.Equal(id, reopened["id"]!.ToString());
+        Assert.Contains("no authorization covers", reopened["detail"]!.ToString());
+        Assert.Equal(["resolved", "reopened"], reopened["history"]!.AsArray().Select(h => h!["action"]!.ToString()));
+        Assert.Empty(await Clinic.FlagsAsync("not-ready", "resolved"));
+        Assert.Equal($"flags/{id}", Assert.Single(await PublishedEvents.DrainAsync(App), e => e["type"]!.ToString() == "clinic.flag.reopened")!["subject"]!.ToString());
+
+        // Staff take it in hand: the cause stays, and so does their resolution.
+        (await Clinic.PostAsync($"/flags/{id}/resolve", new { note = "Payer confirmed by phone; paperwork follows." })).Expect(200);
+        App.Clock.Advance(TimeSpan.FromHours(1));
+        await SweepAsync();
+        Assert.Empty(await Clinic.FlagsAsync("not-ready"));
+        Assert.Equal("Payer confirmed by phone; paperwork follows.", Assert.Single(await Clinic.FlagsAsync("not-ready", "resolved"))!["note"]!.ToString());
+    }
+
+    [Fact]
     public async Task A_visit_that_went_ahead_uncovered_keeps_its_flag_until_an_authorization_recorded_afterwards_is_seen_by_a_days_first_sweep()
     {
         await Clinic.StockAsync();
