@@ -5,6 +5,7 @@ using ClinicBackend.Application.Outbound;
 using ClinicBackend.Application.Persistence;
 using ClinicBackend.Application.Sweep;
 using ClinicBackend.Domain.Messaging;
+using ClinicBackend.Domain.Payment;
 using ClinicBackend.LocalHost;
 using NodaTime;
 
@@ -69,7 +70,7 @@ public static class ReminderBenchmark
             await using var host = await BenchmarkHost.StartAsync(azurite, now: NightlyRun, countStorage: true);
             var store = host.Services.GetRequiredService<IDocumentStore>();
             var seeding = Stopwatch.StartNew();
-            await SeedUpcomingAsync(store, clinics, sessionsPerClinic, history, idOffset: 0);
+            await SeedUpcomingAsync(store, clinics, sessionsPerClinic, history, idOffset: 0, withCoverage: true);
             seeding.Stop();
             var (work, times) = await PlanRunsAsync(host, clinics, sessionsPerClinic);
             planning.Add(work);
@@ -187,8 +188,12 @@ public static class ReminderBenchmark
         }
     }
 
-    /// <summary>Clinics with patients, one session each on <paramref name="day"/> (default tomorrow), and history before.</summary>
-    public static async Task SeedUpcomingAsync(IDocumentStore store, int clinics, int sessionsPerClinic, int historyPerClinic, int idOffset, LocalDate? day = null)
+    /// <summary>
+    /// Clinics with patients, one session each on <paramref name="day"/> (default tomorrow), and history before (14 past
+    /// sessions a day, from the day before yesterday back). <paramref name="withCoverage"/> gives each patient coverage with
+    /// an authorization from a week before tomorrow, renewed after months of history: the sweep's readiness counts from there.
+    /// </summary>
+    public static async Task SeedUpcomingAsync(IDocumentStore store, int clinics, int sessionsPerClinic, int historyPerClinic, int idOffset, LocalDate? day = null, bool withCoverage = false)
     {
         await Parallel.ForEachAsync(Enumerable.Range(0, clinics), new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (c, _) =>
         {
@@ -199,6 +204,12 @@ public static class ReminderBenchmark
             // Patients on maintenance have had texts before: each has its quota row, its days older than a week.
             var earlier = SmsQuota.None.Use("earlier", default, Tomorrow.PlusDays(-30));
             await Seed.RowsAsync(store, clinic.Id, patients.Select(p => (Change)new Change.Upsert(Keys.SmsQuota(p.Id), earlier)));
+            if (withCoverage)
+            {
+                var authorization = new Authorization("PA-1", Tomorrow.PlusDays(-7), Tomorrow.PlusDays(180), 52);
+                await Seed.RowsAsync(store, clinic.Id, patients.Select(p => (Change)new Change.Upsert(Keys.Coverage(p.Id),
+                    Coverage.Put(null, p.Id, "Acme Health", "M-1", CoverageRoute.BuyAndBill, [authorization], Instant.FromDateTimeOffset(NightlyRun), "seed"))));
+            }
             var upcoming = patients.Select((p, i) => Seed.NewSession(clinic, p.Id, (day ?? Tomorrow).At(new LocalTime(6 + i % 14, 0)), idOffset + i));
             await Seed.RowsAsync(store, clinic.Id, upcoming.SelectMany(Seed.BookedRows));
             var past = Enumerable.Range(0, historyPerClinic).Select(h =>

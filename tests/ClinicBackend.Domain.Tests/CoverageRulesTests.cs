@@ -112,6 +112,64 @@ public sealed class CoverageRulesTests
         Assert.Equal(ShipmentStatus.Shipped, CoverageRules.ShipmentsBySession(coverage, sessions)["earlier"].Status);
     }
 
+    /// <summary>A visit at 09:00 New York time on <paramref name="date"/>.</summary>
+    private static Session On(string id, LocalDate date, SessionStatus status = SessionStatus.Booked, Instant? endedAt = null) => Visit(id, 1, status, endedAt) with
+    {
+        Start = date.At(new LocalTime(9, 0)),
+        StartUtc = date.At(new LocalTime(14, 0)).InUtc().ToInstant(),
+        End = date.At(new LocalTime(11, 0)),
+        EndUtc = date.At(new LocalTime(16, 0)).InUtc().ToInstant(),
+    };
+
+    [Fact]
+    public void The_sessions_from_the_earliest_counted_day_give_the_same_counts_and_shipments_as_the_whole_history()
+    {
+        // A year of weekly maintenance before the authorization, then its visits; a cancelled visit's shipment passes on.
+        var history = Enumerable.Range(0, 50).Select(w => On($"h{w}", new LocalDate(2025, 10, 1).PlusWeeks(w), SessionStatus.Fulfilled));
+        var recent = new[]
+        {
+            On("n1", new LocalDate(2026, 11, 4), SessionStatus.Fulfilled), On("n2", new LocalDate(2026, 11, 11), SessionStatus.Noshow),
+            On("d1", new LocalDate(2026, 12, 2), SessionStatus.Cancelled, Now), On("d2", new LocalDate(2026, 12, 9)), On("d3", new LocalDate(2026, 12, 16)),
+        };
+        var all = history.Concat(recent).ToList();
+        var coverage = Coverage.Put(null, "patient0001", "Acme Health", "X123", CoverageRoute.SpecialtyPharmacy,
+                [new Authorization("PA-1", new LocalDate(2026, 11, 1), new LocalDate(2026, 12, 10), 2), new Authorization("PA-2", new LocalDate(2026, 12, 11), new LocalDate(2027, 3, 31), 8)], Now, "staff")
+            .RecordShipment("d1", null, ShipmentStatus.Received, "RX-1", Now - Duration.FromDays(3), "staff").Value;
+
+        var from = CoverageRules.EarliestCountedDay(coverage)!.Value;
+        Assert.Equal(new LocalDate(2026, 10, 28), from); // 31 days before the shipment was recorded, before PA-1's start
+        var counted = all.Where(s => s.Date >= from).ToList();
+        Assert.Equal(recent, counted); // none of the 50 earlier visits
+        Assert.True(CoverageRules.CountsWithin(coverage, counted, from));
+
+        string Uses(IReadOnlyList<Session> sessions) => string.Join("; ", CoverageLedger.Of(coverage, sessions).Uses.Select(u => $"{u.Authorization.Number} {u.Used}/{u.TookPlace}/{u.FirstUncovered?.Id}"));
+        string Served(IReadOnlyList<Session> sessions) => string.Join("; ", CoverageRules.ShipmentsBySession(coverage, sessions).Select(p => $"{p.Key}:{p.Value.Reference}"));
+        Assert.Equal(Uses(all), Uses(counted));
+        Assert.Equal("PA-1 2/1/; PA-2 1/0/", Uses(counted));
+        Assert.Equal(Served(all), Served(counted));
+        Assert.Equal("d2:RX-1", Served(counted));
+    }
+
+    [Fact]
+    public void Sessions_from_the_earliest_counted_day_are_not_enough_when_a_shipments_visit_or_its_release_lies_before_it()
+    {
+        Assert.Null(CoverageRules.EarliestCountedDay(null));
+        Assert.Null(CoverageRules.EarliestCountedDay(Covered(CoverageRoute.SpecialtyPharmacy)));
+
+        // A visit left booked for weeks after its day (nobody swept), its shipment recorded on December 1st.
+        var stale = On("stale", new LocalDate(2026, 10, 1));
+        var coverage = Covered(CoverageRoute.SpecialtyPharmacy).RecordShipment("stale", null, ShipmentStatus.Ordered, null, Now, "staff").Value;
+        var from = CoverageRules.EarliestCountedDay(coverage)!.Value;
+        Assert.Equal(new LocalDate(2026, 10, 31), from);
+        Assert.False(CoverageRules.CountsWithin(coverage, [On("later", new LocalDate(2026, 12, 3))], from));
+        Assert.True(CoverageRules.CountsWithin(coverage, [stale, On("later", new LocalDate(2026, 12, 3))], from));
+
+        // A visit of the range that let its shipment go before the range starts: visits before the range could take it.
+        var released = On("released", new LocalDate(2026, 12, 10), SessionStatus.Cancelled, Instant.FromUtc(2026, 10, 20, 12, 0));
+        var passed = Covered(CoverageRoute.SpecialtyPharmacy).RecordShipment("released", null, ShipmentStatus.Ordered, null, Now, "staff").Value;
+        Assert.False(CoverageRules.CountsWithin(passed, [released], CoverageRules.EarliestCountedDay(passed)!.Value));
+    }
+
     [Fact]
     public void A_shipment_only_moves_forward_and_the_same_status_again_changes_nothing()
     {

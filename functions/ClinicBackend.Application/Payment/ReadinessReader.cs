@@ -8,7 +8,10 @@ using ClinicBackend.Domain.Time;
 
 namespace ClinicBackend.Application.Payment;
 
-/// <summary>A patient's coverage as it stands: the row, what each authorization has counted, and which shipment serves which visit.</summary>
+/// <summary>
+/// A patient's coverage as it stands: the row, the sessions it counts (from the earliest day it can count), what each
+/// authorization has counted, and which shipment serves which visit.
+/// </summary>
 public sealed record CoverageState(Stored<Coverage>? Stored, IReadOnlyList<Session> Sessions, CoverageLedger Ledger, IReadOnlyDictionary<string, Shipment> Shipments)
 {
     public Coverage? Coverage => Stored?.Value;
@@ -18,17 +21,32 @@ public sealed record CoverageState(Stored<Coverage>? Stored, IReadOnlyList<Sessi
 public sealed record ReadySession(Session Session, Readiness? Readiness);
 
 /// <summary>
-/// Reads what readiness is decided on: each patient's coverage and sessions (one point read and one key range each),
+/// Reads what readiness is decided on: each patient's coverage, then the sessions it can count (a point read, then a key
+/// range from the earliest authorization's start; none without coverage),
 /// the clinic's lots and the visits' days (only for buy-and-bill visits where the clinic counts its drug).
 /// </summary>
 public sealed class ReadinessReader(ClinicData data, TimeProvider time)
 {
     public async Task<CoverageState> PatientAsync(string clinicId, string patientId, CancellationToken ct)
     {
-        var coverageTask = data.CoverageAsync(clinicId, patientId, ct);
-        var sessions = await data.PatientSessionsAsync(clinicId, patientId, ct);
-        var coverage = await coverageTask;
+        var coverage = await data.CoverageAsync(clinicId, patientId, ct);
+        var sessions = await CountedSessionsAsync(clinicId, patientId, coverage?.Value, ct);
         return new CoverageState(coverage, sessions, CoverageLedger.Of(coverage?.Value, sessions), CoverageRules.ShipmentsBySession(coverage?.Value, sessions));
+    }
+
+    /// <summary>
+    /// The patient's sessions the coverage can count: none without authorizations or shipments, else those from the
+    /// earliest day it can count (one key range), so a long history is not read for each visit; all of them in the rare
+    /// case a shipment's visit lies before that day.
+    /// </summary>
+    private async Task<IReadOnlyList<Session>> CountedSessionsAsync(string clinicId, string patientId, Coverage? coverage, CancellationToken ct)
+    {
+        if (CoverageRules.EarliestCountedDay(coverage) is not { } from)
+        {
+            return [];
+        }
+        var sessions = await data.PatientSessionsAsync(clinicId, patientId, ct, from);
+        return CoverageRules.CountsWithin(coverage, sessions, from) ? sessions : await data.PatientSessionsAsync(clinicId, patientId, ct);
     }
 
     /// <summary>A session a route answers with, with its readiness.</summary>

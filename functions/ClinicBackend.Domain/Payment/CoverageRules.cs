@@ -129,6 +129,43 @@ public static class CoverageRules
         use.Authorization.To >= today
         && (use.Authorization.To.PlusDays(-RenewalNoticeDays) <= today || use.Remaining <= RenewalSessionsLeft);
 
+    /// <summary>How many days before a shipment was last recorded its visit is first looked for (the visit was booked or under way then).</summary>
+    public const int ShipmentVisitLookbackDays = 31;
+
+    /// <summary>
+    /// The earliest clinic-local day whose sessions the coverage's counts can depend on, or null when none can (no
+    /// coverage, or neither authorizations nor shipments): sessions outside every authorization count for none, and a
+    /// shipment's visit was booked or under way when the shipment was last recorded. <see cref="CountsWithin"/> tells
+    /// whether sessions read from that day were enough.
+    /// </summary>
+    public static LocalDate? EarliestCountedDay(Coverage? coverage)
+    {
+        var days = (coverage?.Authorizations ?? []).Select(a => a.From)
+            .Concat((coverage?.Shipments ?? []).Select(s => s.UpdatedAt.InUtc().Date.PlusDays(-ShipmentVisitLookbackDays)))
+            .ToList();
+        return days.Count == 0 ? null : days.Min();
+    }
+
+    /// <summary>
+    /// Whether the patient's sessions from <paramref name="from"/> on decide the counts as all of them would: each
+    /// shipment's visit is among them, and each visit released its shipment no earlier than that day (so every visit the
+    /// shipment could pass to is among them too).
+    /// </summary>
+    public static bool CountsWithin(Coverage? coverage, IReadOnlyList<Session> sessions, LocalDate from)
+    {
+        var byId = sessions.ToDictionary(s => s.Id, StringComparer.Ordinal);
+        // A day of the clinic's zone is at most one day before the UTC day.
+        return (coverage?.Shipments ?? []).All(shipment => byId.TryGetValue(shipment.SessionId, out var session)
+            && (session.IsLive || ReleasedAt(session).InUtc().Date.PlusDays(-1) >= from));
+    }
+
+    /// <summary>When a cancelled or missed visit let its shipment go: when it was cancelled or missed, or its start if earlier.</summary>
+    private static Instant ReleasedAt(Session session)
+    {
+        var endedAt = session.History.LastOrDefault(h => h.Action is "cancelled" or "noshow")?.At ?? session.StartUtc;
+        return endedAt < session.StartUtc ? endedAt : session.StartUtc;
+    }
+
     /// <summary>
     /// The shipment serving each of the patient's visits. A shipment serves the visit it was recorded for while that visit
     /// is booked, under way or done (a rescheduled visit keeps it). A cancelled or missed visit releases its shipment: it
@@ -156,8 +193,7 @@ public static class CoverageRules
             }
             else
             {
-                var endedAt = session.History.LastOrDefault(h => h.Action is "cancelled" or "noshow")?.At ?? session.StartUtc;
-                released.Add((shipment, endedAt < session.StartUtc ? endedAt : session.StartUtc));
+                released.Add((shipment, ReleasedAt(session)));
             }
         }
         foreach (var (shipment, at) in released.OrderBy(r => r.At))
