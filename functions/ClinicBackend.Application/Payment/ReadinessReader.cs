@@ -27,9 +27,12 @@ public sealed record ReadySession(Session Session, Readiness? Readiness);
 /// </summary>
 public sealed class ReadinessReader(ClinicData data, TimeProvider time)
 {
-    public async Task<CoverageState> PatientAsync(string clinicId, string patientId, CancellationToken ct)
+    public async Task<CoverageState> PatientAsync(string clinicId, string patientId, CancellationToken ct) =>
+        await PatientAsync(clinicId, patientId, await data.CoverageAsync(clinicId, patientId, ct), ct);
+
+    /// <summary>The state of a coverage row read already (or none).</summary>
+    public async Task<CoverageState> PatientAsync(string clinicId, string patientId, Stored<Coverage>? coverage, CancellationToken ct)
     {
-        var coverage = await data.CoverageAsync(clinicId, patientId, ct);
         var sessions = await CountedSessionsAsync(clinicId, patientId, coverage?.Value, ct);
         return new CoverageState(coverage, sessions, CoverageLedger.Of(coverage?.Value, sessions), CoverageRules.ShipmentsBySession(coverage?.Value, sessions));
     }

@@ -130,7 +130,8 @@ public sealed class CoverageSweep(ClinicData data, ReadinessReader readiness, IR
             return; // gone, or resolved by staff meanwhile
         }
         var commit = new ClinicCommit(clinicId, Actor, now);
-        FlagWrites.Update(commit, stored.Value, resolved.Value.Value, stored.ETag, "flag.resolved", EventTypes.FlagResolved, $"flag-{flagId}-resolved");
+        // A not-ready flag can be resolved again after it reopened: each resolution is an event of its own.
+        FlagWrites.Update(commit, stored.Value, resolved.Value.Value, stored.ETag, "flag.resolved", EventTypes.FlagResolved, $"flag-{flagId}-v{resolved.Value.Value.Version}");
         await data.TryCommitAsync(commit, ct); // a conflict: staff resolved it meanwhile
     }
 
@@ -154,13 +155,14 @@ public sealed class CoverageSweep(ClinicData data, ReadinessReader readiness, IR
     private async Task<int> SweepRenewalsAsync(Clinic clinic, LocalDate today, Instant now, CancellationToken ct)
     {
         var raised = 0;
-        foreach (var coverage in (await data.CoveragesAsync(clinic.Id, ct)).Select(c => c.Value))
+        foreach (var stored in await data.CoveragesAsync(clinic.Id, ct))
         {
+            var coverage = stored.Value;
             if (!coverage.Authorizations.Any(a => a.To >= today))
             {
                 continue;
             }
-            var state = await readiness.PatientAsync(clinic.Id, coverage.PatientId, ct);
+            var state = await readiness.PatientAsync(clinic.Id, coverage.PatientId, stored, ct);
             foreach (var use in state.Ledger.Uses.Where(u => CoverageRules.NeedsRenewal(u, today)))
             {
                 var a = use.Authorization;

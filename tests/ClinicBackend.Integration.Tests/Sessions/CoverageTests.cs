@@ -204,7 +204,7 @@ public sealed class CoverageTests : ClinicAppTest
         (await PutCoverageAsync(patient, "buy-and-bill", Authorization("2026-11-30", "2026-12-31", 10))).Expect(200);
         await SweepAsync();
         Assert.Empty(await Clinic.FlagsAsync("not-ready"));
-        await PublishedEvents.DrainAsync(App);
+        var resolvedAndReopened = (await PublishedEvents.DrainAsync(App)).Where(e => e["subject"]!.ToString() == $"flags/{id}").Select(e => e["id"]!.ToString()).ToList();
 
         // The authorization was entered for the wrong dates: corrected, it no longer covers the visit.
         (await PutCoverageAsync(patient, "buy-and-bill", Authorization("2026-12-10", "2026-12-31", 10))).Expect(200);
@@ -216,7 +216,21 @@ public sealed class CoverageTests : ClinicAppTest
         Assert.Contains("no authorization covers", reopened["detail"]!.ToString());
         Assert.Equal(["resolved", "reopened"], reopened["history"]!.AsArray().Select(h => h!["action"]!.ToString()));
         Assert.Empty(await Clinic.FlagsAsync("not-ready", "resolved"));
-        Assert.Equal($"flags/{id}", Assert.Single(await PublishedEvents.DrainAsync(App), e => e["type"]!.ToString() == "clinic.flag.reopened")!["subject"]!.ToString());
+        var reopenedEvent = Assert.Single(await PublishedEvents.DrainAsync(App), e => e["type"]!.ToString() == "clinic.flag.reopened")!;
+        Assert.Equal($"flags/{id}", reopenedEvent["subject"]!.ToString());
+        resolvedAndReopened.Add(reopenedEvent["id"]!.ToString());
+
+        // Covered again, then not: resolved and reopened once more, each change an event of its own (an id seen before is dropped).
+        (await PutCoverageAsync(patient, "buy-and-bill", Authorization("2026-11-30", "2026-12-31", 10))).Expect(200);
+        App.Clock.Advance(TimeSpan.FromHours(1));
+        await SweepAsync();
+        (await PutCoverageAsync(patient, "buy-and-bill", Authorization("2026-12-10", "2026-12-31", 10))).Expect(200);
+        App.Clock.Advance(TimeSpan.FromHours(1));
+        await SweepAsync();
+        var changes = (await PublishedEvents.DrainAsync(App)).Where(e => e["subject"]!.ToString() == $"flags/{id}").ToList();
+        Assert.Equal(["clinic.flag.resolved", "clinic.flag.reopened"], changes.Select(e => e["type"]!.ToString()));
+        Assert.Empty(changes.Select(e => e["id"]!.ToString()).Intersect(resolvedAndReopened));
+        Assert.Single(await Clinic.FlagsAsync("not-ready"));
 
         // Staff take it in hand: the cause stays, and so does their resolution.
         (await Clinic.PostAsync($"/flags/{id}/resolve", new { note = "Payer confirmed by phone; paperwork follows." })).Expect(200);
