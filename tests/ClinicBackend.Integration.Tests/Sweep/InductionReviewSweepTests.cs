@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json.Nodes;
 using ClinicBackend.Application.Persistence;
 using NodaTime;
 
@@ -27,6 +28,16 @@ public sealed class InductionReviewSweepTests
 
     private static async Task ChangeStartAsync(Scenario clinic, string patient, string startDate) =>
         (await clinic.App.SendAsync(HttpMethod.Patch, $"{clinic.Base}/patients/{patient}", clinic.Staff, new { course = new { startDate } })).Expect(200);
+
+    /// <summary>A course started 2026-11-30 with two sessions, reviewed by the sweep of its day 28: the clinic, the patient and the review.</summary>
+    private static async Task<(Scenario Clinic, string Patient, JsonNode Review)> ReviewedAfterTwoSessionsAsync(TestApp app)
+    {
+        var clinic = await Scenario.CreateAsync(app);
+        var patient = await clinic.RegisterPatientAsync(startDate: "2026-11-30");
+        await TreatOnAsync(clinic, patient, "-05:00", "2026-11-30", "2026-12-03");
+        await SweepAsync(app, "2026-12-28T15:00:00Z");
+        return (clinic, patient, Assert.Single(await clinic.FlagsAsync("induction-review"))!);
+    }
 
     private static async Task SweepAsync(TestApp app, string utc)
     {
@@ -145,11 +156,7 @@ public sealed class InductionReviewSweepTests
     public async Task A_course_start_corrected_twice_after_its_review_was_raised_is_not_reviewed_again()
     {
         await using var app = await TestApp.StartAsync(Utc("2026-11-30T14:00:00Z"));
-        var clinic = await Scenario.CreateAsync(app);
-        var patient = await clinic.RegisterPatientAsync(startDate: "2026-11-30");
-        await TreatOnAsync(clinic, patient, "-05:00", "2026-11-30", "2026-12-03");
-        await SweepAsync(app, "2026-12-28T15:00:00Z");
-        var review = Assert.Single(await clinic.FlagsAsync("induction-review"))!;
+        var (clinic, patient, review) = await ReviewedAfterTwoSessionsAsync(app);
 
         // Corrected twice: the second change's old start (11-26) was never reviewed, but its weeks were.
         await ChangeStartAsync(clinic, patient, "2026-11-26");
@@ -164,11 +171,7 @@ public sealed class InductionReviewSweepTests
     public async Task A_restart_entered_after_its_first_sessions_is_reviewed_at_its_own_day_28()
     {
         await using var app = await TestApp.StartAsync(Utc("2026-11-30T14:00:00Z"));
-        var clinic = await Scenario.CreateAsync(app);
-        var patient = await clinic.RegisterPatientAsync(startDate: "2026-11-30");
-        await TreatOnAsync(clinic, patient, "-05:00", "2026-11-30", "2026-12-03");
-        await SweepAsync(app, "2026-12-28T15:00:00Z");
-        var first = Assert.Single(await clinic.FlagsAsync("induction-review"))!;
+        var (clinic, patient, first) = await ReviewedAfterTwoSessionsAsync(app);
 
         // The patient comes back in January; staff enter the restart after its first two sessions.
         await TreatOnAsync(clinic, patient, "-05:00", "2027-01-11", "2027-01-14");
