@@ -153,8 +153,11 @@ public sealed partial class AzuriteProcess : IAsyncDisposable
         }
     }
 
-    /// <summary>Installs the pinned Azurite with <c>npm ci</c> once; concurrent callers (test runs, hosts) wait for each other.</summary>
-    private static async Task<string> EnsureInstalledAsync(string root, Action<string>? log, CancellationToken ct)
+    /// <summary>
+    /// Installs the pinned Azurite (and what it loads, such as LokiJS) with <c>npm ci</c> once; concurrent callers (test runs,
+    /// hosts) wait for each other. Returns the path of Azurite's main script.
+    /// </summary>
+    public static async Task<string> EnsureInstalledAsync(string root, Action<string>? log = null, CancellationToken ct = default)
     {
         var azuriteJs = Path.Combine(root, "node_modules", "azurite", "dist", "src", "azurite.js");
         if (File.Exists(azuriteJs))

@@ -88,6 +88,7 @@ public sealed class LocalAzuriteTests
             console.log([found.value, shared.value, missing, exact, reads].join(' '));
             """;
         var root = RepositoryRoot.Find();
+        await AzuriteProcess.EnsureInstalledAsync(root); // a fresh clone has no node_modules before the first Azurite
         var node = new ProcessStartInfo("node") { WorkingDirectory = root, RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var arg in new[] { "--require", Path.Combine(root, "functions", "ClinicBackend.LocalHost", "azurite-point-reads.cjs"), "-e", check })
         {
